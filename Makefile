@@ -1,0 +1,40 @@
+# One target per job. Each creates the virtual environment it needs on first use.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+
+.PHONY: run test bench lint typecheck clean
+
+$(BIN)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(BIN)/.dev: $(BIN)/.runtime requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## run: start the app on built-in defaults at http://127.0.0.1:$(PORT)
+run: $(BIN)/.runtime
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+## test: every test, the browser ones included (installs Debian's chromium when it can)
+test: $(BIN)/.dev
+	bash scripts/ensure_chromium.sh
+	$(BIN)/python -m pytest
+
+## bench: performance figures, printed as ratios measured in one run
+bench: $(BIN)/.dev
+	bash scripts/ensure_chromium.sh
+	$(BIN)/python -m benchmarks
+
+## lint: ruff and strict mypy on the engine
+lint: $(BIN)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy simulator
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
