@@ -1,0 +1,228 @@
+"""What the pages show on top of a projection: bridges, the plateau, levers, layers.
+
+Every function here is pure and takes a :class:`~simulator.scenario.Scenario`
+or a :class:`~simulator.projection.Projection`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from simulator.projection import Projection, project
+from simulator.scenario import Scenario
+
+#: The order of an MRR bridge: start, the four flows, end.
+BRIDGE_STEPS: tuple[str, ...] = ("starting_mrr", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr", "ending_mrr")
+
+
+def bridge(projection: Projection, *, first_month: int, last_month: int | None = None) -> pd.Series:
+    """The MRR bridge from the start of ``first_month`` to the end of ``last_month``.
+
+    Losses are negative, so the first five entries add up to the last.
+
+    >>> p = project(Scenario(starting_mrr=100_000, churn_rate=0.03, contraction_rate=0.01,
+    ...                      expansion_rate=0.06, months=1))
+    >>> bridge(p, first_month=1).to_dict()
+    {'starting_mrr': 100000.0, 'new_mrr': 0.0, 'expansion_mrr': 6000.0, 'contraction_mrr': -1000.0, \
+'churned_mrr': -3000.0, 'ending_mrr': 102000.0}
+    """
+    last_month = first_month if last_month is None else last_month
+    if not 1 <= first_month <= last_month <= projection.scenario.months:
+        raise ValueError(
+            f"a bridge runs from month 1 to {projection.scenario.months}; "
+            f"got months {first_month} to {last_month}"
+        )
+    rows = projection.table.iloc[first_month : last_month + 1]
+    return pd.Series(
+        {
+            "starting_mrr": float(rows["starting_mrr"].iat[0]),
+            "new_mrr": float(rows["new_mrr"].sum()),
+            "expansion_mrr": float(rows["expansion_mrr"].sum()),
+            "contraction_mrr": -float(rows["contraction_mrr"].sum()),
+            "churned_mrr": -float(rows["churned_mrr"].sum()),
+            "ending_mrr": float(rows["mrr"].iat[-1]),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Plateau:
+    """Where a leaky bucket levels off.
+
+    Attributes
+    ----------
+    grows_by_itself
+        Monthly NRR is 100% or more: the base does not shrink, there is no plateau.
+    mrr
+        The MRR where new MRR and losses meet, ``new MRR ÷ (1 − monthly NRR)``;
+        ``None`` when there is none (NRR ≥ 100%, or acquisition that grows or
+        shrinks, which has no fixed level).
+    months_to_within_5pct
+        Months from month 0 until MRR is within 5% of the plateau (0 if it
+        already is); ``None`` without a plateau.
+    """
+
+    grows_by_itself: bool
+    mrr: float | None
+    months_to_within_5pct: int | None
+
+
+def plateau(scenario: Scenario) -> Plateau:
+    """The plateau MRR of a scenario with NRR below 100% and steady acquisition.
+
+    MRR obeys ``M(t) − P = r (M(t−1) − P)`` with ``r`` the monthly NRR and
+    ``P = new MRR ÷ (1 − r)``, so the gap shrinks by ``r`` each month.
+
+    >>> plateau(Scenario(starting_mrr=0, churn_rate=0.05, new_customers_per_month=10,
+    ...                  new_customer_mrr=100)).mrr
+    20000.0
+    """
+    r = scenario.monthly_nrr
+    if r >= 1.0:
+        return Plateau(grows_by_itself=True, mrr=None, months_to_within_5pct=None)
+    if scenario.acquisition_growth_rate != 0.0:
+        return Plateau(grows_by_itself=False, mrr=None, months_to_within_5pct=None)
+    level = scenario.month_one_new_mrr / (1.0 - r)
+    gap = abs(scenario.starting_mrr - level)
+    tolerance = 0.05 * level
+    if gap <= tolerance:
+        months = 0
+    elif r == 0.0 or level == 0.0:
+        # No MRR survives a month (r = 0): MRR is the plateau from month 1.
+        # With no acquisition the plateau is 0 and MRR only approaches it.
+        months = 1 if r == 0.0 else None  # type: ignore[assignment]
+    else:
+        months = math.ceil(math.log(tolerance / gap) / math.log(r))
+    return Plateau(grows_by_itself=False, mrr=level, months_to_within_5pct=months)
+
+
+#: The four levers, as the lever page names them.
+LEVERS: tuple[str, ...] = ("Churn", "Contraction", "Expansion", "Acquisition")
+
+
+def improved(scenario: Scenario, lever: str, *, step: float) -> Scenario:
+    """The scenario with one lever improved by ``step``.
+
+    Churn and contraction fall by ``step`` (a fraction: 0.01 is one
+    percentage point), never below 0; expansion rises by ``step``, never above
+    1; acquisition's new MRR rises by the same relative change (``step`` of
+    0.01 is 1% more new customers every month).
+    """
+    if lever == "Churn":
+        return scenario.replace(churn_rate=max(scenario.churn_rate - step, 0.0))
+    if lever == "Contraction":
+        return scenario.replace(contraction_rate=max(scenario.contraction_rate - step, 0.0))
+    if lever == "Expansion":
+        return scenario.replace(expansion_rate=min(scenario.expansion_rate + step, 1.0))
+    if lever == "Acquisition":
+        return scenario.replace(new_customers_per_month=scenario.new_customers_per_month * (1.0 + step))
+    raise ValueError(f"unknown lever '{lever}'; choose one of {', '.join(LEVERS)}")
+
+
+def lever_impacts(
+    scenario: Scenario, *, step: float = 0.01, acquisition_step: float | None = None
+) -> pd.DataFrame:
+    """Each lever improved by ``step``, ranked by its gain in MRR at the horizon.
+
+    ``acquisition_step`` (a relative change in new MRR) defaults to ``step``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per lever, biggest MRR gain first, with columns ``lever``,
+        ``mrr_at_horizon``, ``mrr_gain``, ``annual_nrr``, ``annual_nrr_gain``.
+    """
+    base_mrr = project(scenario).mrr_at(scenario.months)
+    rows = []
+    for lever in LEVERS:
+        lever_step = acquisition_step if lever == "Acquisition" and acquisition_step is not None else step
+        better = improved(scenario, lever, step=lever_step)
+        mrr = project(better).mrr_at(better.months)
+        rows.append(
+            {
+                "lever": lever,
+                "mrr_at_horizon": mrr,
+                "mrr_gain": mrr - base_mrr,
+                "annual_nrr": better.annual_nrr,
+                "annual_nrr_gain": better.annual_nrr - scenario.annual_nrr,
+            }
+        )
+    table = pd.DataFrame(rows)
+    return table.sort_values("mrr_gain", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def with_annual_nrr(scenario: Scenario, annual_nrr: float) -> Scenario:
+    """The scenario with expansion set so that annual NRR is ``annual_nrr``.
+
+    Expansion is the lever used because it moves NRR without touching the
+    customer count; it is held to its [0, 1] range.
+    """
+    target_monthly = max(annual_nrr, 0.0) ** (1.0 / 12.0)
+    expansion = target_monthly - scenario.monthly_grr
+    return scenario.replace(expansion_rate=float(np.clip(expansion, 0.0, 1.0)))
+
+
+def nrr_versus_acquisition(
+    scenario: Scenario, *, nrr_points: float = 0.10, acquisition_uplifts: tuple[float, ...] = (0.30, 0.40)
+) -> pd.DataFrame:
+    """MRR at the horizon after +``nrr_points`` of annual NRR versus more acquisition.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``change``, ``mrr_at_horizon``, ``mrr_gain``; the first row is
+        the NRR change, then one row per acquisition uplift.
+    """
+    months = scenario.months
+    base = project(scenario).mrr_at(months)
+    options = {f"+{nrr_points * 100:.0f} points of annual NRR": with_annual_nrr(
+        scenario, scenario.annual_nrr + nrr_points
+    )}
+    for uplift in acquisition_uplifts:
+        options[f"+{uplift * 100:.0f}% new customers"] = scenario.replace(
+            new_customers_per_month=scenario.new_customers_per_month * (1.0 + uplift)
+        )
+    rows = [
+        {"change": label, "mrr_at_horizon": (mrr := project(option).mrr_at(months)), "mrr_gain": mrr - base}
+        for label, option in options.items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def cohort_layers(projection: Projection, *, max_layers: int = 9) -> pd.DataFrame:
+    """MRR by acquisition cohort, grouped into a few readable layers.
+
+    The starting base is the bottom layer; monthly cohorts are grouped by
+    year of acquisition when the horizon is longer than two years, by
+    quarter otherwise, and merged further until there are at most
+    ``max_layers`` layers in all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by month (0..months); one column per layer, starting base
+        first. The columns add up to the total MRR.
+    """
+    months = projection.scenario.months
+    group_size = 12 if months > 24 else 3
+    while 1 + math.ceil(months / group_size) > max_layers:
+        group_size *= 2
+    cohort = np.arange(1, months + 1)
+    group = (cohort - 1) // group_size
+    sums = np.zeros((group.max() + 1, months + 1))
+    np.add.at(sums, group, projection.cohort_mrr[1:])
+    labels = []
+    for g in range(sums.shape[0]):
+        if group_size == 12:
+            labels.append(f"Acquired in year {g + 1}")
+        elif group_size == 3:
+            labels.append(f"Acquired in quarter {g + 1}")
+        else:
+            labels.append(f"Acquired in months {g * group_size + 1}–{min((g + 1) * group_size, months)}")
+    layers = pd.DataFrame(sums.T, columns=labels, index=pd.RangeIndex(months + 1, name="month"))
+    layers.insert(0, "Starting base", projection.cohort_mrr[0])
+    return layers

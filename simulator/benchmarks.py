@@ -1,0 +1,122 @@
+"""Benchmark tables from the domain notes: NRR tiers, presets, GRR diagnosis.
+
+Presets set monthly levers whose compounded annual NRR lands inside the
+range the domain notes give for that stage or pricing model (a test holds
+each one to its range).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from simulator.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One band of annual NRR, ``low`` inclusive to ``high`` exclusive."""
+
+    name: str
+    low: float
+    high: float
+    meaning: str
+
+
+#: Annual NRR tiers, best first.
+NRR_TIERS: tuple[Tier, ...] = (
+    Tier("Elite", 1.30, float("inf"), "usage-based leaders"),
+    Tier("Best in class", 1.15, 1.30, "expansion clearly outruns losses"),
+    Tier("Good", 1.05, 1.15, "the base grows on its own"),
+    Tier("Okay", 1.00, 1.05, "growth depends on acquisition"),
+    Tier("Concerning", 0.90, 1.00, "the base shrinks"),
+    Tier("Red flag", 0.0, 0.90, "acquisition mostly refills the bucket"),
+)
+
+
+def nrr_tier(annual_nrr: float) -> Tier:
+    """The tier an annual NRR falls in.
+
+    >>> nrr_tier(1.268).name
+    'Best in class'
+    """
+    for tier in NRR_TIERS:
+        if annual_nrr >= tier.low:
+            return tier
+    return NRR_TIERS[-1]
+
+
+@dataclass(frozen=True)
+class Preset:
+    """Typical monthly levers for one kind of company.
+
+    ``annual_nrr_range`` is the typical annual NRR the domain notes give;
+    the levers compound into it.
+    """
+
+    name: str
+    group: str
+    churn_rate: float
+    contraction_rate: float
+    expansion_rate: float
+    annual_nrr_range: tuple[float, float]
+    note: str
+
+    def levers(self) -> dict[str, Any]:
+        """The scenario fields this preset sets."""
+        return {
+            "churn_rate": self.churn_rate,
+            "contraction_rate": self.contraction_rate,
+            "expansion_rate": self.expansion_rate,
+        }
+
+
+_PRESETS = (
+    # By company size (ARR): just above the median NRR of each band.
+    Preset("$100M+ ARR", "Company stage", 0.005, 0.003, 0.0204, (1.15, 1.25), "median NRR 115%, top quartile 125%+"),
+    Preset("$25M–100M ARR", "Company stage", 0.007, 0.004, 0.0182, (1.08, 1.18), "median NRR 108%, top quartile 118%"),
+    Preset("$10M–25M ARR", "Company stage", 0.009, 0.004, 0.0171, (1.04, 1.12), "median NRR 104%, top quartile 112%"),
+    Preset("$1M–10M ARR", "Company stage", 0.014, 0.005, 0.0182, (0.98, 1.06), "median NRR 98%, top quartile 106%"),
+    Preset("Bootstrapped $3M–20M ARR", "Company stage", 0.009, 0.003, 0.0161, (1.04, 1.10),
+           "median NRR 104%, top quartile 110%+"),
+    # By pricing model: the middle of each typical range.
+    Preset("Usage-based", "Pricing model", 0.008, 0.015, 0.0514, (1.20, 1.60), "typical NRR 120–160%"),
+    Preset("Seat-based B2B", "Pricing model", 0.007, 0.004, 0.0205, (1.05, 1.20), "typical NRR 105–120%"),
+    Preset("Flat-rate B2C", "Pricing model", 0.035, 0.002, 0.0301, (0.85, 1.00), "typical NRR 85–100%"),
+    Preset("Tiered with add-ons", "Pricing model", 0.011, 0.005, 0.0217, (1.00, 1.15), "typical NRR 100–115%"),
+)
+
+#: Presets by name, in display order.
+PRESETS: MappingProxyType[str, Preset] = MappingProxyType({p.name: p for p in _PRESETS})
+
+
+def apply_preset(scenario: Scenario, name: str) -> Scenario:
+    """The scenario with a preset's churn, contraction and expansion."""
+    return scenario.replace(**PRESETS[name].levers())
+
+
+#: Expansion adding fewer annual NRR points than this counts as low.
+LOW_EXPANSION_POINTS = 0.10
+
+
+def grr_diagnosis(scenario: Scenario) -> str:
+    """Which lever to pull first, by annual GRR (the domain notes' rule).
+
+    Expansion is "low" when it adds fewer than 10 points of annual NRR on
+    top of annual GRR.
+
+    >>> grr_diagnosis(Scenario(starting_mrr=1, churn_rate=0.02))
+    'GRR below 90%: fix churn first; expansion cannot outrun the leak.'
+    """
+    grr = scenario.annual_grr
+    low_expansion = scenario.annual_nrr - grr < LOW_EXPANSION_POINTS
+    if grr < 0.90:
+        return "GRR below 90%: fix churn first; expansion cannot outrun the leak."
+    if grr < 0.95:
+        if low_expansion:
+            return "GRR 90–95% with low expansion: retention is reasonable; build expansion paths."
+        return "GRR 90–95% with healthy expansion: keep building expansion, and chip away at churn."
+    if low_expansion:
+        return "GRR 95%+ with low expansion: an expansion and packaging problem, not a churn problem."
+    return "GRR 95%+ with healthy expansion: a strong base; protect it and keep expansion paths open."
