@@ -1,0 +1,33 @@
+"""NRR what-if simulator: the entry point.
+
+Sets up the page, reads the scenario from the address on a session's first run,
+draws the shared sidebar, then runs the chosen page. The sidebar lives here so
+its widgets keep their values on every page.
+"""
+
+import streamlit as st
+
+from ui import state
+from ui.sidebar import draw_sidebar
+
+st.set_page_config(page_title="NRR simulator", page_icon="📈", layout="wide")
+
+state.load_from_url()
+
+pages = [
+    st.Page("pages/calculator.py", title="NRR calculator", icon="🧮", url_path="calculator", default=True),
+    st.Page("pages/compounding.py", title="NRR compounding", icon="📈", url_path="compounding"),
+    st.Page("pages/leaky_bucket.py", title="Leaky bucket", icon="🪣", url_path="leaky-bucket"),
+    st.Page("pages/biggest_lever.py", title="Biggest lever", icon="🎯", url_path="biggest-lever"),
+]
+page = st.navigation(pages)
+
+draw_sidebar()
+# Page switches and first loads rewrite the address too, not only widget callbacks.
+state.sync_url()
+
+notice = st.session_state.get(state.NOTICE_KEY)
+if notice:
+    st.warning(notice, icon="⚠️")
+
+page.run()

@@ -1,0 +1,66 @@
+"""Biggest lever: each lever improved by the same step, ranked by what it does to MRR and NRR."""
+
+import streamlit as st
+
+from ui import charts, engine, insights, state
+from ui.format import money, pct, signed_money
+
+scenario = state.current_scenario()
+currency = state.currency()
+months = scenario.months
+
+st.title("🎯 Biggest lever")
+st.caption(
+    "Improve each lever by the same step and see which one moves the business most. "
+    "For acquisition the step is the same relative change in new customers."
+)
+
+step_points = st.slider(
+    "Step (percentage points; % more new customers for acquisition)",
+    min_value=0.1,
+    max_value=5.0,
+    value=1.0,
+    step=0.1,
+    format="%.1f",
+    key="lever_step",
+)
+step = step_points / 100
+impacts = engine.lever_impacts(scenario, step)
+kept = engine.customers_kept_by_churn_cut(scenario, step)
+
+st.info(
+    insights.lever_verdict(
+        impacts, step_points=step_points, months=months, currency=currency, customers_kept=kept
+    ),
+    icon="🏆",
+)
+st.plotly_chart(
+    charts.tornado(impacts, currency, step_points=step_points, months=months),
+    theme=None,
+    config=charts.PLOTLY_CONFIG,
+    key="tornado_chart",
+)
+st.caption(
+    "In this model a point of churn, contraction or expansion moves monthly NRR, and so MRR, by the same "
+    "amount; churn and contraction cannot fall below 0%, so a lever already near zero gains less."
+)
+
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader("Which lever first")
+    st.markdown(
+        f"Annual GRR {pct(scenario.annual_grr)}, annual NRR {pct(scenario.annual_nrr)}.  \n"
+        f"**{engine.grr_diagnosis(scenario)}**"
+    )
+with right:
+    st.subheader("+10 points of NRR or 30–40% more customers?")
+    comparison = engine.nrr_versus_acquisition(scenario)
+    cards = st.columns(len(comparison))
+    for card, row in zip(cards, comparison.itertuples(), strict=True):
+        card.metric(
+            str(row.change),
+            signed_money(row.mrr_gain, currency),
+            help=f"MRR at month {months}: {money(row.mrr_at_horizon, currency)}",
+            border=True,
+        )
+    st.caption(insights.comparison_text(comparison, currency, months=months))

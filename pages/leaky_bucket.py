@@ -1,0 +1,68 @@
+"""Leaky bucket: the MRR bridge, and how much acquisition only refills what leaks out."""
+
+import streamlit as st
+
+from ui import charts, engine, insights, state
+from ui.format import money, pct
+
+scenario = state.current_scenario()
+currency = state.currency()
+months = scenario.months
+table = engine.projection(scenario).table
+
+st.title("🪣 Leaky bucket")
+st.caption(
+    "Below 100% NRR, acquisition first has to replace what the base loses before the business grows at all."
+)
+
+if scenario.monthly_nrr >= 1.0:
+    st.success(insights.plateau_text(engine.plateau(scenario), currency, months=months), icon="✅")
+else:
+    st.warning(insights.plateau_text(engine.plateau(scenario), currency, months=months), icon="🪣")
+
+share = table["share_of_new_mrr_replacing_losses"]
+cards = st.columns(4)
+cards[0].metric("Monthly NRR", pct(scenario.monthly_nrr), border=True)
+cards[1].metric(
+    "Needed to stay flat, month 1",
+    money(max(table["new_mrr_to_stay_flat"].iloc[1], 0.0), currency),
+    help="(1 − monthly NRR) × MRR at the start of the month; zero when the base grows by itself.",
+    border=True,
+)
+cards[2].metric(
+    "Acquisition that only refills, month 1",
+    pct(share.iloc[1]),
+    help="Share of the month's new MRR that replaces losses instead of adding growth.",
+    border=True,
+)
+cards[3].metric(f"Acquisition that only refills, month {months}", pct(share.iloc[-1]), border=True)
+
+st.subheader("MRR bridge")
+pick_month, pick_year = st.columns(2, gap="medium")
+month = pick_month.slider("Month", min_value=1, max_value=months, value=1, key="bridge_month")
+years = months // 12
+year = pick_year.selectbox(
+    "Year",
+    range(1, years + 1),
+    format_func=lambda y: f"Year {y} (months {12 * y - 11}–{12 * y})",
+    key="bridge_year",
+)
+left, right = st.columns(2, gap="medium")
+with left:
+    st.plotly_chart(
+        charts.waterfall(engine.bridge(scenario, month, month), currency, title=f"Month {month}"),
+        theme=None,
+        config=charts.PLOTLY_CONFIG,
+        key="bridge_month_chart",
+    )
+with right:
+    st.plotly_chart(
+        charts.waterfall(engine.bridge(scenario, 12 * year - 11, 12 * year), currency, title=f"Year {year}"),
+        theme=None,
+        config=charts.PLOTLY_CONFIG,
+        key="bridge_year_chart",
+    )
+
+st.plotly_chart(
+    charts.stay_flat(table, currency), theme=None, config=charts.PLOTLY_CONFIG, key="stay_flat_chart"
+)

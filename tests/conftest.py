@@ -1,0 +1,42 @@
+"""Shared fixtures.
+
+AppTest parts: ``apptest_like_server`` and ``clear_streamlit_cache``, used by
+tests/test_pages.py. Streamlit is imported inside the fixtures so that engine
+tests never pay for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+
+@pytest.fixture
+def apptest_like_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make AppTest rerun ``app.py`` under ``st.navigation``, as the live server does.
+
+    AppTest resets ``PagesManager.uses_pages_directory`` before every run; with a
+    ``pages/`` folder beside ``app.py`` the second and later runs of one AppTest
+    would otherwise execute the page script alone (legacy pages-folder mode),
+    without the shared sidebar. See /work/shared/streamlit-notes.md.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original_init = PagesManager.__init__
+
+    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
+        original_init(self, *args, **kwargs)  # type: ignore[arg-type]
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def clear_streamlit_cache() -> Iterator[None]:
+    """Empty ``st.cache_data`` before and after a test: AppTest instances share it."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()

@@ -1,0 +1,352 @@
+"""Chart builders: one lean plotly template, legible on a projector.
+
+Every builder takes engine output (a table, a series, numbers) and the currency,
+and returns a ``plotly.graph_objects.Figure`` that shows exactly that, nothing
+more: labelled axes, currency ticks, hover values with separators, no mode bar
+(see :data:`PLOTLY_CONFIG`). Pages pass the figure to ``st.plotly_chart`` with
+``theme=None`` so this template, not Streamlit's, decides the look.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from simulator.benchmarks import NRR_TIERS
+from ui.format import pct, tick_prefix
+
+INK = "#1f2937"
+MUTED = "#6b7280"
+GRID = "#e5e7eb"
+BLUE = "#2563eb"
+GREEN = "#059669"
+RED = "#dc2626"
+AMBER = "#d97706"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+#: The one template every chart uses (kept small: it travels with each figure).
+TEMPLATE = go.layout.Template(
+    layout={
+        "font": {"family": FONT, "size": 17, "color": INK},
+        "title": {"font": {"size": 21}, "x": 0, "xanchor": "left", "y": 0.97, "yanchor": "top"},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "colorway": [BLUE, GREEN, AMBER, RED, "#7c3aed", "#0891b2"],
+        "xaxis": {
+            "showgrid": False,
+            "linecolor": "#9ca3af",
+            "ticks": "outside",
+            "tickcolor": "#9ca3af",
+            "automargin": True,
+            "title": {"standoff": 10},
+        },
+        "yaxis": {
+            "gridcolor": GRID,
+            "zeroline": False,
+            "automargin": True,
+            "title": {"standoff": 10},
+        },
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
+        "hoverlabel": {"font": {"size": 16, "family": FONT}},
+        "margin": {"l": 10, "r": 20, "t": 80, "b": 10},
+        "height": 440,
+    }
+)
+
+#: ``st.plotly_chart(..., config=PLOTLY_CONFIG)``: no mode bar, no plotly logo.
+PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
+
+#: Layer colours, starting base first (dark), then newer cohorts lighter.
+LAYER_COLOURS = (
+    "#1e3a8a",
+    "#1d4ed8",
+    "#3b82f6",
+    "#0e7490",
+    "#0891b2",
+    "#06b6d4",
+    "#059669",
+    "#10b981",
+    "#6ee7b7",
+)
+
+TIER_COLOURS = {
+    "Elite": "#065f46",
+    "Best in class": "#059669",
+    "Good": "#34d399",
+    "Okay": "#fbbf24",
+    "Concerning": "#f97316",
+    "Red flag": "#dc2626",
+}
+
+
+def _figure() -> go.Figure:
+    return go.Figure(layout={"template": TEMPLATE})
+
+
+def _money_axis(currency: str) -> dict[str, object]:
+    return {"tickprefix": tick_prefix(currency), "tickformat": "~s", "rangemode": "tozero"}
+
+
+def _months_axis(months: int) -> dict[str, object]:
+    dtick = 12 if months > 48 else 6 if months > 18 else 3
+    return {"title": {"text": "Month"}, "dtick": dtick, "range": [0, months]}
+
+
+def _hover_money(currency: str) -> str:
+    return tick_prefix(currency) + "%{y:,.0f}"
+
+
+def revenue(table: pd.DataFrame, currency: str) -> go.Figure:
+    """Total MRR over the horizon next to the starting base alone."""
+    months = int(table["month"].iloc[-1])
+    fig = _figure()
+    fig.add_scatter(
+        x=table["month"],
+        y=table["mrr"],
+        name="Total MRR",
+        line={"color": BLUE, "width": 4},
+        hovertemplate=_hover_money(currency),
+    )
+    fig.add_scatter(
+        x=table["month"],
+        y=table["existing_base_mrr"],
+        name="Starting base alone (if we stopped acquiring today)",
+        line={"color": AMBER, "width": 3, "dash": "dash"},
+        hovertemplate=_hover_money(currency),
+    )
+    fig.update_layout(
+        title={"text": "MRR over the horizon"},
+        xaxis=_months_axis(months),
+        yaxis={**_money_axis(currency), "title": {"text": "MRR"}},
+        hovermode="x unified",
+        legend={"y": 1.0},
+        margin={"t": 100},
+    )
+    return fig
+
+
+def layer_cake(layers: pd.DataFrame, currency: str) -> go.Figure:
+    """Stacked MRR by acquisition cohort, the starting base at the bottom."""
+    months = int(layers.index[-1])
+    fig = _figure()
+    for i, name in enumerate(layers.columns):
+        colour = LAYER_COLOURS[i % len(LAYER_COLOURS)]
+        fig.add_scatter(
+            x=layers.index.to_numpy(),
+            y=layers[name].to_numpy(),
+            name=name,
+            stackgroup="mrr",
+            mode="lines",
+            line={"width": 0.5, "color": colour},
+            fillcolor=colour,
+            hovertemplate=_hover_money(currency),
+        )
+    fig.update_layout(
+        title={"text": "Layer cake: MRR by when customers were acquired"},
+        xaxis=_months_axis(months),
+        yaxis={**_money_axis(currency), "title": {"text": "MRR"}},
+        hovermode="x unified",
+        legend={"orientation": "v", "y": 1, "yanchor": "top", "x": 1.02, "traceorder": "reversed"},
+        margin={"r": 10},
+    )
+    return fig
+
+
+_BRIDGE_LABELS = {
+    "starting_mrr": "Start",
+    "new_mrr": "New",
+    "expansion_mrr": "Expansion",
+    "contraction_mrr": "Contraction",
+    "churned_mrr": "Churn",
+    "ending_mrr": "End",
+}
+
+
+def waterfall(steps: pd.Series, currency: str, *, title: str) -> go.Figure:
+    """An MRR bridge: start, the four flows (losses negative), end."""
+    prefix = tick_prefix(currency)
+    values = steps.to_numpy(dtype=float)
+    labels = [_BRIDGE_LABELS[name] for name in steps.index]
+    measure = ["absolute", "relative", "relative", "relative", "relative", "total"]
+    text = [
+        f"{'−' if v < 0 else '+' if 0 < i < 5 else ''}{prefix}{abs(v):,.0f}" for i, v in enumerate(values)
+    ]
+    fig = _figure()
+    fig.add_trace(
+        go.Waterfall(
+            x=labels,
+            y=values,
+            measure=measure,
+            text=text,
+            textposition="outside",
+            cliponaxis=False,
+            increasing={"marker": {"color": GREEN}},
+            decreasing={"marker": {"color": RED}},
+            totals={"marker": {"color": BLUE}},
+            connector={"line": {"color": "#9ca3af", "width": 1}},
+            hovertemplate="%{x}: %{text}<extra></extra>",
+        )
+    )
+    low = min(values[0], values[-1], *(np.cumsum(values[:5])))
+    high = max(values[0], values[-1], *(np.cumsum(values[:5])))
+    span = max(high - low, abs(high) * 0.05, 1.0)
+    fig.update_layout(
+        title={"text": title},
+        showlegend=False,
+        yaxis={
+            "tickprefix": prefix,
+            "tickformat": "~s",
+            "title": {"text": "MRR"},
+            "range": [max(0.0, low - 0.6 * span), high + 0.25 * span],
+        },
+        height=420,
+    )
+    return fig
+
+
+def stay_flat(table: pd.DataFrame, currency: str) -> go.Figure:
+    """New MRR acquired each month against the new MRR needed just to stay flat."""
+    rows = table.iloc[1:]
+    months = int(table["month"].iloc[-1])
+    needed = rows["new_mrr_to_stay_flat"].clip(lower=0.0)
+    fig = _figure()
+    fig.add_bar(
+        x=rows["month"],
+        y=rows["new_mrr"],
+        name="New MRR acquired",
+        marker={"color": "#93c5fd"},
+        hovertemplate=_hover_money(currency),
+    )
+    fig.add_scatter(
+        x=rows["month"],
+        y=needed,
+        name="New MRR needed just to stay flat",
+        line={"color": RED, "width": 4},
+        hovertemplate=_hover_money(currency),
+    )
+    fig.update_layout(
+        title={"text": "The treadmill: acquisition against what leaks out"},
+        xaxis={**_months_axis(months), "range": [0.5, months + 0.5]},
+        yaxis={**_money_axis(currency), "title": {"text": "MRR per month"}},
+        hovermode="x unified",
+        bargap=0.15,
+        margin={"t": 100},
+    )
+    return fig
+
+
+_LEVER_ACTIONS = {
+    "Churn": "Churn −{p} pt",
+    "Contraction": "Contraction −{p} pt",
+    "Expansion": "Expansion +{p} pt",
+    "Acquisition": "New customers +{p}%",
+}
+
+
+def lever_label(lever: str, step_points: float) -> str:
+    """``"Churn −1.0 pt"``: the lever and the change applied."""
+    return _LEVER_ACTIONS[lever].format(p=f"{step_points:.1f}")
+
+
+def tornado(impacts: pd.DataFrame, currency: str, *, step_points: float, months: int) -> go.Figure:
+    """Ranked horizontal bars: each lever's gain in MRR at the horizon and in annual NRR."""
+    labels = [lever_label(lever, step_points) for lever in impacts["lever"]]
+    prefix = tick_prefix(currency)
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        horizontal_spacing=0.06,
+        subplot_titles=(f"MRR gained by month {months}", "Annual NRR gained (points)"),
+    )
+    mrr_gain = impacts["mrr_gain"].to_numpy(dtype=float)
+    nrr_gain = impacts["annual_nrr_gain"].to_numpy(dtype=float) * 100
+    colours = [BLUE if i == 0 else "#93c5fd" for i in range(len(labels))]
+    fig.add_bar(
+        x=mrr_gain,
+        y=labels,
+        orientation="h",
+        marker={"color": colours},
+        text=[f"+{prefix}{v:,.0f}" if v >= 0 else f"−{prefix}{-v:,.0f}" for v in mrr_gain],
+        textposition="auto",
+        cliponaxis=False,
+        hovertemplate="%{y}: " + prefix + "%{x:,.0f}<extra></extra>",
+        row=1,
+        col=1,
+    )
+    fig.add_bar(
+        x=nrr_gain,
+        y=labels,
+        orientation="h",
+        marker={"color": [GREEN if i == 0 else "#6ee7b7" for i in range(len(labels))]},
+        text=[f"{v:+.1f} pts" for v in nrr_gain],
+        textposition="auto",
+        cliponaxis=False,
+        hovertemplate="%{y}: %{x:+.2f} points<extra></extra>",
+        row=1,
+        col=2,
+    )
+    fig.update_layout(template=TEMPLATE, showlegend=False, height=380, margin={"t": 50})
+    fig.update_yaxes(autorange="reversed", row=1, col=1)
+    fig.update_xaxes(tickprefix=prefix, tickformat="~s", gridcolor=GRID, showgrid=True, row=1, col=1)
+    fig.update_xaxes(ticksuffix=" pts", gridcolor=GRID, showgrid=True, row=1, col=2)
+    fig.update_annotations(
+        font={"size": 18}, x=0, xanchor="left", selector={"text": f"MRR gained by month {months}"}
+    )
+    return fig
+
+
+def tiers(annual_nrr: float) -> go.Figure:
+    """Where an annual NRR sits among the tiers, red flag to elite."""
+    low_end, high_end = 0.8, max(1.45, min(annual_nrr + 0.08, 2.0))
+    fig = _figure()
+    for tier in reversed(NRR_TIERS):
+        start, stop = max(tier.low, low_end), min(tier.high, high_end)
+        if stop <= start:
+            continue
+        fig.add_bar(
+            x=[(stop - start) * 100],
+            base=[start * 100],
+            y=["NRR"],
+            orientation="h",
+            name=tier.name,
+            marker={"color": TIER_COLOURS[tier.name], "line": {"color": "white", "width": 2}},
+            text=[tier.name],
+            textposition="inside",
+            insidetextanchor="middle",
+            textfont={"color": "white" if tier.name not in ("Good", "Okay") else INK, "size": 16},
+            hovertemplate=f"{tier.name}: {_tier_range(tier.low, tier.high)}, {tier.meaning}<extra></extra>",
+            showlegend=False,
+        )
+    shown = min(max(annual_nrr, low_end), high_end) * 100
+    fig.add_shape(
+        type="line", x0=shown, x1=shown, y0=-0.7, y1=0.7, line={"color": INK, "width": 4}, layer="above"
+    )
+    fig.add_annotation(
+        x=shown,
+        y=0.72,
+        yanchor="bottom",
+        text=f"<b>Annual NRR {pct(annual_nrr)}</b>",
+        showarrow=False,
+        font={"size": 18},
+    )
+    fig.update_layout(
+        barmode="overlay",
+        height=190,
+        margin={"t": 45, "b": 10, "l": 10, "r": 10},
+        xaxis={"range": [low_end * 100, high_end * 100], "ticksuffix": "%", "showgrid": False, "dtick": 10},
+        yaxis={"visible": False, "range": [-0.6, 1.3]},
+    )
+    return fig
+
+
+def _tier_range(low: float, high: float) -> str:
+    if math.isinf(high):
+        return f"{low * 100:.0f}% and above"
+    if low <= 0:
+        return f"below {high * 100:.0f}%"
+    return f"{low * 100:.0f}–{high * 100:.0f}%"

@@ -1,0 +1,67 @@
+"""The engine calls the pages make, cached with ``st.cache_data``.
+
+Each wrapper takes the frozen :class:`~simulator.scenario.Scenario` (hashed by
+value) and plain numbers, so a slider move that returns to an earlier value is
+served from the cache. ``max_entries`` bounds the memory a long session uses.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from simulator import analysis, benchmarks
+from simulator.analysis import Plateau
+from simulator.projection import Projection, project
+from simulator.scenario import Scenario
+
+_CACHE = {"max_entries": 128, "show_spinner": False}
+
+
+@st.cache_data(**_CACHE)
+def projection(scenario: Scenario) -> Projection:
+    """The scenario projected over its horizon."""
+    return project(scenario)
+
+
+@st.cache_data(**_CACHE)
+def cohort_layers(scenario: Scenario, max_layers: int = 9) -> pd.DataFrame:
+    """MRR by acquisition cohort, grouped into at most ``max_layers`` layers."""
+    return analysis.cohort_layers(projection(scenario), max_layers=max_layers)
+
+
+@st.cache_data(**_CACHE)
+def bridge(scenario: Scenario, first_month: int, last_month: int) -> pd.Series:
+    """The MRR bridge from the start of ``first_month`` to the end of ``last_month``."""
+    return analysis.bridge(projection(scenario), first_month=first_month, last_month=last_month)
+
+
+@st.cache_data(**_CACHE)
+def plateau(scenario: Scenario) -> Plateau:
+    """Where the leaky bucket levels off, if it does."""
+    return analysis.plateau(scenario)
+
+
+@st.cache_data(**_CACHE)
+def lever_impacts(scenario: Scenario, step: float) -> pd.DataFrame:
+    """Each lever improved by ``step`` (acquisition: the same relative change), ranked."""
+    return analysis.lever_impacts(scenario, step=step)
+
+
+@st.cache_data(**_CACHE)
+def customers_kept_by_churn_cut(scenario: Scenario, step: float) -> float:
+    """How many more customers the horizon has when churn falls by ``step``."""
+    better = analysis.improved(scenario, "Churn", step=step)
+    base = projection(scenario).table["customers"].iloc[-1]
+    return float(projection(better).table["customers"].iloc[-1] - base)
+
+
+@st.cache_data(**_CACHE)
+def nrr_versus_acquisition(scenario: Scenario) -> pd.DataFrame:
+    """MRR at the horizon after +10 points of annual NRR versus +30% and +40% new customers."""
+    return analysis.nrr_versus_acquisition(scenario)
+
+
+def grr_diagnosis(scenario: Scenario) -> str:
+    """Which lever to pull first, by annual GRR (cheap: not cached)."""
+    return benchmarks.grr_diagnosis(scenario)

@@ -1,0 +1,68 @@
+"""How numbers look on screen: money in the chosen currency, percentages, points.
+
+Pure functions, no Streamlit: the pages and the charts format through these so
+that a card and a chart label never disagree.
+"""
+
+from __future__ import annotations
+
+import math
+
+#: Currencies the sidebar offers; the symbol is written before the amount.
+CURRENCIES: tuple[str, ...] = ("$", "€", "£", "¥", "₹", "CHF")
+
+MINUS = "\u2212"  # a real minus sign, as wide as a plus
+
+
+def money(value: float, currency: str = "$", *, decimals: int = 0) -> str:
+    """Money with thousands separators: ``money(-3000, "€")`` is ``"−€3,000"``.
+
+    >>> money(1234567.8)
+    '$1,234,568'
+    >>> money(-3000, "CHF")
+    '−CHF 3,000'
+    """
+    if not math.isfinite(value):
+        return "–"
+    prefix = f"{currency} " if len(currency) > 1 else currency
+    amount = round(abs(value), decimals)
+    sign = MINUS if value < 0 and amount != 0 else ""
+    return f"{sign}{prefix}{amount:,.{decimals}f}"
+
+
+def signed_money(value: float, currency: str = "$") -> str:
+    """Money with an explicit sign, for gains: ``"+$12,000"``.
+
+    >>> signed_money(12000)
+    '+$12,000'
+    """
+    text = money(value, currency)
+    return text if text.startswith(MINUS) or round(value) == 0 else f"+{text}"
+
+
+def pct(fraction: float, *, decimals: int = 1) -> str:
+    """A fraction as a percentage with one decimal: ``pct(1.02)`` is ``"102.0%"``.
+
+    >>> pct(1.02 ** 12)
+    '126.8%'
+    """
+    if not math.isfinite(fraction):
+        return "–"
+    text = f"{fraction * 100:.{decimals}f}%"
+    return text.replace("-", MINUS)
+
+
+def points(fraction: float, *, decimals: int = 1) -> str:
+    """A change of a rate in percentage points, signed: ``points(0.012)`` is ``"+1.2 pts"``.
+
+    >>> points(-0.005)
+    '−0.5 pts'
+    """
+    value = fraction * 100
+    text = f"{value:+.{decimals}f} pts"
+    return text.replace("-", MINUS)
+
+
+def tick_prefix(currency: str) -> str:
+    """The prefix plotly puts before axis ticks and hover values."""
+    return f"{currency} " if len(currency) > 1 else currency

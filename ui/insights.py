@@ -1,0 +1,138 @@
+"""Sentences the pages say about the engine's numbers (pure, no Streamlit)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from simulator.analysis import Plateau
+from ui.format import money, pct
+
+_ACTIONS = {
+    "Churn": "cutting churn by {p} point",
+    "Contraction": "cutting contraction by {p} point",
+    "Expansion": "raising expansion by {p} point",
+    "Acquisition": "winning {p}% more new customers every month",
+}
+RATE_LEVERS = ("Churn", "Contraction", "Expansion")
+
+
+def _action(lever: str, step_points: float) -> str:
+    text = _ACTIONS[lever].format(p=f"{step_points:.1f}")
+    return text if lever == "Acquisition" or step_points == 1 else text.replace(" point", " points")
+
+
+def tied_levers(impacts: pd.DataFrame) -> list[str]:
+    """The levers tied with the winner on MRR gained (same gain to a part in a million)."""
+    top = float(impacts["mrr_gain"].iloc[0])
+    return [
+        str(lever)
+        for lever, gain in zip(impacts["lever"], impacts["mrr_gain"], strict=True)
+        if math.isclose(float(gain), top, rel_tol=1e-6, abs_tol=0.5)
+    ]
+
+
+def lever_verdict(
+    impacts: pd.DataFrame,
+    *,
+    step_points: float,
+    months: int,
+    currency: str,
+    customers_kept: float | None = None,
+) -> str:
+    """One sentence: which lever wins, by how much, and the tie rule when rates tie.
+
+    ``impacts`` is :func:`simulator.analysis.lever_impacts`' ranked table.
+    """
+    top_gain = float(impacts["mrr_gain"].iloc[0])
+    if top_gain <= 0.5:
+        return (
+            f"No lever moves MRR at month {months} in this scenario: there is no revenue yet to retain "
+            "and no acquisition to grow. Add starting MRR or new customers."
+        )
+    tied = tied_levers(impacts)
+    rest = impacts[~impacts["lever"].isin(tied)]
+    if len(tied) > 1:
+        names = ", ".join(t.lower() for t in tied[:-1]) + f" and {tied[-1].lower()}"
+        text = (
+            f"{names.capitalize()} tie: a change of {step_points:.1f} point"
+            f"{'' if step_points == 1 else 's'} in any of them adds {money(top_gain, currency)} of MRR "
+            f"by month {months}, because each moves monthly NRR by exactly that much."
+        )
+        if "Churn" in tied and customers_kept is not None and customers_kept >= 0.5:
+            text += f" Cutting churn also keeps about {customers_kept:,.0f} more customers."
+    else:
+        winner = tied[0]
+        text = (
+            f"{winner} wins: {_action(winner, step_points)} adds {money(top_gain, currency)} "
+            f"of MRR by month {months}"
+        )
+        if len(rest):
+            runner, runner_gain = str(rest["lever"].iloc[0]), float(rest["mrr_gain"].iloc[0])
+            if runner_gain > 0.5:
+                text += (
+                    f", {top_gain / runner_gain:.1f}× the {money(runner_gain, currency)} from "
+                    f"{_action(runner, step_points)}."
+                )
+            else:
+                text += f"; {_action(runner, step_points)} adds nothing."
+            rest = rest.iloc[1:]
+        else:
+            text += "."
+    if len(tied) > 1 and len(rest):
+        runner, runner_gain = str(rest["lever"].iloc[0]), float(rest["mrr_gain"].iloc[0])
+        text += f" Next: {_action(runner, step_points)} adds {money(runner_gain, currency)}."
+    return text
+
+
+def plateau_text(result: Plateau, currency: str, *, months: int) -> str:
+    """What the plateau means, in one or two sentences."""
+    if result.grows_by_itself:
+        return "NRR ≥ 100%: the base grows by itself. Every new customer adds to a growing foundation."
+    if result.mrr is None:
+        return (
+            "NRR is below 100%, so the base shrinks; with new-customer numbers that keep changing "
+            "there is no fixed plateau. Set their growth to 0% to see where MRR would level off."
+        )
+    level = money(result.mrr, currency)
+    if result.months_to_within_5pct is None:
+        return f"NRR is below 100% and there is no acquisition: MRR drifts down towards {level}."
+    when = result.months_to_within_5pct
+    timing = (
+        "MRR is already within 5% of it."
+        if when == 0
+        else f"MRR gets within 5% of it after {when} month{'s' if when != 1 else ''}"
+        + (f", beyond the {months}-month horizon." if when > months else ".")
+    )
+    return (
+        f"NRR is below 100%, so acquisition and losses meet at a plateau of {level} MRR "
+        f"(new MRR ÷ (1 − monthly NRR)); past it, more of the same acquisition only refills the bucket. "
+        f"{timing}"
+    )
+
+
+def comparison_text(table: pd.DataFrame, currency: str, *, months: int) -> str:
+    """The "+10 points of NRR versus +30–40% acquisition" sentence.
+
+    ``table`` is :func:`simulator.analysis.nrr_versus_acquisition`' table: the
+    NRR change first, then the acquisition uplifts.
+    """
+    nrr_gain = float(table["mrr_gain"].iloc[0])
+    acq = table.iloc[1:]
+    parts = " and ".join(f"{row.change} add {money(row.mrr_gain, currency)}" for row in acq.itertuples())
+    text = f"By month {months}, +10 points of annual NRR add {money(nrr_gain, currency)} of MRR; {parts}."
+    best = acq.loc[acq["mrr_gain"].idxmax()]
+    if float(best["mrr_gain"]) <= 0.5:
+        return text + " Here NRR is the only one of these that moves MRR."
+    if nrr_gain >= float(best["mrr_gain"]):
+        return text + f" Here NRR wins: {nrr_gain / float(best['mrr_gain']):.1f}× what {best['change']} add."
+    return (
+        text + f" Here {best['change']} move MRR more: acquisition is large next to the base. "
+        "Compare the cost of each."
+    )
+
+
+def tier_text(annual_nrr: float, tier_name: str, meaning: str) -> str:
+    """``"Annual NRR 126.8%: best in class, expansion clearly outruns losses."``"""
+    return f"Annual NRR {pct(annual_nrr)}: **{tier_name}**, {meaning}."

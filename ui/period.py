@@ -1,0 +1,85 @@
+"""The calculator's one period: four amounts in, NRR, GRR, expansion rate out.
+
+The figures come from the engine's :class:`~simulator.scenario.Scenario`
+(a one-period scenario whose rates are the amounts over the starting MRR);
+this module only turns amounts into rates and bad amounts into plain messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from simulator.benchmarks import Tier, nrr_tier
+from simulator.scenario import Scenario, ScenarioError
+from ui.format import money
+
+
+class PeriodInputError(ValueError):
+    """The four amounts do not describe a possible period."""
+
+
+@dataclass(frozen=True)
+class PeriodResult:
+    """NRR and friends for one period, as fractions (1.02 is 102%)."""
+
+    nrr: float
+    grr: float
+    expansion_rate: float
+    annual_nrr: float
+    tier: Tier
+
+
+def period_metrics(
+    start: float, churned: float, contraction: float, expansion: float, *, currency: str = "$"
+) -> PeriodResult:
+    """NRR, GRR, expansion rate and annualised NRR of one monthly period.
+
+    domain.md, worked example 1:
+
+    >>> r = period_metrics(100_000, 3_000, 1_000, 6_000)
+    >>> round(r.nrr, 4), round(r.grr, 4), round(r.expansion_rate, 4), round(r.annual_nrr, 3)
+    (1.02, 0.96, 0.06, 1.268)
+
+    Raises
+    ------
+    PeriodInputError
+        With a message saying which amount is impossible and what to change.
+    """
+    amounts = {"Churned MRR": churned, "Contraction": contraction, "Expansion": expansion}
+    if start <= 0:
+        raise PeriodInputError(
+            "Starting MRR must be above zero: NRR compares the period's MRR with it. Enter the MRR "
+            "your existing customers paid at the start of the period."
+        )
+    for name, value in amounts.items():
+        if value < 0:
+            raise PeriodInputError(f"{name} cannot be negative; enter it as a positive amount.")
+    if churned + contraction > start:
+        raise PeriodInputError(
+            f"Churned plus contraction ({money(churned + contraction, currency)}) is more than the "
+            f"starting MRR ({money(start, currency)}): customers cannot lose more than they paid. "
+            "Lower one of them."
+        )
+    if expansion > start:
+        raise PeriodInputError(
+            f"Expansion ({money(expansion, currency)}) is more than the starting MRR "
+            f"({money(start, currency)}): the simulator covers at most a doubling in one period. "
+            "Check the amount, or use a shorter period."
+        )
+    try:
+        scenario = Scenario(
+            starting_mrr=start,
+            churn_rate=churned / start,
+            contraction_rate=contraction / start,
+            expansion_rate=expansion / start,
+            months=1,
+        )
+    except ScenarioError as error:
+        raise PeriodInputError(f"These amounts are outside the simulator's range: {error}.") from None
+    return PeriodResult(
+        nrr=scenario.monthly_nrr,
+        grr=scenario.monthly_grr,
+        expansion_rate=scenario.expansion_rate,
+        annual_nrr=scenario.annual_nrr,
+        tier=nrr_tier(scenario.annual_nrr),
+    )
