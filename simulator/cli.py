@@ -1,0 +1,113 @@
+"""The command line: ``python -m simulator project|metrics FILE``.
+
+Bad input exits with status 2 and one line on standard error saying what is
+wrong and where; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import pandas as pd
+
+from simulator.export import ExportError, read_export
+from simulator.metrics import METRICS_COLUMNS, analyse
+from simulator.projection import PROJECTION_COLUMNS, project
+from simulator.scenario import MAX_MONTHS, ScenarioError, from_json
+
+EXIT_BAD_INPUT = 2
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "project":
+            table = _project(args.file, args.months)
+        else:
+            table = analyse(read_export(args.file)).monthly[list(METRICS_COLUMNS)]
+    except (ScenarioError, ExportError) as error:
+        print(f"error: {args.file}: {error}", file=err)
+        return EXIT_BAD_INPUT
+    try:
+        write_table(table, out, fmt=args.format)
+    except BrokenPipeError:
+        # The reader stopped early (`| head`). Point stdout at devnull so that
+        # Python's flush at exit does not complain (the recipe of the signal docs).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return 0
+
+
+def _project(path: str, months: int | None) -> pd.DataFrame:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError("no such file; check the path") from None
+    except IsADirectoryError:
+        raise ScenarioError("this is a folder, not a scenario file") from None
+    except UnicodeDecodeError:
+        raise ScenarioError("not a JSON text file (it is not UTF-8); save the scenario as JSON") from None
+    except OSError as error:
+        raise ScenarioError(f"cannot read the file: {error.strerror}") from None
+    if not text.strip():
+        raise ScenarioError('the file is empty; a scenario is JSON such as {"starting_mrr": 100000}')
+    scenario = from_json(text)
+    return project(scenario, months=months).table[list(PROJECTION_COLUMNS)]
+
+
+def write_table(table: pd.DataFrame, out: TextIO, *, fmt: str) -> None:
+    """Write rows as CSV (missing values empty) or a JSON array of objects (missing values null)."""
+    if fmt == "csv":
+        table.to_csv(out, index=False, lineterminator="\n")
+        return
+    rows = [{key: _json_value(value) for key, value in row.items()} for row in table.to_dict(orient="records")]
+    json.dump(rows, out, indent=1)
+    out.write("\n")
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return _json_value(value.item())
+    return value
+
+
+def _months(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--months must be a whole number, got {text!r}") from None
+    if not 1 <= value <= MAX_MONTHS:
+        raise argparse.ArgumentTypeError(f"--months is {value}, outside the allowed range (1 to {MAX_MONTHS})")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but its usage errors are one line too."""
+
+    def error(self, message: str) -> Any:
+        self.exit(EXIT_BAD_INPUT, f"error: {message} (see python -m simulator --help)\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m simulator", description="NRR simulator: project a scenario, or measure an export.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    projection = commands.add_parser("project", help="project a scenario JSON file month by month")
+    projection.add_argument("file", help="scenario JSON, e.g. {\"starting_mrr\": 100000, \"churn_rate\": 0.03}")
+    projection.add_argument("--months", type=_months, help="horizon in months (overrides the file's)")
+    projection.add_argument("--format", choices=("csv", "json"), default="csv")
+    metrics = commands.add_parser("metrics", help="monthly MRR bridge, NRR and GRR of an MRR export CSV")
+    metrics.add_argument("file", help="CSV with customer_id, month, mrr (and optionally segment)")
+    metrics.add_argument("--format", choices=("csv", "json"), default="csv")
+    return parser
