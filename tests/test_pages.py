@@ -1,0 +1,278 @@
+"""The Streamlit pages under AppTest: they run, show the engine's figures, and keep the scenario.
+
+Reference values: domain.md's worked example 1 (start $100,000; $3,000
+churned, $1,000 contraction, $6,000 expansion: NRR 102.0%, GRR 96.0%,
+expansion rate 6.0%, annualised 1.02^12 = 126.8%), which is also the default
+scenario of the sidebar.
+"""
+
+from __future__ import annotations
+
+import doctest
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import ui.format
+import ui.period
+import ui.state
+from simulator.analysis import lever_impacts, plateau
+from simulator.projection import project
+from ui.format import money, pct
+from ui.state import defaults, query_from_values, scenario_from_values
+
+pytestmark = pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+PAGES = ("pages/calculator.py", "pages/compounding.py", "pages/leaky_bucket.py", "pages/biggest_lever.py")
+TIMEOUT = 30
+
+
+def app(**params: str) -> AppTest:
+    """The whole app (sidebar and navigation), opened at an address with ``params``."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def sidebar_values(at: AppTest) -> dict[str, object]:
+    return {key: at.session_state[key] for key in ui.state.KEYS}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_alone_on_the_default_scenario(page: str) -> None:
+    at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert not at.error
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_inside_the_app_with_the_sidebar(page: str) -> None:
+    at = app()
+    at.switch_page(page).run()
+    assert not at.exception
+    assert at.sidebar.slider(key="churn_pct").value == 3.0
+
+
+def test_calculator_shows_worked_example_one_exactly() -> None:
+    at = app()
+    cards = metrics(at)
+    assert cards["NRR (month)"] == "102.0%"
+    assert cards["GRR (month)"] == "96.0%"
+    assert cards["Expansion rate (month)"] == "6.0%"
+    assert cards["Annualised NRR (annual)"] == "126.8%"
+    assert any("Best in class" in m.value for m in at.markdown)
+
+
+def test_calculator_cards_follow_the_inputs() -> None:
+    at = app()
+    at.number_input(key="calc_expansion").set_value(1_000).run()
+    # (100,000 − 3,000 − 1,000 + 1,000) ÷ 100,000 = 97.0%; GRR unchanged.
+    assert metrics(at)["NRR (month)"] == "97.0%"
+    assert metrics(at)["GRR (month)"] == "96.0%"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "says"),
+    [
+        ("calc_churned", 99_500, "more than the starting MRR"),
+        ("calc_start_mrr", 0, "must be above zero"),
+        ("calc_expansion", 250_000, "Expansion"),
+    ],
+)
+def test_calculator_explains_impossible_inputs_instead_of_failing(key: str, value: int, says: str) -> None:
+    at = app()
+    at.number_input(key=key).set_value(value).run()
+    assert not at.exception
+    assert says in at.error[0].value
+    assert not at.metric
+
+
+def test_compounding_cards_equal_the_engine_formatted() -> None:
+    scenario = scenario_from_values(defaults())
+    table = project(scenario).table
+    at = AppTest.from_file(str(ROOT / "pages/compounding.py"), default_timeout=TIMEOUT).run()
+    assert metrics(at) == {
+        "Monthly NRR": pct(scenario.monthly_nrr),
+        "Annual NRR": pct(scenario.annual_nrr),
+        "Annual GRR": pct(scenario.annual_grr),
+        "MRR at 12 months": money(table["mrr"].iloc[12]),
+        "MRR at 36 months": money(table["mrr"].iloc[36]),
+    }
+    assert metrics(at)["Monthly NRR"] == "102.0%"
+
+
+def test_moving_a_sidebar_slider_changes_the_cards() -> None:
+    at = app()
+    at.switch_page("pages/compounding.py").run()
+    before = metrics(at)
+    at.sidebar.slider(key="churn_pct").set_value(5.0).run()
+    after = metrics(at)
+    assert not at.exception
+    assert after["Monthly NRR"] == "100.0%" != before["Monthly NRR"]
+    assert after["MRR at 36 months"] != before["MRR at 36 months"]
+
+
+def test_sidebar_is_still_there_after_a_rerun() -> None:
+    at = app()
+    at.switch_page("pages/leaky_bucket.py").run()
+    at.sidebar.slider(key="expansion_pct").set_value(2.0).run()
+    at.run()
+    assert len(at.sidebar.slider) >= 5
+    assert at.sidebar.slider(key="expansion_pct").value == 2.0
+    assert metrics(at)["Monthly NRR"] == "98.0%"
+
+
+def test_sidebar_values_are_the_same_on_every_page() -> None:
+    at = app()
+    at.sidebar.slider(key="churn_pct").set_value(4.2).run()
+    at.sidebar.number_input(key="starting_mrr").set_value(250_000).run()
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert at.sidebar.slider(key="churn_pct").value == 4.2
+        assert at.sidebar.number_input(key="starting_mrr").value == 250_000
+
+
+def test_the_address_round_trips_the_scenario() -> None:
+    at = app()
+    at.sidebar.slider(key="churn_pct").set_value(2.5).run()
+    at.sidebar.slider(key="expansion_pct").set_value(7.3).run()
+    at.sidebar.number_input(key="new_customers").set_value(12).run()
+    at.sidebar.slider(key="months").set_value(60).run()
+    at.sidebar.selectbox(key="currency").set_value("€").run()
+    params = dict(at.query_params)
+    assert params["churn_pct"] == "2.5"
+    assert params["expansion_pct"] == "7.3"
+    assert params["new_customers"] == "12"
+    assert params["months"] == "60"
+    assert params["currency"] == "€"
+
+    reopened = app(**params)
+    assert not reopened.exception
+    assert not reopened.warning
+    assert sidebar_values(reopened) == sidebar_values(at)
+    assert reopened.sidebar.slider(key="churn_pct").value == 2.5
+    assert reopened.sidebar.slider(key="expansion_pct").value == 7.3
+
+
+def test_an_address_with_some_settings_keeps_the_rest_at_defaults() -> None:
+    at = app(churn_pct="1.5")
+    assert not at.warning
+    assert at.sidebar.slider(key="churn_pct").value == 1.5
+    assert at.sidebar.slider(key="expansion_pct").value == 6.0
+    assert at.query_params["expansion_pct"] == "6"
+
+
+@pytest.mark.parametrize(
+    ("params", "says"),
+    [
+        ({"churn_pct": "lots"}, "not a number"),
+        ({"churn_pct": "-4"}, "outside the allowed range"),
+        ({"months": "9999"}, "outside the allowed range"),
+        ({"expansion_pct": "nan"}, "not a finite number"),
+        ({"churn_rat": "3"}, "not a setting"),
+        ({"currency": "<b>BTC</b>"}, "not one of"),
+    ],
+)
+def test_a_malformed_address_shows_a_notice_and_the_defaults(params: dict[str, str], says: str) -> None:
+    at = app(churn_pct="9", **params) if "churn_pct" not in params else app(**params)
+    assert not at.exception
+    assert len(at.warning) == 1
+    assert says in at.warning[0].value
+    assert "default scenario" in at.warning[0].value
+    assert sidebar_values(at) == defaults()
+    assert dict(at.query_params) == query_from_values(defaults())
+
+
+def test_the_notice_goes_away_after_the_next_change() -> None:
+    at = app(churn_pct="oops")
+    assert at.warning
+    at.sidebar.slider(key="churn_pct").set_value(2.0).run()
+    assert not at.warning
+
+
+def test_a_preset_sets_the_levers_and_reset_restores_the_defaults() -> None:
+    at = app()
+    at.sidebar.selectbox(key="preset").set_value("Flat-rate B2C").run()
+    assert at.sidebar.slider(key="churn_pct").value == 3.5
+    assert at.sidebar.slider(key="contraction_pct").value == 0.2
+    assert at.sidebar.slider(key="expansion_pct").value == 3.0
+    assert at.query_params["churn_pct"] == "3.5"
+    at.sidebar.slider(key="churn_pct").set_value(3.0).run()
+    assert at.session_state["preset"] == "Custom"
+    at.sidebar.button(key="reset").click().run()
+    assert sidebar_values(at) == defaults()
+
+
+def test_leaky_bucket_says_plainly_when_the_base_grows_by_itself() -> None:
+    at = app()
+    at.switch_page("pages/leaky_bucket.py").run()
+    assert "NRR ≥ 100%: the base grows by itself" in at.success[0].value
+
+
+def test_leaky_bucket_shows_the_engines_plateau_below_100_percent() -> None:
+    at = app(expansion_pct="1")
+    at.switch_page("pages/leaky_bucket.py").run()
+    expected = plateau(scenario_from_values({**defaults(), "expansion_pct": 1.0}))
+    assert money(expected.mrr) in at.warning[0].value
+    assert f"after {expected.months_to_within_5pct} months" in at.warning[0].value
+
+
+def test_leaky_bucket_draws_a_month_and_a_year_bridge() -> None:
+    at = app()
+    at.switch_page("pages/leaky_bucket.py").run()
+    at.slider(key="bridge_month").set_value(7).run()
+    at.selectbox(key="bridge_year").set_value(2).run()
+    specs = [chart.proto.spec for chart in at.get("plotly_chart")]
+    assert any('"Month 7"' in spec for spec in specs)
+    assert any('"Year 2"' in spec for spec in specs)
+
+
+def test_biggest_lever_names_the_tie_and_the_winner() -> None:
+    at = app()
+    at.switch_page("pages/biggest_lever.py").run()
+    verdict = at.info[0].value
+    gain = lever_impacts(scenario_from_values(defaults()), step=0.01)["mrr_gain"].iloc[0]
+    assert "Churn, contraction and expansion tie" in verdict
+    assert money(gain) in verdict
+    assert "GRR below 90%" in " ".join(m.value for m in at.markdown)
+
+
+def test_biggest_lever_step_changes_the_verdict() -> None:
+    at = app(contraction_pct="0.5")
+    at.switch_page("pages/biggest_lever.py").run()
+    before = at.info[0].value
+    at.slider(key="lever_step").set_value(2.0).run()
+    impacts = lever_impacts(scenario_from_values({**defaults(), "contraction_pct": 0.5}), step=0.02)
+    # Contraction can only fall 0.5 point, so churn and expansion tie ahead of it.
+    assert at.info[0].value != before
+    assert at.info[0].value.startswith("Churn and expansion tie: a change of 2.0 points")
+    assert money(impacts["mrr_gain"].iloc[0]) in at.info[0].value
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_each_page_sends_well_under_150_kb_of_charts_at_the_longest_horizon(page: str) -> None:
+    at = app(months="120")
+    at.switch_page(page).run()
+    payload = sum(len(chart.proto.spec) for chart in at.get("plotly_chart"))
+    assert payload < 60_000
+
+
+def test_money_follows_the_chosen_currency() -> None:
+    at = app(currency="€")
+    at.switch_page("pages/compounding.py").run()
+    assert metrics(at)["MRR at 12 months"].startswith("€")
+
+
+@pytest.mark.parametrize("module", [ui.format, ui.state, ui.period])
+def test_ui_doctests_pass(module: object) -> None:
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)  # type: ignore[arg-type]
+    assert result.failed == 0
+    assert result.attempted > 0
