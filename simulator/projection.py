@@ -135,7 +135,8 @@ def project(scenario: Scenario, *, months: int | None = None) -> Projection:
         ).sum(axis=0)
 
     to_stay_flat = flow(scenario.churn_rate + scenario.contraction_rate - scenario.expansion_rate)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # A tiny new MRR can overflow the ratio; the clip brings it back to 1.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         replacing = np.where(new_mrr > 0, np.clip(to_stay_flat / new_mrr, 0.0, 1.0), np.nan)
 
     table = pd.DataFrame(

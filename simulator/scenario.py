@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 MAX_MONTHS = 600
+#: Upper limits that keep every projection finite: a trillion a month, a billion customers.
+MAX_MONEY = 1e12
+MAX_COUNT = 1e9
 
 
 class ScenarioError(ValueError):
@@ -36,7 +39,7 @@ class Scenario:
     new_customers_per_month
         Customers acquired in month 1.
     acquisition_growth_rate
-        Monthly growth of that number; above -1 (may be negative).
+        Monthly growth of that number, above -1 (shrinking) up to 1 (doubling).
     new_customer_mrr
         MRR each new customer starts with.
     months
@@ -66,12 +69,14 @@ class Scenario:
     def __post_init__(self) -> None:
         for name in ("churn_rate", "contraction_rate", "expansion_rate"):
             _check_number(name, getattr(self, name), low=0.0, high=1.0, unit="fraction")
-        for name in ("starting_mrr", "new_customers_per_month", "new_customer_mrr"):
-            _check_number(name, getattr(self, name), low=0.0)
+        for name in ("starting_mrr", "new_customer_mrr"):
+            _check_number(name, getattr(self, name), low=0.0, high=MAX_MONEY)
+        _check_number("new_customers_per_month", self.new_customers_per_month, low=0.0, high=MAX_COUNT)
         if self.starting_customers is not None:
-            _check_number("starting_customers", self.starting_customers, low=0.0)
-        _check_number("acquisition_growth_rate", self.acquisition_growth_rate, low=-1.0, high=None,
-                      low_open=True, unit="fraction")
+            _check_number("starting_customers", self.starting_customers, low=0.0, high=MAX_COUNT)
+        _check_number(
+            "acquisition_growth_rate", self.acquisition_growth_rate, low=-1.0, high=1.0, low_open=True, unit="fraction"
+        )
         # A JSON 36.0 is the whole number 36: store it as one.
         object.__setattr__(self, "months", _check_months(self.months))
         losses = self.churn_rate + self.contraction_rate

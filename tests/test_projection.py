@@ -1,0 +1,192 @@
+"""The cohort projection, against worked examples, closed forms and invariants."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simulator import PROJECTION_COLUMNS, Scenario, project
+from tests.strategies import scenarios
+
+WORKED_EXAMPLE = Scenario(
+    starting_mrr=100_000, starting_customers=50, churn_rate=0.03, contraction_rate=0.01, expansion_rate=0.06
+)
+
+
+def test_worked_example_one_month_one_flows() -> None:
+    """domain.md, worked example 1: $3,000 churns, $1,000 contracts, $6,000 expands."""
+    row = project(WORKED_EXAMPLE).table.iloc[1]
+    assert row["churned_mrr"] == pytest.approx(3_000)
+    assert row["contraction_mrr"] == pytest.approx(1_000)
+    assert row["expansion_mrr"] == pytest.approx(6_000)
+    assert row["mrr"] == pytest.approx(102_000)
+    assert row["nrr_month"] == pytest.approx(1.02)
+    assert row["grr_month"] == pytest.approx(0.96)
+
+
+def test_worked_example_three_a_cohort_paying_110_percent_a_year_later() -> None:
+    """domain.md, worked example 3: a $100k cohort paying $110k a year later has 110% NRR."""
+    monthly = 1.10 ** (1 / 12)
+    scenario = Scenario(starting_mrr=100_000, expansion_rate=monthly - 1, months=12)
+    table = project(scenario).table
+    assert table["mrr"].iat[12] == pytest.approx(110_000)
+    assert table["nrr_trailing_12"].iat[12] == pytest.approx(1.10)
+
+
+def test_trailing_12_equals_monthly_rates_to_the_twelfth_power() -> None:
+    table = project(WORKED_EXAMPLE.replace(new_customers_per_month=4, new_customer_mrr=900)).table
+    assert table["nrr_trailing_12"].iloc[12:].to_numpy() == pytest.approx(1.02**12)
+    assert table["grr_trailing_12"].iloc[12:].to_numpy() == pytest.approx(0.96**12)
+    assert table[["nrr_trailing_12", "grr_trailing_12"]].iloc[:12].isna().all().all()
+
+
+def test_month_zero_is_the_starting_state_with_no_flows() -> None:
+    row = project(WORKED_EXAMPLE).table.iloc[0]
+    assert row["mrr"] == 100_000
+    assert row["customers"] == 50
+    assert row[["new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr"]].tolist() == [0, 0, 0, 0]
+    assert np.isnan(row["nrr_month"])
+
+
+def test_the_table_starts_with_the_command_line_columns() -> None:
+    table = project(WORKED_EXAMPLE).table
+    assert tuple(table.columns[: len(PROJECTION_COLUMNS)]) == PROJECTION_COLUMNS
+    assert len(table) == WORKED_EXAMPLE.months + 1
+
+
+def test_new_customers_arrive_at_the_end_of_the_month_and_grow_with_acquisition() -> None:
+    scenario = Scenario(
+        starting_mrr=0, churn_rate=0.5, new_customers_per_month=10, acquisition_growth_rate=0.1, new_customer_mrr=100
+    )
+    table = project(scenario).table
+    # Month 1: 10 customers × $100 arrive, nothing churns yet.
+    assert table["mrr"].iat[1] == pytest.approx(1_000)
+    # Month 2: half of month 1's MRR churns; 11 new customers arrive.
+    assert table["churned_mrr"].iat[2] == pytest.approx(500)
+    assert table["new_mrr"].iat[2] == pytest.approx(1_100)
+    assert table["mrr"].iat[2] == pytest.approx(1_600)
+
+
+def test_customers_follow_churn_and_acquisition() -> None:
+    scenario = Scenario(starting_mrr=1, starting_customers=100, churn_rate=0.1, new_customers_per_month=5)
+    customers = project(scenario, months=2).table["customers"].tolist()
+    assert customers == pytest.approx([100, 95, 90.5])
+
+
+def test_customers_are_missing_when_no_starting_count_is_given() -> None:
+    assert project(Scenario(starting_mrr=1, new_customers_per_month=3)).table["customers"].isna().all()
+
+
+def test_acquiring_exactly_the_break_even_new_mrr_keeps_mrr_flat() -> None:
+    """Closed form: with new MRR = (1 − NRR) × MRR each month, MRR never moves."""
+    scenario = Scenario(
+        starting_mrr=50_000, churn_rate=0.04, contraction_rate=0.01, expansion_rate=0.02,
+        new_customers_per_month=15, new_customer_mrr=0.03 * 50_000 / 15, months=120,
+    )
+    table = project(scenario).table
+    assert table["mrr"].to_numpy() == pytest.approx(50_000, rel=1e-12)
+    assert table["share_of_new_mrr_replacing_losses"].iloc[1:].to_numpy() == pytest.approx(1.0)
+
+
+@settings(max_examples=60)
+@given(scenarios())
+def test_mrr_matches_the_closed_form_for_steady_acquisition(scenario: Scenario) -> None:
+    """M(t) = M0 r^t + a (1 + r + … + r^(t−1)), with a the (steady) new MRR."""
+    scenario = scenario.replace(acquisition_growth_rate=0.0)
+    r, a, m0 = scenario.monthly_nrr, scenario.month_one_new_mrr, scenario.starting_mrr
+    t = np.arange(scenario.months + 1)
+    geometric = np.array([sum(r**i for i in range(k)) for k in t])
+    expected = m0 * r**t + a * geometric
+    assert project(scenario).table["mrr"].to_numpy() == pytest.approx(expected, rel=1e-9, abs=1e-6)
+
+
+@given(scenarios())
+def test_the_mrr_bridge_balances_every_month(scenario: Scenario) -> None:
+    table = project(scenario).table
+    previous = table["mrr"].shift(1, fill_value=table["mrr"].iat[0])
+    rebuilt = previous + table["new_mrr"] + table["expansion_mrr"] - table["contraction_mrr"] - table["churned_mrr"]
+    assert rebuilt.to_numpy() == pytest.approx(table["mrr"].to_numpy(), rel=1e-9, abs=1e-6)
+
+
+@given(scenarios())
+def test_nrr_is_grr_plus_expansion_rate_and_grr_never_exceeds_one(scenario: Scenario) -> None:
+    table = project(scenario).table.iloc[1:]
+    defined = table["starting_mrr"] > 0
+    expansion_rate = table["expansion_mrr"][defined] / table["starting_mrr"][defined]
+    assert table["nrr_month"][defined].to_numpy() == pytest.approx(
+        (table["grr_month"][defined] + expansion_rate).to_numpy(), abs=1e-9
+    )
+    assert (table["grr_month"][defined] <= 1 + 1e-12).all()
+    assert (table["grr_trailing_12"].dropna() <= 1 + 1e-12).all()
+
+
+@given(scenarios())
+def test_nothing_is_infinite_and_only_what_does_not_exist_is_missing(scenario: Scenario) -> None:
+    projection = project(scenario)
+    table = projection.table
+    numbers = table.to_numpy(dtype=float)
+    assert not np.isinf(numbers).any()
+    always_defined = ["month", "mrr", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr", "existing_base_mrr"]
+    assert not table[always_defined].isna().any().any()
+    no_base = (table["starting_mrr"] <= 0) | (table["month"] == 0)
+    assert (table["nrr_month"].isna() == no_base).all()
+    no_base_then = table["mrr"].shift(12).fillna(0) <= 0
+    assert (table["nrr_trailing_12"].isna() == no_base_then).all()
+    assert (table["customers"].isna() == (scenario.starting_customers is None)).all()
+    assert np.isfinite(projection.cohort_mrr).all()
+
+
+@given(scenarios(max_months=60))
+def test_cohorts_add_up_to_the_total_and_exist_only_after_they_arrive(scenario: Scenario) -> None:
+    projection = project(scenario)
+    cohorts = projection.cohort_mrr
+    assert cohorts.shape == (scenario.months + 1, scenario.months + 1)
+    assert cohorts.sum(axis=0) == pytest.approx(projection.table["mrr"].to_numpy(), rel=1e-12, abs=1e-9)
+    assert (np.tril(cohorts, -1) == 0).all()  # cohort k (row) is zero before month k (column)
+    assert cohorts[0] == pytest.approx(projection.table["existing_base_mrr"].to_numpy())
+
+
+@given(scenarios(), st.floats(min_value=0.0, max_value=0.2), st.sampled_from(["churn", "contraction", "expansion"]))
+def test_a_better_lever_never_gives_less_mrr(scenario: Scenario, step: float, lever: str) -> None:
+    if lever == "churn":
+        better = scenario.replace(churn_rate=max(scenario.churn_rate - step, 0.0))
+    elif lever == "contraction":
+        better = scenario.replace(contraction_rate=max(scenario.contraction_rate - step, 0.0))
+    else:
+        better = scenario.replace(expansion_rate=min(scenario.expansion_rate + step, 1.0))
+    before = project(scenario).table["mrr"].to_numpy()
+    after = project(better).table["mrr"].to_numpy()
+    assert (after >= before * (1 - 1e-12) - 1e-9).all()
+
+
+@given(scenarios(), st.floats(min_value=0.0, max_value=100.0))
+def test_more_acquisition_never_gives_less_mrr(scenario: Scenario, more: float) -> None:
+    better = scenario.replace(new_customers_per_month=scenario.new_customers_per_month + more)
+    before = project(scenario).table["mrr"].to_numpy()
+    after = project(better).table["mrr"].to_numpy()
+    assert (after >= before * (1 - 1e-12) - 1e-9).all()
+
+
+@given(scenarios())
+def test_new_mrr_to_stay_flat_is_the_loss_net_of_expansion(scenario: Scenario) -> None:
+    table = project(scenario).table.iloc[1:]
+    expected = (1 - scenario.monthly_nrr) * table["starting_mrr"]
+    assert table["new_mrr_to_stay_flat"].to_numpy() == pytest.approx(expected.to_numpy(), rel=1e-9, abs=1e-9)
+    share = table["share_of_new_mrr_replacing_losses"].dropna()
+    assert ((share >= 0) & (share <= 1)).all()
+
+
+def test_total_churn_loses_everything_in_one_month_without_gaps_in_grr() -> None:
+    table = project(Scenario(starting_mrr=1_000, churn_rate=1.0, new_customers_per_month=1, new_customer_mrr=10)).table
+    assert table["mrr"].iat[1] == pytest.approx(10)
+    assert table["grr_trailing_12"].iat[12] == 0
+    assert table["nrr_trailing_12"].iat[12] == 0
+
+
+def test_the_months_argument_overrides_the_horizon() -> None:
+    projection = project(WORKED_EXAMPLE, months=5)
+    assert len(projection.table) == 6
+    assert projection.scenario.months == 5
+    assert projection.mrr_at(99) == projection.table["mrr"].iat[-1]
