@@ -98,11 +98,11 @@ def analyse(export: pd.DataFrame) -> ExportMetrics:
     if "segment" in export:
         # Each customer belongs to the segment of their latest month. Renumber
         # the customers so that each segment is one contiguous block of rows.
-        row_segment, names = pd.factorize(export["segment"], sort=True)
-        segment_at = np.full((len(customer_ids), n_months), -1, dtype=np.int64)
-        segment_at[customer_code, month_code - first] = row_segment
-        latest_month = n_months - 1 - np.argmax(segment_at[:, ::-1] >= 0, axis=1)
-        segment_code = segment_at[np.arange(len(customer_ids)), latest_month]
+        n_rows = len(month_code)
+        latest_key = np.full(len(customer_ids), -1, dtype=np.int64)
+        np.maximum.at(latest_key, customer_code, month_code * n_rows + np.arange(n_rows))
+        latest_row = latest_key % n_rows
+        segment_code, names = pd.factorize(export["segment"].iloc[latest_row], sort=True)
         by_segment_order = np.argsort(segment_code, kind="stable")
         renumber = np.empty_like(by_segment_order)
         renumber[by_segment_order] = np.arange(len(by_segment_order))
