@@ -39,8 +39,14 @@ def median_seconds(action: Callable[[], object], *, repeat: int) -> float:
 
 def main() -> None:
     scenario = Scenario(
-        starting_mrr=100_000, starting_customers=50, churn_rate=0.03, contraction_rate=0.01,
-        expansion_rate=0.02, new_customers_per_month=10, acquisition_growth_rate=0.01, new_customer_mrr=500,
+        starting_mrr=100_000,
+        starting_customers=50,
+        churn_rate=0.03,
+        contraction_rate=0.01,
+        expansion_rate=0.02,
+        new_customers_per_month=10,
+        acquisition_growth_rate=0.01,
+        new_customer_mrr=500,
     )
     print("Engine")
     for months in (120, 600):
@@ -61,8 +67,10 @@ def main() -> None:
     parse_s, analyse_s = statistics.median(parse), statistics.median(analysed)
     ratio = analyse_s / parse_s
     verdict = "ok" if ratio <= 2.0 else "OVER TARGET"
-    print(f"  export metrics, {rows:,} rows: read_export + analyse {analyse_s:.3f} s, "
-          f"pandas.read_csv {parse_s:.3f} s, ratio {ratio:.2f}x (target <= 2x: {verdict})")
+    print(
+        f"  export metrics, {rows:,} rows: read_export + analyse {analyse_s:.3f} s, "
+        f"pandas.read_csv {parse_s:.3f} s, ratio {ratio:.2f}x (target <= 2x: {verdict})"
+    )
 
 
 if __name__ == "__main__":

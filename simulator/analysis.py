@@ -16,7 +16,14 @@ from simulator.projection import Projection, project
 from simulator.scenario import Scenario
 
 #: The order of an MRR bridge: start, the four flows, end.
-BRIDGE_STEPS: tuple[str, ...] = ("starting_mrr", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr", "ending_mrr")
+BRIDGE_STEPS: tuple[str, ...] = (
+    "starting_mrr",
+    "new_mrr",
+    "expansion_mrr",
+    "contraction_mrr",
+    "churned_mrr",
+    "ending_mrr",
+)
 
 
 def bridge(projection: Projection, *, first_month: int, last_month: int | None = None) -> pd.Series:
@@ -37,16 +44,15 @@ def bridge(projection: Projection, *, first_month: int, last_month: int | None =
             f"got months {first_month} to {last_month}"
         )
     rows = projection.table.iloc[first_month : last_month + 1]
-    return pd.Series(
-        {
-            "starting_mrr": float(rows["starting_mrr"].iat[0]),
-            "new_mrr": float(rows["new_mrr"].sum()),
-            "expansion_mrr": float(rows["expansion_mrr"].sum()),
-            "contraction_mrr": -float(rows["contraction_mrr"].sum()),
-            "churned_mrr": -float(rows["churned_mrr"].sum()),
-            "ending_mrr": float(rows["mrr"].iat[-1]),
-        }
-    )
+    steps: dict[str, float] = {
+        "starting_mrr": rows["starting_mrr"].to_numpy()[0],
+        "new_mrr": rows["new_mrr"].to_numpy().sum(),
+        "expansion_mrr": rows["expansion_mrr"].to_numpy().sum(),
+        "contraction_mrr": -rows["contraction_mrr"].to_numpy().sum(),
+        "churned_mrr": -rows["churned_mrr"].to_numpy().sum(),
+        "ending_mrr": rows["mrr"].to_numpy()[-1],
+    }
+    return pd.Series({name: float(value) for name, value in steps.items()}, dtype=float)
 
 
 @dataclass(frozen=True)
@@ -179,9 +185,11 @@ def nrr_versus_acquisition(
     """
     months = scenario.months
     base = project(scenario).mrr_at(months)
-    options = {f"+{nrr_points * 100:.0f} points of annual NRR": with_annual_nrr(
-        scenario, scenario.annual_nrr + nrr_points
-    )}
+    options = {
+        f"+{nrr_points * 100:.0f} points of annual NRR": with_annual_nrr(
+            scenario, scenario.annual_nrr + nrr_points
+        )
+    }
     for uplift in acquisition_uplifts:
         options[f"+{uplift * 100:.0f}% new customers"] = scenario.replace(
             new_customers_per_month=scenario.new_customers_per_month * (1.0 + uplift)

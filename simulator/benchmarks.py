@@ -74,17 +74,58 @@ class Preset:
 
 _PRESETS = (
     # By company size (ARR): just above the median NRR of each band.
-    Preset("$100M+ ARR", "Company stage", 0.005, 0.003, 0.0204, (1.15, 1.25), "median NRR 115%, top quartile 125%+"),
-    Preset("$25M–100M ARR", "Company stage", 0.007, 0.004, 0.0182, (1.08, 1.18), "median NRR 108%, top quartile 118%"),
-    Preset("$10M–25M ARR", "Company stage", 0.009, 0.004, 0.0171, (1.04, 1.12), "median NRR 104%, top quartile 112%"),
-    Preset("$1M–10M ARR", "Company stage", 0.014, 0.005, 0.0182, (0.98, 1.06), "median NRR 98%, top quartile 106%"),
-    Preset("Bootstrapped $3M–20M ARR", "Company stage", 0.009, 0.003, 0.0161, (1.04, 1.10),
-           "median NRR 104%, top quartile 110%+"),
+    Preset(
+        "$100M+ ARR",
+        "Company stage",
+        0.005,
+        0.003,
+        0.0204,
+        (1.15, 1.25),
+        "median NRR 115%, top quartile 125%+",
+    ),
+    Preset(
+        "$25M–100M ARR",
+        "Company stage",
+        0.007,
+        0.004,
+        0.0182,
+        (1.08, 1.18),
+        "median NRR 108%, top quartile 118%",
+    ),
+    Preset(
+        "$10M–25M ARR",
+        "Company stage",
+        0.009,
+        0.004,
+        0.0171,
+        (1.04, 1.12),
+        "median NRR 104%, top quartile 112%",
+    ),
+    Preset(
+        "$1M–10M ARR",
+        "Company stage",
+        0.014,
+        0.005,
+        0.0182,
+        (0.98, 1.06),
+        "median NRR 98%, top quartile 106%",
+    ),
+    Preset(
+        "Bootstrapped $3M–20M ARR",
+        "Company stage",
+        0.009,
+        0.003,
+        0.0161,
+        (1.04, 1.10),
+        "median NRR 104%, top quartile 110%+",
+    ),
     # By pricing model: the middle of each typical range.
     Preset("Usage-based", "Pricing model", 0.008, 0.015, 0.0514, (1.20, 1.60), "typical NRR 120–160%"),
     Preset("Seat-based B2B", "Pricing model", 0.007, 0.004, 0.0205, (1.05, 1.20), "typical NRR 105–120%"),
     Preset("Flat-rate B2C", "Pricing model", 0.035, 0.002, 0.0301, (0.85, 1.00), "typical NRR 85–100%"),
-    Preset("Tiered with add-ons", "Pricing model", 0.011, 0.005, 0.0217, (1.00, 1.15), "typical NRR 100–115%"),
+    Preset(
+        "Tiered with add-ons", "Pricing model", 0.011, 0.005, 0.0217, (1.00, 1.15), "typical NRR 100–115%"
+    ),
 )
 
 #: Presets by name, in display order.

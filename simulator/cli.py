@@ -25,7 +25,9 @@ from simulator.scenario import MAX_MONTHS, ScenarioError, from_json
 EXIT_BAD_INPUT = 2
 
 
-def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
     """Run the command line; returns the exit status."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
@@ -70,7 +72,9 @@ def write_table(table: pd.DataFrame, out: TextIO, *, fmt: str) -> None:
     if fmt == "csv":
         table.to_csv(out, index=False, lineterminator="\n")
         return
-    rows = [{key: _json_value(value) for key, value in row.items()} for row in table.to_dict(orient="records")]
+    rows = [
+        {key: _json_value(value) for key, value in row.items()} for row in table.to_dict(orient="records")
+    ]
     json.dump(rows, out, indent=1)
     out.write("\n")
 
@@ -89,7 +93,9 @@ def _months(text: str) -> int:
     except ValueError:
         raise argparse.ArgumentTypeError(f"--months must be a whole number, got {text!r}") from None
     if not 1 <= value <= MAX_MONTHS:
-        raise argparse.ArgumentTypeError(f"--months is {value}, outside the allowed range (1 to {MAX_MONTHS})")
+        raise argparse.ArgumentTypeError(
+            f"--months is {value}, outside the allowed range (1 to {MAX_MONTHS})"
+        )
     return value
 
 
@@ -101,10 +107,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m simulator", description="NRR simulator: project a scenario, or measure an export.")
+    parser = _Parser(
+        prog="python -m simulator", description="NRR simulator: project a scenario, or measure an export."
+    )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     projection = commands.add_parser("project", help="project a scenario JSON file month by month")
-    projection.add_argument("file", help="scenario JSON, e.g. {\"starting_mrr\": 100000, \"churn_rate\": 0.03}")
+    projection.add_argument("file", help='scenario JSON, e.g. {"starting_mrr": 100000, "churn_rate": 0.03}')
     projection.add_argument("--months", type=_months, help="horizon in months (overrides the file's)")
     projection.add_argument("--format", choices=("csv", "json"), default="csv")
     metrics = commands.add_parser("metrics", help="monthly MRR bridge, NRR and GRR of an MRR export CSV")

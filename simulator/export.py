@@ -124,7 +124,7 @@ def parse_months(values: pd.Series) -> np.ndarray:
             f"column 'month' has values that are not a month ({_rows(values, bad.to_numpy()[row_code])}); "
             "write months as YYYY-MM (2024-03) or as dates (2024-03-31)"
         )
-    codes = (year.to_numpy(dtype=np.int64) - 1970) * 12 + month.to_numpy(dtype=np.int64) - 1
+    codes: np.ndarray = (year.to_numpy(dtype=np.int64) - 1970) * 12 + month.to_numpy(dtype=np.int64) - 1
     return codes[row_code]
 
 
@@ -153,7 +153,9 @@ def _decode(data: bytes, *, partial: bool = False) -> str:
     if not data.strip():
         raise ExportError("the file is empty; export your MRR as CSV with a header row")
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise ExportError("this is a spreadsheet (Excel) file, not CSV; save it as 'CSV UTF-8' and upload that")
+        raise ExportError(
+            "this is a spreadsheet (Excel) file, not CSV; save it as 'CSV UTF-8' and upload that"
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="ignore" if partial else "strict")
     if b"\x00" in data[:4096]:
@@ -182,7 +184,8 @@ def _header(text: str) -> tuple[list[str], str]:
     names = next(csv.reader([first_line], delimiter=delimiter))
     if len(names) < 2:
         raise ExportError(
-            f"the first row should name the columns (customer_id, month, mrr), but it reads {first_line[:80]!r}"
+            "the first row should name the columns (customer_id, month, mrr), "
+            f"but it reads {first_line[:80]!r}"
         )
     return names, delimiter
 
@@ -190,9 +193,7 @@ def _header(text: str) -> tuple[list[str], str]:
 def _read_typed(data: bytes, delimiter: str, mapping: dict[str, str]) -> pd.DataFrame:
     """The fast path: a clean UTF-8 file read by pyarrow with the types we want."""
     kinds = {column: ("float64" if name == "mrr" else "str") for name, column in mapping.items()}
-    return pd.read_csv(
-        io.BytesIO(data), sep=delimiter, engine="pyarrow", usecols=list(kinds), dtype=kinds
-    )
+    return pd.read_csv(io.BytesIO(data), sep=delimiter, engine="pyarrow", usecols=list(kinds), dtype=kinds)
 
 
 def _read_text(data: bytes, delimiter: str, mapping: dict[str, str]) -> pd.DataFrame:
@@ -205,7 +206,8 @@ def _read_text(data: bytes, delimiter: str, mapping: dict[str, str]) -> pd.DataF
     ragged = ~blank & (width != len(header))
     if ragged.any():
         shown = ", ".join(
-            f"row {n} has {w}" for n, w in zip(row_number[ragged][:ROWS_SHOWN], width[ragged][:ROWS_SHOWN], strict=True)
+            f"row {n} has {w}"
+            for n, w in zip(row_number[ragged][:ROWS_SHOWN], width[ragged][:ROWS_SHOWN], strict=True)
         )
         raise ExportError(
             f"rows have a different number of fields than the header's {len(header)} ({shown}); "
@@ -239,7 +241,7 @@ def _resolve_columns(present: list[str], chosen: Mapping[str, str]) -> dict[str,
                 f"no '{name}' column; the file's columns are: {', '.join(present)}. "
                 f"Rename one to '{name}' or map it to '{name}'"
             )
-    used = [c for c in mapping.values()]
+    used = list(mapping.values())
     if len(set(used)) < len(used):
         raise ExportError("one column is mapped to two fields; map each field to its own column")
     return mapping

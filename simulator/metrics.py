@@ -112,14 +112,19 @@ def analyse(export: pd.DataFrame) -> ExportMetrics:
         bounds = [0, *np.cumsum(np.bincount(segment_code, minlength=len(names))).tolist()]
 
     flat = customer_code.astype(np.int64) * n_months + (month_code - first)
-    matrix = np.bincount(flat, weights=export["mrr"].to_numpy(dtype=float), minlength=len(customer_ids) * n_months)
+    matrix = np.bincount(
+        flat, weights=export["mrr"].to_numpy(dtype=float), minlength=len(customer_ids) * n_months
+    )
     matrix = matrix.reshape(len(customer_ids), n_months)
 
     block_sums = [_sums(matrix[low:high]) for low, high in itertools.pairwise(bounds)]
     total = {name: np.sum([sums[name] for sums in block_sums], axis=0) for name in block_sums[0]}
     by_segment = None
     if segment_names:
-        blocks = [_table(sums, labels).assign(segment=name) for name, sums in zip(segment_names, block_sums, strict=True)]
+        blocks = [
+            _table(sums, labels).assign(segment=name)
+            for name, sums in zip(segment_names, block_sums, strict=True)
+        ]
         by_segment = pd.concat(blocks, ignore_index=True)
         by_segment = by_segment[["segment", *METRICS_COLUMNS]]
     return ExportMetrics(

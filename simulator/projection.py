@@ -68,7 +68,7 @@ class Projection:
     def mrr_at(self, month: int) -> float:
         """Total MRR at the end of ``month`` (clipped to the horizon)."""
         month = min(max(month, 0), self.scenario.months)
-        return float(self.table["mrr"].iat[month])
+        return float(self.table["mrr"].to_numpy()[month])
 
 
 def project(scenario: Scenario, *, months: int | None = None) -> Projection:
@@ -121,7 +121,9 @@ def project(scenario: Scenario, *, months: int | None = None) -> Projection:
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         has_base = starting_mrr > 0
-        nrr_month = np.where(has_base, (starting_mrr - churned - contraction + expansion) / starting_mrr, np.nan)
+        nrr_month = np.where(
+            has_base, (starting_mrr - churned - contraction + expansion) / starting_mrr, np.nan
+        )
         grr_month = np.where(has_base, (starting_mrr - churned - contraction) / starting_mrr, np.nan)
     gross_factor = np.full(horizon + 1, scenario.monthly_grr)
     nrr_trailing, grr_trailing = _trailing_12(cohort_mrr, mrr, gross_factor)

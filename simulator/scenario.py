@@ -75,7 +75,12 @@ class Scenario:
         if self.starting_customers is not None:
             _check_number("starting_customers", self.starting_customers, low=0.0, high=MAX_COUNT)
         _check_number(
-            "acquisition_growth_rate", self.acquisition_growth_rate, low=-1.0, high=1.0, low_open=True, unit="fraction"
+            "acquisition_growth_rate",
+            self.acquisition_growth_rate,
+            low=-1.0,
+            high=1.0,
+            low_open=True,
+            unit="fraction",
         )
         # A JSON 36.0 is the whole number 36: store it as one.
         object.__setattr__(self, "months", _check_months(self.months))
@@ -120,8 +125,7 @@ class Scenario:
 
 FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Scenario))
 REQUIRED: tuple[str, ...] = tuple(
-    f.name for f in dataclasses.fields(Scenario)
-    if f.default is dataclasses.MISSING
+    f.name for f in dataclasses.fields(Scenario) if f.default is dataclasses.MISSING
 )
 
 
@@ -134,7 +138,7 @@ def from_dict(data: Any) -> Scenario:
     """
     if not isinstance(data, dict):
         raise ScenarioError(
-            f"a scenario is a JSON object of fields such as {{\"starting_mrr\": 100000}}, "
+            f'a scenario is a JSON object of fields such as {{"starting_mrr": 100000}}, '
             f"not {type(data).__name__}"
         )
     for name in data:
@@ -174,7 +178,7 @@ def _check_number(
     value: Any,
     *,
     low: float,
-    high: float | None = None,
+    high: float,
     low_open: bool = False,
     unit: str = "",
 ) -> None:
@@ -185,19 +189,14 @@ def _check_number(
     if not math.isfinite(value):
         raise ScenarioError(f"{name} must be a finite number {allowed}, got {value!r}")
     too_low = value <= low if low_open else value < low
-    if too_low or (high is not None and value > high):
+    if too_low or value > high:
         raise ScenarioError(f"{name} is {value!r}, outside the allowed range {allowed}")
 
 
-def _range_text(low: float, high: float | None, low_open: bool, unit: str) -> str:
+def _range_text(low: float, high: float, low_open: bool, unit: str) -> str:
     left = f"above {low:g}" if low_open else f"{low:g}"
-    if high is None:
-        text = f"({left} or more)" if not low_open else f"({left})"
-    else:
-        text = f"({left} to {high:g})"
-    if unit == "fraction":
-        text = text[:-1] + ", as a fraction: 0.03 means 3%)"
-    return text
+    note = ", as a fraction: 0.03 means 3%" if unit == "fraction" else ""
+    return f"({left} to {high:g}{note})"
 
 
 def _check_months(value: Any) -> int:

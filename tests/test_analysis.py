@@ -24,18 +24,31 @@ from simulator.analysis import (
 from tests.strategies import scenarios
 
 LEAKY = Scenario(
-    starting_mrr=100_000, churn_rate=0.03, contraction_rate=0.01, expansion_rate=0.02,
-    new_customers_per_month=10, new_customer_mrr=500, months=60,
+    starting_mrr=100_000,
+    churn_rate=0.03,
+    contraction_rate=0.01,
+    expansion_rate=0.02,
+    new_customers_per_month=10,
+    new_customer_mrr=500,
+    months=60,
 )
 
 
 def test_worked_example_two_a_year_that_ends_at_105_percent() -> None:
     """domain.md, worked example 2, as a one-period bridge: +20k − 5k − 10k on 100k ends at 105k."""
-    scenario = Scenario(starting_mrr=100_000, churn_rate=0.10, contraction_rate=0.05, expansion_rate=0.20, months=1)
+    scenario = Scenario(
+        starting_mrr=100_000, churn_rate=0.10, contraction_rate=0.05, expansion_rate=0.20, months=1
+    )
     steps = bridge(project(scenario), first_month=1)
     assert steps.to_dict() == pytest.approx(
-        {"starting_mrr": 100_000, "new_mrr": 0, "expansion_mrr": 20_000, "contraction_mrr": -5_000,
-         "churned_mrr": -10_000, "ending_mrr": 105_000}
+        {
+            "starting_mrr": 100_000,
+            "new_mrr": 0,
+            "expansion_mrr": 20_000,
+            "contraction_mrr": -5_000,
+            "churned_mrr": -10_000,
+            "ending_mrr": 105_000,
+        }
     )
     assert steps["ending_mrr"] / steps["starting_mrr"] == pytest.approx(1.05)
 
@@ -123,7 +136,9 @@ def test_the_acquisition_step_can_differ_from_the_rate_step() -> None:
 @settings(max_examples=50)
 @given(scenarios(max_months=60), st.floats(min_value=0.0, max_value=0.1))
 def test_no_lever_improvement_ever_loses_mrr(scenario: Scenario, step: float) -> None:
-    assert (lever_impacts(scenario, step=step)["mrr_gain"] >= -1e-6 * max(1.0, project(scenario).mrr_at(9999))).all()
+    assert (
+        lever_impacts(scenario, step=step)["mrr_gain"] >= -1e-6 * max(1.0, project(scenario).mrr_at(9999))
+    ).all()
 
 
 def test_ten_points_of_nrr_means_annual_nrr_ten_points_higher() -> None:
@@ -134,7 +149,11 @@ def test_ten_points_of_nrr_means_annual_nrr_ten_points_higher() -> None:
 
 def test_nrr_versus_acquisition_compares_on_the_users_scenario() -> None:
     table = nrr_versus_acquisition(LEAKY)
-    assert table["change"].tolist() == ["+10 points of annual NRR", "+30% new customers", "+40% new customers"]
+    assert table["change"].tolist() == [
+        "+10 points of annual NRR",
+        "+30% new customers",
+        "+40% new customers",
+    ]
     thirty = LEAKY.replace(new_customers_per_month=13)
     assert table["mrr_at_horizon"].iat[1] == pytest.approx(project(thirty).mrr_at(60))
     assert table["mrr_gain"].iat[0] == pytest.approx(
@@ -148,11 +167,18 @@ def test_cohort_layers_add_up_to_mrr_in_few_layers(scenario: Scenario, max_layer
     layers = cohort_layers(projection, max_layers=max_layers)
     assert layers.columns[0] == "Starting base"
     assert layers.shape[1] <= max(max_layers, 2)
-    assert layers.sum(axis=1).to_numpy() == pytest.approx(projection.table["mrr"].to_numpy(), rel=1e-9, abs=1e-6)
+    assert layers.sum(axis=1).to_numpy() == pytest.approx(
+        projection.table["mrr"].to_numpy(), rel=1e-9, abs=1e-6
+    )
 
 
 def test_three_years_are_grouped_by_year_of_acquisition() -> None:
     layers = cohort_layers(project(LEAKY, months=36))
-    assert list(layers.columns) == ["Starting base", "Acquired in year 1", "Acquired in year 2", "Acquired in year 3"]
+    assert list(layers.columns) == [
+        "Starting base",
+        "Acquired in year 1",
+        "Acquired in year 2",
+        "Acquired in year 3",
+    ]
     assert layers["Acquired in year 2"].iloc[:13].sum() == 0
     assert not math.isclose(layers["Acquired in year 2"].iat[13], 0)

@@ -60,4 +60,6 @@ def test_presets_cover_every_stage_and_pricing_model_of_the_domain_table() -> No
     ],
 )
 def test_the_grr_diagnosis_follows_the_usual_rule(churn: float, expansion: float, starts_with: str) -> None:
-    assert grr_diagnosis(Scenario(starting_mrr=1, churn_rate=churn, expansion_rate=expansion)).startswith(starts_with)
+    assert grr_diagnosis(Scenario(starting_mrr=1, churn_rate=churn, expansion_rate=expansion)).startswith(
+        starts_with
+    )

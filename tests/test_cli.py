@@ -14,11 +14,19 @@ import pytest
 from simulator.metrics import METRICS_COLUMNS
 from simulator.projection import PROJECTION_COLUMNS
 
-SCENARIO = {"starting_mrr": 100_000, "churn_rate": 0.03, "contraction_rate": 0.01, "expansion_rate": 0.06, "months": 14}
+SCENARIO = {
+    "starting_mrr": 100_000,
+    "churn_rate": 0.03,
+    "contraction_rate": 0.01,
+    "expansion_rate": 0.06,
+    "months": 14,
+}
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "simulator", *args], capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "simulator", *args], capture_output=True, text=True, check=False
+    )
 
 
 @pytest.fixture
@@ -35,7 +43,9 @@ def test_project_prints_one_csv_row_per_month_with_the_exact_columns(scenario_fi
     assert tuple(rows[0]) == PROJECTION_COLUMNS
     assert [int(r["month"]) for r in rows] == list(range(15))
     month_zero, month_one = rows[0], rows[1]
-    assert [month_zero[c] for c in ("new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr")] == ["0.0"] * 4
+    assert [month_zero[c] for c in ("new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr")] == [
+        "0.0"
+    ] * 4
     assert month_zero["nrr_month"] == "" and month_zero["customers"] == ""
     assert float(month_one["mrr"]) == pytest.approx(102_000)
     assert float(month_one["nrr_month"]) == pytest.approx(1.02)
@@ -81,7 +91,9 @@ def test_metrics_prints_the_monthly_bridge(tmp_path: Path) -> None:
         ("metrics", "customer_id,month,mrr\na,2024-01,1\na,2024-13,1\n", "not a month (row 3: '2024-13')"),
     ],
 )
-def test_bad_input_exits_2_with_one_clear_line(tmp_path: Path, command: str, content: str | None, message: str) -> None:
+def test_bad_input_exits_2_with_one_clear_line(
+    tmp_path: Path, command: str, content: str | None, message: str
+) -> None:
     path = tmp_path / "input"
     if content is not None:
         path.write_text(content)

@@ -52,19 +52,37 @@ def test_a_path_is_read_like_bytes(tmp_path: object) -> None:
         (b"customer_id,month,mrr\n", r"the file has a header row but no data rows"),
         (b"PK\x03\x04rest-of-a-zip", r"spreadsheet \(Excel\) file, not CSV; save it as 'CSV UTF-8'"),
         (b"\x00\x01\x02binary", r"binary file, not CSV"),
-        ('customer_id,month,mrr\nJosé,2024-01,1\n'.encode("latin-1"), r"not UTF-8 text .* at row 2\); save it as 'CSV UTF-8'"),
+        (
+            "customer_id,month,mrr\nJosé,2024-01,1\n".encode("latin-1"),
+            r"not UTF-8 text .* at row 2\); save it as 'CSV UTF-8'",
+        ),
         (b'{"starting_mrr": 1}', r"this looks like JSON, not a CSV export"),
         (b"just some words\n", r"the first row should name the columns"),
-        (b"customer,month,mrr\na,2024-01,1\n", r"no 'customer_id' column; the file's columns are: customer, month, mrr"),
+        (
+            b"customer,month,mrr\na,2024-01,1\n",
+            r"no 'customer_id' column; the file's columns are: customer, month, mrr",
+        ),
         (b"customer_id,month,mrr\na,2024-01,1\na,2024-02,-5\n", r"negative amounts \(row 3: -5\)"),
-        (b"customer_id,month,mrr\na,2024-01,1\na,2024-02,abc\n", r"'mrr' has values that are not numbers \(row 3: 'abc'\)"),
+        (
+            b"customer_id,month,mrr\na,2024-01,1\na,2024-02,abc\n",
+            r"'mrr' has values that are not numbers \(row 3: 'abc'\)",
+        ),
         (b"customer_id,month,mrr\na,2024-01,1\nb,2024-02,\n", r"not numbers \(row 3: empty\)"),
-        (b"customer_id,month,mrr\na,2024-01,1\na,2024-13,5\n", r"'month' has values that are not a month \(row 3: '2024-13'\)"),
+        (
+            b"customer_id,month,mrr\na,2024-01,1\na,2024-13,5\n",
+            r"'month' has values that are not a month \(row 3: '2024-13'\)",
+        ),
         (b"customer_id,month,mrr\na,2024-01,1\na,2024-02-30,5\n", r"not a month \(row 3: '2024-02-30'\)"),
-        (b"customer_id,month,mrr\na,2024-01,1\na,March,5\n", r"not a month \(row 3: 'March'\); write months as YYYY-MM"),
+        (
+            b"customer_id,month,mrr\na,2024-01,1\na,March,5\n",
+            r"not a month \(row 3: 'March'\); write months as YYYY-MM",
+        ),
         (b"customer_id,month,mrr\na,2024-01,1\nb,2024-01-31,5\n", r"the file covers a single month"),
         (b"customer_id,month,mrr\na,2024-01,1\n,2024-02,3\n", r"'customer_id' is empty in row 3"),
-        (b"customer_id,month,mrr\na,2024-01,1,7,8\nb,2024-02,3\n", r"different number of fields than the header's 3 \(row 2 has 5\)"),
+        (
+            b"customer_id,month,mrr\na,2024-01,1,7,8\nb,2024-02,3\n",
+            r"different number of fields than the header's 3 \(row 2 has 5\)",
+        ),
     ],
 )
 def test_each_bad_file_gets_one_clear_message(data: bytes, message: str) -> None:
@@ -74,7 +92,9 @@ def test_each_bad_file_gets_one_clear_message(data: bytes, message: str) -> None
 
 def test_the_first_offending_rows_are_listed_then_counted() -> None:
     rows = b"".join(b"c%d,2024-02,-1\n" % i for i in range(8))
-    with pytest.raises(ExportError, match=r"row 3: -1, row 4: -1, row 5: -1, row 6: -1, row 7: -1 and 3 more"):
+    with pytest.raises(
+        ExportError, match=r"row 3: -1, row 4: -1, row 5: -1, row 6: -1, row 7: -1 and 3 more"
+    ):
         read_export(b"customer_id,month,mrr\na,2024-01,1\n" + rows)
 
 

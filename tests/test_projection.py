@@ -58,7 +58,11 @@ def test_the_table_starts_with_the_command_line_columns() -> None:
 
 def test_new_customers_arrive_at_the_end_of_the_month_and_grow_with_acquisition() -> None:
     scenario = Scenario(
-        starting_mrr=0, churn_rate=0.5, new_customers_per_month=10, acquisition_growth_rate=0.1, new_customer_mrr=100
+        starting_mrr=0,
+        churn_rate=0.5,
+        new_customers_per_month=10,
+        acquisition_growth_rate=0.1,
+        new_customer_mrr=100,
     )
     table = project(scenario).table
     # Month 1: 10 customers × $100 arrive, nothing churns yet.
@@ -82,8 +86,13 @@ def test_customers_are_missing_when_no_starting_count_is_given() -> None:
 def test_acquiring_exactly_the_break_even_new_mrr_keeps_mrr_flat() -> None:
     """Closed form: with new MRR = (1 − NRR) × MRR each month, MRR never moves."""
     scenario = Scenario(
-        starting_mrr=50_000, churn_rate=0.04, contraction_rate=0.01, expansion_rate=0.02,
-        new_customers_per_month=15, new_customer_mrr=0.03 * 50_000 / 15, months=120,
+        starting_mrr=50_000,
+        churn_rate=0.04,
+        contraction_rate=0.01,
+        expansion_rate=0.02,
+        new_customers_per_month=15,
+        new_customer_mrr=0.03 * 50_000 / 15,
+        months=120,
     )
     table = project(scenario).table
     assert table["mrr"].to_numpy() == pytest.approx(50_000, rel=1e-12)
@@ -106,7 +115,9 @@ def test_mrr_matches_the_closed_form_for_steady_acquisition(scenario: Scenario) 
 def test_the_mrr_bridge_balances_every_month(scenario: Scenario) -> None:
     table = project(scenario).table
     previous = table["mrr"].shift(1, fill_value=table["mrr"].iat[0])
-    rebuilt = previous + table["new_mrr"] + table["expansion_mrr"] - table["contraction_mrr"] - table["churned_mrr"]
+    rebuilt = (
+        previous + table["new_mrr"] + table["expansion_mrr"] - table["contraction_mrr"] - table["churned_mrr"]
+    )
     assert rebuilt.to_numpy() == pytest.approx(table["mrr"].to_numpy(), rel=1e-9, abs=1e-6)
 
 
@@ -128,7 +139,15 @@ def test_nothing_is_infinite_and_only_what_does_not_exist_is_missing(scenario: S
     table = projection.table
     numbers = table.to_numpy(dtype=float)
     assert not np.isinf(numbers).any()
-    always_defined = ["month", "mrr", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr", "existing_base_mrr"]
+    always_defined = [
+        "month",
+        "mrr",
+        "new_mrr",
+        "expansion_mrr",
+        "contraction_mrr",
+        "churned_mrr",
+        "existing_base_mrr",
+    ]
     assert not table[always_defined].isna().any().any()
     no_base = (table["starting_mrr"] <= 0) | (table["month"] == 0)
     assert (table["nrr_month"].isna() == no_base).all()
@@ -148,7 +167,11 @@ def test_cohorts_add_up_to_the_total_and_exist_only_after_they_arrive(scenario: 
     assert cohorts[0] == pytest.approx(projection.table["existing_base_mrr"].to_numpy())
 
 
-@given(scenarios(), st.floats(min_value=0.0, max_value=0.2), st.sampled_from(["churn", "contraction", "expansion"]))
+@given(
+    scenarios(),
+    st.floats(min_value=0.0, max_value=0.2),
+    st.sampled_from(["churn", "contraction", "expansion"]),
+)
 def test_a_better_lever_never_gives_less_mrr(scenario: Scenario, step: float, lever: str) -> None:
     if lever == "churn":
         better = scenario.replace(churn_rate=max(scenario.churn_rate - step, 0.0))
@@ -179,7 +202,9 @@ def test_new_mrr_to_stay_flat_is_the_loss_net_of_expansion(scenario: Scenario) -
 
 
 def test_total_churn_loses_everything_in_one_month_without_gaps_in_grr() -> None:
-    table = project(Scenario(starting_mrr=1_000, churn_rate=1.0, new_customers_per_month=1, new_customer_mrr=10)).table
+    table = project(
+        Scenario(starting_mrr=1_000, churn_rate=1.0, new_customers_per_month=1, new_customer_mrr=10)
+    ).table
     assert table["mrr"].iat[1] == pytest.approx(10)
     assert table["grr_trailing_12"].iat[12] == 0
     assert table["nrr_trailing_12"].iat[12] == 0

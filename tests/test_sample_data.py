@@ -32,8 +32,12 @@ def test_the_sample_balances_and_shows_every_kind_of_flow(sample: tuple) -> None
     _, result = sample
     table = result.monthly
     rebuilt = (
-        table["starting_mrr"] + table["new_mrr"] + table["reactivation_mrr"] + table["expansion_mrr"]
-        - table["contraction_mrr"] - table["churned_mrr"]
+        table["starting_mrr"]
+        + table["new_mrr"]
+        + table["reactivation_mrr"]
+        + table["expansion_mrr"]
+        - table["contraction_mrr"]
+        - table["churned_mrr"]
     )
     assert rebuilt.to_numpy() == pytest.approx(table["ending_mrr"].to_numpy(), abs=0.02)
     for flow in ("new_mrr", "reactivation_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr"):

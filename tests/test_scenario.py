@@ -48,7 +48,11 @@ def test_an_unrelated_unknown_field_lists_the_valid_ones() -> None:
         ("new_customer_mrr", "500", r"new_customer_mrr must be a number, got '500'"),
         ("new_customers_per_month", True, r"new_customers_per_month must be a number, got True"),
         ("starting_customers", -1, r"starting_customers is -1, outside the allowed range"),
-        ("acquisition_growth_rate", -1.0, r"acquisition_growth_rate is -1.0, outside the allowed range \(above -1 to 1"),
+        (
+            "acquisition_growth_rate",
+            -1.0,
+            r"acquisition_growth_rate is -1.0, outside the allowed range \(above -1 to 1",
+        ),
         ("acquisition_growth_rate", 1.5, r"acquisition_growth_rate is 1.5"),
         ("months", 0, r"months is 0, outside the allowed range \(1 to 600\)"),
         ("months", 601, r"months is 601, outside the allowed range \(1 to 600\)"),
