@@ -49,7 +49,8 @@ class ExportMetrics:
     Attributes
     ----------
     monthly
-        One row per month from the first to the last, :data:`METRICS_COLUMNS`.
+        One row per month from the first to the last, :data:`METRICS_COLUMNS`
+        then ``new_customers`` (how many paid for the first time).
         The first month has no previous month: its payers are all new, its
         NRR and GRR do not exist (NaN), as trailing-12 figures before month 13.
     by_segment
@@ -126,7 +127,7 @@ def analyse(export: pd.DataFrame) -> ExportMetrics:
             for name, sums in zip(segment_names, block_sums, strict=True)
         ]
         by_segment = pd.concat(blocks, ignore_index=True)
-        by_segment = by_segment[["segment", *METRICS_COLUMNS]]
+        by_segment = by_segment[["segment", *blocks[0].columns.drop("segment")]]
     return ExportMetrics(
         monthly=_table(total, labels),
         by_segment=by_segment,
@@ -146,11 +147,13 @@ def _sums(matrix: np.ndarray) -> dict[str, np.ndarray]:
     paid_before = np.zeros_like(paying)
     paid_before[:, 1:] = np.logical_or.accumulate(paying, axis=1)[:, :-1]
     starts = paying & ~was_paying
+    new = starts & ~paid_before
     n_months = matrix.shape[1]
     sums = {
         "customers": paying.sum(axis=0),
+        "new_customers": new.sum(axis=0),
         "ending_mrr": matrix.sum(axis=0),
-        "new_mrr": matrix.sum(axis=0, where=starts & ~paid_before),
+        "new_mrr": matrix.sum(axis=0, where=new),
         "reactivation_mrr": matrix.sum(axis=0, where=starts & paid_before),
         "expansion_mrr": change.sum(axis=0, where=was_paying & (change > 0)),
         "contraction_mrr": -change.sum(axis=0, where=was_paying & paying & (change < 0)),
@@ -192,5 +195,6 @@ def _table(sums: dict[str, np.ndarray], labels: list[str]) -> pd.DataFrame:
             "grr_month": grr,
             "nrr_trailing_12": nrr_12,
             "grr_trailing_12": grr_12,
+            "new_customers": sums["new_customers"].astype(np.int64),
         }
     )

@@ -21,7 +21,7 @@ from simulator.export import month_labels
 _SEGMENTS = np.array(["SMB", "Mid-market", "Enterprise"])
 _SEGMENT_SHARE = np.array([0.70, 0.25, 0.05])
 _MEDIAN_MRR = np.array([80.0, 600.0, 4_000.0])
-_MONTHLY_CHURN = np.array([0.035, 0.015, 0.006])
+_MONTHLY_CHURN = np.array([0.025, 0.012, 0.005])
 _FIRST_MONTH = (2023 - 1970) * 12  # January 2023
 
 
@@ -66,7 +66,7 @@ def generate_export(n_customers: int = 500, *, months: int = 36, seed: int = 7) 
         churned &= ~back
 
         draw = rng.random(n_customers)
-        grow_chance = np.where(expander, 0.25, 0.04)
+        grow_chance = np.where(expander, 0.25, 0.07)
         grows = active & ~arriving & (draw < grow_chance)
         shrinks = active & ~arriving & ~grows & (draw > 0.97)
         step = np.where(expander, rng.uniform(0.10, 0.40, n_customers), rng.uniform(0.05, 0.30, n_customers))
