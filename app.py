@@ -10,17 +10,33 @@ import streamlit as st
 from ui import state
 from ui.sidebar import draw_sidebar
 
+state.ensure_app_navigation()
 st.set_page_config(page_title="NRR simulator", page_icon="📈", layout="wide")
 
 state.load_from_url()
 
+calculator = st.Page("pages/calculator.py", title="NRR calculator", icon="🧮", url_path="calculator")
+
+
+def landing() -> None:
+    """The root address opens the calculator.
+
+    Streamlit serves its default page at "/" only, so a default calculator
+    would make /calculator links "page not found"; this hidden default sends
+    "/" to /calculator instead (the scenario stays in session state).
+    """
+    st.switch_page(calculator)
+
+
 pages = [
-    st.Page("pages/calculator.py", title="NRR calculator", icon="🧮", url_path="calculator", default=True),
+    st.Page(landing, title="NRR simulator", icon="📈", url_path="home", default=True, visibility="hidden"),
+    calculator,
     st.Page("pages/compounding.py", title="NRR compounding", icon="📈", url_path="compounding"),
     st.Page("pages/leaky_bucket.py", title="Leaky bucket", icon="🪣", url_path="leaky-bucket"),
     st.Page("pages/biggest_lever.py", title="Biggest lever", icon="🎯", url_path="biggest-lever"),
 ]
 page = st.navigation(pages)
+state.follow_requested_page(pages, page)
 
 draw_sidebar()
 # Page switches and first loads rewrite the address too, not only widget callbacks.

@@ -5,6 +5,8 @@ import streamlit as st
 from ui import charts, engine, insights, state
 from ui.format import money, pct, signed_money
 
+state.ensure_app_navigation()
+
 scenario = state.current_scenario()
 currency = state.currency()
 months = scenario.months
@@ -45,22 +47,20 @@ st.caption(
     "amount; churn and contraction cannot fall below 0%, so a lever already near zero gains less."
 )
 
-left, right = st.columns(2, gap="large")
-with left:
-    st.subheader("Which lever first")
-    st.markdown(
-        f"Annual GRR {pct(scenario.annual_grr)}, annual NRR {pct(scenario.annual_nrr)}.  \n"
-        f"**{engine.grr_diagnosis(scenario)}**"
+st.subheader("Which lever first")
+st.markdown(
+    f"Annual GRR {pct(scenario.annual_grr)}, annual NRR {pct(scenario.annual_nrr)}: "
+    f"**{engine.grr_diagnosis(scenario)}**"
+)
+
+st.subheader("+10 points of NRR, or 30–40% more new customers?")
+comparison = engine.nrr_versus_acquisition(scenario)
+cards = st.columns(3, gap="medium")
+for card, row in zip(cards, comparison.itertuples(), strict=True):
+    card.metric(
+        str(row.change),
+        signed_money(row.mrr_gain, currency),
+        help=f"MRR at month {months}: {money(row.mrr_at_horizon, currency)}",
+        border=True,
     )
-with right:
-    st.subheader("+10 points of NRR or 30–40% more customers?")
-    comparison = engine.nrr_versus_acquisition(scenario)
-    cards = st.columns(len(comparison))
-    for card, row in zip(cards, comparison.itertuples(), strict=True):
-        card.metric(
-            str(row.change),
-            signed_money(row.mrr_gain, currency),
-            help=f"MRR at month {months}: {money(row.mrr_at_horizon, currency)}",
-            border=True,
-        )
-    st.caption(insights.comparison_text(comparison, currency, months=months))
+st.markdown(insights.comparison_text(comparison, currency, months=months))

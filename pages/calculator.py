@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from ui import state
+from ui import charts, state
 from ui.format import money, pct
 from ui.insights import tier_text
 from ui.period import PeriodInputError, period_metrics
+
+state.ensure_app_navigation()
 
 currency = state.currency()
 
@@ -51,31 +53,33 @@ cards[0].metric(
 cards[1].metric("GRR (month)", pct(result.grr), help="(start − churned − contraction) ÷ start", border=True)
 cards[2].metric("Expansion rate (month)", pct(result.expansion_rate), help="expansion ÷ start", border=True)
 cards[3].metric(
-    "Annualised NRR (annual)",
+    "Annual NRR",
     pct(result.annual_nrr),
-    help="Monthly NRR compounded over 12 months: NRR¹²",
+    help="This month's NRR compounded over 12 months: NRR¹² (annualised).",
     border=True,
 )
 
-left, right = st.columns([3, 2], gap="large")
-with left:
-    st.subheader("The formula")
-    st.latex(
-        r"\text{NRR}=\frac{\text{start}-\text{churned}-\text{contraction}+\text{expansion}}{\text{start}}"
-        rf"=\frac{{{start:,}-{churned:,}-{contraction:,}+{expansion:,}}}{{{start:,}}}"
-        rf"={result.nrr * 100:.1f}\%".replace(",", "{,}")
-    )
-    st.latex(
-        r"\text{NRR}=\text{GRR}+\text{expansion rate}"
-        rf"={result.grr * 100:.1f}\%+{result.expansion_rate * 100:.1f}\%"
-        r"\qquad \text{annual NRR}=\text{NRR}^{12}"
-        rf"={result.annual_nrr * 100:.1f}\%"
-    )
-with right:
-    st.subheader("Where that sits")
-    st.markdown(tier_text(result.annual_nrr, result.tier.name, result.tier.meaning))
-    st.caption(
-        f"Ending MRR of these customers: {money(start - churned - contraction + expansion, currency)}. "
-        "Tiers are for annual NRR: 130%+ elite, 115–130% best in class, 105–115% good, "
-        "100–105% okay, 90–100% concerning, below 90% a red flag."
-    )
+st.subheader("The formula")
+numbers = rf"\frac{{{start:,} - {churned:,} - {contraction:,} + {expansion:,}}}{{{start:,}}}".replace(
+    ",", "{,}"
+)
+st.latex(
+    r"\begin{aligned}"
+    r"\text{NRR} &= \frac{\text{start} - \text{churned} - \text{contraction} + \text{expansion}}"
+    r"{\text{start}}"
+    rf" = {numbers} = {result.nrr * 100:.1f}\%\\[4pt]"
+    rf"\text{{NRR}} &= \text{{GRR}} + \text{{expansion rate}} = {result.grr * 100:.1f}\% + "
+    rf"{result.expansion_rate * 100:.1f}\%\\[4pt]"
+    rf"\text{{annual NRR}} &= \text{{NRR}}^{{12}} = {result.annual_nrr * 100:.1f}\%"
+    r"\end{aligned}"
+)
+
+st.subheader("Where that sits")
+st.markdown(tier_text(result.annual_nrr, result.tier.name, result.tier.meaning))
+st.plotly_chart(
+    charts.tiers(result.annual_nrr), theme=None, config=charts.PLOTLY_CONFIG, key="calc_tiers_chart"
+)
+st.caption(
+    f"Ending MRR of these customers: {money(start - churned - contraction + expansion, currency)}. "
+    "New customers won in the month would come on top; they never count in NRR."
+)

@@ -7,6 +7,8 @@ from ui import charts, engine, state
 from ui.format import money, pct
 from ui.insights import tier_text
 
+state.ensure_app_navigation()
+
 scenario = state.current_scenario()
 currency = state.currency()
 # The cards always show months 12 and 36, even when the horizon is shorter.

@@ -5,6 +5,8 @@ import streamlit as st
 from ui import charts, engine, insights, state
 from ui.format import money, pct
 
+state.ensure_app_navigation()
+
 scenario = state.current_scenario()
 currency = state.currency()
 months = scenario.months
@@ -24,18 +26,23 @@ share = table["share_of_new_mrr_replacing_losses"]
 cards = st.columns(4)
 cards[0].metric("Monthly NRR", pct(scenario.monthly_nrr), border=True)
 cards[1].metric(
-    "Needed to stay flat, month 1",
+    "To stay flat, month 1",
     money(max(table["new_mrr_to_stay_flat"].iloc[1], 0.0), currency),
     help="(1 − monthly NRR) × MRR at the start of the month; zero when the base grows by itself.",
     border=True,
 )
 cards[2].metric(
-    "Acquisition that only refills, month 1",
+    "Only refilling, month 1",
     pct(share.iloc[1]),
     help="Share of the month's new MRR that replaces losses instead of adding growth.",
     border=True,
 )
-cards[3].metric(f"Acquisition that only refills, month {months}", pct(share.iloc[-1]), border=True)
+cards[3].metric(
+    f"Only refilling, month {months}",
+    pct(share.iloc[-1]),
+    help="Share of that month's new MRR that replaces losses.",
+    border=True,
+)
 
 st.subheader("MRR bridge")
 pick_month, pick_year = st.columns(2, gap="medium")

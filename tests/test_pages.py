@@ -67,7 +67,7 @@ def test_calculator_shows_worked_example_one_exactly() -> None:
     assert cards["NRR (month)"] == "102.0%"
     assert cards["GRR (month)"] == "96.0%"
     assert cards["Expansion rate (month)"] == "6.0%"
-    assert cards["Annualised NRR (annual)"] == "126.8%"
+    assert cards["Annual NRR"] == "126.8%"
     assert any("Best in class" in m.value for m in at.markdown)
 
 

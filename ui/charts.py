@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from simulator.benchmarks import NRR_TIERS
-from ui.format import pct, tick_prefix
+from ui.format import compact_money, pct, tick_prefix
 
 INK = "#1f2937"
 MUTED = "#6b7280"
@@ -114,7 +114,7 @@ def revenue(table: pd.DataFrame, currency: str) -> go.Figure:
     fig.add_scatter(
         x=table["month"],
         y=table["existing_base_mrr"],
-        name="Starting base alone (if we stopped acquiring today)",
+        name="Starting base alone (no new customers)",
         line={"color": AMBER, "width": 3, "dash": "dash"},
         hovertemplate=_hover_money(currency),
     )
@@ -146,12 +146,12 @@ def layer_cake(layers: pd.DataFrame, currency: str) -> go.Figure:
             hovertemplate=_hover_money(currency),
         )
     fig.update_layout(
-        title={"text": "Layer cake: MRR by when customers were acquired"},
+        title={"text": "MRR by acquisition cohort"},
         xaxis=_months_axis(months),
         yaxis={**_money_axis(currency), "title": {"text": "MRR"}},
         hovermode="x unified",
-        legend={"orientation": "v", "y": 1, "yanchor": "top", "x": 1.02, "traceorder": "reversed"},
-        margin={"r": 10},
+        legend={"traceorder": "normal", "font": {"size": 15}},
+        margin={"t": 100},
     )
     return fig
 
@@ -172,9 +172,8 @@ def waterfall(steps: pd.Series, currency: str, *, title: str) -> go.Figure:
     values = steps.to_numpy(dtype=float)
     labels = [_BRIDGE_LABELS[name] for name in steps.index]
     measure = ["absolute", "relative", "relative", "relative", "relative", "total"]
-    text = [
-        f"{'−' if v < 0 else '+' if 0 < i < 5 else ''}{prefix}{abs(v):,.0f}" for i, v in enumerate(values)
-    ]
+    text = [compact_money(v, currency, signed=0 < i < 5) for i, v in enumerate(values)]
+    hover = [f"{'−' if v < 0 else ''}{prefix}{abs(v):,.0f}" for v in values]
     fig = _figure()
     fig.add_trace(
         go.Waterfall(
@@ -183,12 +182,15 @@ def waterfall(steps: pd.Series, currency: str, *, title: str) -> go.Figure:
             measure=measure,
             text=text,
             textposition="outside",
+            textfont={"size": 16},
+            constraintext="none",
+            customdata=hover,
             cliponaxis=False,
             increasing={"marker": {"color": GREEN}},
             decreasing={"marker": {"color": RED}},
             totals={"marker": {"color": BLUE}},
             connector={"line": {"color": "#9ca3af", "width": 1}},
-            hovertemplate="%{x}: %{text}<extra></extra>",
+            hovertemplate="%{x}: %{customdata}<extra></extra>",
         )
     )
     low = min(values[0], values[-1], *(np.cumsum(values[:5])))
@@ -197,6 +199,7 @@ def waterfall(steps: pd.Series, currency: str, *, title: str) -> go.Figure:
     fig.update_layout(
         title={"text": title},
         showlegend=False,
+        xaxis={"tickangle": -30, "tickfont": {"size": 15}},
         yaxis={
             "tickprefix": prefix,
             "tickformat": "~s",
@@ -265,7 +268,8 @@ def tornado(impacts: pd.DataFrame, currency: str, *, step_points: float, months:
     )
     mrr_gain = impacts["mrr_gain"].to_numpy(dtype=float)
     nrr_gain = impacts["annual_nrr_gain"].to_numpy(dtype=float) * 100
-    colours = [BLUE if i == 0 else "#93c5fd" for i in range(len(labels))]
+    top = np.isclose(mrr_gain, mrr_gain[0], rtol=1e-6, atol=0.5)
+    colours = [BLUE if winner else "#93c5fd" for winner in top]
     fig.add_bar(
         x=mrr_gain,
         y=labels,
@@ -282,7 +286,7 @@ def tornado(impacts: pd.DataFrame, currency: str, *, step_points: float, months:
         x=nrr_gain,
         y=labels,
         orientation="h",
-        marker={"color": [GREEN if i == 0 else "#6ee7b7" for i in range(len(labels))]},
+        marker={"color": [GREEN if winner else "#6ee7b7" for winner in top]},
         text=[f"{v:+.1f} pts" for v in nrr_gain],
         textposition="auto",
         cliponaxis=False,
@@ -326,10 +330,12 @@ def tiers(annual_nrr: float) -> go.Figure:
     fig.add_shape(
         type="line", x0=shown, x1=shown, y0=-0.7, y1=0.7, line={"color": INK, "width": 4}, layer="above"
     )
+    position = (shown - low_end * 100) / ((high_end - low_end) * 100)
     fig.add_annotation(
         x=shown,
         y=0.72,
         yanchor="bottom",
+        xanchor="left" if position < 0.15 else "right" if position > 0.85 else "center",
         text=f"<b>Annual NRR {pct(annual_nrr)}</b>",
         showarrow=False,
         font={"size": 18},

@@ -63,6 +63,24 @@ def points(fraction: float, *, decimals: int = 1) -> str:
     return text.replace("-", MINUS)
 
 
+def compact_money(value: float, currency: str = "$", *, signed: bool = False) -> str:
+    """Money in three significant figures for chart labels: ``"$186k"``, ``"+$1.25M"``.
+
+    >>> compact_money(186113), compact_money(-84717, signed=True), compact_money(1_250_000, "€")
+    ('$186k', '−$84.7k', '€1.25M')
+    """
+    size = abs(value)
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if size >= limit * 0.9995:
+            number = f"{size / limit:.3g}{suffix}"
+            break
+    else:
+        number = f"{size:,.0f}"
+    sign = MINUS if value < 0 and round(size) != 0 else "+" if signed and round(size) != 0 else ""
+    prefix = f"{currency} " if len(currency) > 1 else currency
+    return f"{sign}{prefix}{number}"
+
+
 def tick_prefix(currency: str) -> str:
     """The prefix plotly puts before axis ticks and hover values."""
     return f"{currency} " if len(currency) > 1 else currency

@@ -166,6 +166,40 @@ def scenario_from_values(values: Mapping[str, Any]) -> Scenario:
 
 # Streamlit side: session state and the address.
 
+_REQUESTED_PAGE_KEY = "_requested_page_path"
+
+
+def ensure_app_navigation() -> None:
+    """Make sure ``app.py`` and its ``st.navigation`` run, even for a server's first visitor.
+
+    Streamlit decides once per server process whether the app uses the legacy
+    ``pages/`` folder: it does when a ``pages/`` folder sits beside the main
+    script, until some run calls ``st.navigation``. So the first session of a
+    fresh server runs in the legacy mode (a page script alone, without
+    ``app.py``'s sidebar, or ``app.py`` as a plain page). Called first thing in
+    ``app.py`` and in every page: when the run is in that mode, it switches the
+    mode off and reruns, remembering which page the address asked for so that
+    :func:`follow_requested_page` can open it.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if not PagesManager.uses_pages_directory:
+        return
+    PagesManager.uses_pages_directory = False
+    url = st.context.url or ""
+    st.session_state[_REQUESTED_PAGE_KEY] = url.rstrip("/").rsplit("/", 1)[-1] if "/" in url else ""
+    st.rerun()
+
+
+def follow_requested_page(pages: list[Any], current: Any) -> None:
+    """After ``st.navigation``: open the page a first visitor's address asked for."""
+    requested = st.session_state.pop(_REQUESTED_PAGE_KEY, None)
+    if not requested or requested == current.url_path:
+        return
+    for page in pages:
+        if page.url_path == requested:
+            st.switch_page(page)
+
 
 def current_values() -> dict[str, Any]:
     """The control values in session state, each missing one at its default."""
