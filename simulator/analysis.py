@@ -83,8 +83,9 @@ def plateau(scenario: Scenario) -> Plateau:
     MRR obeys ``M(t) − P = r (M(t−1) − P)`` with ``r`` the monthly NRR and
     ``P = new MRR ÷ (1 − r)``, so the gap shrinks by ``r`` each month.
 
-    >>> plateau(Scenario(starting_mrr=0, churn_rate=0.05, new_customers_per_month=10,
-    ...                  new_customer_mrr=100)).mrr
+    >>> level = plateau(Scenario(starting_mrr=0, churn_rate=0.05, new_customers_per_month=10,
+    ...                          new_customer_mrr=100)).mrr
+    >>> round(level, 2)
     20000.0
     """
     r = scenario.monthly_nrr

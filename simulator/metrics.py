@@ -85,8 +85,9 @@ def analyse(export: pd.DataFrame) -> ExportMetrics:
     --------
     >>> from simulator.export import read_export
     >>> csv = b"customer_id,month,mrr\\na,2024-01,100\\nb,2024-01,50\\na,2024-02,120\\n"
-    >>> analyse(read_export(csv)).monthly[["month", "nrr_month", "grr_month"]].iloc[1].tolist()
-    ['2024-02', 0.8, 0.6666666666666666]
+    >>> february = analyse(read_export(csv)).monthly.iloc[1]
+    >>> february["month"], float(february["nrr_month"]), round(float(february["grr_month"]), 4)
+    ('2024-02', 0.8, 0.6667)
     """
     customer_code, customer_ids = pd.factorize(export["customer_id"], sort=False)
     month_code = export["month"].to_numpy(dtype=np.int64)

@@ -14,7 +14,7 @@ months.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -59,11 +59,15 @@ class Projection:
         Array of shape (months + 1 cohorts, months + 1 months): row 0 is the
         starting base, row k the customers acquired in month k; zero before a
         cohort exists.
+    segments
+        With segments, each segment's own table (same columns), by name;
+        empty otherwise.
     """
 
     scenario: Scenario
     table: pd.DataFrame
     cohort_mrr: np.ndarray
+    segments: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def mrr_at(self, month: int) -> float:
         """Total MRR at the end of ``month`` (clipped to the horizon)."""
@@ -89,14 +93,68 @@ def project(scenario: Scenario, *, months: int | None = None) -> Projection:
     --------
     >>> s = Scenario(starting_mrr=100_000, churn_rate=0.03, contraction_rate=0.01,
     ...              expansion_rate=0.06, months=12)
-    >>> round(project(s).table["nrr_month"].iat[1], 4)
+    >>> round(float(project(s).table["nrr_month"].iat[1]), 4)
     1.02
     """
     if months is not None:
         scenario = scenario.replace(months=months)
+    if scenario.is_core:
+        totals = _core(scenario)
+        return Projection(scenario=scenario, table=_table(totals), cohort_mrr=totals.cohort_mrr)
+    # Imported here: the refined model is only needed when a refinement is on.
+    from simulator.refined import refined_totals
+
+    parts = refined_totals(scenario)
+    totals = Totals.add(list(parts.values()))
+    segments = {name: _table(part) for name, part in parts.items()} if scenario.segments else {}
+    return Projection(
+        scenario=scenario, table=_table(totals), cohort_mrr=totals.cohort_mrr, segments=segments
+    )
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Additive monthly sums from which the table is made (ratios come only in :func:`_table`).
+
+    Every array has one value per month 0..months. ``trailing_now`` is the
+    MRR at t of the cohorts present at t − 12, ``trailing_gross`` the same
+    with no expansion since t − 12 (both 0 before month 12).
+    """
+
+    cohort_mrr: np.ndarray
+    new_mrr: np.ndarray
+    new_customers: np.ndarray
+    churned: np.ndarray
+    contraction: np.ndarray
+    expansion: np.ndarray
+    customers: np.ndarray | None
+    trailing_now: np.ndarray
+    trailing_gross: np.ndarray
+
+    @staticmethod
+    def add(parts: list[Totals]) -> Totals:
+        """The sum of several groups of cohorts (segments, plan types)."""
+        if len(parts) == 1:
+            return parts[0]
+        known = [part.customers for part in parts if part.customers is not None]
+        return Totals(
+            cohort_mrr=np.sum([part.cohort_mrr for part in parts], axis=0),
+            new_mrr=np.sum([part.new_mrr for part in parts], axis=0),
+            new_customers=np.sum([part.new_customers for part in parts], axis=0),
+            churned=np.sum([part.churned for part in parts], axis=0),
+            contraction=np.sum([part.contraction for part in parts], axis=0),
+            expansion=np.sum([part.expansion for part in parts], axis=0),
+            customers=np.sum(known, axis=0) if len(known) == len(parts) else None,
+            trailing_now=np.sum([part.trailing_now for part in parts], axis=0),
+            trailing_gross=np.sum([part.trailing_gross for part in parts], axis=0),
+        )
+
+
+def _core(scenario: Scenario) -> Totals:
+    """The core model: one retention factor for every cohort and month, in closed form."""
     horizon = scenario.months
     month = np.arange(horizon + 1)
-
+    churn = scenario.effective_churn_rate
     new_customers = scenario.new_customers_per_month * (1.0 + scenario.acquisition_growth_rate) ** (
         month - 1.0
     )
@@ -107,46 +165,62 @@ def project(scenario: Scenario, *, months: int | None = None) -> Projection:
 
     cohort_mrr = _compound(cohort_start_mrr, scenario.monthly_nrr)
     mrr = cohort_mrr.sum(axis=0)
-    starting_mrr = np.concatenate(([np.nan], mrr[:-1]))
+    starting_mrr = np.concatenate(([0.0], mrr[:-1]))
 
-    def flow(rate: float) -> np.ndarray:
-        values = rate * starting_mrr
-        values[0] = 0.0
-        return values
+    customers = None
+    if scenario.starting_customers is not None:
+        customers = _compound(
+            np.concatenate(([scenario.starting_customers], new_customers[1:])), 1.0 - churn
+        ).sum(axis=0)
 
-    churned, contraction, expansion = (
-        flow(scenario.churn_rate),
-        flow(scenario.contraction_rate),
-        flow(scenario.expansion_rate),
+    # Trailing 12, the cohort way: present_by[k, t] is the MRR at t of cohorts 0..k.
+    trailing_now = np.zeros(horizon + 1)
+    trailing_gross = np.zeros(horizon + 1)
+    if horizon >= 12:
+        t = np.arange(12, horizon + 1)
+        present_by = np.cumsum(cohort_mrr, axis=0)
+        trailing_now[12:] = present_by[t - 12, t]
+        trailing_gross[12:] = mrr[t - 12] * scenario.monthly_grr**12
+    return Totals(
+        cohort_mrr=cohort_mrr,
+        new_mrr=new_mrr,
+        new_customers=new_customers,
+        churned=churn * starting_mrr,
+        contraction=scenario.contraction_rate * starting_mrr,
+        expansion=scenario.expansion_rate * starting_mrr,
+        customers=customers,
+        trailing_now=trailing_now,
+        trailing_gross=trailing_gross,
     )
+
+
+def _table(totals: Totals) -> pd.DataFrame:
+    """The projection table from additive totals."""
+    mrr = totals.cohort_mrr.sum(axis=0)
+    horizon = mrr.size - 1
+    starting_mrr = np.concatenate(([np.nan], mrr[:-1]))
+    churned, contraction, expansion = totals.churned, totals.contraction, totals.expansion
     with np.errstate(divide="ignore", invalid="ignore"):
         has_base = starting_mrr > 0
         nrr_month = np.where(
             has_base, (starting_mrr - churned - contraction + expansion) / starting_mrr, np.nan
         )
         grr_month = np.where(has_base, (starting_mrr - churned - contraction) / starting_mrr, np.nan)
-    gross_factor = np.full(horizon + 1, scenario.monthly_grr)
-    nrr_trailing, grr_trailing = _trailing_12(cohort_mrr, mrr, gross_factor)
+        then = np.concatenate((np.zeros(min(12, horizon + 1)), mrr[: max(horizon + 1 - 12, 0)]))
+        nrr_trailing = np.where(then > 0, totals.trailing_now / then, np.nan)
+        grr_trailing = np.where(then > 0, totals.trailing_gross / then, np.nan)
+    nrr_trailing[:12] = grr_trailing[:12] = np.nan
 
-    if scenario.starting_customers is None:
-        customers = np.full(horizon + 1, np.nan)
-    else:
-        customers = _compound(
-            np.concatenate(([scenario.starting_customers], new_customers[1:])),
-            1.0 - scenario.churn_rate,
-        ).sum(axis=0)
-
-    to_stay_flat = flow(scenario.churn_rate + scenario.contraction_rate - scenario.expansion_rate)
+    to_stay_flat = churned + contraction - expansion
     # A tiny new MRR can overflow the ratio; the clip brings it back to 1.
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        replacing = np.where(new_mrr > 0, np.clip(to_stay_flat / new_mrr, 0.0, 1.0), np.nan)
-
-    table = pd.DataFrame(
+        replacing = np.where(totals.new_mrr > 0, np.clip(to_stay_flat / totals.new_mrr, 0.0, 1.0), np.nan)
+    return pd.DataFrame(
         {
-            "month": month,
-            "customers": customers,
+            "month": np.arange(horizon + 1),
+            "customers": np.full(horizon + 1, np.nan) if totals.customers is None else totals.customers,
             "mrr": mrr,
-            "new_mrr": new_mrr,
+            "new_mrr": totals.new_mrr,
             "expansion_mrr": expansion,
             "contraction_mrr": contraction,
             "churned_mrr": churned,
@@ -155,13 +229,12 @@ def project(scenario: Scenario, *, months: int | None = None) -> Projection:
             "nrr_trailing_12": nrr_trailing,
             "grr_trailing_12": grr_trailing,
             "starting_mrr": starting_mrr,
-            "new_customers": new_customers,
-            "existing_base_mrr": cohort_mrr[0],
+            "new_customers": totals.new_customers,
+            "existing_base_mrr": totals.cohort_mrr[0],
             "new_mrr_to_stay_flat": to_stay_flat,
             "share_of_new_mrr_replacing_losses": replacing,
         }
     )
-    return Projection(scenario=scenario, table=table, cohort_mrr=cohort_mrr)
 
 
 def _compound(start: np.ndarray, factor: float) -> np.ndarray:
@@ -171,31 +244,3 @@ def _compound(start: np.ndarray, factor: float) -> np.ndarray:
     alive = age >= 0
     # Clip the age so that a zero factor never meets a negative power.
     return np.where(alive, start[:, None] * factor ** np.clip(age, 0, None), 0.0)
-
-
-def _trailing_12(
-    cohort_mrr: np.ndarray, mrr: np.ndarray, gross_factor: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Trailing-12 NRR and GRR, the cohort way.
-
-    NRR at t: what the cohorts present at t − 12 pay at t, over what they
-    paid at t − 12. GRR: the product of the twelve monthly gross retention
-    factors (``gross_factor[t]`` applies in month t), which is each customer's
-    MRR capped at its t − 12 value when every cohort retains alike. Taken from
-    the factors rather than observed ratios so that a month with no MRR at
-    all (100% churn) still gives 0, not a gap.
-    """
-    n = mrr.size
-    nrr = np.full(n, np.nan)
-    grr = np.full(n, np.nan)
-    if n <= 12:
-        return nrr, grr
-    # present_by[k, t]: MRR at t of cohorts 0..k together.
-    present_by = np.cumsum(cohort_mrr, axis=0)
-    t = np.arange(12, n)
-    then = mrr[t - 12]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        nrr[12:] = np.where(then > 0, present_by[t - 12, t] / then, np.nan)
-    windows = np.lib.stride_tricks.sliding_window_view(gross_factor[1:], 12)
-    grr[12:] = np.where(then > 0, windows.prod(axis=1), np.nan)
-    return nrr, grr

@@ -23,6 +23,40 @@ class ScenarioError(ValueError):
     """A scenario field is missing, unknown or outside its allowed range."""
 
 
+MAX_SEGMENTS = 6
+MAX_EARLY_CHURN_MULTIPLE = 10.0
+MAX_EARLY_CHURN_MONTHS = 36
+MAX_EXPANSION_CEILING = 100.0
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One customer segment (SMB, mid-market, enterprise…) with its own levers.
+
+    ``mrr_share`` is its share of the starting MRR (and of the starting
+    customers' count, by ``new_customer_share``); ``new_customer_share`` its
+    share of each month's new customers. Across a scenario's segments each
+    share adds up to 1.
+    """
+
+    name: str
+    churn_rate: float = 0.0
+    contraction_rate: float = 0.0
+    expansion_rate: float = 0.0
+    mrr_share: float = 0.0
+    new_customer_share: float = 0.0
+    new_customer_mrr: float = 0.0
+
+    def __post_init__(self) -> None:
+        where = f"segment '{self.name}'"
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise ScenarioError(f"every segment needs a name, got {self.name!r}")
+        for name in ("churn_rate", "contraction_rate", "expansion_rate", "mrr_share", "new_customer_share"):
+            _check_number(f"{where}: {name}", getattr(self, name), low=0.0, high=1.0, unit="fraction")
+        _check_number(f"{where}: new_customer_mrr", self.new_customer_mrr, low=0.0, high=MAX_MONEY)
+        _check_losses(self.churn_rate, self.contraction_rate, where=f"{where}: ")
+
+
 @dataclass(frozen=True)
 class Scenario:
     """The levers of a subscription business, checked once on creation.
@@ -65,6 +99,15 @@ class Scenario:
     acquisition_growth_rate: float = 0.0
     new_customer_mrr: float = 0.0
     months: int = 36
+    # Optional refinements (see simulator.model); at their defaults the results
+    # are exactly the core model's.
+    segments: tuple[Segment, ...] = ()
+    early_churn_multiple: float = 1.0
+    early_churn_months: int = 0
+    involuntary_churn_share: float = 0.0
+    involuntary_recovery_rate: float = 0.0
+    annual_plan_share: float = 0.0
+    expansion_ceiling: float | None = None
 
     def __post_init__(self) -> None:
         for name in ("churn_rate", "contraction_rate", "expansion_rate"):
@@ -83,13 +126,38 @@ class Scenario:
             unit="fraction",
         )
         # A JSON 36.0 is the whole number 36: store it as one.
-        object.__setattr__(self, "months", _check_months(self.months))
-        losses = self.churn_rate + self.contraction_rate
-        if losses > 1.0 + 1e-12:
-            raise ScenarioError(
-                f"churn_rate + contraction_rate is {losses:g}, but together they can lose at most "
-                "all of the MRR (1.0); lower one of them"
-            )
+        object.__setattr__(self, "months", _check_whole("months", self.months, low=1, high=MAX_MONTHS))
+        _check_losses(self.churn_rate, self.contraction_rate, where="")
+        _check_number(
+            "early_churn_multiple", self.early_churn_multiple, low=1.0, high=MAX_EARLY_CHURN_MULTIPLE
+        )
+        object.__setattr__(
+            self,
+            "early_churn_months",
+            _check_whole("early_churn_months", self.early_churn_months, low=0, high=MAX_EARLY_CHURN_MONTHS),
+        )
+        for name in ("involuntary_churn_share", "involuntary_recovery_rate", "annual_plan_share"):
+            _check_number(name, getattr(self, name), low=0.0, high=1.0, unit="fraction")
+        if self.expansion_ceiling is not None:
+            _check_number("expansion_ceiling", self.expansion_ceiling, low=1.0, high=MAX_EXPANSION_CEILING)
+        object.__setattr__(self, "segments", _check_segments(self.segments))
+
+    @property
+    def is_core(self) -> bool:
+        """True when every optional refinement is at its default: the core model applies."""
+        return (
+            not self.segments
+            and self.early_churn_multiple == 1.0
+            and self.early_churn_months == 0
+            and self.involuntary_churn_share * self.involuntary_recovery_rate == 0.0
+            and self.annual_plan_share == 0.0
+            and self.expansion_ceiling is None
+        )
+
+    @property
+    def effective_churn_rate(self) -> float:
+        """Churn after recovering part of the involuntary (failed-payment) churn."""
+        return self.churn_rate * (1.0 - self.involuntary_churn_share * self.involuntary_recovery_rate)
 
     # Rates that follow from the levers (core model: the same every month).
 
@@ -141,20 +209,49 @@ def from_dict(data: Any) -> Scenario:
             f'a scenario is a JSON object of fields such as {{"starting_mrr": 100000}}, '
             f"not {type(data).__name__}"
         )
-    for name in data:
-        if name not in FIELDS:
-            close = difflib.get_close_matches(str(name), FIELDS, n=1, cutoff=0.6)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; valid fields: {', '.join(FIELDS)}"
-            raise ScenarioError(f"unknown field '{name}'{hint}")
+    _refuse_unknown(data, FIELDS, where="")
     missing = [name for name in REQUIRED if name not in data]
     if missing:
         raise ScenarioError(f"missing required field '{missing[0]}' (a number ≥ 0, e.g. 100000)")
+    if "segments" in data:
+        data = {**data, "segments": _segments_from(data["segments"])}
     return Scenario(**data)
+
+
+SEGMENT_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Segment))
+
+
+def _refuse_unknown(data: dict[Any, Any], valid: tuple[str, ...], *, where: str) -> None:
+    """Refuse the first unknown field, suggesting the closest valid name."""
+    for name in data:
+        if name not in valid:
+            close = difflib.get_close_matches(str(name), valid, n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; valid fields: {', '.join(valid)}"
+            raise ScenarioError(f"{where}unknown field '{name}'{hint}")
+
+
+def _segments_from(items: Any) -> tuple[Segment, ...]:
+    if not isinstance(items, (list, tuple)):
+        raise ScenarioError(f"segments must be a list of segment objects, not {type(items).__name__}")
+    segments = []
+    for position, item in enumerate(items, start=1):
+        if isinstance(item, Segment):
+            segments.append(item)
+            continue
+        if not isinstance(item, dict):
+            raise ScenarioError(f"segment {position} must be an object with a name and rates")
+        _refuse_unknown(item, SEGMENT_FIELDS, where=f"segment {position}: ")
+        if "name" not in item:
+            raise ScenarioError(f"segment {position} needs a name")
+        segments.append(Segment(**item))
+    return tuple(segments)
 
 
 def to_dict(scenario: Scenario) -> dict[str, Any]:
     """The scenario's fields as a plain mapping (the JSON form)."""
-    return dataclasses.asdict(scenario)
+    data = dataclasses.asdict(scenario)
+    data["segments"] = [dict(segment) for segment in data["segments"]]
+    return data
 
 
 def from_json(text: str) -> Scenario:
@@ -199,11 +296,37 @@ def _range_text(low: float, high: float, low_open: bool, unit: str) -> str:
     return f"({left} to {high:g}{note})"
 
 
-def _check_months(value: Any) -> int:
+def _check_whole(name: str, value: Any, *, low: int, high: int) -> int:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ScenarioError(f"months must be a whole number from 1 to {MAX_MONTHS}, got {value!r}")
-    if not 1 <= value <= MAX_MONTHS:
-        raise ScenarioError(f"months is {value}, outside the allowed range (1 to {MAX_MONTHS})")
+        raise ScenarioError(f"{name} must be a whole number from {low} to {high}, got {value!r}")
+    if not low <= value <= high:
+        raise ScenarioError(f"{name} is {value}, outside the allowed range ({low} to {high})")
     return value
+
+
+def _check_losses(churn: float, contraction: float, *, where: str) -> None:
+    if churn + contraction > 1.0 + 1e-12:
+        raise ScenarioError(
+            f"{where}churn_rate + contraction_rate is {churn + contraction:g}, but together they can lose "
+            "at most all of the MRR (1.0); lower one of them"
+        )
+
+
+def _check_segments(items: Any) -> tuple[Segment, ...]:
+    segments = _segments_from(items)
+    if not segments:
+        return segments
+    if len(segments) > MAX_SEGMENTS:
+        raise ScenarioError(f"segments has {len(segments)} segments; at most {MAX_SEGMENTS} are allowed")
+    names = [segment.name for segment in segments]
+    if len(set(names)) < len(names):
+        raise ScenarioError(f"segment names must differ; got {', '.join(names)}")
+    for share in ("mrr_share", "new_customer_share"):
+        total = sum(getattr(segment, share) for segment in segments)
+        if abs(total - 1.0) > 1e-6:
+            raise ScenarioError(
+                f"the segments' {share} values add up to {total:g}; they must add up to 1 (100%)"
+            )
+    return segments

@@ -1,0 +1,162 @@
+"""Goal seek: the value one lever needs to reach a target, the others held.
+
+Targets are an annual NRR (the trailing-12 NRR at the horizon, or at month
+12 for shorter horizons; in the core model that is monthly NRR ^ 12) or an
+MRR by a given month. Every lever moves its target one way, so a grid over
+the lever's range finds the first crossing and bisection narrows it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.projection import project
+from simulator.scenario import MAX_COUNT, MAX_MONEY, Scenario
+
+#: Levers goal seek can move, with how people name them.
+GOAL_LEVERS: dict[str, str] = {
+    "churn_rate": "monthly churn",
+    "contraction_rate": "monthly contraction",
+    "expansion_rate": "monthly expansion",
+    "new_customers_per_month": "new customers per month",
+    "new_customer_mrr": "new-customer MRR",
+    "involuntary_recovery_rate": "involuntary churn recovered",
+}
+
+_GRID = 41
+_BISECTIONS = 60
+
+
+@dataclass(frozen=True)
+class GoalResult:
+    """The outcome of a goal seek.
+
+    ``value`` is the lever's value that reaches the target (``None`` when no
+    value in range does); ``best`` is the closest the lever gets and
+    ``best_value`` where; ``message`` says it in a sentence.
+    """
+
+    lever: str
+    value: float | None
+    best_value: float
+    best: float
+    message: str
+
+
+def lever_range(scenario: Scenario, lever: str) -> tuple[float, float]:
+    """The values a lever may take with the other levers held."""
+    if lever == "churn_rate":
+        return 0.0, 1.0 - scenario.contraction_rate
+    if lever == "contraction_rate":
+        return 0.0, 1.0 - scenario.churn_rate
+    if lever in ("expansion_rate", "involuntary_recovery_rate"):
+        return 0.0, 1.0
+    if lever == "new_customers_per_month":
+        return 0.0, MAX_COUNT
+    if lever == "new_customer_mrr":
+        return 0.0, MAX_MONEY
+    raise ValueError(f"goal seek cannot move '{lever}'; choose one of {', '.join(GOAL_LEVERS)}")
+
+
+def annual_nrr_of(scenario: Scenario) -> float:
+    """The annual NRR goal seek aims at: trailing-12 NRR at the horizon (at least month 12)."""
+    months = max(12, scenario.months)
+    value = project(scenario, months=months).table["nrr_trailing_12"].to_numpy()[months]
+    return float(value) if math.isfinite(value) else 0.0
+
+
+def seek(
+    scenario: Scenario,
+    lever: str,
+    *,
+    annual_nrr: float | None = None,
+    mrr: float | None = None,
+    by_month: int | None = None,
+) -> GoalResult:
+    """The value of ``lever`` that reaches ``annual_nrr``, or ``mrr`` by ``by_month``.
+
+    Examples
+    --------
+    >>> s = Scenario(starting_mrr=100_000, churn_rate=0.03, contraction_rate=0.01)
+    >>> round(seek(s, "expansion_rate", annual_nrr=1.10).value, 5)
+    0.04797
+    """
+    if (annual_nrr is None) == (mrr is None):
+        raise ValueError("give one target: annual_nrr, or mrr with by_month")
+    low, high = lever_range(scenario, lever)
+    if mrr is not None:
+        month = scenario.months if by_month is None else by_month
+        target = mrr
+
+        def measure(value: float) -> float:
+            return project(scenario.replace(**{lever: value}), months=month).mrr_at(month)
+
+        goal = f"MRR of {mrr:,.0f} by month {month}"
+    else:
+        assert annual_nrr is not None
+        target = annual_nrr
+
+        def measure(value: float) -> float:
+            return annual_nrr_of(scenario.replace(**{lever: value}))
+
+        goal = f"an annual NRR of {annual_nrr:.1%}"
+
+    # Money and counts span many orders of magnitude: search them on a log-like grid.
+    if high > 1.0:
+        grid = np.concatenate(([0.0], np.geomspace(1e-3, high, _GRID - 1)))
+    else:
+        grid = np.linspace(low, high, _GRID)
+    values = np.array([measure(float(v)) for v in grid])
+    gaps = values - target
+    best = int(np.argmin(np.abs(gaps)))
+    crossing = np.flatnonzero((gaps[:-1] <= 0) != (gaps[1:] <= 0))
+    name = GOAL_LEVERS.get(lever, lever)
+    if gaps[best] == 0:
+        value = float(grid[best])
+    elif crossing.size == 0:
+        reach = "at most" if gaps.max() < 0 else "at least"
+        return GoalResult(
+            lever=lever,
+            value=None,
+            best_value=float(grid[best]),
+            best=float(values[best]),
+            message=(
+                f"No {name} in range reaches {goal}: with the other levers held it gives "
+                f"{reach} {_shown(values[best], mrr is not None)} "
+                f"(at {_lever_shown(lever, float(grid[best]))})."
+            ),
+        )
+    else:
+        a, b = float(grid[crossing[0]]), float(grid[crossing[0] + 1])
+        below_at_a = gaps[crossing[0]] <= 0
+        for _ in range(_BISECTIONS):
+            middle = (a + b) / 2
+            if (measure(middle) - target <= 0) == below_at_a:
+                a = middle
+            else:
+                b = middle
+        value = (a + b) / 2
+    achieved = measure(value)
+    return GoalResult(
+        lever=lever,
+        value=value,
+        best_value=value,
+        best=achieved,
+        message=(
+            f"{goal[0].upper()}{goal[1:]} needs {name} of {_lever_shown(lever, value)}, "
+            "the other levers held."
+        ),
+    )
+
+
+def _shown(value: float, money: bool) -> str:
+    return f"{value:,.0f} MRR" if money else f"{value:.1%} annual NRR"
+
+
+def _lever_shown(lever: str, value: float) -> str:
+    if lever.endswith("_rate"):
+        return f"{value:.2%}"
+    return f"{value:,.1f}" if lever == "new_customers_per_month" else f"{value:,.2f}"

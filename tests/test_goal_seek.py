@@ -1,0 +1,63 @@
+"""Goal seek against closed forms of the core model."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator import Scenario, project
+from simulator.goal_seek import annual_nrr_of, seek
+
+LEAKY = Scenario(
+    starting_mrr=100_000,
+    churn_rate=0.03,
+    contraction_rate=0.01,
+    new_customers_per_month=10,
+    new_customer_mrr=500,
+)
+
+
+def test_the_expansion_for_an_annual_nrr_is_the_closed_form() -> None:
+    """Monthly NRR must be 1.10^(1/12), so expansion = 1.10^(1/12) − GRR."""
+    result = seek(LEAKY, "expansion_rate", annual_nrr=1.10)
+    assert result.value == pytest.approx(1.10 ** (1 / 12) - 0.96, abs=1e-9)
+    assert "needs monthly expansion of 4.80%" in result.message
+
+
+def test_the_churn_for_an_annual_nrr_is_the_closed_form() -> None:
+    scenario = LEAKY.replace(expansion_rate=0.05)
+    result = seek(scenario, "churn_rate", annual_nrr=1.05)
+    assert result.value == pytest.approx(1 - 0.01 + 0.05 - 1.05 ** (1 / 12), abs=1e-9)
+
+
+def test_the_acquisition_for_an_mrr_target_is_the_closed_form() -> None:
+    """MRR(24) = M0 r^24 + a (1 − r^24)/(1 − r): solve for the new customers behind a."""
+    r = LEAKY.monthly_nrr
+    per_customer = 500 * (1 - r**24) / (1 - r)
+    expected = (300_000 - 100_000 * r**24) / per_customer
+    result = seek(LEAKY, "new_customers_per_month", mrr=300_000, by_month=24)
+    assert result.value == pytest.approx(expected, rel=1e-9)
+    assert project(LEAKY.replace(new_customers_per_month=result.value)).mrr_at(24) == pytest.approx(300_000)
+
+
+def test_an_unreachable_target_says_so_with_the_best_the_lever_can_do() -> None:
+    result = seek(LEAKY, "churn_rate", annual_nrr=1.10)
+    assert result.value is None
+    assert result.best == pytest.approx(0.99**12)
+    assert result.message.startswith("No monthly churn in range reaches an annual NRR of 110.0%")
+    assert "at most 88.6% annual NRR (at 0.00%)" in result.message
+
+
+def test_goal_seek_respects_the_other_levers() -> None:
+    result = seek(LEAKY.replace(contraction_rate=0.3), "churn_rate", annual_nrr=0.01)
+    assert result.value is not None and result.value <= 0.7
+
+
+def test_goal_seek_needs_exactly_one_target_and_a_known_lever() -> None:
+    with pytest.raises(ValueError, match="give one target"):
+        seek(LEAKY, "churn_rate")
+    with pytest.raises(ValueError, match="goal seek cannot move 'months'"):
+        seek(LEAKY, "months", annual_nrr=1.0)
+
+
+def test_annual_nrr_is_the_trailing_figure_even_for_short_horizons() -> None:
+    assert annual_nrr_of(LEAKY.replace(months=3, expansion_rate=0.02)) == pytest.approx(0.98**12)
