@@ -1,4 +1,4 @@
-"""Shared fixtures.
+"""Shared fixtures, and the hypothesis profiles.
 
 AppTest parts: ``apptest_like_server`` and ``clear_streamlit_cache``, used by
 tests/test_pages.py. Streamlit is imported inside the fixtures so that engine
@@ -7,9 +7,17 @@ tests never pay for it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
+
+# No deadline: a busy 2-core machine must not turn a slow example into a failure.
+# In CI the examples are derandomized, so a run is reproducible from its commit.
+settings.register_profile("default", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 
 @pytest.fixture
