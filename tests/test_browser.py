@@ -13,7 +13,7 @@ it first) and are skipped elsewhere with the command that installs it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -114,18 +114,43 @@ def context(browser: Browser, requested_urls: list[str]) -> Iterator[BrowserCont
 
 
 @pytest.fixture(scope="module")
-def server(context: BrowserContext) -> Iterator[StreamlitServer]:
+def tabs(context: BrowserContext) -> dict[str, Page]:
+    """Each page of the app, opened once in its own tab and kept for the module.
+
+    Loading a page with charts costs seconds (plotly.js starts in every tab),
+    so the tests of one page share its tab and session, in file order: the
+    load test sees it untouched, later tests move its sliders further.
+    """
+    return {}
+
+
+@pytest.fixture(scope="module")
+def server(context: BrowserContext, tabs: dict[str, Page]) -> Iterator[StreamlitServer]:
     """The app served on 127.0.0.1 for the whole module, past its first visitor.
 
-    A fresh server's first run differs (a test of its own covers it); one visit
-    to the root first makes every test see the server in its steady state,
-    whatever order the tests run in.
+    A fresh server's first run differs (a test of its own covers it); opening
+    the root (the calculator) first makes every test see the server in its
+    steady state, whatever order the tests run in.
     """
     with StreamlitServer(ROOT / "app.py") as running:
-        warm_up = context.new_page()
-        open_page(warm_up, f"{running.url}/", charts=False)
-        warm_up.close()
+        tabs["calculator"] = context.new_page()
+        open_page(tabs["calculator"], f"{running.url}/", charts=False)
         yield running
+
+
+@pytest.fixture
+def app_page(
+    server: StreamlitServer, context: BrowserContext, tabs: dict[str, Page]
+) -> Callable[[str], Page]:
+    """The shared tab of a page of the app (by name in ``PAGES``), opened on first use."""
+
+    def opened(name: str) -> Page:
+        if name not in tabs:
+            tabs[name] = context.new_page()
+            open_page(tabs[name], f"{server.url}/{PAGES[name]}", charts=DRAWS_CHARTS[name])
+        return tabs[name]
+
+    return opened
 
 
 @pytest.fixture
@@ -195,9 +220,9 @@ def test_a_link_to_a_page_of_a_freshly_started_server_opens_it_with_the_sidebar(
 
 @pytest.mark.parametrize("name", PAGES)
 def test_every_page_loads_offline_without_an_error_box(
-    server: StreamlitServer, page: Page, requested_urls: list[str], name: str
+    app_page: Callable[[str], Page], requested_urls: list[str], name: str
 ) -> None:
-    open_page(page, f"{server.url}/{PAGES[name]}", charts=DRAWS_CHARTS[name])
+    page = app_page(name)
 
     assert_no_error_box(page)
     assert urlsplit(page.url).path in PATHS[name]
@@ -207,11 +232,11 @@ def test_every_page_loads_offline_without_an_error_box(
     page.screenshot(path=SCREENSHOTS / f"{name}.png")
 
 
-@pytest.mark.parametrize("path", CHART_PAGES)
+@pytest.mark.parametrize("name", CHART_PAGES)
 def test_moving_the_churn_slider_updates_a_card_and_a_chart(
-    server: StreamlitServer, page: Page, path: str
+    app_page: Callable[[str], Page], name: str
 ) -> None:
-    open_page(page, f"{server.url}/{path}")
+    page = app_page(name)
     cards_before = metric_values(page)
     charts_before = page.evaluate(CHARTS_DATA_JS)
     value_before = churn_slider(page).get_attribute("aria-valuetext")
@@ -225,8 +250,8 @@ def test_moving_the_churn_slider_updates_a_card_and_a_chart(
     assert_no_error_box(page)
 
 
-def test_a_new_amount_in_the_calculator_updates_its_cards(server: StreamlitServer, page: Page) -> None:
-    open_page(page, f"{server.url}/", charts=False)
+def test_a_new_amount_in_the_calculator_updates_its_cards(app_page: Callable[[str], Page]) -> None:
+    page = app_page("calculator")
     cards_before = metric_values(page)
     churned = page.locator(".st-key-calc_churned input")
 
@@ -239,9 +264,9 @@ def test_a_new_amount_in_the_calculator_updates_its_cards(server: StreamlitServe
 
 
 def test_a_copied_link_reopens_the_same_scenario_on_the_same_page(
-    server: StreamlitServer, browser: Browser, page: Page
+    app_page: Callable[[str], Page], browser: Browser
 ) -> None:
-    open_page(page, f"{server.url}/leaky-bucket")
+    page = app_page("leaky-bucket")
     for _ in range(2):
         press_and_wait(page, churn_slider(page))
     press_and_wait(page, page.locator(".st-key-expansion_pct").get_by_role("slider"), "ArrowLeft")
