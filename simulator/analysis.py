@@ -109,6 +109,15 @@ def plateau(scenario: Scenario) -> Plateau:
 
 #: The four levers, as the lever page names them.
 LEVERS: tuple[str, ...] = ("Churn", "Contraction", "Expansion", "Acquisition")
+#: A fifth lever when part of churn is involuntary (failed payments): recover more of it.
+INVOLUNTARY = "Involuntary churn"
+
+
+def levers_of(scenario: Scenario) -> tuple[str, ...]:
+    """The levers that apply to a scenario: the four, plus involuntary churn when it has a share."""
+    if scenario.involuntary_churn_share > 0 and scenario.churn_rate > 0:
+        return (*LEVERS, INVOLUNTARY)
+    return LEVERS
 
 
 def improved(scenario: Scenario, lever: str, *, step: float) -> Scenario:
@@ -117,7 +126,9 @@ def improved(scenario: Scenario, lever: str, *, step: float) -> Scenario:
     Churn and contraction fall by ``step`` (a fraction: 0.01 is one
     percentage point), never below 0; expansion rises by ``step``, never above
     1; acquisition's new MRR rises by the same relative change (``step`` of
-    0.01 is 1% more new customers every month).
+    0.01 is 1% more new customers every month); involuntary churn falls by
+    ``step`` through more recovered failed payments (dunning, retries), at
+    most all of the involuntary part.
     """
     if lever == "Churn":
         return scenario.replace(churn_rate=max(scenario.churn_rate - step, 0.0))
@@ -127,7 +138,12 @@ def improved(scenario: Scenario, lever: str, *, step: float) -> Scenario:
         return scenario.replace(expansion_rate=min(scenario.expansion_rate + step, 1.0))
     if lever == "Acquisition":
         return scenario.replace(new_customers_per_month=scenario.new_customers_per_month * (1.0 + step))
-    raise ValueError(f"unknown lever '{lever}'; choose one of {', '.join(LEVERS)}")
+    if lever == INVOLUNTARY:
+        # Recover enough failed payments to cut churn by `step`, as far as the involuntary part allows.
+        involuntary = scenario.churn_rate * scenario.involuntary_churn_share
+        recovery = scenario.involuntary_recovery_rate + (step / involuntary if involuntary > 0 else 0.0)
+        return scenario.replace(involuntary_recovery_rate=min(recovery, 1.0))
+    raise ValueError(f"unknown lever '{lever}'; choose one of {', '.join((*LEVERS, INVOLUNTARY))}")
 
 
 def lever_impacts(
@@ -145,7 +161,7 @@ def lever_impacts(
     """
     base_mrr = project(scenario).mrr_at(scenario.months)
     rows = []
-    for lever in LEVERS:
+    for lever in levers_of(scenario):
         lever_step = acquisition_step if lever == "Acquisition" and acquisition_step is not None else step
         better = improved(scenario, lever, step=lever_step)
         mrr = project(better).mrr_at(better.months)

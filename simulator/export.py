@@ -23,6 +23,8 @@ import pandas as pd
 #: The columns an export needs, and the optional one.
 REQUIRED_COLUMNS: tuple[str, ...] = ("customer_id", "month", "mrr")
 OPTIONAL_COLUMNS: tuple[str, ...] = ("segment",)
+#: Other names a column is found under when the file is not mapped.
+ALIASES: dict[str, tuple[str, ...]] = {"segment": ("plan",)}
 
 #: How many offending rows an error lists.
 ROWS_SHOWN = 5
@@ -97,6 +99,17 @@ def read_export(
             "so export at least two months"
         )
     return frame
+
+
+def header_columns(data: bytes) -> list[str]:
+    """The column names of an export's header row, to offer for mapping.
+
+    Raises
+    ------
+    ExportError
+        When the file is empty, binary or has no readable header.
+    """
+    return _header(_decode(data[:65_536], partial=True))[0]
 
 
 def parse_months(values: pd.Series) -> np.ndarray:
@@ -234,8 +247,8 @@ def _resolve_columns(present: list[str], chosen: Mapping[str, str]) -> dict[str,
                     f"its columns are: {', '.join(present)}"
                 )
             mapping[name] = column
-        elif _normal(name) in by_normal:
-            mapping[name] = by_normal[_normal(name)]
+        elif found := [by_normal[n] for n in (_normal(name), *ALIASES.get(name, ())) if n in by_normal]:
+            mapping[name] = found[0]
         elif name in REQUIRED_COLUMNS:
             raise ExportError(
                 f"no '{name}' column; the file's columns are: {', '.join(present)}. "
@@ -249,7 +262,7 @@ def _resolve_columns(present: list[str], chosen: Mapping[str, str]) -> dict[str,
 
 def _customer_ids(values: pd.Series) -> pd.Series:
     ids = values.astype("str")
-    blank = ids.isna() | (ids.str.strip() == "") if ids.size < 10_000 else ids.isna() | (ids == "")
+    blank = ids.isna() | (ids == "")
     if blank.any():
         raise ExportError(
             f"column 'customer_id' is empty in {_rows(values, blank)}; every row needs a customer"

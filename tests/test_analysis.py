@@ -182,3 +182,17 @@ def test_three_years_are_grouped_by_year_of_acquisition() -> None:
     ]
     assert layers["Acquired in year 2"].iloc[:13].sum() == 0
     assert not math.isclose(layers["Acquired in year 2"].iat[13], 0)
+
+
+def test_involuntary_churn_is_a_lever_only_when_part_of_churn_is_involuntary() -> None:
+    assert "Involuntary churn" not in set(lever_impacts(LEAKY)["lever"])
+    dunning = LEAKY.replace(involuntary_churn_share=0.3)
+    impacts = lever_impacts(dunning, step=0.005).set_index("lever")
+    better = improved(dunning, "Involuntary churn", step=0.005)
+    assert better.effective_churn_rate == pytest.approx(0.03 - 0.005)
+    assert impacts.loc["Involuntary churn", "mrr_gain"] == pytest.approx(impacts.loc["Churn", "mrr_gain"])
+
+
+def test_recovering_involuntary_churn_stops_at_all_of_it() -> None:
+    dunning = LEAKY.replace(involuntary_churn_share=0.3)
+    assert improved(dunning, "Involuntary churn", step=0.05).effective_churn_rate == pytest.approx(0.03 * 0.7)

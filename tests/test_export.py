@@ -111,3 +111,20 @@ def test_a_missing_path_is_reported() -> None:
 def test_a_mapped_column_that_is_absent_is_reported() -> None:
     with pytest.raises(ExportError, match=r"the column 'Amount' chosen for mrr is not in the file"):
         read_export(GOOD, columns={"mrr": "Amount"})
+
+
+def test_a_plan_column_serves_as_the_segment() -> None:
+    export = read_export(b"customer_id,month,mrr,plan\na,2024-01,1,Pro\na,2024-02,2,Pro\n")
+    assert export["segment"].tolist() == ["Pro", "Pro"]
+
+
+def test_the_header_columns_are_offered_for_mapping() -> None:
+    from simulator.export import header_columns
+
+    assert header_columns(b"Customer ID;Date;Amount\nx;2024-01;1\n") == [
+        "Customer ID",
+        "Date",
+        "Amount",
+    ]
+    with pytest.raises(ExportError, match="the file is empty"):
+        header_columns(b"")
