@@ -84,8 +84,8 @@ class StreamlitServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
         # A file, not a pipe: nobody reads a pipe while tests run, and a full
-        # pipe would block the server on its next log line.
-        self.log = tempfile.TemporaryFile()
+        # pipe would block the server on its next log line. Closed by close().
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115
 
     def start(self) -> StreamlitServer:
         """Start the server and wait until its health endpoint answers."""

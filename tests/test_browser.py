@@ -44,12 +44,12 @@ PAGES = {
     "leaky-bucket": "leaky-bucket",
     "biggest-lever": "biggest-lever",
 }
-DRAWS_CHARTS = {"calculator": False, "compounding": True, "leaky-bucket": True, "biggest-lever": True}
+# Pages whose charts follow the sidebar's sliders (the calculator's follow its own inputs).
+SLIDER_PAGES = ["compounding", "leaky-bucket", "biggest-lever"]
 # Where each page may end up. A fresh server's first visitor to the root is
 # taken to /calculator, and from then on the root leads there too.
 PATHS = {name: {f"/{path}"} for name, path in PAGES.items()} | {"calculator": {"/", "/calculator"}}
 DEFAULTS = defaults()
-CHART_PAGES = [name for name, charts in DRAWS_CHARTS.items() if charts]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 WARNING_NOTICE = '[data-testid="stAlertContentWarning"], [data-testid="stToast"]'
 METRIC_VALUE = '[data-testid="stMetricValue"]'
@@ -62,11 +62,15 @@ SLIDER_VALUES_JS = """
   return [key.slice('st-key-'.length), input.getAttribute('aria-valuetext')];
 }))
 """
-# Every plotly chart's traces as comparable strings (plotly keeps the figure it
-# drew on the element as ``gd.data``; typed arrays serialise by value).
+# Every plotly chart's traces, shapes and annotations as comparable strings
+# (plotly keeps the figure it drew on the element as ``gd.data`` and
+# ``gd.layout``; typed arrays serialise by value).
 CHARTS_DATA_JS = """
-() => Array.from(document.querySelectorAll('.js-plotly-plot'),
-  (gd) => JSON.stringify((gd.data || []).map((t) => [t.x, t.y, t.base, t.text, t.measure])))
+() => Array.from(document.querySelectorAll('.js-plotly-plot'), (gd) => JSON.stringify([
+  (gd.data || []).map((t) => [t.x, t.y, t.base, t.text, t.measure]),
+  (gd.layout || {}).shapes,
+  (gd.layout || {}).annotations,
+]))
 """
 CHARTS_CHANGED_JS = f"""
 (before) => {{
@@ -134,7 +138,7 @@ def server(context: BrowserContext, tabs: dict[str, Page]) -> Iterator[Streamlit
     """
     with StreamlitServer(ROOT / "app.py") as running:
         tabs["calculator"] = context.new_page()
-        open_page(tabs["calculator"], f"{running.url}/", charts=False)
+        open_page(tabs["calculator"], f"{running.url}/")
         yield running
 
 
@@ -147,7 +151,10 @@ def app_page(
     def opened(name: str) -> Page:
         if name not in tabs:
             tabs[name] = context.new_page()
-            open_page(tabs[name], f"{server.url}/{PAGES[name]}", charts=DRAWS_CHARTS[name])
+            open_page(
+                tabs[name],
+                f"{server.url}/{PAGES[name]}",
+            )
         return tabs[name]
 
     return opened
@@ -232,7 +239,7 @@ def test_every_page_loads_offline_without_an_error_box(
     page.screenshot(path=SCREENSHOTS / f"{name}.png")
 
 
-@pytest.mark.parametrize("name", CHART_PAGES)
+@pytest.mark.parametrize("name", SLIDER_PAGES)
 def test_moving_the_churn_slider_updates_a_card_and_a_chart(
     app_page: Callable[[str], Page], name: str
 ) -> None:
@@ -250,15 +257,19 @@ def test_moving_the_churn_slider_updates_a_card_and_a_chart(
     assert_no_error_box(page)
 
 
-def test_a_new_amount_in_the_calculator_updates_its_cards(app_page: Callable[[str], Page]) -> None:
+def test_a_new_amount_in_the_calculator_updates_its_cards_and_chart(
+    app_page: Callable[[str], Page],
+) -> None:
     page = app_page("calculator")
     cards_before = metric_values(page)
+    charts_before = page.evaluate(CHARTS_DATA_JS)
     churned = page.locator(".st-key-calc_churned input")
 
     churned.fill("5000")
     churned.press("Enter")
 
     expect(page.locator(METRIC_VALUE)).not_to_have_text(cards_before)
+    page.wait_for_function(CHARTS_CHANGED_JS, arg=charts_before)
     wait_for_idle(page)
     assert_no_error_box(page)
 
