@@ -65,9 +65,11 @@ PRESET_KEY = "preset"
 NOTICE_KEY = "url_notice"
 _LOADED_KEY = "_scenario_loaded_from_url"
 
-#: Percent sliders move in steps of 0.1 point; values from a link or a preset are
-#: rounded to that grid so the slider can show them.
-PERCENT_DECIMALS = 1
+#: Percent sliders move in steps of 0.01 point (fine enough for rates measured
+#: from data, such as 1.23%); values from a link or a preset are rounded to that
+#: grid so the slider can show them.
+PERCENT_DECIMALS = 2
+PERCENT_STEP = 10.0**-PERCENT_DECIMALS
 
 
 def defaults() -> dict[str, Any]:
@@ -87,7 +89,7 @@ PRESET_OPTIONS: tuple[str, ...] = (CUSTOM, *PRESETS)
 
 
 def preset_values(name: str) -> dict[str, float]:
-    """The slider values a preset sets, in percent on the sliders' 0.1 grid."""
+    """The slider values a preset sets, in percent on the sliders' grid."""
     levers = PRESETS[name].levers()
     return {
         key: round(levers[CONTROL_BY_KEY[key].field] * 100, PERCENT_DECIMALS)  # type: ignore[index]
