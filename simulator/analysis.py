@@ -251,3 +251,30 @@ def cohort_layers(projection: Projection, *, max_layers: int = 9) -> pd.DataFram
     layers = pd.DataFrame(sums.T, columns=labels, index=pd.RangeIndex(months + 1, name="month"))
     layers.insert(0, "Starting base", projection.cohort_mrr[0])
     return layers
+
+
+def initiative_impacts(scenario: Scenario) -> pd.DataFrame:
+    """Each initiative (or shock) ranked by its effect on MRR at the horizon.
+
+    The effect of one initiative is the MRR at the horizon with all of them
+    against the MRR with all but that one, so interactions are counted once
+    the plan is in place.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``initiative``, ``lever``, ``mrr_gain`` (negative for a
+        shock), biggest gain first; empty without initiatives.
+    """
+    if not scenario.initiatives:
+        return pd.DataFrame({"initiative": [], "lever": [], "mrr_gain": []})
+    with_all = project(scenario).mrr_at(scenario.months)
+    rows = []
+    for index, initiative in enumerate(scenario.initiatives):
+        others = scenario.initiatives[:index] + scenario.initiatives[index + 1 :]
+        without = project(scenario.replace(initiatives=others)).mrr_at(scenario.months)
+        rows.append(
+            {"initiative": initiative.name, "lever": initiative.lever, "mrr_gain": with_all - without}
+        )
+    table = pd.DataFrame(rows)
+    return table.sort_values("mrr_gain", ascending=False, kind="stable").reset_index(drop=True)

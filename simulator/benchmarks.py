@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from simulator.scenario import Scenario
+from simulator.scenario import Initiative, Scenario
 
 
 @dataclass(frozen=True)
@@ -161,3 +161,34 @@ def grr_diagnosis(scenario: Scenario) -> str:
     if low_expansion:
         return "GRR 95%+ with low expansion: an expansion and packaging problem, not a churn problem."
     return "GRR 95%+ with healthy expansion: a strong base; protect it and keep expansion paths open."
+
+
+def recession(start_month: int = 1) -> tuple[Initiative, ...]:
+    """A recession stress test for a year: churn and contraction up, acquisition down.
+
+    Churn +1 point and contraction +0.5 point a month, 30% fewer new
+    customers, ramping in over three months and over after twelve. Each part
+    is an ordinary initiative, so it can be edited.
+    """
+    end = start_month + 11
+    return (
+        Initiative(
+            "Recession: churn", "churn_rate", 0.01, start_month=start_month, ramp_months=3, end_month=end
+        ),
+        Initiative(
+            "Recession: downgrades",
+            "contraction_rate",
+            0.005,
+            start_month=start_month,
+            ramp_months=3,
+            end_month=end,
+        ),
+        Initiative(
+            "Recession: fewer new customers",
+            "new_customers_per_month",
+            -0.30,
+            start_month=start_month,
+            ramp_months=3,
+            end_month=end,
+        ),
+    )

@@ -1,25 +1,21 @@
-"""The refined model: segments, early-life churn, annual plans and an expansion ceiling.
+"""The refined model: segments, early-life churn, annual plans, an expansion ceiling, initiatives.
 
 The core model gives every cohort the same retention factor every month.
-Here a cohort's rates depend on its age (early-life churn; annual plans that
-can only churn or contract in their renewal month; expansion that stops at a
-ceiling), so each group of cohorts that share one age profile is a *part*:
-per segment, the new customers on monthly plans, those on annual plans, the
-starting base on monthly plans, and the starting base's annual plans in
-twelve parts by renewal month (their renewals are spread over the year).
+Here the rates of a group of customers depend on its age (early-life churn;
+annual plans that churn or contract only in their renewal month; expansion
+that stops at a ceiling) and on the calendar month (initiatives and shocks
+that move a lever from a start month). So the model works on *rows*: per
+segment, the starting base on monthly plans, its annual plans in twelve rows
+by renewal month (renewals are spread over the year), and each month's new
+customers on monthly and on annual plans. Every quantity is a rows × months
+array; a row's MRR is a cumulative product along the months of its net
+retention factors. No loop runs over cohorts or months.
 
-A part's MRR path over ages is a cumulative product over one array of ages;
-cohort k's MRR at month t is its starting MRR times the path at age t − k, so
-every monthly total is a convolution of the cohorts' starting MRR with a
-per-age profile. No loop runs over cohorts or months.
-
-Involuntary churn needs no refinement: the recovered share simply lowers the
+Involuntary churn needs nothing of its own: the recovered share lowers the
 churn rate (:attr:`~simulator.scenario.Scenario.effective_churn_rate`).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -27,18 +23,6 @@ from simulator.projection import Totals
 from simulator.scenario import Scenario
 
 ANNUAL = 12
-
-
-@dataclass(frozen=True)
-class _Profile:
-    """Per-age arrays (index = age 0..months) of one part, relative to its starting MRR."""
-
-    path: np.ndarray  # MRR at each age
-    survival: np.ndarray  # share of customers still there
-    churned: np.ndarray  # flows in the month that ends at each age
-    contraction: np.ndarray
-    expansion: np.ndarray
-    gross_window: np.ndarray  # MRR kept from 12 ages earlier without expansion, over path 12 ages earlier
 
 
 def refined_totals(scenario: Scenario) -> dict[str, Totals]:
@@ -63,153 +47,178 @@ def refined_totals(scenario: Scenario) -> dict[str, Totals]:
     }
 
 
+def lever_paths(scenario: Scenario) -> dict[str, np.ndarray]:
+    """Each lever's value in months 0..months, with the initiatives in force.
+
+    Rates move by their change in points and stay within range (churn plus
+    contraction at most 1); acquisition and new-customer MRR by a relative
+    change, never below 0.
+    """
+    months = np.arange(scenario.months + 1)
+    paths = {
+        lever: np.full(months.size, float(getattr(scenario, lever)))
+        for lever in (
+            "churn_rate",
+            "contraction_rate",
+            "expansion_rate",
+            "new_customers_per_month",
+            "new_customer_mrr",
+        )
+    }
+    for initiative in scenario.initiatives:
+        in_force = initiative.in_force(months)
+        if initiative.lever.endswith("_rate"):
+            paths[initiative.lever] = paths[initiative.lever] + initiative.change * in_force
+        else:
+            paths[initiative.lever] = paths[initiative.lever] * (1.0 + initiative.change * in_force)
+    for lever in ("churn_rate", "contraction_rate", "expansion_rate"):
+        paths[lever] = np.clip(paths[lever], 0.0, 1.0)
+    paths["contraction_rate"] = np.minimum(paths["contraction_rate"], 1.0 - paths["churn_rate"])
+    for lever in ("new_customers_per_month", "new_customer_mrr"):
+        paths[lever] = np.maximum(paths[lever], 0.0)
+    return paths
+
+
 def early_churn(scenario: Scenario, ages: np.ndarray) -> np.ndarray:
-    """Monthly churn of a new cohort by age: the multiple at age 1 fading linearly to the base rate.
+    """The early-life multiple of churn by age: the multiple at age 1 fading linearly to 1.
 
     With ``early_churn_months`` = 3 and a multiple of 3: 3×, 2.33×, 1.67× the
-    base rate at ages 1–3, then 1× (the multiple fades over those months).
+    base rate at ages 1–3, then 1×.
     """
-    base = scenario.effective_churn_rate
     months = scenario.early_churn_months
     if months == 0:
-        return np.full(ages.shape, base)
+        return np.ones(ages.shape)
     fade = np.clip((months - (ages - 1)) / months, 0.0, 1.0)
-    churn = base * (1.0 + (scenario.early_churn_multiple - 1.0) * fade)
-    return np.minimum(churn, 1.0 - scenario.contraction_rate)
+    return 1.0 + (scenario.early_churn_multiple - 1.0) * fade
 
 
 def _segment_totals(scenario: Scenario) -> Totals:
     horizon = scenario.months
-    ages = np.arange(horizon + 1)
-    new_customers = scenario.new_customers_per_month * (1.0 + scenario.acquisition_growth_rate) ** (
-        ages - 1.0
+    months = np.arange(horizon + 1)
+    levers = lever_paths(scenario)
+    recovered = 1.0 - scenario.involuntary_churn_share * scenario.involuntary_recovery_rate
+    new_customers = levers["new_customers_per_month"] * (1.0 + scenario.acquisition_growth_rate) ** (
+        months - 1.0
     )
     new_customers[0] = 0.0
-    new_mrr = new_customers * scenario.new_customer_mrr
+    new_mrr = new_customers * levers["new_customer_mrr"]
+
+    # The rows: the month each starts, its starting MRR and customers, its first renewal
+    # (0 on monthly plans) and whether it is new customers.
     annual = scenario.annual_plan_share
-    base_churn = np.full(horizon + 1, scenario.effective_churn_rate)
-    cohort_churn = early_churn(scenario, ages)
+    starting_customers = scenario.starting_customers or 0.0
+    first = np.concatenate(
+        [
+            np.zeros(
+                1 + ANNUAL, dtype=np.int64
+            ),  # the base: monthly plans, then annual plans by renewal month
+            months[1:],  # new customers on monthly plans
+            months[1:],  # on annual plans
+        ]
+    )
+    share = np.concatenate(
+        [
+            [1.0 - annual],
+            np.full(ANNUAL, annual / ANNUAL),
+            np.full(horizon, 1.0 - annual),
+            np.full(horizon, annual),
+        ]
+    )
+    start_mrr = share * np.concatenate([np.full(1 + ANNUAL, scenario.starting_mrr), new_mrr[1:], new_mrr[1:]])
+    start_customers = share * np.concatenate(
+        [np.full(1 + ANNUAL, starting_customers), new_customers[1:], new_customers[1:]]
+    )
+    renewal = np.concatenate(
+        [[0], np.arange(1, ANNUAL + 1), np.zeros(horizon, dtype=np.int64), np.full(horizon, ANNUAL)]
+    )
+    is_new = np.concatenate([np.zeros(1 + ANNUAL, dtype=bool), np.ones(2 * horizon, dtype=bool)])
 
-    # (starting MRR by cohort, starting customers by cohort, profile)
-    parts: list[tuple[np.ndarray, np.ndarray, _Profile]] = []
-    base_mrr = _only_first(scenario.starting_mrr, horizon)
-    base_customers = _only_first(scenario.starting_customers or 0.0, horizon)
-    if annual < 1.0:
-        monthly_plan = 1.0 - annual
-        parts.append(
-            (new_mrr * monthly_plan, new_customers * monthly_plan, _profile(scenario, cohort_churn, None))
-        )
-        parts.append(
-            (base_mrr * monthly_plan, base_customers * monthly_plan, _profile(scenario, base_churn, None))
-        )
-    if annual > 0.0:
-        parts.append((new_mrr * annual, new_customers * annual, _profile(scenario, cohort_churn, ANNUAL)))
-        for first_renewal in range(1, ANNUAL + 1):
-            share = annual / ANNUAL
-            profile = _profile(scenario, base_churn, first_renewal)
-            parts.append((base_mrr * share, base_customers * share, profile))
+    age = months[None, :] - first[:, None]
+    exists = age >= 0
+    acting = age >= 1  # flows start the month after a row arrives
 
-    age = np.subtract.outer(ages, ages).T  # age[k, t] = t - k
-    alive = age >= 0
-    safe_age = np.where(alive, age, 0)
-    cohort_mrr = np.sum(
-        [np.where(alive, start[:, None] * profile.path[safe_age], 0.0) for start, _, profile in parts], axis=0
+    # Monthly churn each row would have on a monthly plan: the month's rate, with the
+    # early-life multiple for new customers.
+    churn_rate = levers["churn_rate"][None, :] * recovered
+    churn_rate = churn_rate * np.where(is_new[:, None], early_churn(scenario, age), 1.0)
+    contraction_rate = np.broadcast_to(levers["contraction_rate"][None, :], age.shape)
+    churn_rate = np.minimum(churn_rate, 1.0 - contraction_rate)
+    expansion = np.where(acting, levers["expansion_rate"][None, :], 0.0)
+
+    churn = np.where(acting, churn_rate, 0.0)
+    contraction = np.where(acting, contraction_rate, 0.0)
+    on_annual = renewal > 0
+    if on_annual.any():
+        # An annual plan loses a year's worth at each renewal and nothing in between.
+        # Months before a row began count at its first month's rate, so the base's
+        # first renewals (whose contracts began before month 0) also take a full year.
+        first_rate = np.take_along_axis(churn_rate, np.minimum(first + 1, horizon)[:, None], axis=1)
+        year_churn = np.where(acting, churn_rate, first_rate)
+        year_contraction = np.where(acting, contraction_rate, contraction_rate[:, :1])
+        kept = _trailing_product(1.0 - year_churn, pad=1.0 - first_rate)
+        kept_gross = _trailing_product(
+            1.0 - year_churn - year_contraction, pad=1.0 - first_rate - contraction_rate[:, :1]
+        )
+        renews = acting & ((age - renewal[:, None]) % ANNUAL == 0) & (age >= renewal[:, None])
+        annual_rows = on_annual[:, None]
+        churn = np.where(annual_rows, np.where(renews, 1.0 - kept, 0.0), churn)
+        contraction = np.where(annual_rows, np.where(renews, kept - kept_gross, 0.0), contraction)
+
+    staying = 1.0 - churn
+    if scenario.expansion_ceiling is not None:
+        # Seats and usage saturate: an account's expansion stops once expansion
+        # alone has grown it to the ceiling times its starting MRR.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per_account = np.where(staying > 0, expansion / staying, 0.0)
+        reach = np.cumprod(1.0 + per_account, axis=1)
+        reach_before = np.concatenate((np.ones((reach.shape[0], 1)), reach[:, :-1]), axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            allowed = np.where(
+                reach > reach_before,
+                np.clip((scenario.expansion_ceiling - reach_before) / (reach - reach_before), 0.0, 1.0),
+                0.0,
+            )
+        expansion = expansion * allowed
+
+    # As in the core model, every flow is a share of the start-of-month MRR.
+    gross = 1.0 - churn - contraction
+    mrr = start_mrr[:, None] * np.where(
+        exists, np.cumprod(np.where(acting, gross + expansion, 1.0), axis=1), 0.0
+    )
+    before = np.concatenate((np.zeros((mrr.shape[0], 1)), mrr[:, :-1]), axis=1)
+    customers = start_customers[:, None] * np.where(
+        exists, np.cumprod(np.where(acting, staying, 1.0), axis=1), 0.0
     )
 
-    def total(per_age: list[np.ndarray], *, counts: bool = False) -> np.ndarray:
-        starts = [count if counts else start for start, count, _ in parts]
-        summed: np.ndarray = np.sum(
-            [
-                np.convolve(start, values)[: horizon + 1]
-                for start, values in zip(starts, per_age, strict=True)
-            ],
-            axis=0,
-        )
-        return summed
+    # Trailing 12: rows present at t − 12, their MRR at t, and with no expansion since.
+    trailing_now = np.zeros(horizon + 1)
+    trailing_gross = np.zeros(horizon + 1)
+    if horizon >= ANNUAL:
+        present_then = first[:, None] <= months[None, ANNUAL:] - ANNUAL
+        trailing_now[ANNUAL:] = (mrr[:, ANNUAL:] * present_then).sum(axis=0)
+        kept_year = _trailing_product(np.where(acting, gross, 1.0), pad=np.ones((gross.shape[0], 1)))[
+            :, ANNUAL:
+        ]
+        trailing_gross[ANNUAL:] = (mrr[:, :-ANNUAL] * kept_year * present_then).sum(axis=0)
 
-    profiles = [profile for _, _, profile in parts]
-    old_enough = ages >= ANNUAL
+    # Layers: each month's cohort on both plans together; the base in row 0.
+    cohort_mrr = np.zeros((horizon + 1, horizon + 1))
+    np.add.at(cohort_mrr, first, mrr)
     return Totals(
         cohort_mrr=cohort_mrr,
         new_mrr=new_mrr,
         new_customers=new_customers,
-        churned=total([p.churned for p in profiles]),
-        contraction=total([p.contraction for p in profiles]),
-        expansion=total([p.expansion for p in profiles]),
-        customers=None
-        if scenario.starting_customers is None
-        else total([p.survival for p in profiles], counts=True),
-        trailing_now=total([np.where(old_enough, p.path, 0.0) for p in profiles]),
-        trailing_gross=total(
-            [np.where(old_enough, np.roll(p.path, ANNUAL) * p.gross_window, 0.0) for p in profiles]
-        ),
+        churned=(churn * before).sum(axis=0),
+        contraction=(contraction * before).sum(axis=0),
+        expansion=(expansion * before).sum(axis=0),
+        customers=None if scenario.starting_customers is None else customers.sum(axis=0),
+        trailing_now=trailing_now,
+        trailing_gross=trailing_gross,
     )
 
 
-def _only_first(value: float, horizon: int) -> np.ndarray:
-    array = np.zeros(horizon + 1)
-    array[0] = value
-    return array
-
-
-def _profile(scenario: Scenario, monthly_churn: np.ndarray, renewal: int | None) -> _Profile:
-    """One part's per-age path and flows.
-
-    ``monthly_churn[a]`` is the churn rate the part would have at age a on a
-    monthly plan. On an annual plan (``renewal`` = the age of the first
-    renewal), churn and contraction wait for the renewal month and then take
-    the whole year's worth at once; expansion (upsells) happens any month.
-    """
-    n = monthly_churn.size
-    ages = np.arange(n)
-    contraction_rate = np.full(n, scenario.contraction_rate)
-    expansion = np.full(n, scenario.expansion_rate)
-    churn, contraction = monthly_churn.copy(), contraction_rate
-    if renewal is not None:
-        renews = (ages >= renewal) & ((ages - renewal) % ANNUAL == 0)
-        # A year's worth of losses at each renewal; ages before 1 count at the age-1 rate,
-        # so that the starting base's first renewals also take a whole year's worth.
-        year_churn = np.concatenate(([monthly_churn[min(1, n - 1)]], monthly_churn[1:]))
-        kept = _window_product(1.0 - year_churn, ANNUAL, pad=1.0 - year_churn[0])
-        kept_gross = _window_product(
-            1.0 - year_churn - contraction_rate, ANNUAL, pad=1.0 - year_churn[0] - scenario.contraction_rate
-        )
-        churn = np.where(renews, 1.0 - kept, 0.0)
-        contraction = np.where(renews, kept - kept_gross, 0.0)
-    churn[0] = contraction[0] = expansion[0] = 0.0
-
-    staying = 1.0 - churn
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # Expansion per remaining account (churn removes accounts, not their growth).
-        expansion_per_account = np.where(staying > 0, expansion / staying, 0.0)
-        if scenario.expansion_ceiling is not None:
-            # Seats and usage saturate: an account's expansion stops once it has
-            # grown (by expansion alone) to the ceiling times its starting MRR.
-            reach = np.cumprod(1.0 + expansion_per_account)
-            reach_before = np.concatenate(([1.0], reach[:-1]))
-            allowed = np.where(
-                reach > reach_before,
-                np.clip((scenario.expansion_ceiling - reach_before) / (reach - reach_before), 0.0, 1.0),
-                1.0,
-            )
-            expansion = expansion * allowed
-    survival = np.cumprod(staying)
-    # As in the core model, every flow is a share of the start-of-month MRR.
-    path = np.cumprod(1.0 - churn - contraction + expansion)
-    before = np.concatenate(([0.0], path[:-1]))
-    gross = 1.0 - churn - contraction
-    return _Profile(
-        path=path,
-        survival=survival,
-        churned=churn * before,
-        contraction=contraction * before,
-        expansion=expansion * before,
-        gross_window=_window_product(gross, ANNUAL, pad=1.0),
-    )
-
-
-def _window_product(values: np.ndarray, width: int, *, pad: float) -> np.ndarray:
-    """Product of the last ``width`` values at each index, ``pad`` standing in before index 0."""
-    padded = np.concatenate((np.full(width - 1, pad), values))
-    product: np.ndarray = np.lib.stride_tricks.sliding_window_view(padded, width).prod(axis=1)
+def _trailing_product(values: np.ndarray, *, pad: np.ndarray) -> np.ndarray:
+    """Product of each row's last twelve values at every month; ``pad`` (per row) stands before month 0."""
+    padded = np.concatenate((np.repeat(pad, ANNUAL - 1, axis=1), values), axis=1)
+    product: np.ndarray = np.lib.stride_tricks.sliding_window_view(padded, ANNUAL, axis=1).prod(axis=2)
     return product

@@ -151,7 +151,7 @@ def test_annual_plans_of_new_customers_only_lose_money_in_their_renewal_month() 
 
 def test_early_life_churn_fades_from_the_multiple_to_the_base_rate() -> None:
     scenario = BASE.replace(early_churn_multiple=3.0, early_churn_months=3)
-    assert early_churn(scenario, np.arange(1, 6)) == pytest.approx([0.09, 0.07, 0.05, 0.03, 0.03])
+    assert early_churn(scenario, np.arange(1, 6)) == pytest.approx([3, 7 / 3, 5 / 3, 1, 1])
 
 
 def test_early_life_churn_opens_a_gap_between_trailing_nrr_and_monthly_nrr_to_the_12th() -> None:
