@@ -31,7 +31,7 @@ from tests.browser import (
     open_page,
     wait_for_idle,
 )
-from ui.state import defaults
+from ui.state import PERCENT_DECIMALS, defaults
 
 pytestmark = pytest.mark.browser
 
@@ -221,7 +221,7 @@ def test_a_link_to_a_page_of_a_freshly_started_server_opens_it_with_the_sidebar(
         open_page(page, f"{fresh.url}/leaky-bucket?churn_pct=4.5")
 
         assert urlsplit(page.url).path == "/leaky-bucket"
-        assert churn_slider(page).get_attribute("aria-valuetext") == "4.5"
+        expect(churn_slider(page)).to_have_attribute("aria-valuetext", f"{4.5:.{PERCENT_DECIMALS}f}")
         assert_no_error_box(page)
 
 
@@ -248,7 +248,8 @@ def test_moving_the_churn_slider_updates_a_card_and_a_chart(
     charts_before = page.evaluate(CHARTS_DATA_JS)
     value_before = churn_slider(page).get_attribute("aria-valuetext")
 
-    press_and_wait(page, churn_slider(page))
+    # PageUp: a move big enough to show in cards rounded to 0.1 point.
+    press_and_wait(page, churn_slider(page), "PageUp")
 
     expect(churn_slider(page)).not_to_have_attribute("aria-valuetext", str(value_before))
     expect(page.locator(METRIC_VALUE)).not_to_have_text(cards_before)
@@ -299,5 +300,7 @@ def test_a_tampered_link_shows_a_notice_and_falls_back_to_defaults(
     open_page(page, f"{server.url}/compounding?churn_pct=abc&expansion_pct=9")
 
     expect(page.locator(WARNING_NOTICE).first).to_be_visible()
-    expect_sliders(page, {key: f"{DEFAULTS[key]:.1f}" for key in ("churn_pct", "expansion_pct")})
+    expect_sliders(
+        page, {key: f"{DEFAULTS[key]:.{PERCENT_DECIMALS}f}" for key in ("churn_pct", "expansion_pct")}
+    )
     assert_no_error_box(page)
