@@ -71,6 +71,11 @@ _LOADED_KEY = "_scenario_loaded_from_url"
 PERCENT_DECIMALS = 2
 PERCENT_STEP = 10.0**-PERCENT_DECIMALS
 
+#: Address parameters that pick a view of one page, not part of the scenario
+#: (the presenter's ``slide``): a link may carry them beside the scenario, and
+#: :func:`sync_url` keeps them while the scenario changes.
+VIEW_PARAMS: tuple[str, ...] = ("slide",)
+
 
 def defaults() -> dict[str, Any]:
     """The default value of every control."""
@@ -133,6 +138,8 @@ def values_from_query(params: Mapping[str, str]) -> tuple[dict[str, Any], str | 
     values = defaults()
     try:
         for key, text in params.items():
+            if key in VIEW_PARAMS:
+                continue
             if key not in CONTROL_BY_KEY:
                 raise ValueError(f"'{key}' is not a setting of this app")
             values[key] = _parse(CONTROL_BY_KEY[key], text)
@@ -239,7 +246,9 @@ def load_from_url() -> None:
 def sync_url() -> None:
     """Write the current scenario to the address, when it differs from what is there."""
     wanted = query_from_values(current_values())
-    if st.query_params.to_dict() != wanted:
+    present = st.query_params.to_dict()
+    wanted.update({key: present[key] for key in VIEW_PARAMS if key in present})
+    if present != wanted:
         st.query_params.from_dict(wanted)
 
 
