@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -78,11 +79,10 @@ def read_export(
     header, delimiter = _header(text_head)
     mapping = _resolve_columns(header, columns or {})
     try:
-        raw = _read_typed(data, delimiter, mapping)
-    except (ValueError, KeyError, OSError, NotImplementedError):
-        # pyarrow's errors derive from these. Anything the fast typed reader
-        # refuses (UTF-16, "$1,200", ragged rows) is read again as text, to
-        # accept it or to say which rows are wrong.
+        raw = _read_fast(data, delimiter, mapping)
+    except (ValueError, pd.errors.ParserWarning):
+        # Anything the fast reader refuses (UTF-16, latin-1, ragged rows) is
+        # read again as text, to accept it or to say which rows are wrong.
         raw = _read_text(data, delimiter, mapping)
 
     if raw.empty:
@@ -203,10 +203,23 @@ def _header(text: str) -> tuple[list[str], str]:
     return names, delimiter
 
 
-def _read_typed(data: bytes, delimiter: str, mapping: dict[str, str]) -> pd.DataFrame:
-    """The fast path: a clean UTF-8 file read by pyarrow with the types we want."""
-    kinds = {column: ("float64" if name == "mrr" else "str") for name, column in mapping.items()}
-    return pd.read_csv(io.BytesIO(data), sep=delimiter, engine="pyarrow", usecols=list(kinds), dtype=kinds)
+def _read_fast(data: bytes, delimiter: str, mapping: dict[str, str]) -> pd.DataFrame:
+    """The fast path: pandas' C parser with its own type inference, as a plain read_csv.
+
+    Only an empty field is missing (a customer called "NA" is a customer).
+    Ids that look like numbers are read again as text, so that 007 stays 007.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)  # ragged rows: take the careful path
+        raw = pd.read_csv(
+            io.BytesIO(data), sep=delimiter, index_col=False, keep_default_na=False, na_values=[""]
+        )
+    ids = mapping["customer_id"]
+    if not pd.api.types.is_string_dtype(raw[ids]):
+        raw[ids] = pd.read_csv(
+            io.BytesIO(data), sep=delimiter, usecols=[ids], dtype=str, keep_default_na=False
+        )[ids]
+    return raw
 
 
 def _read_text(data: bytes, delimiter: str, mapping: dict[str, str]) -> pd.DataFrame:
@@ -271,7 +284,7 @@ def _customer_ids(values: pd.Series) -> pd.Series:
 
 
 def _amounts(values: pd.Series, *, in_cents: bool) -> np.ndarray:
-    if pd.api.types.is_float_dtype(values):
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         numbers = values
     else:
         # Text amounts may carry thousands separators and a currency sign: "$1,200.50".
@@ -302,6 +315,6 @@ def _rows(values: pd.Series, mask: pd.Series | np.ndarray) -> str:
 
 
 def _shown(value: object) -> str:
-    if isinstance(value, float):
+    if isinstance(value, (float, int, np.number)) and not isinstance(value, bool):
         return "empty" if np.isnan(value) else f"{value:g}"
     return "empty" if value is None or value == "" else repr(value)

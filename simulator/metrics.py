@@ -15,6 +15,7 @@ holds by construction.
 from __future__ import annotations
 
 import itertools
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -119,7 +120,7 @@ def analyse(export: pd.DataFrame) -> ExportMetrics:
     )
     matrix = matrix.reshape(len(customer_ids), n_months)
 
-    block_sums = [_sums(matrix[low:high]) for low, high in itertools.pairwise(bounds)]
+    block_sums = _sums_in_parallel(matrix, bounds)
     total = {name: np.sum([sums[name] for sums in block_sums], axis=0) for name in block_sums[0]}
     by_segment = None
     if segment_names:
@@ -138,27 +139,51 @@ def analyse(export: pd.DataFrame) -> ExportMetrics:
     )
 
 
+def _sums_in_parallel(matrix: np.ndarray, bounds: list[int]) -> list[dict[str, np.ndarray]]:
+    """:func:`_sums` of each block of rows between ``bounds``, two halves at a time.
+
+    The sums are additive over customers, so each block is split in two and
+    the halves run on two threads (numpy releases the GIL in its loops).
+    """
+    halves = []
+    for low, high in itertools.pairwise(bounds):
+        middle = (low + high) // 2
+        halves.extend([(low, middle), (middle, high)])
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        sums = list(pool.map(lambda rows: _sums(matrix[rows[0] : rows[1]]), halves))
+    return [
+        {name: first[name] + second[name] for name in first}
+        for first, second in zip(sums[::2], sums[1::2], strict=True)
+    ]
+
+
 def _sums(matrix: np.ndarray) -> dict[str, np.ndarray]:
-    """Per-month sums of every flow over the customers (rows) of ``matrix``; all additive."""
-    previous = np.zeros_like(matrix)
-    previous[:, 1:] = matrix[:, :-1]
-    change = matrix - previous
-    paying = matrix > 0
-    was_paying = previous > 0
-    paid_before = np.zeros_like(paying)
-    paid_before[:, 1:] = np.logical_or.accumulate(paying, axis=1)[:, :-1]
-    starts = paying & ~was_paying
-    new = starts & ~paid_before
+    """Per-month sums of every flow over the customers (rows) of ``matrix``; all additive.
+
+    Month 0 has no month before it: everyone paying is new there.
+    """
     n_months = matrix.shape[1]
+    now, before = matrix[:, 1:], matrix[:, :-1]  # views: month t against t - 1
+    paying = matrix > 0
+    paying_now, paying_before = paying[:, 1:], paying[:, :-1]
+    paid_ever_before = np.logical_or.accumulate(paying, axis=1)[:, :-1]
+    starts = paying_now & ~paying_before
+    new = starts & ~paid_ever_before
+    change = now - before
+
+    def with_month_zero(first: float, rest: np.ndarray) -> np.ndarray:
+        return np.concatenate(([first], rest))
+
     sums = {
-        "customers": paying.sum(axis=0),
-        "new_customers": new.sum(axis=0),
+        "customers": np.count_nonzero(paying, axis=0),
+        "new_customers": with_month_zero(np.count_nonzero(paying[:, 0]), np.count_nonzero(new, axis=0)),
         "ending_mrr": matrix.sum(axis=0),
-        "new_mrr": matrix.sum(axis=0, where=new),
-        "reactivation_mrr": matrix.sum(axis=0, where=starts & paid_before),
-        "expansion_mrr": change.sum(axis=0, where=was_paying & (change > 0)),
-        "contraction_mrr": -change.sum(axis=0, where=was_paying & paying & (change < 0)),
-        "churned_mrr": previous.sum(axis=0, where=was_paying & ~paying),
+        "new_mrr": with_month_zero(matrix[:, 0].sum(), now.sum(axis=0, where=new)),
+        "reactivation_mrr": with_month_zero(0.0, now.sum(axis=0, where=starts & paid_ever_before)),
+        # A customer paying in both months expanded or contracted; one who stopped churned.
+        "expansion_mrr": with_month_zero(0.0, change.sum(axis=0, where=paying_before & (change > 0))),
+        "contraction_mrr": with_month_zero(0.0, -change.sum(axis=0, where=paying_now & (change < 0))),
+        "churned_mrr": with_month_zero(0.0, before.sum(axis=0, where=paying_before & ~paying_now)),
         # Trailing 12, over the customers paying at t − 12: what they pay at t,
         # as it is and capped at what they paid at t − 12.
         "then_12": np.zeros(n_months),
@@ -166,10 +191,10 @@ def _sums(matrix: np.ndarray) -> dict[str, np.ndarray]:
         "capped_12": np.zeros(n_months),
     }
     if n_months > 12:
-        then, now = matrix[:, :-12], matrix[:, 12:]
+        then, later = matrix[:, :-12], matrix[:, 12:]
         sums["then_12"][12:] = then.sum(axis=0)
-        sums["now_12"][12:] = now.sum(axis=0, where=then > 0)
-        sums["capped_12"][12:] = np.minimum(now, then).sum(axis=0)
+        sums["now_12"][12:] = later.sum(axis=0, where=paying[:, :-12])
+        sums["capped_12"][12:] = np.minimum(later, then).sum(axis=0)
     return sums
 
 
