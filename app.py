@@ -34,11 +34,13 @@ pages = [
     st.Page("pages/compounding.py", title="NRR compounding", icon="📈", url_path="compounding"),
     st.Page("pages/leaky_bucket.py", title="Leaky bucket", icon="🪣", url_path="leaky-bucket"),
     st.Page("pages/biggest_lever.py", title="Biggest lever", icon="🎯", url_path="biggest-lever"),
+    st.Page("pages/present.py", title="Present", icon="📽️", url_path="present"),
 ]
 page = st.navigation(pages)
 state.follow_requested_page(pages, page)
 
-draw_sidebar()
+if page.url_path != "present":  # presenter mode: full width, no sidebar
+    draw_sidebar()
 # Page switches and first loads rewrite the address too, not only widget callbacks.
 state.sync_url()
 

@@ -304,6 +304,72 @@ def tornado(impacts: pd.DataFrame, currency: str, *, step_points: float, months:
     return fig
 
 
+# Presenter mode: the same charts, readable from the back of a meeting room.
+
+#: The presenter's variant of :data:`TEMPLATE`: the same look, larger type, thicker lines.
+PRESENTER_TEMPLATE = go.layout.Template(TEMPLATE)
+PRESENTER_TEMPLATE.layout.update(
+    font={"size": 22},
+    legend={"font": {"size": 21}},
+    hoverlabel={"font": {"size": 20}},
+    xaxis={"tickfont": {"size": 21}, "title": {"font": {"size": 22}}},
+    yaxis={"tickfont": {"size": 21}, "title": {"font": {"size": 22}}},
+    margin={"l": 10, "r": 30, "t": 60, "b": 10},
+)
+#: Type sizes the presenter forces over a builder's own smaller ones.
+PRESENTER_FONT = 22
+
+
+def presenter(fig: go.Figure, *, height: int = 400) -> go.Figure:
+    """A chart from this module, restyled for presenter mode: large type, no title.
+
+    The slide's headline says what the chart shows, so the figure's own title
+    goes; sizes a builder set itself (tick labels, bar texts, subplot titles)
+    are raised to :data:`PRESENTER_FONT` at least.
+    """
+    fig.update_layout(
+        template=PRESENTER_TEMPLATE,
+        title={"text": ""},
+        height=height,
+        font={"size": PRESENTER_FONT},
+        legend={"font": {"size": PRESENTER_FONT - 1}},
+        margin={"t": 60},
+    )
+    fig.update_xaxes(tickfont={"size": PRESENTER_FONT - 1}, title={"font": {"size": PRESENTER_FONT}})
+    fig.update_yaxes(tickfont={"size": PRESENTER_FONT - 1}, title={"font": {"size": PRESENTER_FONT}})
+    fig.update_annotations(font={"size": PRESENTER_FONT})
+    for trace in fig.data:
+        if "textfont" in trace:
+            trace.textfont.size = PRESENTER_FONT
+        if trace.type == "scatter" and trace.line.width:
+            trace.line.width = max(trace.line.width, 5)
+    return fig
+
+
+def variant_bars(labels: list[str], mrr: list[float], currency: str, *, months: int) -> go.Figure:
+    """MRR at the horizon of a few variants of one scenario, the first one (today's) in grey."""
+    colours = [MUTED, *(GREEN if "NRR" in label else BLUE for label in labels[1:])]
+    fig = _figure()
+    fig.add_bar(
+        x=mrr,
+        y=labels,
+        orientation="h",
+        marker={"color": colours},
+        text=[compact_money(value, currency) for value in mrr],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{y}: " + _hover_money(currency).replace("%{y", "%{x") + "<extra></extra>",
+    )
+    fig.update_layout(
+        title={"text": f"MRR at month {months}"},
+        showlegend=False,
+        xaxis={**_money_axis(currency), "range": [0, max(mrr) * 1.18 if max(mrr) > 0 else 1]},
+        yaxis={"autorange": "reversed"},
+        bargap=0.3,
+    )
+    return fig
+
+
 def tiers(annual_nrr: float) -> go.Figure:
     """Where an annual NRR sits among the tiers, red flag to elite."""
     low_end, high_end = 0.8, max(1.45, min(annual_nrr + 0.08, 2.0))

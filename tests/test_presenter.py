@@ -1,0 +1,184 @@
+"""Presenter mode under AppTest: every slide runs, the buttons step through them, the address follows.
+
+Reference values come from the engine itself (``Scenario.annual_nrr``,
+``project``, ``analysis.nrr_versus_acquisition``) formatted the way the cards
+format them, for a scenario read from the address that is not the default one.
+"""
+
+from __future__ import annotations
+
+import doctest
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import ui.presenter
+from simulator.analysis import nrr_versus_acquisition
+from simulator.projection import project
+from ui.format import money, pct, signed_money
+from ui.presenter import SLIDES
+from ui.state import query_from_values, values_from_query
+
+pytestmark = pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+PAGE = "pages/present.py"
+TIMEOUT = 30
+# A scenario that is not the default: 2.5% churn, 4% expansion, 48 months, in euros.
+LINK = {"churn_pct": "2.5", "expansion_pct": "4", "months": "48", "currency": "€"}
+
+
+def presenter(**params: str) -> AppTest:
+    """The whole app opened on the presenter's address with ``params``."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["slide"] = params.pop("slide", "1")
+    for key, value in params.items():
+        at.query_params[key] = value
+    # The session's first run is on the presenter's page, as when a link is opened.
+    return at.switch_page(PAGE).run()
+
+
+def shown_title(at: AppTest) -> str:
+    return at.title[0].value
+
+
+def cards(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def link_scenario():  # type: ignore[no-untyped-def]
+    from ui.state import scenario_from_values
+
+    return scenario_from_values(values_from_query(LINK)[0])
+
+
+def test_slide_numbers_doctest() -> None:
+    assert doctest.testmod(ui.presenter).failed == 0
+
+
+@pytest.mark.parametrize("number", range(1, len(SLIDES) + 1))
+def test_every_slide_renders_its_title_and_one_chart(number: int) -> None:
+    at = presenter(slide=str(number), **LINK)
+
+    assert not at.exception
+    assert not at.error
+    assert shown_title(at) == SLIDES[number - 1].title
+    assert len(at.get("plotly_chart")) == 1
+
+
+@pytest.mark.parametrize("number", range(1, len(SLIDES) + 1))
+def test_every_slide_runs_alone_on_the_default_scenario(number: int) -> None:
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=TIMEOUT)
+    at.query_params["slide"] = str(number)
+    at.run()
+
+    assert not at.exception
+    assert shown_title(at) == SLIDES[number - 1].title
+
+
+def test_next_and_back_step_through_every_slide_and_update_the_address() -> None:
+    at = presenter(**LINK)
+    assert at.button(key="present_back").disabled
+
+    for number in range(2, len(SLIDES) + 1):
+        at.button(key="present_next").click().run()
+        assert not at.exception
+        assert at.query_params["slide"] == str(number)
+        assert shown_title(at) == SLIDES[number - 1].title
+    assert at.button(key="present_next").disabled
+
+    at.button(key="present_back").click().run()
+    assert at.query_params["slide"] == str(len(SLIDES) - 1)
+    assert shown_title(at) == SLIDES[-2].title
+
+
+def test_the_address_keeps_the_scenario_beside_the_slide() -> None:
+    at = presenter(slide="2", **LINK)
+    at.button(key="present_next").click().run()
+
+    scenario_params = {key: at.query_params[key] for key in query_from_values(values_from_query(LINK)[0])}
+    assert scenario_params == query_from_values(values_from_query(LINK)[0])
+    assert at.query_params["slide"] == "3"
+
+
+def test_the_sidebar_is_not_drawn_in_presenter_mode() -> None:
+    at = presenter(**LINK)
+    at.button(key="present_next").click().run()
+
+    assert len(at.sidebar.slider) == 0
+    assert len(at.sidebar.number_input) == 0
+    assert len(at.sidebar.selectbox) == 0
+
+
+def test_the_scenario_survives_the_presentation_and_the_sidebar_returns_on_exit() -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.slider(key="churn_pct").set_value(4.25).run()
+    at.switch_page(PAGE).run()
+    for _ in range(len(SLIDES) - 1):
+        at.button(key="present_next").click().run()
+
+    at.switch_page("pages/compounding.py").run()
+
+    assert not at.exception
+    assert at.sidebar.slider(key="churn_pct").value == 4.25
+
+
+def test_the_compounding_cards_equal_the_engine() -> None:
+    scenario = link_scenario()
+    at = presenter(slide="1", **LINK)
+
+    shown = cards(at)
+    assert shown["Monthly NRR"] == pct(scenario.monthly_nrr)
+    assert shown["Annual NRR (monthly ^ 12)"] == pct(scenario.annual_nrr)
+    assert shown[f"MRR at month {scenario.months}"] == money(project(scenario).mrr_at(scenario.months), "€")
+
+
+def test_the_treadmill_cards_equal_the_engine() -> None:
+    scenario = link_scenario()
+    table = project(scenario).table
+    at = presenter(slide="2", **LINK)
+
+    shown = cards(at)
+    assert shown["New MRR acquired, month 1"] == money(table["new_mrr"].iloc[1], "€")
+    assert shown["Needed just to stay flat, month 1"] == money(
+        max(table["new_mrr_to_stay_flat"].iloc[1], 0.0), "€"
+    )
+
+
+def test_a_shrinking_base_shows_its_plateau() -> None:
+    # 5% churn + 1% contraction − 1% expansion: monthly NRR 95%; 5 × $2,000 new MRR a month
+    # levels off at 10,000 ÷ 0.05 = $200,000 (analysis.plateau's closed form).
+    at = presenter(slide="2", churn_pct="5", expansion_pct="1")
+
+    assert cards(at)["Plateau MRR"] == "$200,000"
+
+
+def test_the_comparison_cards_equal_the_engine() -> None:
+    scenario = link_scenario()
+    table = nrr_versus_acquisition(scenario)
+    at = presenter(slide="4", **LINK)
+
+    shown = cards(at)
+    for row in table.itertuples():
+        assert shown[row.change] == signed_money(row.mrr_gain, "€")
+
+
+@pytest.mark.parametrize("number", ["3", "4"])
+def test_a_slide_link_reopens_that_slide_with_its_scenario(number: str) -> None:
+    at = presenter(slide=number, **LINK)
+
+    assert shown_title(at) == SLIDES[int(number) - 1].title
+    assert at.query_params["slide"] == number
+    assert at.session_state["churn_pct"] == 2.5
+    assert not at.warning  # the slide parameter is not taken for a broken scenario
+
+
+@pytest.mark.parametrize("text", ["0", "9", "two"])
+def test_a_wrong_slide_number_opens_the_first_slide(text: str) -> None:
+    at = presenter(slide=text)
+
+    assert not at.exception
+    assert shown_title(at) == SLIDES[0].title
+    assert at.query_params["slide"] == "1"

@@ -1,0 +1,214 @@
+"""Presenter mode: the scenario told one idea per screen, for a meeting room.
+
+The slide is in the address (``?slide=2`` beside the scenario's parameters,
+see :data:`ui.state.VIEW_PARAMS`), so a link opens the same slide; "← Back"
+and "Next →" move it. ``app.py`` does not draw the sidebar on this page, and
+:data:`PRESENTER_CSS` hides what is left of it (the page list) and the
+toolbar. The pure parts (:func:`slide_number`, :data:`SLIDES`) are separate
+from the drawing, which goes through :mod:`ui.charts`' presenter style.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
+
+from simulator.benchmarks import nrr_tier
+from simulator.scenario import Scenario
+from ui import charts, engine, insights, state
+from ui.format import money, pct, signed_money
+
+SLIDE_PARAM = "slide"
+#: Where "Exit presenter" leads.
+EXIT_PAGE = "pages/compounding.py"
+#: The step of the biggest-lever slide, in points (as the lever page's default).
+LEVER_STEP_POINTS = 1.0
+CHART_HEIGHT = 390
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One screen of the presentation."""
+
+    key: str
+    title: str
+
+
+SLIDES: tuple[Slide, ...] = (
+    Slide("compounding", "The compounding story"),
+    Slide("treadmill", "The treadmill"),
+    Slide("lever", "The biggest lever"),
+    Slide("comparison", "The comparison"),
+)
+
+# Fixed strings only (never user text): a clean, full-width screen with large type.
+PRESENTER_CSS = """
+<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], header[data-testid="stHeader"] { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding: 1.2rem 2.5rem 0.5rem 2.5rem; max-width: 100%; }
+[data-testid="stMetricValue"] { font-size: 3.4rem; line-height: 1.15; }
+[data-testid="stMetricLabel"] p { font-size: 1.35rem; }
+[data-testid="stMarkdownContainer"] p { font-size: 1.55rem; line-height: 1.35; }
+[data-testid="stCaptionContainer"] p { font-size: 1.1rem; }
+h1 { font-size: 2.6rem !important; padding: 0 !important; }
+.stButton button p, [data-testid="stPageLink"] p { font-size: 1.2rem; }
+</style>
+"""
+
+
+def slide_number(text: str | None) -> int:
+    """The slide an address asks for (1 to ``len(SLIDES)``), the first when it is missing or wrong.
+
+    >>> slide_number("3"), slide_number(None), slide_number("9"), slide_number("x")
+    (3, 1, 1, 1)
+    """
+    try:
+        number = int(text or "")
+    except ValueError:
+        return 1
+    return number if 1 <= number <= len(SLIDES) else 1
+
+
+def keep_scenario() -> None:
+    """Keep the sidebar's values while the sidebar is not drawn.
+
+    Streamlit forgets a widget's value after a run that does not draw it;
+    writing each value back as plain session state keeps it, so the scenario
+    survives the presentation and the sidebar finds it again on exit.
+    """
+    for key in (*state.KEYS, state.PRESET_KEY):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def current_slide() -> int:
+    """The slide in the address, written back in its canonical form."""
+    number = slide_number(st.query_params.get(SLIDE_PARAM))
+    if st.query_params.get(SLIDE_PARAM) != str(number):
+        st.query_params[SLIDE_PARAM] = str(number)
+    return number
+
+
+def _go_to(number: int) -> None:
+    st.query_params[SLIDE_PARAM] = str(number)
+
+
+def draw_navigation(number: int) -> None:
+    """The top row: back, where we are, next, and the way out."""
+    back, title, forward, leave = st.columns([1.1, 5, 1.1, 1.4], vertical_alignment="center")
+    back.button(
+        "← Back",
+        key="present_back",
+        disabled=number == 1,
+        on_click=_go_to,
+        args=(number - 1,),
+        width="stretch",
+    )
+    title.title(SLIDES[number - 1].title, anchor=False)
+    forward.button(
+        "Next →",
+        key="present_next",
+        disabled=number == len(SLIDES),
+        on_click=_go_to,
+        args=(number + 1,),
+        type="primary",
+        width="stretch",
+    )
+    try:
+        leave.page_link(
+            EXIT_PAGE,
+            label="Exit presenter",
+            icon="✖️",
+            query_params=state.query_from_values(state.current_values()),
+        )
+    except StreamlitPageNotFoundError:
+        # The page runs alone (a test without app.py's navigation): no page to link to.
+        leave.caption("Exit presenter: open the compounding page.")
+
+
+def _chart(fig: object, key: str) -> None:
+    st.plotly_chart(
+        charts.presenter(fig, height=CHART_HEIGHT),  # type: ignore[arg-type]
+        theme=None,
+        config=charts.PLOTLY_CONFIG,
+        key=key,
+    )
+
+
+def compounding(scenario: Scenario, currency: str) -> None:
+    """Monthly NRR → annual NRR → MRR years out; the MRR chart."""
+    table = engine.projection(scenario).table
+    months = scenario.months
+    tier = nrr_tier(scenario.annual_nrr)
+    st.markdown(insights.tier_text(scenario.annual_nrr, tier.name, tier.meaning))
+    cards = st.columns(3, gap="large")
+    cards[0].metric("Monthly NRR", pct(scenario.monthly_nrr), border=True)
+    cards[1].metric("Annual NRR (monthly ^ 12)", pct(scenario.annual_nrr), border=True)
+    cards[2].metric(f"MRR at month {months}", money(table["mrr"].iloc[-1], currency), border=True)
+    _chart(charts.revenue(table, currency), "present_revenue_chart")
+
+
+def treadmill(scenario: Scenario, currency: str) -> None:
+    """New MRR needed to stay flat against new MRR acquired; the plateau."""
+    table = engine.projection(scenario).table
+    result = engine.plateau(scenario)
+    st.markdown(insights.plateau_text(result, currency, months=scenario.months))
+    cards = st.columns(3, gap="large")
+    cards[0].metric("New MRR acquired, month 1", money(table["new_mrr"].iloc[1], currency), border=True)
+    cards[1].metric(
+        "Needed just to stay flat, month 1",
+        money(max(table["new_mrr_to_stay_flat"].iloc[1], 0.0), currency),
+        border=True,
+    )
+    if result.grows_by_itself:
+        cards[2].metric("Plateau", "None: it grows", border=True)
+    elif result.mrr is None:
+        cards[2].metric("Plateau", "Moving", border=True)
+    else:
+        cards[2].metric("Plateau MRR", money(result.mrr, currency), border=True)
+    _chart(charts.stay_flat(table, currency), "present_treadmill_chart")
+
+
+def biggest_lever(scenario: Scenario, currency: str) -> None:
+    """The ranked tornado and its one-sentence verdict."""
+    step = LEVER_STEP_POINTS / 100
+    impacts = engine.lever_impacts(scenario, step)
+    kept = engine.customers_kept_by_churn_cut(scenario, step)
+    st.markdown(
+        insights.lever_verdict(
+            impacts,
+            step_points=LEVER_STEP_POINTS,
+            months=scenario.months,
+            currency=currency,
+            customers_kept=kept,
+        )
+    )
+    _chart(
+        charts.tornado(impacts, currency, step_points=LEVER_STEP_POINTS, months=scenario.months),
+        "present_lever_chart",
+    )
+
+
+def comparison(scenario: Scenario, currency: str) -> None:
+    """Today's scenario against +10 points of NRR and +30–40% acquisition."""
+    months = scenario.months
+    table = engine.nrr_versus_acquisition(scenario)
+    base = engine.projection(scenario).mrr_at(months)
+    st.markdown(insights.comparison_text(table, currency, months=months))
+    cards = st.columns(len(table), gap="large")
+    for card, row in zip(cards, table.itertuples(), strict=True):
+        card.metric(str(row.change), signed_money(row.mrr_gain, currency), border=True)
+    labels = ["Today's scenario", *(str(change) for change in table["change"])]
+    values = [base, *(float(value) for value in table["mrr_at_horizon"])]
+    _chart(charts.variant_bars(labels, values, currency, months=months), "present_comparison_chart")
+
+
+DRAW = {"compounding": compounding, "treadmill": treadmill, "lever": biggest_lever, "comparison": comparison}
+
+
+def draw_slide(number: int, scenario: Scenario, currency: str) -> None:
+    """Draw slide ``number`` (1-based) of :data:`SLIDES`."""
+    DRAW[SLIDES[number - 1].key](scenario, currency)
