@@ -1,6 +1,8 @@
 """`python -m benchmarks` (what `make bench` runs): every benchmark, in one run."""
 
 # Add further benchmark modules here; each prints its own table.
-from benchmarks import app_bench
+from benchmarks import app_bench, engine_bench
 
+engine_bench.main()
+print()
 app_bench.main()
