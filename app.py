@@ -35,6 +35,7 @@ pages = [
     st.Page("pages/leaky_bucket.py", title="Leaky bucket", icon="🪣", url_path="leaky-bucket"),
     st.Page("pages/biggest_lever.py", title="Biggest lever", icon="🎯", url_path="biggest-lever"),
     st.Page("pages/present.py", title="Present", icon="📽️", url_path="present"),
+    st.Page("pages/know_your_number.py", title="Know your number", icon="🔢", url_path="know-your-number"),
 ]
 page = st.navigation(pages)
 state.follow_requested_page(pages, page)

@@ -1,0 +1,278 @@
+"""The "Know your number" page under AppTest, and its pure helpers in ui/upload.py.
+
+Reference values: a 13-month export made by hand (below), whose trailing
+figures follow from domain.md's cohort definition of NRR and GRR; the sample
+export of simulator.sample_data; and the engine's own metrics.
+"""
+
+from __future__ import annotations
+
+import doctest
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+
+import ui.upload
+from simulator.export import read_export
+from simulator.metrics import METRICS_COLUMNS, analyse
+from simulator.projection import project
+from ui import state
+from ui.upload import (
+    CENTS_KEY,
+    MAP_KEYS,
+    SAMPLE_KEY,
+    UPLOAD_KEY,
+    USE_KEY,
+    _rounded_rates,
+    metrics_csv,
+)
+
+pytestmark = pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+PAGE = "pages/know_your_number.py"
+TIMEOUT = 60
+MONTHS = [f"2024-{m:02d}" for m in range(1, 13)] + ["2025-01"]
+
+
+def hand_made(amount: float = 100.0, *, names: str = "customer_id,month,mrr") -> bytes:
+    """Three customers over 13 months: a stays at 100, b leaves after June, c goes 100 → 150 in July.
+
+    Trailing 12 months at 2025-01 (against 2024-01, start 300): a 100 + b 0 + c 150
+    = 250, NRR 83.3%; GRR counts each at most at its start, 100 + 0 + 100 = 200, 66.7%.
+    """
+    rows = [names]
+    for i, month in enumerate(MONTHS):
+        rows.append(f"a,{month},{amount:g}")
+        if i < 6:
+            rows.append(f"b,{month},{amount:g}")
+        rows.append(f"c,{month},{amount * (1.5 if i >= 6 else 1):g}")
+    return ("\n".join(rows) + "\n").encode()
+
+
+def page() -> AppTest:
+    """The whole app (sidebar included), on the Know your number page."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    return at.switch_page(PAGE).run()
+
+
+def upload(at: AppTest, data: bytes, name: str = "export.csv") -> AppTest:
+    return at.file_uploader(key=UPLOAD_KEY).set_value((name, data, "text/csv")).run()
+
+
+def cards(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def test_the_page_asks_for_data_before_any_is_loaded() -> None:
+    at = page()
+    assert not at.exception
+    assert "load the sample data" in at.info[0].value
+    assert not at.metric
+
+
+def test_the_page_states_the_upload_limit_and_that_data_stays_in_memory() -> None:
+    at = page()
+    caption = " ".join(c.value for c in at.caption)
+    assert "Up to 50 MB" in caption
+    assert "never written to disk" in caption
+
+
+def test_a_good_upload_shows_its_trailing_nrr_and_grr() -> None:
+    at = upload(page(), hand_made())
+    assert not at.exception
+    assert not at.error
+    shown = cards(at)
+    assert shown["Annual NRR"] == "83.3%"
+    assert shown["Annual GRR"] == "66.7%"
+    assert shown["MRR, 2025-01"] == "$250"
+    assert shown["Customers, 2025-01"] == "2"
+    kinds = [chart.proto.spec for chart in at.get("plotly_chart")]
+    assert len(kinds) == 4  # bridge, trailing, monthly, cohorts (no segment column)
+    assert '"type":"heatmap"' in kinds[3]
+
+
+BAD_FILES = {
+    "empty": (b"", "the file is empty"),
+    "excel": (b"PK\x03\x04" + b"\x00" * 64, "spreadsheet (Excel) file, not CSV"),
+    "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary file, not CSV"),
+    "json": (b'[{"customer_id": "a", "month": "2024-01", "mrr": 10}]', "looks like JSON"),
+    "latin-1": ("customer_id,month,mrr\nJosé,2024-01,10\nJosé,2024-02,10\n".encode("latin-1"), "not UTF-8"),
+    "missing column": (b"customer_id,month\na,2024-01\na,2024-02\n", "no 'mrr' column"),
+    "unmapped columns": (b"Kunde,Monat,Betrag\na,2024-01,10\na,2024-02,10\n", "no 'customer_id' column"),
+    "negative mrr": (b"customer_id,month,mrr\na,2024-01,10\na,2024-02,-5\n", "negative amounts (row 3"),
+    "non-numeric mrr": (
+        b"customer_id,month,mrr\na,2024-01,10\na,2024-02,lots\n",
+        "not numbers (row 3: 'lots')",
+    ),
+    "bad month": (b"customer_id,month,mrr\na,2024-01,10\na,Febuary,10\n", "not a month (row 3: 'Febuary')"),
+    "single month": (b"customer_id,month,mrr\na,2024-01,10\nb,2024-01,20\n", "single month"),
+}
+
+
+@pytest.mark.parametrize("name", BAD_FILES)
+def test_a_bad_file_says_what_is_wrong_and_keeps_the_data_loaded_before(name: str) -> None:
+    data, message = BAD_FILES[name]
+    at = upload(page(), hand_made())
+    before = cards(at)
+
+    at = upload(at, data, name=f"{name.replace(' ', '_')}.csv")
+
+    assert not at.exception
+    assert len(at.error) == 1
+    assert message in at.error[0].value
+    assert "still shown" in at.error[0].value
+    assert cards(at) == before
+
+
+def test_a_bad_file_with_nothing_loaded_before_shows_only_its_message() -> None:
+    at = upload(page(), b"")
+    assert not at.exception
+    assert "the file is empty" in errors(at)[0]
+    assert not at.metric
+
+
+def test_a_file_over_the_size_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    at = upload(page(), hand_made())
+    monkeypatch.setattr(ui.upload, "max_upload_bytes", lambda: 200)
+
+    at = upload(at, hand_made(12345.0), name="big.csv")
+
+    assert not at.exception
+    assert "over the" in errors(at)[0]
+    assert cards(at)["MRR, 2025-01"] == "$250"
+
+
+def test_columns_named_otherwise_are_mapped_by_hand() -> None:
+    at = upload(page(), hand_made(names="Kunde,Monat,Betrag"))
+    assert "no 'customer_id' column" in errors(at)[0]
+    assert at.selectbox(key=MAP_KEYS["mrr"]).options == ["Kunde", "Monat", "Betrag"]
+
+    for canonical, column in (("customer_id", "Kunde"), ("month", "Monat"), ("mrr", "Betrag")):
+        at.selectbox(key=MAP_KEYS[canonical]).set_value(column).run()
+
+    assert not at.exception
+    assert not at.error
+    assert cards(at)["Annual NRR"] == "83.3%"
+
+
+def test_common_column_names_are_guessed_and_load_at_once() -> None:
+    at = upload(page(), hand_made(names="Customer ID,Date,Amount"))
+    assert not at.exception
+    assert not at.error
+    assert at.selectbox(key=MAP_KEYS["month"]).value == "Date"
+    assert cards(at)["Annual NRR"] == "83.3%"
+
+
+def test_amounts_in_cents_are_divided_by_100() -> None:
+    at = upload(page(), hand_made(10_000.0))
+    assert cards(at)["MRR, 2025-01"] == "$25,000"
+    at.checkbox(key=CENTS_KEY).check().run()
+    assert cards(at)["MRR, 2025-01"] == "$250"
+    assert cards(at)["Annual NRR"] == "83.3%"
+
+
+def test_the_result_is_kept_for_the_session_so_reruns_do_not_analyse_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[str] = []
+    original = ui.upload.analyse_export
+
+    def counting(data: bytes, **options: object) -> ui.upload.Loaded:
+        calls.append(str(options["name"]))
+        return original(data, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ui.upload, "analyse_export", counting)
+    at = upload(page(), hand_made())
+    at.run()
+    at.sidebar.slider(key="churn_pct").set_value(2.0).run()
+    assert calls == ["export.csv"]
+    assert cards(at)["Annual NRR"] == "83.3%"
+
+
+def test_the_sample_button_loads_about_500_customers_over_36_months() -> None:
+    at = page()
+    at.button(key=SAMPLE_KEY).click().run()
+    assert not at.exception
+    assert not at.error
+    loaded = at.session_state["_kyn_loaded"]
+    assert 450 <= len(loaded.metrics.customer_ids) <= 550
+    assert len(loaded.metrics.months) == 36
+    assert loaded.segments is not None and len(loaded.segments) == 3
+    assert any(w.value for w in at.warning)  # the sample's expansion sits in a few accounts
+    specs = [chart.proto.spec for chart in at.get("plotly_chart")]
+    assert len(specs) == 5  # with the segment chart
+    assert sum(len(spec.encode()) for spec in specs) <= 150_000
+
+
+def test_use_my_numbers_sets_the_sidebar_and_the_simulator_reproduces_the_data() -> None:
+    at = page()
+    at.button(key=SAMPLE_KEY).click().run()
+    monthly = at.session_state["_kyn_loaded"].metrics.monthly
+    # Advanced refinements a user had turned on go back to off: an export measures the core levers.
+    refinements = [c for c in state.CONTROLS if getattr(c, "advanced", False) and c.field is not None]
+    for control in refinements:
+        at.session_state[control.key] = control.kind((control.low + control.high) / 2)
+    at.run()
+
+    at.button(key=USE_KEY).click().run()
+
+    assert not at.exception
+    values = {key: at.session_state[key] for key in state.KEYS}
+    last = monthly.iloc[-1]
+    assert values["starting_mrr"] == round(last["ending_mrr"])
+    assert values["starting_customers"] == last["customers"]
+    assert values["acquisition_growth_pct"] == 0
+    assert all(values[c.key] == c.default for c in refinements)
+    assert at.sidebar.slider(key="churn_pct").value == values["churn_pct"]
+    assert at.query_params["churn_pct"] == f"{values['churn_pct']:g}"
+    # The data's MRR-weighted monthly NRR and GRR over its last 12 months ...
+    recent = monthly.iloc[1:].tail(12)
+    base = recent["starting_mrr"].sum()
+    lost = recent["churned_mrr"].sum() + recent["contraction_mrr"].sum()
+    data_grr = (base - lost) / base
+    data_nrr = (base - lost + recent["expansion_mrr"].sum()) / base
+    # ... are the simulator's month-1 NRR and GRR on the scenario the sidebar now holds.
+    first = project(state.scenario_from_values(values)).table.iloc[1]
+    assert first["nrr_month"] == pytest.approx(data_nrr, abs=1e-4)
+    assert first["grr_month"] == pytest.approx(data_grr, abs=1e-4)
+    shown = at.dataframe[0].value
+    assert list(shown.columns) == ["Lever", "Set to", "From the data"]
+    assert "Churn (% of MRR a month)" in set(shown["Lever"])
+
+
+def test_the_metrics_csv_holds_the_monthly_metrics_columns_and_values() -> None:
+    metrics = analyse(read_export(hand_made()))
+    text = metrics_csv(metrics.monthly).decode("utf-8")
+    back = pd.read_csv(io.StringIO(text), dtype={"month": str})
+    assert tuple(back.columns) == METRICS_COLUMNS
+    assert list(back["month"]) == MONTHS
+    pd.testing.assert_frame_equal(back, metrics.monthly[list(METRICS_COLUMNS)], check_dtype=False)
+
+
+@given(
+    st.lists(st.floats(min_value=0.0, max_value=20.0, allow_nan=False), min_size=3, max_size=3),
+)
+def test_rounded_rates_stay_within_a_step_and_keep_grr_and_nrr_within_half_a_step(
+    rates: list[float],
+) -> None:
+    churn, contraction, expansion = _rounded_rates(rates, [1, 1, -1], 2)
+    for rounded, exact in zip((churn, contraction, expansion), rates, strict=True):
+        assert rounded >= 0
+        assert abs(rounded - exact) <= 0.01 + 1e-9
+    assert abs((churn + contraction) - (rates[0] + rates[1])) <= 0.005 + 1e-9
+    assert abs((churn + contraction - expansion) - (rates[0] + rates[1] - rates[2])) <= 0.005 + 1e-9
+
+
+def test_upload_helpers_doctests_pass() -> None:
+    assert doctest.testmod(ui.upload, raise_on_error=True).failed == 0
