@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 import ui.presenter
 from simulator.analysis import nrr_versus_acquisition
 from simulator.projection import project
-from ui.format import money, pct, signed_money
+from ui.format import compact_money, pct
 from ui.presenter import SLIDES
 from ui.state import query_from_values, values_from_query
 
@@ -132,7 +132,9 @@ def test_the_compounding_cards_equal_the_engine() -> None:
     shown = cards(at)
     assert shown["Monthly NRR"] == pct(scenario.monthly_nrr)
     assert shown["Annual NRR (monthly ^ 12)"] == pct(scenario.annual_nrr)
-    assert shown[f"MRR at month {scenario.months}"] == money(project(scenario).mrr_at(scenario.months), "€")
+    assert shown[f"MRR at month {scenario.months}"] == compact_money(
+        project(scenario).mrr_at(scenario.months), "€"
+    )
 
 
 def test_the_treadmill_cards_equal_the_engine() -> None:
@@ -141,8 +143,8 @@ def test_the_treadmill_cards_equal_the_engine() -> None:
     at = presenter(slide="2", **LINK)
 
     shown = cards(at)
-    assert shown["New MRR acquired, month 1"] == money(table["new_mrr"].iloc[1], "€")
-    assert shown["Needed just to stay flat, month 1"] == money(
+    assert shown["New MRR won, month 1"] == compact_money(table["new_mrr"].iloc[1], "€")
+    assert shown["Needed to stay flat, month 1"] == compact_money(
         max(table["new_mrr_to_stay_flat"].iloc[1], 0.0), "€"
     )
 
@@ -152,7 +154,7 @@ def test_a_shrinking_base_shows_its_plateau() -> None:
     # levels off at 10,000 ÷ 0.05 = $200,000 (analysis.plateau's closed form).
     at = presenter(slide="2", churn_pct="5", expansion_pct="1")
 
-    assert cards(at)["Plateau MRR"] == "$200,000"
+    assert cards(at)["Plateau MRR"] == "$200k"
 
 
 def test_the_comparison_cards_equal_the_engine() -> None:
@@ -162,7 +164,7 @@ def test_the_comparison_cards_equal_the_engine() -> None:
 
     shown = cards(at)
     for row in table.itertuples():
-        assert shown[row.change] == signed_money(row.mrr_gain, "€")
+        assert shown[row.change] == compact_money(row.mrr_gain, "€", signed=True)
 
 
 @pytest.mark.parametrize("number", ["3", "4"])

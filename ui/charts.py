@@ -363,9 +363,11 @@ def variant_bars(labels: list[str], mrr: list[float], currency: str, *, months: 
     fig.update_layout(
         title={"text": f"MRR at month {months}"},
         showlegend=False,
-        xaxis={**_money_axis(currency), "range": [0, max(mrr) * 1.18 if max(mrr) > 0 else 1]},
+        # Each bar carries its value, so the money axis only takes room.
+        xaxis={**_money_axis(currency), "range": [0, max(max(mrr) * 1.15, 1.0)], "visible": False},
         yaxis={"autorange": "reversed"},
-        bargap=0.3,
+        bargap=0.25,
+        margin={"b": 0},
     )
     return fig
 

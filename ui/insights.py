@@ -136,3 +136,44 @@ def comparison_text(table: pd.DataFrame, currency: str, *, months: int) -> str:
 def tier_text(annual_nrr: float, tier_name: str, meaning: str) -> str:
     """``"Annual NRR 126.8%: best in class, expansion clearly outruns losses."``"""
     return f"Annual NRR {pct(annual_nrr)}: **{tier_name}**, {meaning}."
+
+
+def plateau_headline(result: Plateau, currency: str) -> str:
+    """:func:`plateau_text` in one short sentence, for a slide.
+
+    >>> plateau_headline(Plateau(grows_by_itself=False, mrr=250_000.0, months_to_within_5pct=61), "$")
+    'Below 100% NRR, MRR levels off at $250,000: past it, acquisition only refills the bucket.'
+    """
+    if result.grows_by_itself:
+        return "NRR ≥ 100%: the base grows by itself, and every new customer adds to it."
+    if result.mrr is None:
+        return "Below 100% NRR the base shrinks: part of every new customer only refills the bucket."
+    return (
+        f"Below 100% NRR, MRR levels off at {money(result.mrr, currency)}: "
+        "past it, acquisition only refills the bucket."
+    )
+
+
+def comparison_headline(table: pd.DataFrame, currency: str, *, months: int) -> str:
+    """:func:`comparison_text`'s verdict in one short sentence, for a slide.
+
+    ``table`` is :func:`simulator.analysis.nrr_versus_acquisition`' table.
+    """
+    nrr_change, nrr_gain = str(table["change"].iloc[0]), float(table["mrr_gain"].iloc[0])
+    acq = table.iloc[1:]
+    best = acq.loc[acq["mrr_gain"].idxmax()]
+    best_gain = float(best["mrr_gain"])
+    if best_gain <= 0.5:
+        return (
+            f"By month {months}, {nrr_change} add {money(nrr_gain, currency)} of MRR; "
+            "acquisition adds nothing."
+        )
+    if nrr_gain >= best_gain:
+        return (
+            f"By month {months}, {nrr_change} add {nrr_gain / best_gain:.1f}× the MRR of "
+            f"{best['change']}: retention wins."
+        )
+    return (
+        f"By month {months}, {best['change']} add more MRR than {nrr_change}: "
+        "acquisition is large next to this base. Compare the cost of each."
+    )

@@ -18,14 +18,17 @@ from streamlit.errors import StreamlitPageNotFoundError
 from simulator.benchmarks import nrr_tier
 from simulator.scenario import Scenario
 from ui import charts, engine, insights, state
-from ui.format import money, pct, signed_money
+from ui.format import compact_money, pct
 
 SLIDE_PARAM = "slide"
 #: Where "Exit presenter" leads.
 EXIT_PAGE = "pages/compounding.py"
 #: The step of the biggest-lever slide, in points (as the lever page's default).
 LEVER_STEP_POINTS = 1.0
-CHART_HEIGHT = 390
+#: Chart heights that fit a 1280×720 screen under the headline and the cards.
+CHART_HEIGHT = 380
+COMPARISON_HEIGHT = 330
+LEVER_HEIGHT = 430
 
 
 @dataclass(frozen=True)
@@ -49,9 +52,12 @@ PRESENTER_CSS = """
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"], header[data-testid="stHeader"] { display: none !important; }
 [data-testid="stMainBlockContainer"] { padding: 1.2rem 2.5rem 0.5rem 2.5rem; max-width: 100%; }
-[data-testid="stMetricValue"] { font-size: 3.4rem; line-height: 1.15; }
-[data-testid="stMetricLabel"] p { font-size: 1.35rem; }
-[data-testid="stMarkdownContainer"] p { font-size: 1.55rem; line-height: 1.35; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+  font-size: 3.3rem !important; line-height: 1.1;
+}
+[data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
+[data-testid="stMetric"] { padding: 0.6rem 1rem !important; }
+[data-testid="stMarkdown"] p { font-size: 1.5rem; line-height: 1.35; }
 [data-testid="stCaptionContainer"] p { font-size: 1.1rem; }
 h1 { font-size: 2.6rem !important; padding: 0 !important; }
 .stButton button p, [data-testid="stPageLink"] p { font-size: 1.2rem; }
@@ -129,9 +135,9 @@ def draw_navigation(number: int) -> None:
         leave.caption("Exit presenter: open the compounding page.")
 
 
-def _chart(fig: object, key: str) -> None:
+def _chart(fig: object, key: str, *, height: int = CHART_HEIGHT) -> None:
     st.plotly_chart(
-        charts.presenter(fig, height=CHART_HEIGHT),  # type: ignore[arg-type]
+        charts.presenter(fig, height=height),  # type: ignore[arg-type]
         theme=None,
         config=charts.PLOTLY_CONFIG,
         key=key,
@@ -147,7 +153,7 @@ def compounding(scenario: Scenario, currency: str) -> None:
     cards = st.columns(3, gap="large")
     cards[0].metric("Monthly NRR", pct(scenario.monthly_nrr), border=True)
     cards[1].metric("Annual NRR (monthly ^ 12)", pct(scenario.annual_nrr), border=True)
-    cards[2].metric(f"MRR at month {months}", money(table["mrr"].iloc[-1], currency), border=True)
+    cards[2].metric(f"MRR at month {months}", compact_money(table["mrr"].iloc[-1], currency), border=True)
     _chart(charts.revenue(table, currency), "present_revenue_chart")
 
 
@@ -155,20 +161,23 @@ def treadmill(scenario: Scenario, currency: str) -> None:
     """New MRR needed to stay flat against new MRR acquired; the plateau."""
     table = engine.projection(scenario).table
     result = engine.plateau(scenario)
-    st.markdown(insights.plateau_text(result, currency, months=scenario.months))
+    st.markdown(insights.plateau_headline(result, currency))
     cards = st.columns(3, gap="large")
-    cards[0].metric("New MRR acquired, month 1", money(table["new_mrr"].iloc[1], currency), border=True)
+    cards[0].metric("New MRR won, month 1", compact_money(table["new_mrr"].iloc[1], currency), border=True)
     cards[1].metric(
-        "Needed just to stay flat, month 1",
-        money(max(table["new_mrr_to_stay_flat"].iloc[1], 0.0), currency),
+        "Needed to stay flat, month 1",
+        compact_money(max(table["new_mrr_to_stay_flat"].iloc[1], 0.0), currency),
         border=True,
     )
-    if result.grows_by_itself:
-        cards[2].metric("Plateau", "None: it grows", border=True)
-    elif result.mrr is None:
-        cards[2].metric("Plateau", "Moving", border=True)
+    if result.mrr is not None:
+        cards[2].metric("Plateau MRR", compact_money(result.mrr, currency), border=True)
     else:
-        cards[2].metric("Plateau MRR", money(result.mrr, currency), border=True)
+        # No plateau: what today's customers alone pay at the horizon tells the story.
+        cards[2].metric(
+            f"Today's customers alone, month {scenario.months}",
+            compact_money(table["existing_base_mrr"].iloc[-1], currency),
+            border=True,
+        )
     _chart(charts.stay_flat(table, currency), "present_treadmill_chart")
 
 
@@ -186,10 +195,10 @@ def biggest_lever(scenario: Scenario, currency: str) -> None:
             customers_kept=kept,
         )
     )
-    _chart(
-        charts.tornado(impacts, currency, step_points=LEVER_STEP_POINTS, months=scenario.months),
-        "present_lever_chart",
-    )
+    fig = charts.tornado(impacts, currency, step_points=LEVER_STEP_POINTS, months=scenario.months)
+    # Every bar carries its value: the axes' tick labels would only crowd the slide.
+    fig.update_xaxes(showticklabels=False, showgrid=False, ticks="")
+    _chart(fig, "present_lever_chart", height=LEVER_HEIGHT)
 
 
 def comparison(scenario: Scenario, currency: str) -> None:
@@ -197,13 +206,17 @@ def comparison(scenario: Scenario, currency: str) -> None:
     months = scenario.months
     table = engine.nrr_versus_acquisition(scenario)
     base = engine.projection(scenario).mrr_at(months)
-    st.markdown(insights.comparison_text(table, currency, months=months))
+    st.markdown(insights.comparison_headline(table, currency, months=months))
     cards = st.columns(len(table), gap="large")
     for card, row in zip(cards, table.itertuples(), strict=True):
-        card.metric(str(row.change), signed_money(row.mrr_gain, currency), border=True)
+        card.metric(str(row.change), compact_money(row.mrr_gain, currency, signed=True), border=True)
     labels = ["Today's scenario", *(str(change) for change in table["change"])]
     values = [base, *(float(value) for value in table["mrr_at_horizon"])]
-    _chart(charts.variant_bars(labels, values, currency, months=months), "present_comparison_chart")
+    _chart(
+        charts.variant_bars(labels, values, currency, months=months),
+        "present_comparison_chart",
+        height=COMPARISON_HEIGHT,
+    )
 
 
 DRAW = {"compounding": compounding, "treadmill": treadmill, "lever": biggest_lever, "comparison": comparison}
