@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -86,10 +86,14 @@ NOT_MAPPED = "(not mapped)"
 
 @dataclass(frozen=True)
 class Source:
-    """The bytes being analysed and what to call them."""
+    """The bytes being analysed, what to call them, and their SHA-256 (hashed once, not per rerun)."""
 
     name: str
     data: bytes
+    digest: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "digest", hashlib.sha256(self.data).hexdigest())
 
 
 @dataclass(frozen=True)
@@ -138,11 +142,13 @@ def guess_mapping(header: Sequence[str]) -> dict[str, str | None]:
     return chosen
 
 
-def result_key(data: bytes, columns: Mapping[str, str] | None, amounts_in_cents: bool) -> str:
-    """A digest of the bytes and the options that change how they are read."""
-    digest = hashlib.sha256(data)
-    digest.update(json.dumps([sorted((columns or {}).items()), amounts_in_cents]).encode())
-    return digest.hexdigest()
+def result_key(digest: str, columns: Mapping[str, str] | None, amounts_in_cents: bool) -> str:
+    """The key of one reading of a file: its bytes' digest and the options that change the reading.
+
+    >>> result_key("ab12", {"mrr": "Amount"}, True)
+    'ab12:[[["mrr", "Amount"]], true]'
+    """
+    return f"{digest}:{json.dumps([sorted((columns or {}).items()), amounts_in_cents])}"
 
 
 def segment_summary(metrics: ExportMetrics) -> pd.DataFrame | None:
@@ -459,7 +465,7 @@ def mapping_ui(source: Source) -> dict[str, str] | None:
 def load(source: Source, columns: Mapping[str, str] | None) -> None:
     """Analyse ``source`` once per session and options; show an error, or make it the loaded data."""
     cents = bool(st.session_state.get(CENTS_KEY, False))
-    key = result_key(source.data, columns, cents)
+    key = result_key(source.digest, columns, cents)
     results: dict[str, Loaded | str] = st.session_state.setdefault(_RESULTS, {})
     if key not in results:
         size = len(source.data) / 1e6
