@@ -10,6 +10,7 @@ values between session state and the address.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from typing import Any
 import streamlit as st
 
 from simulator.benchmarks import PRESETS
-from simulator.scenario import Scenario, ScenarioError
+from simulator.scenario import MAX_SEGMENTS, Scenario, ScenarioError, Segment
 from ui.format import CURRENCIES
 
 
@@ -27,6 +28,10 @@ class Control:
     """One sidebar control: its key (also its URL parameter), range and engine field.
 
     ``divisor`` turns the widget's value into the engine's: 100 for a percent.
+    ``advanced`` marks the "Advanced model" refinements: the address carries
+    them only when they differ from their default, so a core scenario's link
+    stays as it was. ``kind`` ``bool`` is a toggle ("1"/"0" in the address);
+    ``tuple`` is the segments table (see :func:`segments_from_text`).
     """
 
     key: str
@@ -37,7 +42,27 @@ class Control:
     high: float | None = None
     divisor: float = 1.0
     options: tuple[str, ...] = ()
+    advanced: bool = False
 
+
+#: The segments table's columns, in people's units: a name, five percents, new-customer MRR.
+SEGMENT_COLUMNS: tuple[str, ...] = (
+    "Segment",
+    "Churn %",
+    "Contraction %",
+    "Expansion %",
+    "Share of MRR %",
+    "Share of new customers %",
+    "New-customer MRR",
+)
+#: The segments a user starts from when turning segments on: a typical SMB /
+#: mid-market / enterprise split (domain.md: SMB churns most, enterprise expands most).
+DEFAULT_SEGMENTS: tuple[tuple[Any, ...], ...] = (
+    ("SMB", 4.5, 1.5, 3.0, 30.0, 70.0, 800),
+    ("Mid-market", 2.5, 1.0, 5.0, 40.0, 25.0, 3_000),
+    ("Enterprise", 1.0, 0.5, 6.0, 30.0, 5.0, 12_000),
+)
+MAX_SEGMENT_NAME = 40
 
 #: The sidebar's controls, in the order they are drawn and written to the address.
 #: Defaults: domain.md's worked example 1 (start $100,000; 3% churn, 1%
@@ -54,6 +79,16 @@ CONTROLS: tuple[Control, ...] = (
     Control("starting_customers", "starting_customers", int, 50, 0, 100_000_000),
     Control("months", "months", int, 36, 12, 120),
     Control("currency", None, str, "$", options=CURRENCIES),
+    # The "Advanced model" refinements; at these defaults the engine is exactly the core model.
+    Control("early_churn_x", "early_churn_multiple", float, 1.0, 1.0, 10.0, advanced=True),
+    Control("early_churn_months", "early_churn_months", int, 0, 0, 36, advanced=True),
+    Control("involuntary_pct", "involuntary_churn_share", float, 0.0, 0.0, 100.0, 100.0, advanced=True),
+    Control("recovery_pct", "involuntary_recovery_rate", float, 0.0, 0.0, 100.0, 100.0, advanced=True),
+    Control("annual_plans_pct", "annual_plan_share", float, 0.0, 0.0, 100.0, 100.0, advanced=True),
+    Control("ceiling_on", None, bool, False, advanced=True),
+    Control("ceiling_x", None, float, 3.0, 1.0, 100.0, advanced=True),
+    Control("segments_on", None, bool, False, advanced=True),
+    Control("segments", None, tuple, DEFAULT_SEGMENTS, advanced=True),
 )
 CONTROL_BY_KEY: dict[str, Control] = {c.key: c for c in CONTROLS}
 KEYS: tuple[str, ...] = tuple(CONTROL_BY_KEY)
@@ -64,6 +99,9 @@ CUSTOM = "Custom"
 PRESET_KEY = "preset"
 NOTICE_KEY = "url_notice"
 _LOADED_KEY = "_scenario_loaded_from_url"
+_VALID_KEY = "_last_valid_values"
+#: The segments editor's widget key (its value is the edits, applied to ``segments``).
+SEGMENTS_EDITOR_KEY = "segments_editor"
 
 #: Percent sliders move in steps of 0.01 point (fine enough for rates measured
 #: from data, such as 1.23%); values from a link or a preset are rounded to that
@@ -72,9 +110,9 @@ PERCENT_DECIMALS = 2
 PERCENT_STEP = 10.0**-PERCENT_DECIMALS
 
 #: Address parameters that pick a view of one page, not part of the scenario
-#: (the presenter's ``slide``): a link may carry them beside the scenario, and
-#: :func:`sync_url` keeps them while the scenario changes.
-VIEW_PARAMS: tuple[str, ...] = ("slide",)
+#: (the presenter's ``slide``, the scenarios page's ``compare``): a link may carry
+#: them beside the scenario, and :func:`sync_url` keeps them while the scenario changes.
+VIEW_PARAMS: tuple[str, ...] = ("slide", "compare")
 
 
 def defaults() -> dict[str, Any]:
@@ -104,6 +142,12 @@ def preset_values(name: str) -> dict[str, float]:
 
 def _parse(control: Control, text: str) -> Any:
     """One URL value, checked against the control's range; raises ValueError with a message."""
+    if control.kind is bool:
+        if text not in ("0", "1"):
+            raise ValueError(f"{control.key} is '{text}', not 0 or 1")
+        return text == "1"
+    if control.kind is tuple:
+        return segments_from_text(text)
     if control.kind is str:
         if text not in control.options:
             raise ValueError(f"{control.key} is '{text}', not one of {' '.join(control.options)}")
@@ -144,6 +188,8 @@ def values_from_query(params: Mapping[str, str]) -> tuple[dict[str, Any], str | 
                 raise ValueError(f"'{key}' is not a setting of this app")
             values[key] = _parse(CONTROL_BY_KEY[key], text)
         scenario_from_values(values)
+        if "segments" in params:  # a table kept while segments are off must be valid too
+            scenario_from_values({**values, "segments_on": True})
     except ValueError as error:  # ScenarioError is a ValueError
         return defaults(), (
             f"This link's scenario could not be read ({error}), so the default scenario is shown."
@@ -154,10 +200,123 @@ def values_from_query(params: Mapping[str, str]) -> tuple[dict[str, Any], str | 
 def query_from_values(values: Mapping[str, Any]) -> dict[str, str]:
     """The address parameters for some control values: every control, in order.
 
+    An advanced control is left out while it is at its default.
+
     >>> query_from_values(defaults())["churn_pct"]
     '3'
+    >>> query_from_values({**defaults(), "ceiling_on": True})["ceiling_on"]
+    '1'
     """
-    return {c.key: f"{values[c.key]:g}" if c.kind is not str else str(values[c.key]) for c in CONTROLS}
+    return {
+        c.key: _text(c, values[c.key]) for c in CONTROLS if not (c.advanced and values[c.key] == c.default)
+    }
+
+
+def _text(control: Control, value: Any) -> str:
+    if control.kind is bool:
+        return "1" if value else "0"
+    if control.kind is tuple:
+        return segments_to_text(value)
+    if control.kind is str:
+        return str(value)
+    if control.kind is int:
+        return str(int(value))  # `:g` would write 25000000 as 2.5e+07 and lose digits past six
+    return f"{value:.12g}"
+
+
+def _number_or_none(value: Any) -> float | None:
+    """A table cell as a number, ``None`` for an empty one; text that is not a number stays text."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return None if isinstance(value, float) and math.isnan(value) else float(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def segments_to_text(rows: Any) -> str:
+    """The segments table as one compact address parameter: a JSON list of rows.
+
+    >>> segments_to_text((("SMB", 4.5, 1.5, 3.0, 100.0, 100.0, 800),))
+    '[["SMB",4.5,1.5,3,100,100,800]]'
+    """
+    compact = [
+        [
+            cell if isinstance(cell, str) or cell is None else round(float(cell), PERCENT_DECIMALS)
+            for cell in row
+        ]
+        for row in rows
+    ]
+    compact = [[int(c) if isinstance(c, float) and c.is_integer() else c for c in row] for row in compact]
+    return json.dumps(compact, separators=(",", ":"), ensure_ascii=False)
+
+
+def segments_from_text(text: str) -> tuple[tuple[Any, ...], ...]:
+    """The segments table from its address form; raises ValueError saying what is wrong.
+
+    The ranges and the shares adding to 100% are the engine's to check (see
+    :func:`scenario_from_values`); this only checks the shape.
+
+    >>> segments_from_text('[["SMB",4.5,1.5,3,100,100,800]]')
+    (('SMB', 4.5, 1.5, 3.0, 100.0, 100.0, 800.0),)
+    >>> segments_from_text('oops')
+    Traceback (most recent call last):
+    ...
+    ValueError: segments is not a list of segments: ...
+    """
+    try:
+        rows = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"segments is not a list of segments: {error.msg}") from None
+    if not isinstance(rows, list) or not 1 <= len(rows) <= MAX_SEGMENTS:
+        raise ValueError(f"segments must be a list of 1 to {MAX_SEGMENTS} segments")
+    table = []
+    for position, row in enumerate(rows, start=1):
+        if not isinstance(row, list) or len(row) != len(SEGMENT_COLUMNS):
+            raise ValueError(f"segment {position} must have {len(SEGMENT_COLUMNS)} values")
+        name, *numbers = row
+        if not isinstance(name, str) or len(name) > MAX_SEGMENT_NAME:
+            raise ValueError(f"segment {position} needs a name of at most {MAX_SEGMENT_NAME} characters")
+        for number in numbers:
+            if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number):
+                raise ValueError(f"segment {position} has '{number}', not a finite number")
+        table.append((name, *(round(float(n), PERCENT_DECIMALS) for n in numbers)))
+    return tuple(table)
+
+
+def segments_of(rows: Any) -> tuple[Segment, ...]:
+    """The engine's segments for a table in people's units; the engine checks every value.
+
+    Raises
+    ------
+    ScenarioError
+        The engine's message (a rate out of range, shares not adding to 100%…).
+    """
+    segments = []
+    for row in rows:
+        name, churn, contraction, expansion, mrr_share, new_share, new_mrr = (
+            _number_or_none(cell) if i else cell for i, cell in enumerate(row)
+        )
+        percents = {
+            "churn_rate": churn,
+            "contraction_rate": contraction,
+            "expansion_rate": expansion,
+            "mrr_share": mrr_share,
+            "new_customer_share": new_share,
+        }
+        segments.append(
+            Segment(
+                name=name.strip() if isinstance(name, str) else name,
+                **{
+                    field: value / 100 if isinstance(value, float) else value
+                    for field, value in percents.items()
+                },
+                new_customer_mrr=new_mrr,  # type: ignore[arg-type]
+            )
+        )
+    return tuple(segments)
 
 
 def scenario_from_values(values: Mapping[str, Any]) -> Scenario:
@@ -168,8 +327,12 @@ def scenario_from_values(values: Mapping[str, Any]) -> Scenario:
     ScenarioError
         When the engine refuses the combination.
     """
-    fields = {c.field: values[c.key] / c.divisor for c in CONTROLS if c.field is not None}
+    fields: dict[str, Any] = {c.field: values[c.key] / c.divisor for c in CONTROLS if c.field is not None}
     fields["months"] = int(values["months"])
+    fields["early_churn_months"] = int(values["early_churn_months"])
+    fields["expansion_ceiling"] = float(values["ceiling_x"]) if values["ceiling_on"] else None
+    if values["segments_on"]:
+        fields["segments"] = segments_of(values["segments"])
     return Scenario(**fields)
 
 
@@ -215,12 +378,33 @@ def current_values() -> dict[str, Any]:
     return {c.key: st.session_state.get(c.key, c.default) for c in CONTROLS}
 
 
+def checked_scenario() -> tuple[Scenario, str | None]:
+    """The scenario the sidebar describes, and the engine's message when it refuses it.
+
+    A refused combination (a segments table whose shares do not add up to
+    100%, a rate out of range) leaves the simulator on the last valid
+    scenario of the session (the defaults if there was none), while the
+    sidebar keeps what the user typed.
+    """
+    values = current_values()
+    try:
+        scenario = scenario_from_values(values)
+    except ScenarioError as error:
+        last = st.session_state.get(_VALID_KEY) or defaults()
+        return scenario_from_values(last), str(error)
+    st.session_state[_VALID_KEY] = values
+    return scenario, None
+
+
+def valid_values() -> dict[str, Any]:
+    """The control values of the scenario in use: the current ones, or the last valid ones."""
+    _, problem = checked_scenario()
+    return dict(st.session_state.get(_VALID_KEY) or defaults()) if problem else current_values()
+
+
 def current_scenario() -> Scenario:
     """The scenario the sidebar describes, or the default one when a page runs alone."""
-    try:
-        return scenario_from_values(current_values())
-    except ScenarioError:
-        return scenario_from_values(defaults())
+    return checked_scenario()[0]
 
 
 def currency() -> str:
@@ -245,7 +429,7 @@ def load_from_url() -> None:
 
 def sync_url() -> None:
     """Write the current scenario to the address, when it differs from what is there."""
-    wanted = query_from_values(current_values())
+    wanted = query_from_values(valid_values())
     present = st.query_params.to_dict()
     wanted.update({key: present[key] for key in VIEW_PARAMS if key in present})
     if present != wanted:
@@ -258,6 +442,36 @@ def on_control_change(key: str | None = None) -> None:
     if key in PRESET_KEYS:
         st.session_state[PRESET_KEY] = CUSTOM
     sync_url()
+
+
+def edited_segments(rows: Any, edits: Mapping[str, Any]) -> tuple[tuple[Any, ...], ...]:
+    """The segments table after ``st.data_editor``'s edits (edited, deleted, added rows).
+
+    Cells keep what the user typed, even when the engine will refuse it.
+
+    >>> edited_segments((("A", 1.0, 0.0, 0.0, 100.0, 100.0, 500.0),),
+    ...                 {"edited_rows": {0: {"Churn %": 2.5}}, "added_rows": [{"Segment": "B"}]})
+    (('A', 2.5, 0.0, 0.0, 100.0, 100.0, 500.0), ('B', None, None, None, None, None, None))
+    """
+    table = [list(row) for row in rows]
+    for index, changes in (edits.get("edited_rows") or {}).items():
+        row = int(index)
+        if 0 <= row < len(table):
+            for column, value in changes.items():
+                if column in SEGMENT_COLUMNS:
+                    table[row][SEGMENT_COLUMNS.index(column)] = value
+    deleted = {int(index) for index in edits.get("deleted_rows") or ()}
+    table = [row for index, row in enumerate(table) if index not in deleted]
+    for added in edits.get("added_rows") or ():
+        table.append([added.get(column) for column in SEGMENT_COLUMNS])
+    return tuple(tuple(row) for row in table)
+
+
+def on_segments_edit() -> None:
+    """Callback for the segments editor: fold its edits into the ``segments`` table."""
+    edits = st.session_state.get(SEGMENTS_EDITOR_KEY) or {}
+    st.session_state["segments"] = edited_segments(st.session_state.get("segments", DEFAULT_SEGMENTS), edits)
+    on_control_change("segments")
 
 
 def on_preset_change() -> None:
