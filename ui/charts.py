@@ -638,3 +638,58 @@ def segment_retention(summary: pd.DataFrame) -> go.Figure:
         margin={"t": 100},
     )
     return fig
+
+
+# Scenario comparison: one measure of two to four scenarios, overlaid.
+
+#: Each compared scenario's colour and dash, the reference first (dashes tell them apart in grey too).
+SCENARIO_STYLES: tuple[tuple[str, str], ...] = (
+    (BLUE, "solid"),
+    (GREEN, "dash"),
+    (AMBER, "dot"),
+    ("#7c3aed", "dashdot"),
+)
+
+
+def scenario_lines(
+    tables: dict[str, pd.DataFrame],
+    column: str,
+    *,
+    title: str,
+    currency: str | None = None,
+    axis_title: str = "",
+) -> go.Figure:
+    """``column`` of each scenario's projection table over time, overlaid, the first (the reference) boldest.
+
+    Money with a ``currency``, else a rate drawn as a percentage (NRR with the 100% line).
+    """
+    months = max(int(table["month"].iloc[-1]) for table in tables.values())
+    start = 0 if column == "mrr" else 12 if column.endswith("trailing_12") else 1
+    fig = _figure()
+    if column.startswith("nrr"):
+        fig.add_hline(y=1.0, line={"color": MUTED, "width": 1.5, "dash": "dot"})
+    hover = _hover_money(currency) if currency is not None else "%{y:.1%}"
+    for i, (name, table) in enumerate(tables.items()):
+        colour, dash = SCENARIO_STYLES[i % len(SCENARIO_STYLES)]
+        rows = table[table["month"] >= start]
+        fig.add_scatter(
+            x=rows["month"].to_numpy(),
+            y=rows[column].to_numpy(dtype=float),
+            name=name,
+            line={"color": colour, "width": 4.5 if i == 0 else 3.5, "dash": dash},
+            hovertemplate=hover,
+        )
+    yaxis: dict[str, object] = (
+        {**_money_axis(currency), "title": {"text": axis_title or "MRR"}}
+        if currency is not None
+        else {"tickformat": ".0%", "title": {"text": axis_title}}
+    )
+    fig.update_layout(
+        title={"text": title},
+        xaxis={**_months_axis(months), "range": [start - (0.5 if start else 0), months + 0.5]},
+        yaxis=yaxis,
+        hovermode="x unified",
+        margin={"t": 100},
+        height=400,
+    )
+    return fig

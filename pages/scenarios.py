@@ -1,0 +1,186 @@
+"""Scenarios: save the sidebar's levers by name, compare two to four, share the comparison by its link."""
+
+import streamlit as st
+
+from ui import charts, scenario_page, scenarios, state
+
+state.ensure_app_navigation()
+
+scenario_page.follow_link()
+currency = state.currency()
+
+st.title("🗂️ Scenarios")
+st.caption(
+    "Save the sidebar's levers under a name, compare two to four scenarios side by side, and share the "
+    "comparison: the address bar holds it. Scenarios last as long as this browser tab; "
+    "download them to keep them."
+)
+notice = scenario_page.link_notice()
+if notice:
+    st.warning(notice, icon="⚠️")
+scenario_page.show_message()
+
+# Save the current levers.
+name_column, save_column = st.columns([4, 1], vertical_alignment="bottom")
+name_column.text_input(
+    "Save the sidebar's scenario as", key=scenario_page.NAME_KEY, placeholder="e.g. Board plan", max_chars=40
+)
+save_column.button("Save", key="scenario_save", on_click=scenario_page.on_save, width="stretch")
+variant_columns = st.columns(len(scenarios.VARIANTS))
+for column, (kind, what) in zip(variant_columns, scenarios.VARIANTS.items(), strict=True):
+    column.button(
+        f"Save as {kind}",
+        key=f"scenario_variant_{kind.lower()}",
+        on_click=scenario_page.on_variant,
+        args=(kind,),
+        help=f"{kind}: {what}, from the sidebar's scenario. Replaces an earlier '{kind}'.",
+        width="stretch",
+    )
+    column.caption(f"**{kind}**: {what}.")
+
+# Compare.
+saved = scenario_page.store()
+st.subheader("Compare")
+st.session_state[scenario_page.PICK_KEY] = scenario_page.compared_names()
+st.multiselect(
+    "Scenarios to compare (the first is the reference)",
+    list(saved),
+    key=scenario_page.PICK_KEY,
+    max_selections=scenarios.MAX_COMPARED,
+    on_change=scenario_page.on_pick,
+    placeholder="Pick two to four saved scenarios",
+)
+names = scenario_page.compared_names()
+scenario_page.write_link(names)
+
+if len(names) < scenarios.MIN_COMPARED:
+    st.info(
+        "Pick two to four saved scenarios to compare. One click: **Save as Base**, then **Save as Plan** "
+        "and **Save as Downside**.",
+        icon="👆",
+    )
+else:
+    tables = scenario_page.tables(names)
+    view = st.segmented_control(
+        "NRR and GRR",
+        ["Trailing 12 months", "Monthly"],
+        default="Trailing 12 months",
+        key=scenario_page.NRR_VIEW_KEY,
+        help="Trailing 12 months: what a year of the cohort really retains. Monthly: one month's figure.",
+    )
+    suffix = "month" if view == "Monthly" else "trailing_12"
+    label = "monthly" if view == "Monthly" else "trailing-12-month"
+    st.plotly_chart(
+        charts.scenario_lines(tables, "mrr", title="MRR", currency=currency),
+        theme=None,
+        config=charts.PLOTLY_CONFIG,
+        key="scenario_mrr_chart",
+    )
+    left, right = st.columns(2)
+    left.plotly_chart(
+        charts.scenario_lines(tables, f"nrr_{suffix}", title=f"NRR, {label}", axis_title="NRR"),
+        theme=None,
+        config=charts.PLOTLY_CONFIG,
+        key="scenario_nrr_chart",
+    )
+    right.plotly_chart(
+        charts.scenario_lines(tables, f"grr_{suffix}", title=f"GRR, {label}", axis_title="GRR"),
+        theme=None,
+        config=charts.PLOTLY_CONFIG,
+        key="scenario_grr_chart",
+    )
+
+    st.markdown(f"**Against {names[0]}**: MRR, annual NRR and annual GRR (trailing 12 months)")
+    differences = scenarios.differences(tables)
+    st.dataframe(
+        scenarios.differences_display(differences, currency), hide_index=True, key="scenario_differences"
+    )
+    csv_left, csv_right, _ = st.columns([1, 1, 2])
+    csv_left.download_button(
+        "Differences (CSV)",
+        scenarios.csv_bytes(differences),
+        file_name="scenario-differences.csv",
+        mime="text/csv",
+        key="scenario_differences_csv",
+        width="stretch",
+    )
+    csv_right.download_button(
+        "Month by month (CSV)",
+        scenarios.csv_bytes(scenarios.month_by_month(tables)),
+        file_name="scenario-comparison.csv",
+        mime="text/csv",
+        key="scenario_series_csv",
+        width="stretch",
+    )
+    st.caption("The address bar now holds this comparison: copy the link and the room sees the same view.")
+
+# Manage.
+st.subheader("Saved scenarios")
+if not saved:
+    st.caption("None yet: save the sidebar's scenario above, or upload a file below.")
+else:
+    st.dataframe(
+        scenarios.levers_table(saved),
+        hide_index=True,
+        key="scenario_levers",
+        column_config={
+            "Churn %": st.column_config.NumberColumn(format="%.2f"),
+            "Contraction %": st.column_config.NumberColumn(format="%.2f"),
+            "Expansion %": st.column_config.NumberColumn(format="%.2f"),
+            "New customers a month": st.column_config.NumberColumn(format="%.1f"),
+            "Starting MRR": st.column_config.NumberColumn(format="localized"),
+        },
+    )
+    if st.session_state.get(scenario_page.SELECTED_KEY) not in saved:
+        st.session_state[scenario_page.SELECTED_KEY] = next(iter(saved))
+    pick, rename_to = st.columns(2, vertical_alignment="bottom")
+    selected = pick.selectbox("Scenario", list(saved), key=scenario_page.SELECTED_KEY)
+    rename_to.text_input("New name", key=scenario_page.NEW_NAME_KEY, max_chars=40, placeholder=selected)
+    actions = st.columns(5)
+    actions[0].button(
+        "Load into sidebar",
+        key="scenario_load",
+        on_click=scenario_page.on_load,
+        help="Every page then shows this scenario.",
+        width="stretch",
+    )
+    actions[1].button("Rename", key="scenario_rename", on_click=scenario_page.on_rename, width="stretch")
+    actions[2].button(
+        "Duplicate", key="scenario_duplicate", on_click=scenario_page.on_duplicate, width="stretch"
+    )
+    actions[3].button("Delete", key="scenario_delete", on_click=scenario_page.on_delete, width="stretch")
+    actions[4].download_button(
+        "Download JSON",
+        scenario_page.scenario_json(selected),
+        file_name=f"{scenarios.file_stem(selected)}.json",
+        mime="application/json",
+        key="scenario_download",
+        help="Exactly the file `python -m simulator project FILE` reads.",
+        width="stretch",
+    )
+
+# Files.
+st.subheader("Files")
+files_left, files_right = st.columns(2)
+with files_left:
+    st.download_button(
+        "Download all scenarios (JSON set)",
+        scenarios.set_file(saved),
+        file_name="scenarios.json",
+        mime="application/json",
+        key="scenario_download_set",
+        disabled=not saved,
+    )
+    st.caption(
+        'A set is `{"scenarios": [{"name": "Base", "scenario": {...}}, ...]}`; each `"scenario"` is a '
+        "command-line scenario file. A single scenario's file is exactly what "
+        "`python -m simulator project` reads."
+    )
+with files_right:
+    st.file_uploader(
+        "Upload a scenario or a set (JSON)",
+        type=["json"],
+        key=scenario_page.UPLOAD_KEY,
+        on_change=scenario_page.on_upload,
+        help="Checked exactly as the command line checks it; a file with a mistake changes nothing.",
+    )

@@ -1,0 +1,250 @@
+"""The scenarios page's Streamlit side: the store in session state, its callbacks, the link.
+
+The store (name → :class:`~simulator.scenario.Scenario`) lives in
+``st.session_state[STORE_KEY]`` for the session only; nothing is written to
+disk. The compared names live in ``st.session_state[COMPARED_KEY]`` (plain
+state, so they survive a visit to another page, where the picker widget is
+not drawn). Every change goes through a button's ``on_click`` or a widget's
+``on_change`` callback, which run before the script: they may set the
+sidebar's widgets and the address. The logic is :mod:`ui.scenarios`'.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from simulator.scenario import Scenario, to_json
+from ui import engine, scenarios, state
+from ui.scenarios import StoreError
+
+STORE_KEY = "scenario_store"
+COMPARED_KEY = "scenario_compared"
+PICK_KEY = "scenario_pick"
+NAME_KEY = "scenario_name"
+SELECTED_KEY = "scenario_selected"
+NEW_NAME_KEY = "scenario_new_name"
+UPLOAD_KEY = "scenario_upload"
+NRR_VIEW_KEY = "scenario_nrr_view"
+_MESSAGE_KEY = "_scenario_message"
+_LINK_KEY = "_scenario_link"
+_LINK_NOTICE_KEY = "_scenario_link_notice"
+
+
+def store() -> dict[str, Scenario]:
+    """The session's saved scenarios, in the order saved."""
+    return dict(st.session_state.get(STORE_KEY) or {})
+
+
+def compared_names() -> list[str]:
+    """The names picked for the comparison that the store still holds."""
+    saved = store()
+    return [name for name in st.session_state.get(COMPARED_KEY) or [] if name in saved]
+
+
+def _say(kind: str, text: str) -> None:
+    """A message for the next run to show once ("success", "info", "warning" or "error")."""
+    st.session_state[_MESSAGE_KEY] = (kind, text)
+
+
+def show_message() -> None:
+    """Show (once) what the last action did."""
+    message = st.session_state.pop(_MESSAGE_KEY, None)
+    if message is None:
+        return
+    kind, text = message
+    icons = {"success": "✅", "info": "ℹ️", "warning": "⚠️", "error": "✋"}
+    getattr(st, kind)(text, icon=icons[kind])
+
+
+def _set_store(new: dict[str, Scenario], compared: list[str] | None = None) -> None:
+    st.session_state[STORE_KEY] = new
+    names = compared if compared is not None else st.session_state.get(COMPARED_KEY) or []
+    st.session_state[COMPARED_KEY] = [name for name in names if name in new]
+
+
+def _add_to_comparison(names: list[str]) -> list[str]:
+    current = list(st.session_state.get(COMPARED_KEY) or [])
+    for name in names:
+        if name not in current and len(current) < scenarios.MAX_COMPARED:
+            current.append(name)
+    return current
+
+
+# Callbacks.
+
+
+def on_save() -> None:
+    """Save the sidebar's scenario under the typed name."""
+    try:
+        name = scenarios.clean_name(st.session_state.get(NAME_KEY, ""))
+        new = scenarios.save(store(), name, state.current_scenario())
+    except StoreError as error:
+        _say("error", f"Not saved: {error}.")
+        return
+    _set_store(new, _add_to_comparison([name]))
+    st.session_state[NAME_KEY] = ""
+    st.session_state[SELECTED_KEY] = name
+    _say("success", f"Saved '{name}'.")
+
+
+def on_variant(kind: str) -> None:
+    """Save the sidebar's scenario as "Base", "Plan" or "Downside", replacing an earlier one."""
+    existed = kind in store()
+    try:
+        new = scenarios.save(store(), kind, scenarios.variant(state.current_scenario(), kind), replace=True)
+    except StoreError as error:
+        _say("error", f"Not saved: {error}.")
+        return
+    _set_store(new, _add_to_comparison([kind]))
+    st.session_state[SELECTED_KEY] = kind
+    what = "Updated" if existed else "Saved"
+    _say("success", f"{what} '{kind}': {scenarios.VARIANTS[kind]}.")
+
+
+def on_pick() -> None:
+    """The comparison picker changed: remember its names."""
+    st.session_state[COMPARED_KEY] = list(st.session_state.get(PICK_KEY) or [])
+
+
+def on_rename() -> None:
+    """Rename the selected scenario to the typed name (the comparison follows)."""
+    old = st.session_state.get(SELECTED_KEY)
+    try:
+        new_name = scenarios.clean_name(st.session_state.get(NEW_NAME_KEY, ""))
+        new = scenarios.rename(store(), old, new_name)
+    except StoreError as error:
+        _say("error", f"Not renamed: {error}.")
+        return
+    names = [new_name if name == old else name for name in st.session_state.get(COMPARED_KEY) or []]
+    _set_store(new, names)
+    st.session_state[SELECTED_KEY] = new_name
+    st.session_state[NEW_NAME_KEY] = ""
+    _say("success", f"Renamed '{old}' to '{new_name}'.")
+
+
+def on_duplicate() -> None:
+    """Save a copy of the selected scenario under the next free name."""
+    name = st.session_state.get(SELECTED_KEY)
+    try:
+        new, copy = scenarios.duplicate(store(), name)
+    except StoreError as error:
+        _say("error", f"Not duplicated: {error}.")
+        return
+    _set_store(new)
+    st.session_state[SELECTED_KEY] = copy
+    _say("success", f"Saved a copy of '{name}' as '{copy}'.")
+
+
+def on_delete() -> None:
+    """Delete the selected scenario (and drop it from the comparison)."""
+    name = st.session_state.get(SELECTED_KEY)
+    try:
+        new = scenarios.delete(store(), name)
+    except StoreError as error:
+        _say("error", f"Not deleted: {error}.")
+        return
+    _set_store(new)
+    st.session_state.pop(SELECTED_KEY, None)
+    _say("success", f"Deleted '{name}'.")
+
+
+def on_load() -> None:
+    """Put the selected scenario into the sidebar; the address follows through :mod:`ui.state`."""
+    name = st.session_state.get(SELECTED_KEY)
+    saved = store()
+    if name not in saved:
+        _say("error", f"There is no scenario named '{name}'.")
+        return
+    values, notes = scenarios.sidebar_values(saved[name], state.current_values())
+    st.session_state.update(values)
+    st.session_state[state.PRESET_KEY] = state.CUSTOM
+    state.on_control_change()
+    if notes:
+        _say("warning", f"Loaded '{name}' into the sidebar, except what it cannot hold: {'; '.join(notes)}.")
+    else:
+        _say("success", f"Loaded '{name}' into the sidebar: every page now shows it.")
+
+
+def on_upload() -> None:
+    """Add the scenarios of an uploaded file; a broken file changes nothing and says why."""
+    uploaded = st.session_state.get(UPLOAD_KEY)
+    if uploaded is None:
+        return
+    try:
+        incoming = scenarios.read_file(uploaded.getvalue(), file_name=uploaded.name)
+        new = scenarios.merge(store(), incoming)
+    except StoreError as error:
+        _say("error", f"'{uploaded.name}' was not loaded, nothing changed: {error}.")
+        return
+    replaced = [name for name in incoming if name in store()]
+    _set_store(new, _add_to_comparison(list(incoming)))
+    st.session_state[SELECTED_KEY] = next(iter(incoming))
+    text = f"Added {len(incoming)} scenario{'s' if len(incoming) > 1 else ''} from '{uploaded.name}'"
+    if replaced:
+        text += f", replacing the saved {', '.join(repr(name) for name in replaced)}"
+    _say("success", text + ".")
+
+
+# The link.
+
+
+def follow_link() -> None:
+    """Open the comparison the address carries, once per new link; a broken one leaves a notice.
+
+    The scenarios of the link join the store (replacing same-named ones: the
+    link is what the room is looking at) and become the comparison.
+    """
+    text = st.query_params.get(scenarios.COMPARE_PARAM)
+    if not text or text == st.session_state.get(_LINK_KEY):
+        return
+    st.session_state[_LINK_KEY] = text
+    try:
+        linked = scenarios.scenarios_from_link(text)
+        new = scenarios.merge(store(), linked)
+    except StoreError as error:
+        st.session_state[_LINK_NOTICE_KEY] = (
+            f"This link's comparison could not be opened, so your own scenarios are shown: {error}."
+        )
+        del st.query_params[scenarios.COMPARE_PARAM]
+        return
+    st.session_state[_LINK_NOTICE_KEY] = None
+    _set_store(new, list(linked))
+
+
+def link_notice() -> str | None:
+    """Why the address's comparison was not opened, if it was not."""
+    return st.session_state.get(_LINK_NOTICE_KEY)
+
+
+def write_link(names: list[str]) -> None:
+    """Keep the address's ``compare`` parameter in step with the compared scenarios."""
+    wanted = (
+        scenarios.link_text(scenarios.compared(store(), names))
+        if len(names) >= scenarios.MIN_COMPARED
+        else None
+    )
+    present = st.query_params.get(scenarios.COMPARE_PARAM)
+    if wanted == present:
+        return
+    if wanted is None:
+        del st.query_params[scenarios.COMPARE_PARAM]
+    else:
+        st.query_params[scenarios.COMPARE_PARAM] = wanted
+        st.session_state[_LINK_KEY] = wanted
+        st.session_state[_LINK_NOTICE_KEY] = None
+
+
+# Drawing helpers.
+
+
+def tables(names: list[str]) -> dict[str, Any]:
+    """Each compared scenario's projection table (cached by the engine wrapper)."""
+    saved = store()
+    return {name: engine.projection(saved[name]).table for name in names}
+
+
+def scenario_json(name: str) -> str:
+    """One saved scenario as the command line's file."""
+    return to_json(store()[name])
