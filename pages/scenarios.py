@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import charts, scenario_page, scenarios, state
+from ui.format import money, pct
 
 state.ensure_app_navigation()
 
@@ -11,35 +12,17 @@ currency = state.currency()
 
 st.title("🗂️ Scenarios")
 st.caption(
-    "Save the sidebar's levers under a name, compare two to four scenarios side by side, and share the "
-    "comparison: the address bar holds it. Scenarios last as long as this browser tab; "
-    "download them to keep them."
+    "Compare two to four scenarios side by side. The address bar holds the comparison: a copied link "
+    "opens the same view. Saved scenarios last as long as this tab; download them to keep them."
 )
 notice = scenario_page.link_notice()
 if notice:
     st.warning(notice, icon="⚠️")
 scenario_page.show_message()
 
-# Save the current levers.
-name_column, save_column = st.columns([4, 1], vertical_alignment="bottom")
-name_column.text_input(
-    "Save the sidebar's scenario as", key=scenario_page.NAME_KEY, placeholder="e.g. Board plan", max_chars=40
-)
-save_column.button("Save", key="scenario_save", on_click=scenario_page.on_save, width="stretch")
-variant_columns = st.columns(len(scenarios.VARIANTS))
-for column, (kind, what) in zip(variant_columns, scenarios.VARIANTS.items(), strict=True):
-    column.button(
-        f"Save as {kind}",
-        key=f"scenario_variant_{kind.lower()}",
-        on_click=scenario_page.on_variant,
-        args=(kind,),
-        help=f"{kind}: {what}, from the sidebar's scenario. Replaces an earlier '{kind}'.",
-        width="stretch",
-    )
-    column.caption(f"**{kind}**: {what}.")
+saved = scenario_page.store()
 
 # Compare.
-saved = scenario_page.store()
 st.subheader("Compare")
 st.session_state[scenario_page.PICK_KEY] = scenario_page.compared_names()
 st.multiselect(
@@ -61,6 +44,24 @@ if len(names) < scenarios.MIN_COMPARED:
     )
 else:
     tables = scenario_page.tables(names)
+    differences = scenarios.differences(tables)
+    at_horizon = scenarios.at_horizon(differences)
+    for card, row in zip(st.columns(len(names)), at_horizon.itertuples(), strict=True):
+        card.metric(
+            f"{row.scenario}: MRR at month {row.month}",
+            money(row.mrr, currency),
+            scenarios.delta_text(row.mrr_vs_first, names[0], currency) if row.Index else "the reference",
+            delta_color="normal" if row.Index else "off",
+            delta_arrow="auto" if row.Index else "off",
+            help=f"Annual NRR {pct(row.annual_nrr)}, annual GRR {pct(row.annual_grr)} (trailing 12 months).",
+            border=True,
+        )
+    st.plotly_chart(
+        charts.scenario_lines(tables, "mrr", title="MRR over the horizon", currency=currency),
+        theme=None,
+        config=charts.PLOTLY_CONFIG,
+        key="scenario_mrr_chart",
+    )
     view = st.segmented_control(
         "NRR and GRR",
         ["Trailing 12 months", "Monthly"],
@@ -69,13 +70,7 @@ else:
         help="Trailing 12 months: what a year of the cohort really retains. Monthly: one month's figure.",
     )
     suffix = "month" if view == "Monthly" else "trailing_12"
-    label = "monthly" if view == "Monthly" else "trailing-12-month"
-    st.plotly_chart(
-        charts.scenario_lines(tables, "mrr", title="MRR", currency=currency),
-        theme=None,
-        config=charts.PLOTLY_CONFIG,
-        key="scenario_mrr_chart",
-    )
+    label = "monthly" if view == "Monthly" else "trailing 12 months"
     left, right = st.columns(2)
     left.plotly_chart(
         charts.scenario_lines(tables, f"nrr_{suffix}", title=f"NRR, {label}", axis_title="NRR"),
@@ -91,7 +86,6 @@ else:
     )
 
     st.markdown(f"**Against {names[0]}**: MRR, annual NRR and annual GRR (trailing 12 months)")
-    differences = scenarios.differences(tables)
     st.dataframe(
         scenarios.differences_display(differences, currency), hide_index=True, key="scenario_differences"
     )
@@ -113,6 +107,25 @@ else:
         width="stretch",
     )
     st.caption("The address bar now holds this comparison: copy the link and the room sees the same view.")
+
+# Save the current levers.
+st.subheader("Save the sidebar's scenario")
+name_column, save_column = st.columns([4, 1], vertical_alignment="bottom")
+name_column.text_input("Name", key=scenario_page.NAME_KEY, placeholder="e.g. Board plan", max_chars=40)
+save_column.button("Save", key="scenario_save", on_click=scenario_page.on_save, width="stretch")
+variant_columns = st.columns(len(scenarios.VARIANTS))
+for column, (kind, what) in zip(variant_columns, scenarios.VARIANTS.items(), strict=True):
+    column.button(
+        f"Save as {kind}",
+        key=f"scenario_variant_{kind.lower()}",
+        on_click=scenario_page.on_variant,
+        args=(kind,),
+        help=f"{kind}: {what}, from the sidebar's scenario. Replaces an earlier '{kind}'.",
+        width="stretch",
+    )
+    column.caption(f"**{kind}**: {what}.")
+
+saved = scenario_page.store()
 
 # Manage.
 st.subheader("Saved scenarios")
@@ -183,4 +196,5 @@ with files_right:
         key=scenario_page.UPLOAD_KEY,
         on_change=scenario_page.on_upload,
         help="Checked exactly as the command line checks it; a file with a mistake changes nothing.",
+        max_upload_size=1,
     )

@@ -33,7 +33,8 @@ from tests.browser import (
     wait_for_idle,
 )
 from ui.presenter import SLIDES
-from ui.state import PERCENT_DECIMALS, defaults
+from ui.scenarios import link_text, variant
+from ui.state import PERCENT_DECIMALS, defaults, scenario_from_values
 
 pytestmark = pytest.mark.browser
 
@@ -350,3 +351,27 @@ def test_presenter_mode_steps_through_every_slide_at_1280_by_720_without_the_sid
         page.get_by_role("button", name="← Back").click()
         expect(page.get_by_role("heading", level=1)).to_have_text(SLIDES[-2].title)
         assert_no_error_box(page)
+
+
+def test_a_comparison_link_opens_the_overlaid_charts_in_a_new_session(
+    server: StreamlitServer, page: Page
+) -> None:
+    # Made here as the page makes it: base, plan and downside of the default scenario.
+    base = scenario_from_values(DEFAULTS)
+    compared = {kind: variant(base, kind) for kind in ("Base", "Plan", "Downside")}
+    open_page(page, f"{server.url}/scenarios?compare={link_text(compared)}")
+
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot'), (gd) => gd.data)"
+        ".filter(Boolean).length === 3"
+    )
+    wait_for_idle(page)
+    traces = page.evaluate(
+        "Array.from(document.querySelectorAll('.js-plotly-plot'), (gd) => gd.data.map((t) => t.name))"
+    )
+    assert traces == [list(compared)] * 3  # MRR, NRR and GRR, each with the three scenarios overlaid
+    assert parse_qs(urlsplit(page.url).query)["compare"] == [link_text(compared)]
+    assert_no_error_box(page)
+    page.mouse.move(0, 0)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "scenarios.png")

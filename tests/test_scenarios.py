@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import ui.charts
 import ui.scenarios
 from simulator.cli import main as cli_main
 from simulator.projection import project
@@ -392,7 +393,7 @@ def test_saving_two_scenarios_compares_them_with_the_engines_values(page: AppTes
     first = project(BASE).table.set_index("month")
     row = shown.loc[(36, "Less churn")]
     assert row["MRR"] == ui.scenarios.money(engine.loc[36, "mrr"])
-    assert row["MRR vs first"] == ui.scenarios.signed_money(engine.loc[36, "mrr"] - first.loc[36, "mrr"])
+    assert row["MRR vs Today"] == ui.scenarios.signed_money(engine.loc[36, "mrr"] - first.loc[36, "mrr"])
     assert row["Annual NRR"] == ui.scenarios.pct(engine.loc[36, "nrr_trailing_12"])
     assert shown.loc[(12, "Today"), "Annual NRR"] == "126.8%"  # worked example 1: 1.02^12
 
@@ -406,6 +407,20 @@ def test_base_plan_and_downside_are_one_click_each_and_compared(page: AppTest) -
     assert "new customers −30%" in at.success[0].value
     assert at.session_state[scenario_page.STORE_KEY]["Plan"] == variant(BASE, "Plan")
     assert len(json.loads(at.get("plotly_chart")[1].proto.spec)["data"]) == 3
+    cards = {m.label: (m.value, m.delta) for m in at.metric}
+    plan = project(variant(BASE, "Plan")).mrr_at(36) - project(BASE).mrr_at(36)
+    assert cards["Plan: MRR at month 36"][1] == f"{ui.scenarios.signed_money(plan)} vs Base"
+    assert cards["Downside: MRR at month 36"][1].startswith("-$")  # st.metric's arrow points down
+
+
+def test_four_overlaid_ten_year_scenarios_stay_a_small_chart_payload() -> None:
+    long = BASE.replace(months=120)
+    tables = {k: project(variant(long, k)).table for k in ("Base", "Plan", "Downside")}
+    tables["Rich"] = project(RICH.replace(months=120)).table
+    for column, currency in (("mrr", "$"), ("nrr_month", None), ("grr_trailing_12", None)):
+        fig = ui.charts.scenario_lines(tables, column, title="t", currency=currency)
+        assert len(fig.data) == 4
+        assert len(fig.to_json()) < 150_000
 
 
 def test_the_comparison_link_reopens_the_same_comparison_in_a_fresh_session(page: AppTest) -> None:

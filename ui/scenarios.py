@@ -35,7 +35,7 @@ import pandas as pd
 
 from simulator.scenario import Scenario, ScenarioError, from_dict, from_json, to_dict
 from ui import state
-from ui.format import money, pct, points, signed_money
+from ui.format import MINUS, money, pct, points, signed_money
 
 MAX_SCENARIOS = 20
 MAX_NAME = 40
@@ -355,6 +355,11 @@ def differences(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return long[list(DIFFERENCE_COLUMNS)].reset_index(drop=True)
 
 
+def at_horizon(frame: pd.DataFrame) -> pd.DataFrame:
+    """The differences table's rows at its last month (the reference's horizon), one per scenario."""
+    return frame[frame["month"] == frame["month"].max()].reset_index(drop=True)
+
+
 #: The month-by-month comparison's columns, per scenario.
 SERIES_COLUMNS: tuple[str, ...] = (
     "mrr",
@@ -569,7 +574,10 @@ def compared(store: Mapping[str, Scenario], names: Sequence[str]) -> dict[str, S
 
 
 def differences_display(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
-    """The differences table as the page shows it: formatted text, "reference" for the first's gaps."""
+    """The differences table as the page shows it: formatted text, "reference" in the first's gaps.
+
+    The gap columns are named after the first scenario ("MRR vs Base").
+    """
     first = frame["scenario"].iloc[0]
 
     def gap(value: float, name: str, text: str) -> str:
@@ -580,22 +588,35 @@ def differences_display(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
             "Month": frame["month"].astype(int),
             "Scenario": frame["scenario"],
             "MRR": [money(v, currency) for v in frame["mrr"]],
-            "MRR vs first": [
+            f"MRR vs {first}": [
                 gap(v, n, signed_money(v, currency))
                 for v, n in zip(frame["mrr_vs_first"], frame["scenario"], strict=True)
             ],
             "Annual NRR": [pct(v) for v in frame["annual_nrr"]],
-            "NRR vs first": [
+            f"NRR vs {first}": [
                 gap(v, n, points(v))
                 for v, n in zip(frame["annual_nrr_vs_first"], frame["scenario"], strict=True)
             ],
             "Annual GRR": [pct(v) for v in frame["annual_grr"]],
-            "GRR vs first": [
+            f"GRR vs {first}": [
                 gap(v, n, points(v))
                 for v, n in zip(frame["annual_grr_vs_first"], frame["scenario"], strict=True)
             ],
         }
     )
+
+
+def delta_text(gap: float, first: str, currency: str) -> str | None:
+    """A card's change against the first scenario, e.g. ``"+$49,416 vs Base"``; ``None`` when unknown.
+
+    A loss starts with an ASCII hyphen, the sign ``st.metric`` reads to point its arrow down.
+
+    >>> delta_text(-76945, "Base", "$"), delta_text(float("nan"), "Base", "$")
+    ('-$76,945 vs Base', None)
+    """
+    if not math.isfinite(gap):
+        return None
+    return f"{signed_money(gap, currency).replace(MINUS, '-')} vs {first}"
 
 
 def levers_table(store: Mapping[str, Scenario]) -> pd.DataFrame:
