@@ -18,7 +18,6 @@ st.caption(
 notice = scenario_page.link_notice()
 if notice:
     st.warning(notice, icon="⚠️")
-scenario_page.show_message()
 
 saved = scenario_page.store()
 
@@ -110,6 +109,7 @@ else:
 
 # Save the current levers.
 st.subheader("Save the sidebar's scenario")
+scenario_page.show_message(scenario_page.SAVE)
 name_column, save_column = st.columns([4, 1], vertical_alignment="bottom")
 name_column.text_input("Name", key=scenario_page.NAME_KEY, placeholder="e.g. Board plan", max_chars=40)
 save_column.button("Save", key="scenario_save", on_click=scenario_page.on_save, width="stretch")
@@ -129,6 +129,7 @@ saved = scenario_page.store()
 
 # Manage.
 st.subheader("Saved scenarios")
+scenario_page.show_message(scenario_page.MANAGE)
 if not saved:
     st.caption("None yet: save the sidebar's scenario above, or upload a file below.")
 else:
@@ -174,6 +175,7 @@ else:
 
 # Files.
 st.subheader("Files")
+scenario_page.show_message(scenario_page.FILES)
 files_left, files_right = st.columns(2)
 with files_left:
     st.download_button(

@@ -682,7 +682,8 @@ def scenario_lines(
     yaxis: dict[str, object] = (
         {**_money_axis(currency), "title": {"text": axis_title or "MRR"}}
         if currency is not None
-        else {"tickformat": ".0%", "title": {"text": axis_title}}
+        # Three significant digits, trailing zeros dropped: 96.5% and 97% never print alike.
+        else {"tickformat": ".3~%", "title": {"text": axis_title}}
     )
     fig.update_layout(
         title={"text": title},

@@ -43,17 +43,22 @@ def compared_names() -> list[str]:
     return [name for name in st.session_state.get(COMPARED_KEY) or [] if name in saved]
 
 
-def _say(kind: str, text: str) -> None:
-    """A message for the next run to show once ("success", "info", "warning" or "error")."""
-    st.session_state[_MESSAGE_KEY] = (kind, text)
+#: The page's sections; an action's message shows in its own, next to the button pressed.
+SAVE, MANAGE, FILES = "save", "manage", "files"
 
 
-def show_message() -> None:
-    """Show (once) what the last action did."""
-    message = st.session_state.pop(_MESSAGE_KEY, None)
-    if message is None:
+def _say(kind: str, text: str, where: str) -> None:
+    """A message for the next run to show once in section ``where`` ("success", "warning" or "error")."""
+    st.session_state[_MESSAGE_KEY] = (kind, text, where)
+
+
+def show_message(where: str) -> None:
+    """Show (once) what the last action did, when it was done in section ``where``."""
+    message = st.session_state.get(_MESSAGE_KEY)
+    if message is None or message[2] != where:
         return
-    kind, text = message
+    del st.session_state[_MESSAGE_KEY]
+    kind, text, _ = message
     icons = {"success": "✅", "info": "ℹ️", "warning": "⚠️", "error": "✋"}
     getattr(st, kind)(text, icon=icons[kind])
 
@@ -81,12 +86,12 @@ def on_save() -> None:
         name = scenarios.clean_name(st.session_state.get(NAME_KEY, ""))
         new = scenarios.save(store(), name, state.current_scenario())
     except StoreError as error:
-        _say("error", f"Not saved: {error}.")
+        _say("error", f"Not saved: {error}.", SAVE)
         return
     _set_store(new, _add_to_comparison([name]))
     st.session_state[NAME_KEY] = ""
     st.session_state[SELECTED_KEY] = name
-    _say("success", f"Saved '{name}'.")
+    _say("success", f"Saved '{name}'.", SAVE)
 
 
 def on_variant(kind: str) -> None:
@@ -95,12 +100,12 @@ def on_variant(kind: str) -> None:
     try:
         new = scenarios.save(store(), kind, scenarios.variant(state.current_scenario(), kind), replace=True)
     except StoreError as error:
-        _say("error", f"Not saved: {error}.")
+        _say("error", f"Not saved: {error}.", SAVE)
         return
     _set_store(new, _add_to_comparison([kind]))
     st.session_state[SELECTED_KEY] = kind
     what = "Updated" if existed else "Saved"
-    _say("success", f"{what} '{kind}': {scenarios.VARIANTS[kind]}.")
+    _say("success", f"{what} '{kind}': {scenarios.VARIANTS[kind]}.", SAVE)
 
 
 def on_pick() -> None:
@@ -115,13 +120,13 @@ def on_rename() -> None:
         new_name = scenarios.clean_name(st.session_state.get(NEW_NAME_KEY, ""))
         new = scenarios.rename(store(), old, new_name)
     except StoreError as error:
-        _say("error", f"Not renamed: {error}.")
+        _say("error", f"Not renamed: {error}.", MANAGE)
         return
     names = [new_name if name == old else name for name in st.session_state.get(COMPARED_KEY) or []]
     _set_store(new, names)
     st.session_state[SELECTED_KEY] = new_name
     st.session_state[NEW_NAME_KEY] = ""
-    _say("success", f"Renamed '{old}' to '{new_name}'.")
+    _say("success", f"Renamed '{old}' to '{new_name}'.", MANAGE)
 
 
 def on_duplicate() -> None:
@@ -130,11 +135,11 @@ def on_duplicate() -> None:
     try:
         new, copy = scenarios.duplicate(store(), name)
     except StoreError as error:
-        _say("error", f"Not duplicated: {error}.")
+        _say("error", f"Not duplicated: {error}.", MANAGE)
         return
     _set_store(new)
     st.session_state[SELECTED_KEY] = copy
-    _say("success", f"Saved a copy of '{name}' as '{copy}'.")
+    _say("success", f"Saved a copy of '{name}' as '{copy}'.", MANAGE)
 
 
 def on_delete() -> None:
@@ -143,11 +148,11 @@ def on_delete() -> None:
     try:
         new = scenarios.delete(store(), name)
     except StoreError as error:
-        _say("error", f"Not deleted: {error}.")
+        _say("error", f"Not deleted: {error}.", MANAGE)
         return
     _set_store(new)
     st.session_state.pop(SELECTED_KEY, None)
-    _say("success", f"Deleted '{name}'.")
+    _say("success", f"Deleted '{name}'.", MANAGE)
 
 
 def on_load() -> None:
@@ -155,16 +160,20 @@ def on_load() -> None:
     name = st.session_state.get(SELECTED_KEY)
     saved = store()
     if name not in saved:
-        _say("error", f"There is no scenario named '{name}'.")
+        _say("error", f"There is no scenario named '{name}'.", MANAGE)
         return
     values, notes = scenarios.sidebar_values(saved[name], state.current_values())
     st.session_state.update(values)
     st.session_state[state.PRESET_KEY] = state.CUSTOM
     state.on_control_change()
     if notes:
-        _say("warning", f"Loaded '{name}' into the sidebar, except what it cannot hold: {'; '.join(notes)}.")
+        _say(
+            "warning",
+            f"Loaded '{name}' into the sidebar, except what it cannot hold: {'; '.join(notes)}.",
+            MANAGE,
+        )
     else:
-        _say("success", f"Loaded '{name}' into the sidebar: every page now shows it.")
+        _say("success", f"Loaded '{name}' into the sidebar: every page now shows it.", MANAGE)
 
 
 def on_upload() -> None:
@@ -176,7 +185,7 @@ def on_upload() -> None:
         incoming = scenarios.read_file(uploaded.getvalue(), file_name=uploaded.name)
         new = scenarios.merge(store(), incoming)
     except StoreError as error:
-        _say("error", f"'{uploaded.name}' was not loaded, nothing changed: {error}.")
+        _say("error", f"'{uploaded.name}' was not loaded, nothing changed: {error}.", FILES)
         return
     replaced = [name for name in incoming if name in store()]
     _set_store(new, _add_to_comparison(list(incoming)))
@@ -184,7 +193,7 @@ def on_upload() -> None:
     text = f"Added {len(incoming)} scenario{'s' if len(incoming) > 1 else ''} from '{uploaded.name}'"
     if replaced:
         text += f", replacing the saved {', '.join(repr(name) for name in replaced)}"
-    _say("success", text + ".")
+    _say("success", text + ".", FILES)
 
 
 # The link.
