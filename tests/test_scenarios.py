@@ -493,3 +493,9 @@ def test_an_uploaded_set_is_added_and_a_broken_file_changes_nothing(page: AppTes
     assert len(at.error) == 1
     assert "nothing changed" in at.error[0].value and "did you mean 'churn_rate'" in at.error[0].value
     assert at.session_state[scenario_page.STORE_KEY] == {"Base": BASE, "Rich": RICH}
+
+
+def test_the_page_runs_alone_on_the_default_scenario(clear_streamlit_cache: None) -> None:
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=TIMEOUT).run()
+    assert not at.exception and not at.error
+    assert at.info[0].value.startswith("Pick two to four")
