@@ -184,3 +184,24 @@ def test_a_wrong_slide_number_opens_the_first_slide(text: str) -> None:
     assert not at.exception
     assert shown_title(at) == SLIDES[0].title
     assert at.query_params["slide"] == "1"
+
+
+def test_the_comparison_slide_shows_the_scenarios_picked_on_the_scenarios_page(
+    apptest_like_server: None, clear_streamlit_cache: None
+) -> None:
+    from simulator import Scenario
+    from ui import scenario_page
+
+    base = Scenario(starting_mrr=100_000, churn_rate=0.03, expansion_rate=0.02, months=36)
+    plan = base.replace(churn_rate=0.02)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.session_state[scenario_page.STORE_KEY] = {"Base": base, "Plan": plan}
+    at.session_state[scenario_page.COMPARED_KEY] = ["Base", "Plan"]
+    at.query_params["slide"] = "4"
+    at.switch_page("pages/present.py").run()
+    assert not at.exception
+    labels = [metric.label for metric in at.metric]
+    assert labels == ["Base", "Plan"]
+    gain = project(plan).mrr_at(36) - project(base).mrr_at(36)
+    assert any(m.value.startswith("**Plan** ends highest") for m in at.markdown)
+    assert at.metric[1].delta == f"{compact_money(gain, '$', signed=True)} vs Base"

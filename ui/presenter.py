@@ -17,7 +17,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from simulator.benchmarks import nrr_tier
 from simulator.scenario import Scenario
-from ui import charts, engine, insights, state
+from ui import charts, engine, insights, scenario_page, state
 from ui.format import compact_money, pct
 
 SLIDE_PARAM = "slide"
@@ -202,7 +202,12 @@ def biggest_lever(scenario: Scenario, currency: str) -> None:
 
 
 def comparison(scenario: Scenario, currency: str) -> None:
-    """Today's scenario against +10 points of NRR and +30–40% acquisition."""
+    """The saved scenarios picked on the Scenarios page; without two, today's scenario
+    against +10 points of NRR and +30–40% acquisition."""
+    picked = scenario_page.compared_names()
+    if len(picked) >= 2:
+        saved_comparison(scenario_page.store(), picked, currency)
+        return
     months = scenario.months
     table = engine.nrr_versus_acquisition(scenario)
     base = engine.projection(scenario).mrr_at(months)
@@ -214,6 +219,34 @@ def comparison(scenario: Scenario, currency: str) -> None:
     values = [base, *(float(value) for value in table["mrr_at_horizon"])]
     _chart(
         charts.variant_bars(labels, values, currency, months=months),
+        "present_comparison_chart",
+        height=COMPARISON_HEIGHT,
+    )
+
+
+def saved_comparison(store: dict[str, Scenario], names: list[str], currency: str) -> None:
+    """Two to four saved scenarios: MRR at each one's horizon, the first as the reference."""
+    finals = {name: engine.projection(store[name]).mrr_at(store[name].months) for name in names}
+    first, reference = names[0], finals[names[0]]
+    best = max(finals, key=lambda name: finals[name])
+    st.markdown(
+        f"**{best}** ends highest, at {compact_money(finals[best], currency)} MRR"
+        + (
+            "."
+            if best == first
+            else f", {compact_money(finals[best] - reference, currency, signed=True)} against {first}."
+        )
+    )
+    cards = st.columns(len(names), gap="large")
+    for card, name in zip(cards, names, strict=True):
+        gap = (
+            "the reference"
+            if name == first
+            else compact_money(finals[name] - reference, currency, signed=True)
+        )
+        card.metric(name, compact_money(finals[name], currency), gap if name != first else None, border=True)
+    _chart(
+        charts.variant_bars(list(finals), list(finals.values()), currency, months=store[first].months),
         "present_comparison_chart",
         height=COMPARISON_HEIGHT,
     )
