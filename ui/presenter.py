@@ -239,12 +239,10 @@ def saved_comparison(store: dict[str, Scenario], names: list[str], currency: str
     )
     cards = st.columns(len(names), gap="large")
     for card, name in zip(cards, names, strict=True):
-        gap = (
-            "the reference"
-            if name == first
-            else compact_money(finals[name] - reference, currency, signed=True)
-        )
-        card.metric(name, compact_money(finals[name], currency), gap if name != first else None, border=True)
+        # st.metric points its arrow down only for an ASCII hyphen.
+        gap = compact_money(finals[name] - reference, currency, signed=True).replace("−", "-")
+        delta = None if name == first else f"{gap} vs {first}"
+        card.metric(name, compact_money(finals[name], currency), delta, border=True)
     _chart(
         charts.variant_bars(list(finals), list(finals.values()), currency, months=store[first].months),
         "present_comparison_chart",
