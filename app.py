@@ -34,6 +34,7 @@ pages = [
     st.Page("pages/compounding.py", title="NRR compounding", icon="📈", url_path="compounding"),
     st.Page("pages/leaky_bucket.py", title="Leaky bucket", icon="🪣", url_path="leaky-bucket"),
     st.Page("pages/biggest_lever.py", title="Biggest lever", icon="🎯", url_path="biggest-lever"),
+    st.Page("pages/uncertainty.py", title="Uncertainty", icon="🎲", url_path="uncertainty"),
     st.Page("pages/scenarios.py", title="Scenarios", icon="🗂️", url_path="scenarios"),
     st.Page("pages/present.py", title="Present", icon="📽️", url_path="present"),
     st.Page("pages/know_your_number.py", title="Know your number", icon="🔢", url_path="know-your-number"),

@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui import charts, engine, insights, state
 from ui.format import money, pct, signed_money
+from ui.goal import goal_ui
 
 state.ensure_app_navigation()
 
@@ -28,6 +29,12 @@ step_points = st.slider(
 )
 step = step_points / 100
 impacts = engine.lever_impacts(scenario, step)
+if scenario.segments:
+    st.warning(
+        "Segments are on: churn, contraction and expansion here move the basic rates, which the segments "
+        "replace, so they show no effect. Change a segment's rates in the sidebar to compare.",
+        icon="🧩",
+    )
 kept = engine.customers_kept_by_churn_cut(scenario, step)
 
 st.info(
@@ -64,3 +71,9 @@ for card, row in zip(cards, comparison.itertuples(), strict=True):
         border=True,
     )
 st.markdown(insights.comparison_text(comparison, currency, months=months))
+
+st.subheader("Goal seek: what one lever needs")
+st.caption("Pick a target and a lever; the other levers stay where the sidebar has them.")
+goal = goal_ui(scenario, currency)
+result = engine.goal(scenario, goal.lever, annual_nrr=goal.annual_nrr, mrr=goal.mrr, by_month=goal.by_month)
+(st.success if result.value is not None else st.warning)(result.message, icon="🎯")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from simulator.benchmarks import nrr_tier
-from ui import charts, engine, state
+from ui import charts, engine, insights, state
 from ui.format import money, pct
 from ui.insights import tier_text
 
@@ -12,34 +12,92 @@ state.ensure_app_navigation()
 scenario = state.current_scenario()
 currency = state.currency()
 # The cards always show months 12 and 36, even when the horizon is shorter.
-table = engine.projection(scenario.replace(months=max(scenario.months, 36))).table
+projected = engine.projection(scenario.replace(months=max(scenario.months, 36)))
+table = projected.table
 shown = table.iloc[: scenario.months + 1]
 layers = engine.cohort_layers(scenario)
+weighted = " (MRR-weighted)" if scenario.segments else ""
+monthly_nrr, monthly_grr = insights.blended_monthly(scenario)
+if scenario.is_core:
+    annual_nrr, annual_grr, annual_label = scenario.annual_nrr, scenario.annual_grr, "Annual NRR"
+    annual_help = "Monthly NRR to the power 12."
+else:
+    # Refinements make a year's retention differ from monthly NRR ^ 12: read the cohort figure.
+    year_end = max(12, scenario.months)
+    annual_nrr = float(table["nrr_trailing_12"].iloc[year_end])
+    annual_grr = float(table["grr_trailing_12"].iloc[year_end])
+    annual_label = "Annual NRR (trailing 12)"
+    annual_help = (
+        f"The customers paying at month {year_end - 12}: what they pay at month {year_end} over what "
+        f"they paid then. Monthly NRR^12 would say {pct(monthly_nrr**12)}."
+    )
 
 st.title("📈 NRR compounding")
 st.caption("A monthly NRR a little above or below 100% compounds into a very different business.")
 
 cards = st.columns(5)
-cards[0].metric("Monthly NRR", pct(scenario.monthly_nrr), border=True)
-cards[1].metric("Annual NRR", pct(scenario.annual_nrr), help="Monthly NRR to the power 12.", border=True)
+cards[0].metric(
+    f"Monthly NRR{weighted}",
+    pct(monthly_nrr),
+    help="Each segment's NRR weighted by its share of starting MRR." if weighted else None,
+    border=True,
+)
+cards[1].metric(annual_label, pct(annual_nrr), help=annual_help, border=True)
 cards[2].metric(
-    "Annual GRR",
-    pct(scenario.annual_grr),
-    help=f"Monthly GRR {pct(scenario.monthly_grr)}, to the power 12.",
+    "Annual GRR" if scenario.is_core else "Annual GRR (trailing 12)",
+    pct(annual_grr),
+    help=f"Monthly GRR {pct(monthly_grr)}, to the power 12." if scenario.is_core else None,
     border=True,
 )
 cards[3].metric("MRR at 12 months", money(table["mrr"].iloc[12], currency), border=True)
 cards[4].metric("MRR at 36 months", money(table["mrr"].iloc[36], currency), border=True)
 
-tier = nrr_tier(scenario.annual_nrr)
-st.markdown(tier_text(scenario.annual_nrr, tier.name, tier.meaning))
-st.plotly_chart(charts.tiers(scenario.annual_nrr), theme=None, config=charts.PLOTLY_CONFIG, key="tiers_chart")
+if scenario.early_churn_multiple > 1 and scenario.early_churn_months > 0:
+    gap = st.columns([1, 1, 2], gap="medium", vertical_alignment="center")
+    gap[0].metric("Monthly NRR ^ 12", pct(monthly_nrr**12), help="The shortcut.", border=True)
+    gap[1].metric(
+        "Real trailing-12 NRR", pct(annual_nrr), help="The cohort way: what a year really keeps.", border=True
+    )
+    gap[2].markdown(
+        insights.early_churn_gap_text(
+            scenario, shortcut=monthly_nrr**12, real=annual_nrr, month=max(12, scenario.months)
+        )
+    )
+
+tier = nrr_tier(annual_nrr)
+st.markdown(tier_text(annual_nrr, tier.name, tier.meaning))
+st.plotly_chart(charts.tiers(annual_nrr), theme=None, config=charts.PLOTLY_CONFIG, key="tiers_chart")
+
+if scenario.annual_plan_share > 0 or scenario.expansion_ceiling is not None:
+    title = (
+        "Monthly NRR is lumpy with annual plans; the trailing 12 months are smooth"
+        if scenario.annual_plan_share > 0
+        else "With an expansion ceiling, NRR falls back toward GRR as accounts age"
+    )
+    st.plotly_chart(
+        charts.nrr_over_time(shown, title=title),
+        theme=None,
+        config=charts.PLOTLY_CONFIG,
+        key="nrr_time_chart",
+    )
+    if scenario.annual_plan_share > 0:
+        st.caption(
+            f"{pct(scenario.annual_plan_share, decimals=0)} of MRR is on annual plans, which churn or "
+            "contract only in their renewal month: a single month's NRR swings with the renewals that "
+            "fall in it. Read the trailing 12 months."
+        )
 
 left, right = st.columns(2, gap="medium")
 with left:
-    st.plotly_chart(
-        charts.revenue(shown, currency), theme=None, config=charts.PLOTLY_CONFIG, key="revenue_chart"
+    by_segment = bool(scenario.segments) and st.toggle(
+        "Split MRR by segment", value=True, key="revenue_by_segment"
     )
+    figure = (
+        charts.segment_revenue(projected.segments, currency, months=scenario.months)
+        if by_segment
+        else charts.revenue(shown, currency)
+    )
+    st.plotly_chart(figure, theme=None, config=charts.PLOTLY_CONFIG, key="revenue_chart")
 with right:
     st.plotly_chart(
         charts.layer_cake(layers, currency), theme=None, config=charts.PLOTLY_CONFIG, key="layers_chart"
@@ -50,3 +108,5 @@ st.caption(
     f"If you stopped acquiring today, today's customers would pay {money(base_end, currency)} a month "
     f"at month {scenario.months}, against {money(shown['mrr'].iloc[-1], currency)} with acquisition."
 )
+if scenario.segments:
+    st.caption(insights.segment_drift_text(shown, months=scenario.months))

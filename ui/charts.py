@@ -247,6 +247,7 @@ _LEVER_ACTIONS = {
     "Contraction": "Contraction −{p} pt",
     "Expansion": "Expansion +{p} pt",
     "Acquisition": "New customers +{p}%",
+    "Involuntary churn": "Failed payments −{p} pt",
 }
 
 
@@ -636,6 +637,146 @@ def segment_retention(summary: pd.DataFrame) -> go.Figure:
         yaxis={"ticksuffix": "%", "range": [0, max(110.0, top * 1.15)]},
         height=380,
         margin={"t": 100},
+    )
+    return fig
+
+
+# The advanced model: NRR over time, segments, and Monte Carlo bands.
+
+SEGMENT_COLOURS = ("#1d4ed8", "#059669", "#d97706", "#7c3aed", "#0891b2", "#dc2626")
+
+
+def _percent_axis(title: str) -> dict[str, object]:
+    return {"tickformat": ".0%", "title": {"text": title}}
+
+
+def nrr_over_time(table: pd.DataFrame, *, title: str) -> go.Figure:
+    """Monthly NRR (lumpy) next to trailing-12 NRR and GRR (smooth), with the 100% line."""
+    rows = table.iloc[1:]
+    months = int(table["month"].iloc[-1])
+    fig = _figure()
+    fig.add_hline(y=1.0, line={"color": MUTED, "width": 1.5, "dash": "dot"})
+    fig.add_scatter(
+        x=rows["month"],
+        y=rows["nrr_month"],
+        name="Monthly NRR",
+        line={"color": "#93c5fd", "width": 2.5},
+        hovertemplate="%{y:.1%}",
+    )
+    fig.add_scatter(
+        x=rows["month"],
+        y=rows["nrr_trailing_12"],
+        name="Trailing-12 NRR",
+        line={"color": BLUE, "width": 4},
+        hovertemplate="%{y:.1%}",
+    )
+    fig.add_scatter(
+        x=rows["month"],
+        y=rows["grr_trailing_12"],
+        name="Trailing-12 GRR",
+        line={"color": AMBER, "width": 3, "dash": "dash"},
+        hovertemplate="%{y:.1%}",
+    )
+    fig.update_layout(
+        title={"text": title},
+        xaxis={**_months_axis(months), "range": [0.5, months + 0.5]},
+        yaxis=_percent_axis("NRR, GRR"),
+        hovermode="x unified",
+        margin={"t": 100},
+    )
+    return fig
+
+
+def segment_revenue(segments: dict[str, pd.DataFrame], currency: str, *, months: int) -> go.Figure:
+    """MRR stacked by segment over the horizon."""
+    fig = _figure()
+    for i, (name, table) in enumerate(segments.items()):
+        colour = SEGMENT_COLOURS[i % len(SEGMENT_COLOURS)]
+        shown = table.iloc[: months + 1]
+        fig.add_scatter(
+            x=shown["month"].to_numpy(),
+            y=shown["mrr"].to_numpy(),
+            name=name,
+            stackgroup="mrr",
+            mode="lines",
+            line={"width": 0.5, "color": colour},
+            fillcolor=colour,
+            hovertemplate=_hover_money(currency),
+        )
+    fig.update_layout(
+        title={"text": "MRR by segment"},
+        xaxis=_months_axis(months),
+        yaxis={**_money_axis(currency), "title": {"text": "MRR"}},
+        hovermode="x unified",
+        legend={"traceorder": "normal"},
+        margin={"t": 100},
+    )
+    return fig
+
+
+def band(
+    bands: pd.DataFrame,
+    column: str,
+    *,
+    title: str,
+    currency: str | None = None,
+    expected: pd.Series | None = None,
+) -> go.Figure:
+    """The P10–P90 band of a Monte Carlo column, its median, and the deterministic line if given.
+
+    ``column`` is ``"mrr"``, ``"nrr_month"`` or ``"nrr_trailing_12"``; money
+    when ``currency`` is given, else a percentage with the 100% line.
+    """
+    rows = bands.dropna(subset=[f"{column}_p50"])
+    rows = rows[rows["month"] > 0] if column != "mrr" else rows
+    months = int(bands["month"].iloc[-1])
+    hover = _hover_money(currency) if currency is not None else "%{y:.1%}"
+    fig = _figure()
+    if currency is None:
+        fig.add_hline(y=1.0, line={"color": MUTED, "width": 1.5, "dash": "dot"})
+    x = rows["month"].to_numpy()
+    fig.add_scatter(
+        x=x,
+        y=rows[f"{column}_p90"].to_numpy(),
+        name="P90",
+        line={"width": 0, "color": BLUE},
+        hovertemplate=hover,
+        showlegend=False,
+    )
+    fig.add_scatter(
+        x=x,
+        y=rows[f"{column}_p10"].to_numpy(),
+        name="P10–P90 (8 futures in 10)",
+        fill="tonexty",
+        fillcolor="rgba(37, 99, 235, 0.18)",
+        line={"width": 0, "color": BLUE},
+        hovertemplate=hover,
+    )
+    fig.add_scatter(
+        x=x,
+        y=rows[f"{column}_p50"].to_numpy(),
+        name="Median (P50)",
+        line={"color": BLUE, "width": 4},
+        hovertemplate=hover,
+    )
+    if expected is not None:
+        fig.add_scatter(
+            x=expected.index.to_numpy(),
+            y=expected.to_numpy(),
+            name="The model's average path",
+            line={"color": AMBER, "width": 3, "dash": "dash"},
+            hovertemplate=hover,
+        )
+    yaxis = (
+        {**_money_axis(currency), "title": {"text": "MRR"}} if currency is not None else _percent_axis("NRR")
+    )
+    fig.update_layout(
+        title={"text": title},
+        xaxis={**_months_axis(months), "range": [0 if column == "mrr" else 0.5, months + 0.5]},
+        yaxis=yaxis,
+        hovermode="x unified",
+        margin={"t": 100},
+        height=400,
     )
     return fig
 

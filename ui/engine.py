@@ -10,8 +10,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from simulator import analysis, benchmarks
+from simulator import analysis, benchmarks, goal_seek
 from simulator.analysis import Plateau
+from simulator.monte_carlo import MonteCarlo, simulate
 from simulator.projection import Projection, project
 from simulator.scenario import Scenario
 
@@ -65,3 +66,28 @@ def nrr_versus_acquisition(scenario: Scenario) -> pd.DataFrame:
 def grr_diagnosis(scenario: Scenario) -> str:
     """Which lever to pull first, by annual GRR (cheap: not cached)."""
     return benchmarks.grr_diagnosis(scenario)
+
+
+@st.cache_data(**_CACHE)
+def real_annual_nrr(scenario: Scenario) -> float:
+    """The trailing-12 cohort NRR at the horizon (at least month 12): what a year really retains."""
+    return goal_seek.annual_nrr_of(scenario)
+
+
+@st.cache_data(**_CACHE)
+def goal(
+    scenario: Scenario,
+    lever: str,
+    *,
+    annual_nrr: float | None = None,
+    mrr: float | None = None,
+    by_month: int | None = None,
+) -> goal_seek.GoalResult:
+    """The value ``lever`` needs to reach a target, the other levers held."""
+    return goal_seek.seek(scenario, lever, annual_nrr=annual_nrr, mrr=mrr, by_month=by_month)
+
+
+@st.cache_data(max_entries=16, show_spinner="Simulating customer by customer…")
+def monte_carlo(scenario: Scenario, paths: int, skew: float, seed: int) -> MonteCarlo:
+    """P10/P50/P90 bands of the scenario over ``paths`` seeded customer-level futures."""
+    return simulate(scenario, paths=paths, skew=skew, seed=seed)

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from simulator.analysis import Plateau
+from simulator.scenario import Scenario
 from ui.format import money, pct
 
 _ACTIONS = {
@@ -14,6 +15,7 @@ _ACTIONS = {
     "Contraction": "cutting contraction by {p} point",
     "Expansion": "raising expansion by {p} point",
     "Acquisition": "winning {p}% more new customers every month",
+    "Involuntary churn": "recovering failed payments worth {p} point of churn",
 }
 RATE_LEVERS = ("Churn", "Contraction", "Expansion")
 
@@ -176,4 +178,72 @@ def comparison_headline(table: pd.DataFrame, currency: str, *, months: int) -> s
     return (
         f"By month {months}, {best['change']} add more MRR than {nrr_change}: "
         "acquisition is large next to this base. Compare the cost of each."
+    )
+
+
+# The advanced model: refinements that make NRR differ from monthly NRR ^ 12.
+
+
+def blended_monthly(scenario: Scenario) -> tuple[float, float]:
+    """Monthly NRR and GRR from the levers, after recovered failed payments.
+
+    With segments, each segment's rates weighted by its share of the starting
+    MRR (the month-1 blend; the mix, and so the blend, drifts afterwards).
+    In the core model these are exactly ``scenario.monthly_nrr`` and ``monthly_grr``.
+    """
+    recovered = 1.0 - scenario.involuntary_churn_share * scenario.involuntary_recovery_rate
+    if not scenario.segments:
+        if recovered == 1.0:
+            return scenario.monthly_nrr, scenario.monthly_grr
+        grr = 1.0 - scenario.effective_churn_rate - scenario.contraction_rate
+        return grr + scenario.expansion_rate, grr
+    grr = sum(s.mrr_share * (1.0 - s.churn_rate * recovered - s.contraction_rate) for s in scenario.segments)
+    expansion = sum(s.mrr_share * s.expansion_rate for s in scenario.segments)
+    return grr + expansion, grr
+
+
+def early_churn_gap_text(scenario: Scenario, *, shortcut: float, real: float, month: int) -> str:
+    """Why the real trailing-12 cohort NRR differs from monthly NRR ^ 12, in a sentence or two."""
+    gap = (real - shortcut) * 100
+    direction = "below" if gap < 0 else "above"
+    plural = "" if scenario.early_churn_months == 1 else "s"
+    text = (
+        f"The real trailing-12 NRR at month {month} is {abs(gap):.1f} points {direction} monthly NRR^12. "
+        f"New customers churn {scenario.early_churn_multiple:.1f}× the base rate in their first month, "
+        f"fading to it over {scenario.early_churn_months} month{plural}; "
+        "the customers paying a year earlier include recent sign-ups still in that risky stretch, "
+        "while the power-of-12 shortcut treats every customer as a seasoned one."
+    )
+    others = [
+        name
+        for name, on in (
+            ("annual plans", scenario.annual_plan_share > 0),
+            ("the expansion ceiling", scenario.expansion_ceiling is not None),
+            ("the segment mix", bool(scenario.segments)),
+        )
+        if on
+    ]
+    if others:
+        text += f" Part of the gap comes from {' and '.join(others)}."
+    return text
+
+
+def segment_drift_text(table: pd.DataFrame, *, months: int) -> str:
+    """How the MRR-weighted blended NRR drifts as the segment mix shifts."""
+    first = float(table["nrr_month"].iloc[1])
+    last = float(table["nrr_month"].iloc[months])
+    return (
+        f"Blended NRR is MRR-weighted: each segment counts by its share of MRR, so as the mix shifts "
+        f"it moves from {pct(first)} a month in month 1 to {pct(last)} in month {months}."
+    )
+
+
+def dip_text(dip_share: float, paths: int) -> str:
+    """How often one month's NRR dips under 100% while the average month is above it."""
+    if not math.isfinite(dip_share):
+        return "No month here has an average NRR of 100% or more, so there are no misleading dips to count."
+    return (
+        f"In months whose average NRR across the {paths:,} futures is 100% or more, a single future's "
+        f"month still dips under 100% {pct(dip_share, decimals=0)} of the time: one bad month is noise, "
+        "read the trailing 12 months for the trend."
     )

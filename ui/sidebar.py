@@ -10,6 +10,7 @@ import streamlit as st
 
 from simulator.benchmarks import PRESETS
 from ui import state
+from ui.advanced import draw_advanced
 from ui.format import CURRENCIES
 
 
@@ -109,6 +110,7 @@ def draw_sidebar() -> None:
             on_change=state.on_control_change,
             args=("currency",),
         )
+        draw_advanced(money)
         st.button(
             "Reset to the worked example",
             key="reset",

@@ -1,0 +1,102 @@
+"""Uncertainty: the scenario's futures customer by customer, as P10/P50/P90 bands."""
+
+import streamlit as st
+
+from ui import charts, engine, insights, state
+from ui.format import money, pct
+
+state.ensure_app_navigation()
+
+scenario = state.current_scenario()
+currency = state.currency()
+months = scenario.months
+
+st.title("🎲 Uncertainty")
+st.caption(
+    "The same levers, played out customer by customer: each one churns, contracts or expands at random "
+    "with the scenario's rates. Eight futures in ten fall inside the shaded band."
+)
+
+paths_col, skew_col, seed_col = st.columns(3, gap="medium")
+paths = paths_col.slider(
+    "Futures simulated", min_value=100, max_value=5_000, value=1_000, step=100, key="mc_paths"
+)
+skew = skew_col.slider(
+    "Account-size skew",
+    min_value=0.0,
+    max_value=3.0,
+    value=1.0,
+    step=0.1,
+    key="mc_skew",
+    help="0: every account the same size. Higher: a few large accounts carry more of the MRR.",
+)
+seed = seed_col.number_input(
+    "Seed",
+    min_value=0,
+    max_value=1_000_000,
+    value=0,
+    step=1,
+    key="mc_seed",
+    help="The same seed, the same futures.",
+)
+result = engine.monte_carlo(scenario, int(paths), float(skew), int(seed))
+bands = result.bands
+expected = engine.projection(scenario).table.set_index("month")["mrr"]
+
+cards = st.columns(4)
+cards[0].metric(
+    f"MRR at month {months}, median",
+    money(bands["mrr_p50"].iloc[-1], currency),
+    help="Half the futures end above, half below.",
+    border=True,
+)
+cards[1].metric(
+    "P10 to P90",
+    f"{money(bands['mrr_p10'].iloc[-1], currency)} – {money(bands['mrr_p90'].iloc[-1], currency)}",
+    help="Eight futures in ten end in this range.",
+    border=True,
+)
+cards[2].metric(
+    "Months dipping under 100%",
+    pct(result.dip_share, decimals=0),
+    help="Share of one future's months with NRR under 100% while the average month is at or above it.",
+    border=True,
+)
+cards[3].metric(
+    "Expansion from the top 10%",
+    pct(result.top_expansion_share, decimals=0),
+    help="Median share of all expansion that comes from the largest-expanding tenth of accounts.",
+    border=True,
+)
+
+st.plotly_chart(
+    charts.band(bands, "mrr", title="MRR: the range of futures", currency=currency, expected=expected),
+    theme=None,
+    config=charts.PLOTLY_CONFIG,
+    key="mc_mrr_chart",
+)
+left, right = st.columns(2, gap="medium")
+left.plotly_chart(
+    charts.band(bands, "nrr_month", title="Monthly NRR: noisy"),
+    theme=None,
+    config=charts.PLOTLY_CONFIG,
+    key="mc_nrr_month_chart",
+)
+right.plotly_chart(
+    charts.band(bands, "nrr_trailing_12", title="Trailing-12 NRR: the trend"),
+    theme=None,
+    config=charts.PLOTLY_CONFIG,
+    key="mc_nrr_trailing_chart",
+)
+st.markdown(insights.dip_text(result.dip_share, result.paths))
+starting = scenario.starting_customers
+not_simulated = (
+    " Segments, early-life churn, annual plans and the expansion ceiling are not part of this simulation; "
+    "the basic levers, after recovered failed payments, are."
+    if not scenario.replace(involuntary_churn_share=0.0, involuntary_recovery_rate=0.0).is_core
+    else ""
+)
+st.caption(
+    f"{result.paths:,} futures, seed {seed}, from {starting if starting is not None else 2_000:,.0f} "
+    f"starting customers ({result.customers:,} accounts by month {months} with new ones)." + not_simulated
+)

@@ -1,0 +1,297 @@
+"""The "Advanced model" under AppTest: its controls, the address, bad tables, the new views.
+
+Reference: with every refinement at its default the engine is exactly the core
+model (simulator tests), so the pages must show exactly the numbers they show
+without the section; the goal-seek sentence and the Monte Carlo bands are the
+engine's own.
+"""
+
+from __future__ import annotations
+
+import doctest
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import ui.advanced
+import ui.state
+from simulator import goal_seek
+from simulator.projection import project
+from ui.format import money, pct
+from ui.state import DEFAULT_SEGMENTS, defaults, edited_segments, query_from_values, scenario_from_values
+
+pytestmark = pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+TIMEOUT = 30
+EXISTING_PAGES = (
+    "pages/calculator.py",
+    "pages/compounding.py",
+    "pages/leaky_bucket.py",
+    "pages/biggest_lever.py",
+)
+#: Two segments whose shares add up to 100%.
+TWO_SEGMENTS = (
+    ("SMB", 5.0, 1.0, 2.0, 40.0, 80.0, 1_000.0),
+    ("Enterprise", 1.0, 0.5, 5.0, 60.0, 20.0, 9_000.0),
+)
+
+
+def app(page: str | None = None, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def specs(at: AppTest) -> list[str]:
+    return [chart.proto.spec for chart in at.get("plotly_chart")]
+
+
+def values_of(at: AppTest) -> dict[str, object]:
+    return {key: at.session_state[key] for key in ui.state.KEYS}
+
+
+def test_early_life_churn_shows_the_real_trailing_12_next_to_the_shortcut() -> None:
+    at = app("pages/compounding.py")
+    before = metrics(at)
+    at.sidebar.slider(key="early_churn_x").set_value(3.0).run()
+    at.sidebar.slider(key="early_churn_months").set_value(6).run()
+    scenario = scenario_from_values(values_of(at))
+    assert (scenario.early_churn_multiple, scenario.early_churn_months) == (3.0, 6)
+    real = project(scenario).table["nrr_trailing_12"].iloc[36]
+    cards = metrics(at)
+    assert not at.exception
+    assert cards["Monthly NRR ^ 12"] == "126.8%" == before["Annual NRR"]
+    assert cards["Real trailing-12 NRR"] == pct(real) == cards["Annual NRR (trailing 12)"]
+    assert real < 1.02**12
+    assert any("points below monthly NRR^12" in m.value for m in at.markdown)
+
+
+def test_involuntary_churn_recovery_lowers_churn_and_lifts_the_cards() -> None:
+    at = app("pages/compounding.py")
+    at.sidebar.slider(key="involuntary_pct").set_value(30.0).run()
+    assert metrics(at)["Monthly NRR"] == "102.0%"  # a share alone recovers nothing
+    at.sidebar.slider(key="recovery_pct").set_value(50.0).run()
+    scenario = scenario_from_values(values_of(at))
+    # 3% churn, 30% of it failed payments, half of those recovered: 2.55% churn, NRR 102.45%.
+    assert scenario.effective_churn_rate == pytest.approx(0.0255)
+    assert metrics(at)["Monthly NRR"] == "102.5%"
+    assert metrics(at)["MRR at 36 months"] == money(project(scenario).table["mrr"].iloc[36])
+
+
+def test_annual_plans_add_the_lumpy_and_smooth_nrr_chart() -> None:
+    at = app("pages/compounding.py")
+    assert not any("lumpy" in spec for spec in specs(at))
+    at.sidebar.slider(key="annual_plans_pct").set_value(40.0).run()
+    assert scenario_from_values(values_of(at)).annual_plan_share == 0.4
+    assert any("Monthly NRR is lumpy" in spec and "Trailing-12 NRR" in spec for spec in specs(at))
+    assert "Annual NRR (trailing 12)" in metrics(at)
+
+
+def test_the_expansion_ceiling_toggle_caps_growth() -> None:
+    at = app("pages/compounding.py")
+    before = metrics(at)["MRR at 36 months"]
+    at.sidebar.toggle(key="ceiling_on").set_value(True).run()
+    at.sidebar.slider(key="ceiling_x").set_value(1.5).run()
+    scenario = scenario_from_values(values_of(at))
+    assert scenario.expansion_ceiling == 1.5
+    after = metrics(at)["MRR at 36 months"]
+    assert after == money(project(scenario).table["mrr"].iloc[36]) != before
+    assert any("falls back toward GRR" in spec for spec in specs(at))
+
+
+def test_segments_split_the_revenue_chart_and_say_nrr_is_mrr_weighted() -> None:
+    at = app("pages/compounding.py")
+    at.sidebar.toggle(key="segments_on").set_value(True).run()
+    scenario = scenario_from_values(values_of(at))
+    assert [s.name for s in scenario.segments] == [row[0] for row in DEFAULT_SEGMENTS]
+    assert not at.exception
+    assert "Monthly NRR (MRR-weighted)" in metrics(at)
+    assert any('"MRR by segment"' in spec and '"Enterprise"' in spec for spec in specs(at))
+    assert any("MRR-weighted" in c.value for c in at.caption)
+    at.toggle(key="revenue_by_segment").set_value(False).run()
+    assert not any('"MRR by segment"' in spec for spec in specs(at))
+
+
+def test_advanced_settings_and_segments_round_trip_through_the_address() -> None:
+    at = app()
+    at.session_state["segments"] = TWO_SEGMENTS
+    at.sidebar.toggle(key="segments_on").set_value(True).run()
+    at.sidebar.slider(key="early_churn_x").set_value(2.5).run()
+    at.sidebar.slider(key="early_churn_months").set_value(4).run()
+    at.sidebar.slider(key="involuntary_pct").set_value(35.0).run()
+    at.sidebar.slider(key="recovery_pct").set_value(60.0).run()
+    at.sidebar.slider(key="annual_plans_pct").set_value(25.0).run()
+    at.sidebar.toggle(key="ceiling_on").set_value(True).run()
+    at.sidebar.slider(key="ceiling_x").set_value(4.5).run()
+    params = dict(at.query_params)
+    assert params["segments"] == '[["SMB",5,1,2,40,80,1000],["Enterprise",1,0.5,5,60,20,9000]]'
+    assert params["ceiling_on"] == "1" and params["ceiling_x"] == "4.5"
+    assert params["early_churn_x"] == "2.5" and params["annual_plans_pct"] == "25"
+
+    reopened = app(**params)
+    assert not reopened.exception
+    assert not reopened.warning
+    assert values_of(reopened) == values_of(at)
+    assert scenario_from_values(values_of(reopened)) == scenario_from_values(values_of(at))
+
+
+def test_a_core_scenario_keeps_its_address_unchanged() -> None:
+    at = app()
+    assert dict(at.query_params) == query_from_values(defaults())
+    assert not any(c.advanced for c in ui.state.CONTROLS if c.key in at.query_params)
+
+
+@pytest.mark.parametrize(
+    ("params", "says"),
+    [
+        ({"segments": "[[1,2]]"}, "segment 1 must have 7 values"),
+        ({"segments": "not json"}, "not a list of segments"),
+        ({"segments": '[["A",1,0,0,60,100,100]]'}, "add up to 0.6"),
+        ({"ceiling_on": "yes"}, "not 0 or 1"),
+        ({"early_churn_x": "11"}, "outside the allowed range"),
+    ],
+)
+def test_a_tampered_advanced_address_falls_back_with_the_notice(params: dict[str, str], says: str) -> None:
+    at = app(**params)
+    assert not at.exception
+    assert says in at.warning[0].value
+    assert values_of(at) == defaults()
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "says"),
+    [
+        (("Enterprise", 1.0, 0.5, 5.0, 50.0, 20.0, 9_000.0), "mrr_share values add up to 0.9"),
+        (
+            ("Enterprise", 150.0, 0.5, 5.0, 60.0, 20.0, 9_000.0),
+            "churn_rate is 1.5, outside the allowed range",
+        ),
+        (("Enterprise", None, 0.5, 5.0, 60.0, 20.0, 9_000.0), "churn_rate must be a number"),
+        (("", 1.0, 0.5, 5.0, 60.0, 20.0, 9_000.0), "every segment needs a name"),
+    ],
+)
+def test_a_bad_segment_table_shows_the_engines_message_and_keeps_the_last_valid_scenario(
+    bad_row: tuple[object, ...], says: str
+) -> None:
+    at = app("pages/compounding.py")
+    at.session_state["segments"] = TWO_SEGMENTS
+    at.sidebar.toggle(key="segments_on").set_value(True).run()
+    good_cards, good_address = metrics(at), dict(at.query_params)
+
+    bad = (TWO_SEGMENTS[0], bad_row)
+    at.session_state["segments"] = bad
+    at.run()
+    assert not at.exception
+    assert says in at.sidebar.error[0].value
+    assert "keeps the last valid scenario" in at.sidebar.error[0].value
+    assert metrics(at) == good_cards
+    assert dict(at.query_params) == good_address
+    assert at.session_state["segments"] == bad  # what the user typed stays
+
+
+def test_the_editor_folds_its_edits_into_the_table_keeping_what_was_typed() -> None:
+    edits = {
+        "edited_rows": {0: {"Churn %": 7.5, "Segment": "Small"}},
+        "deleted_rows": [1],
+        "added_rows": [{"Segment": "New", "Churn %": "abc"}],
+    }
+    table = edited_segments(TWO_SEGMENTS, edits)
+    assert table[0] == ("Small", 7.5, 1.0, 2.0, 40.0, 80.0, 1_000.0)
+    assert table[1] == ("New", "abc", None, None, None, None, None)
+    with pytest.raises(ValueError, match="must be a number, got 'abc'"):
+        scenario_from_values({**defaults(), "segments_on": True, "segments": table})
+
+
+def test_the_uncertainty_page_shows_p10_p50_p90_bands() -> None:
+    at = app("pages/uncertainty.py")
+    at.slider(key="mc_paths").set_value(100).run()
+    assert not at.exception
+    charts = specs(at)
+    assert len(charts) == 3
+    assert all("8 futures in 10" in spec and '"Median (P50)"' in spec for spec in charts)
+    assert '"Trailing-12 NRR: the trend"' in charts[2]
+    cards = metrics(at)
+    assert {"Months dipping under 100%", "Expansion from the top 10%", "P10 to P90"} <= set(cards)
+    assert "100 futures, seed 0" in " ".join(c.value for c in at.caption)
+    assert sum(len(spec) for spec in charts) < 150_000
+
+
+def test_the_uncertainty_page_is_reproducible_by_seed() -> None:
+    at = app("pages/uncertainty.py")
+    at.slider(key="mc_paths").set_value(100).run()
+    first = metrics(at)
+    at.number_input(key="mc_seed").set_value(7).run()
+    other = metrics(at)
+    at.number_input(key="mc_seed").set_value(0).run()
+    assert metrics(at) == first != other
+
+
+def test_goal_seek_shows_the_engines_sentence() -> None:
+    at = app("pages/biggest_lever.py")
+    expected = goal_seek.seek(scenario_from_values(defaults()), "expansion_rate", annual_nrr=1.10)
+    assert at.success[0].value == expected.message
+    at.selectbox(key="goal_lever").set_value("churn_rate").run()
+    at.segmented_control(key="goal_kind").set_value("MRR by a month").run()
+    at.number_input(key="goal_mrr").set_value(1_000_000).run()
+    at.slider(key="goal_month").set_value(24).run()
+    expected = goal_seek.seek(scenario_from_values(defaults()), "churn_rate", mrr=1_000_000, by_month=24)
+    shown = (at.success or at.warning)[0].value
+    assert shown == expected.message
+    assert not at.exception
+
+
+def test_the_involuntary_lever_appears_when_a_share_is_set() -> None:
+    at = app("pages/biggest_lever.py")
+    assert not any("Failed payments" in spec for spec in specs(at))
+    assert "involuntary_recovery_rate" not in at.selectbox(key="goal_lever").options
+    at.sidebar.slider(key="involuntary_pct").set_value(30.0).run()
+    assert not at.exception
+    assert any("Failed payments" in spec for spec in specs(at))
+    assert "recovering failed payments" in at.info[0].value
+    assert "Involuntary churn recovered" in at.selectbox(key="goal_lever").options
+
+
+def test_with_advanced_controls_back_at_defaults_every_page_shows_the_same_numbers() -> None:
+    at = app()
+    pristine = {}
+    for page in EXISTING_PAGES:
+        at.switch_page(page).run()
+        pristine[page] = (metrics(at), specs(at), [m.value for m in at.markdown])
+
+    # Switch every refinement on, then back off.
+    at.sidebar.slider(key="early_churn_x").set_value(4.0).run()
+    at.sidebar.slider(key="early_churn_months").set_value(9).run()
+    at.sidebar.slider(key="annual_plans_pct").set_value(50.0).run()
+    at.sidebar.toggle(key="ceiling_on").set_value(True).run()
+    at.sidebar.toggle(key="segments_on").set_value(True).run()
+    at.sidebar.slider(key="involuntary_pct").set_value(20.0).run()
+    at.sidebar.slider(key="recovery_pct").set_value(40.0).run()
+    for key in ("early_churn_x", "early_churn_months", "annual_plans_pct", "involuntary_pct", "recovery_pct"):
+        at.sidebar.slider(key=key).set_value(ui.state.CONTROL_BY_KEY[key].default).run()
+    at.sidebar.toggle(key="ceiling_on").set_value(False).run()
+    at.sidebar.toggle(key="segments_on").set_value(False).run()
+
+    assert scenario_from_values(values_of(at)).is_core
+    assert dict(at.query_params) == query_from_values(defaults())
+    for page in EXISTING_PAGES:
+        at.switch_page(page).run()
+        assert not at.exception
+        assert (metrics(at), specs(at), [m.value for m in at.markdown]) == pristine[page], page
+
+
+@pytest.mark.parametrize("module", [ui.advanced, ui.state])
+def test_advanced_doctests_pass(module: object) -> None:
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)  # type: ignore[arg-type]
+    assert result.failed == 0
+    assert result.attempted > 0

@@ -1,0 +1,189 @@
+"""The sidebar's "Advanced model" section: the engine's optional refinements.
+
+Early-life churn, involuntary churn, annual plans, an expansion ceiling and
+segments. Their values live in session state under :data:`ui.state.CONTROLS`'
+advanced keys, like the basic levers, and ride in the address when they differ
+from their defaults. The section is a collapsed expander below the basic levers.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from simulator.scenario import MAX_SEGMENTS
+from ui import state
+
+
+def _slider(key: str, label: str, help_text: str, *, step: float, fmt: str, disabled: bool = False) -> None:
+    control = state.CONTROL_BY_KEY[key]
+    kind = control.kind
+    st.slider(
+        label,
+        min_value=kind(control.low),
+        max_value=kind(control.high),
+        step=kind(step),
+        format=fmt,
+        key=key,
+        help=help_text,
+        disabled=disabled,
+        on_change=state.on_control_change,
+        args=(key,),
+    )
+
+
+def active_refinements(values: dict[str, object]) -> list[str]:
+    """The refinements switched on, as the summary names them (pure).
+
+    >>> active_refinements({**state.defaults(), "annual_plans_pct": 40.0, "segments_on": True})
+    ['annual plans', 'segments']
+    """
+    names = []
+    if values["early_churn_x"] != 1.0 and values["early_churn_months"] != 0:
+        names.append("early-life churn")
+    if values["involuntary_pct"] != 0.0:
+        names.append("involuntary churn")
+    if values["annual_plans_pct"] != 0.0:
+        names.append("annual plans")
+    if values["ceiling_on"]:
+        names.append("expansion ceiling")
+    if values["segments_on"]:
+        names.append("segments")
+    return names
+
+
+def segments_frame(rows: tuple[tuple[object, ...], ...]) -> pd.DataFrame:
+    """The segments table as the editor shows it."""
+    frame = pd.DataFrame([list(row) for row in rows], columns=list(state.SEGMENT_COLUMNS))
+    numbers = list(state.SEGMENT_COLUMNS[1:])
+    frame[numbers] = frame[numbers].apply(pd.to_numeric, errors="coerce").astype("float64")
+    frame["Segment"] = frame["Segment"].astype("string")
+    return frame
+
+
+def _segments_editor(currency: str) -> None:
+    rows = st.session_state.get("segments", state.DEFAULT_SEGMENTS)
+    percent = {"format": "%.2f", "step": 0.01}
+    st.data_editor(
+        segments_frame(rows),
+        key=state.SEGMENTS_EDITOR_KEY,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        on_change=state.on_segments_edit,
+        column_config={
+            "Segment": st.column_config.TextColumn("Segment", help="A name, e.g. SMB.", max_chars=40),
+            "Churn %": st.column_config.NumberColumn("Churn %", help="% of MRR a month.", **percent),
+            "Contraction %": st.column_config.NumberColumn(
+                "Contraction %", help="% of MRR a month.", **percent
+            ),
+            "Expansion %": st.column_config.NumberColumn("Expansion %", help="% of MRR a month.", **percent),
+            "Share of MRR %": st.column_config.NumberColumn(
+                "MRR share %", help="Share of today's MRR; the column adds up to 100.", **percent
+            ),
+            "Share of new customers %": st.column_config.NumberColumn(
+                "New share %",
+                help="Share of new (and of today's) customers; the column adds up to 100.",
+                **percent,
+            ),
+            "New-customer MRR": st.column_config.NumberColumn(
+                f"New MRR ({currency})",
+                help="What a new customer of this segment pays a month.",
+                format="%.0f",
+            ),
+        },
+    )
+    st.caption(
+        f"Up to {MAX_SEGMENTS} segments. Their rates replace the churn, contraction, expansion and "
+        "new-customer MRR above; starting MRR, customers and new customers a month are split by the shares. "
+        "Totals and NRR are MRR-weighted."
+    )
+
+
+def draw_advanced(currency: str) -> None:
+    """The "Advanced model" expander and, below it, the engine's message when it refuses the settings."""
+    values = state.current_values()
+    active = active_refinements(values)
+    with st.expander("Advanced model", icon="🧪"):
+        st.caption("Optional refinements. At their defaults the numbers are exactly the basic model's.")
+
+        st.markdown("**Early-life churn**")
+        _slider(
+            "early_churn_x",
+            "New customers' churn in month 1 (× base)",
+            "New customers churn this multiple of the base rate in month 1, fading to the base rate.",
+            step=0.1,
+            fmt="%.1f×",
+        )
+        _slider(
+            "early_churn_months",
+            "Months until it fades to the base rate",
+            "0 switches early-life churn off.",
+            step=1,
+            fmt="%d",
+        )
+        if (values["early_churn_x"] == 1.0) != (values["early_churn_months"] == 0):
+            st.caption("Set both a multiple above 1× and some months for early-life churn to apply.")
+
+        st.markdown("**Involuntary churn**")
+        _slider(
+            "involuntary_pct",
+            "Failed payments (% of churn)",
+            "Churn from expired cards and failed payments: typically 20–40% of all churn.",
+            step=1.0,
+            fmt="%.0f%%",
+        )
+        _slider(
+            "recovery_pct",
+            "Of those, recovered (%)",
+            "Saved by payment retries, dunning emails and card-expiry reminders.",
+            step=1.0,
+            fmt="%.0f%%",
+        )
+
+        st.markdown("**Annual plans**")
+        _slider(
+            "annual_plans_pct",
+            "MRR on annual plans (%)",
+            "Annual contracts churn or contract only in their renewal month: monthly NRR turns lumpy.",
+            step=1.0,
+            fmt="%.0f%%",
+        )
+
+        st.markdown("**Expansion ceiling**")
+        st.toggle(
+            "Cap expansion per account",
+            key="ceiling_on",
+            help="Seats and usage saturate: an account stops expanding at a multiple of its starting MRR.",
+            on_change=state.on_control_change,
+            args=("ceiling_on",),
+        )
+        _slider(
+            "ceiling_x",
+            "Ceiling (× starting MRR)",
+            "How far expansion alone can grow an account.",
+            step=0.5,
+            fmt="%.1f×",
+            disabled=not values["ceiling_on"],
+        )
+
+        st.markdown("**Segments**")
+        st.toggle(
+            "Split customers into segments",
+            key="segments_on",
+            help="SMB, mid-market, enterprise…: each with its own rates and shares.",
+            on_change=state.on_control_change,
+            args=("segments_on",),
+        )
+        if values["segments_on"]:
+            _segments_editor(currency)
+
+    if active:
+        st.caption("Advanced model on: " + ", ".join(active) + ".")
+    _, problem = state.checked_scenario()
+    if problem:
+        st.error(
+            f"The advanced settings cannot be used as they are: {problem}. "
+            "The simulator keeps the last valid scenario until they are fixed.",
+            icon="🚫",
+        )

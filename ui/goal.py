@@ -1,0 +1,69 @@
+"""The goal-seek controls of the biggest-lever page: a target, a lever, nothing else.
+
+:func:`goal_ui` draws the widgets and returns what they say as a
+:class:`Goal`; the search itself is :func:`ui.engine.goal` (cached).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from simulator.goal_seek import GOAL_LEVERS
+from simulator.scenario import Scenario
+from ui.format import tick_prefix
+
+NRR_TARGET = "Annual NRR"
+MRR_TARGET = "MRR by a month"
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A target (an annual NRR as a fraction, or an MRR by a month) and the lever to move."""
+
+    lever: str
+    annual_nrr: float | None = None
+    mrr: float | None = None
+    by_month: int | None = None
+
+
+def goal_levers(scenario: Scenario) -> list[str]:
+    """The levers goal seek offers: recovering failed payments only when some churn is involuntary."""
+    return [
+        lever
+        for lever in GOAL_LEVERS
+        if lever != "involuntary_recovery_rate" or scenario.involuntary_churn_share > 0
+    ]
+
+
+def goal_ui(scenario: Scenario, currency: str) -> Goal:
+    """Draw the goal-seek controls; return the goal they describe."""
+    kind, value, lever = st.columns([1.2, 1, 1.2], gap="medium")
+    target = kind.segmented_control(
+        "Target", (NRR_TARGET, MRR_TARGET), default=NRR_TARGET, key="goal_kind", width="stretch"
+    )
+    levers = goal_levers(scenario)
+    if st.session_state.get("goal_lever") not in levers:
+        st.session_state["goal_lever"] = "expansion_rate"
+    chosen = lever.selectbox(
+        "Lever to move",
+        levers,
+        key="goal_lever",
+        format_func=lambda name: GOAL_LEVERS[name].capitalize(),
+    )
+    if target == MRR_TARGET:
+        mrr = value.number_input(
+            f"MRR target ({tick_prefix(currency).strip()})",
+            min_value=1_000,
+            max_value=10_000_000_000,
+            value=500_000,
+            step=10_000,
+            key="goal_mrr",
+        )
+        month = kind.slider("By month", min_value=1, max_value=120, value=scenario.months, key="goal_month")
+        return Goal(lever=chosen, mrr=float(mrr), by_month=int(month))
+    nrr_pct = value.number_input(
+        "Annual NRR target (%)", min_value=50.0, max_value=300.0, value=110.0, step=1.0, key="goal_nrr_pct"
+    )
+    return Goal(lever=chosen, annual_nrr=nrr_pct / 100)
