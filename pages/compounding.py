@@ -16,32 +16,23 @@ projected = engine.projection(scenario.replace(months=max(scenario.months, 36)))
 table = projected.table
 shown = table.iloc[: scenario.months + 1]
 layers = engine.cohort_layers(scenario)
-weighted = " (MRR-weighted)" if scenario.segments else ""
 monthly_nrr, monthly_grr = insights.blended_monthly(scenario)
 if scenario.is_core:
     annual_nrr, annual_grr, annual_label = scenario.annual_nrr, scenario.annual_grr, "Annual NRR"
-    annual_help = "Monthly NRR to the power 12."
+    annual_help: str | None = "Monthly NRR to the power 12."
 else:
     # Refinements make a year's retention differ from monthly NRR ^ 12: read the cohort figure.
     year_end = max(12, scenario.months)
     annual_nrr = float(table["nrr_trailing_12"].iloc[year_end])
     annual_grr = float(table["grr_trailing_12"].iloc[year_end])
     annual_label = "Annual NRR (trailing 12)"
-    annual_help = (
-        f"The customers paying at month {year_end - 12}: what they pay at month {year_end} over what "
-        f"they paid then. Monthly NRR^12 would say {pct(monthly_nrr**12)}."
-    )
+    annual_help = None  # explained under the cards: a help icon would cut the label short
 
 st.title("📈 NRR compounding")
 st.caption("A monthly NRR a little above or below 100% compounds into a very different business.")
 
 cards = st.columns(5)
-cards[0].metric(
-    f"Monthly NRR{weighted}",
-    pct(monthly_nrr),
-    help="Each segment's NRR weighted by its share of starting MRR." if weighted else None,
-    border=True,
-)
+cards[0].metric("Blended monthly NRR" if scenario.segments else "Monthly NRR", pct(monthly_nrr), border=True)
 cards[1].metric(annual_label, pct(annual_nrr), help=annual_help, border=True)
 cards[2].metric(
     "Annual GRR" if scenario.is_core else "Annual GRR (trailing 12)",
@@ -51,6 +42,8 @@ cards[2].metric(
 )
 cards[3].metric("MRR at 12 months", money(table["mrr"].iloc[12], currency), border=True)
 cards[4].metric("MRR at 36 months", money(table["mrr"].iloc[36], currency), border=True)
+if not scenario.is_core:
+    st.caption(insights.cards_note(scenario, year_end=max(12, scenario.months), shortcut=monthly_nrr**12))
 
 if scenario.early_churn_multiple > 1 and scenario.early_churn_months > 0:
     gap = st.columns([1, 1, 2], gap="medium", vertical_alignment="center")
@@ -70,7 +63,7 @@ st.plotly_chart(charts.tiers(annual_nrr), theme=None, config=charts.PLOTLY_CONFI
 
 if scenario.annual_plan_share > 0 or scenario.expansion_ceiling is not None:
     title = (
-        "Monthly NRR is lumpy with annual plans; the trailing 12 months are smooth"
+        "Annual plans: monthly NRR moves with the renewals, the trailing 12 months stay smooth"
         if scenario.annual_plan_share > 0
         else "With an expansion ceiling, NRR falls back toward GRR as accounts age"
     )
@@ -83,8 +76,9 @@ if scenario.annual_plan_share > 0 or scenario.expansion_ceiling is not None:
     if scenario.annual_plan_share > 0:
         st.caption(
             f"{pct(scenario.annual_plan_share, decimals=0)} of MRR is on annual plans, which churn or "
-            "contract only in their renewal month: a single month's NRR swings with the renewals that "
-            "fall in it. Read the trailing 12 months."
+            "contract only in their renewal month, so a single month's NRR depends on the renewals that "
+            "fall in it (today's renewals are spread over the year; new customers renew on their "
+            "anniversary). Read the trailing 12 months."
         )
 
 left, right = st.columns(2, gap="medium")

@@ -41,29 +41,36 @@ seed = seed_col.number_input(
 )
 result = engine.monte_carlo(scenario, int(paths), float(skew), int(seed))
 bands = result.bands
-expected = engine.projection(scenario).table.set_index("month")["mrr"]
+simulated = engine.simulated_levers(scenario)
+expected = engine.projection(simulated).table.set_index("month")["mrr"]
 
-cards = st.columns(4)
+cards = st.columns(5)
 cards[0].metric(
-    f"MRR at month {months}, median",
+    "Median MRR",
     money(bands["mrr_p50"].iloc[-1], currency),
-    help="Half the futures end above, half below.",
+    help=f"At month {months}: half the futures end above, half below.",
     border=True,
 )
 cards[1].metric(
-    "P10 to P90",
-    f"{money(bands['mrr_p10'].iloc[-1], currency)} – {money(bands['mrr_p90'].iloc[-1], currency)}",
-    help="Eight futures in ten end in this range.",
+    "P10: a bad future",
+    money(bands["mrr_p10"].iloc[-1], currency),
+    help=f"MRR at month {months}: one future in ten ends below this.",
     border=True,
 )
 cards[2].metric(
-    "Months dipping under 100%",
+    "P90: a good future",
+    money(bands["mrr_p90"].iloc[-1], currency),
+    help=f"MRR at month {months}: one future in ten ends above this.",
+    border=True,
+)
+cards[3].metric(
+    "Months under 100%",
     pct(result.dip_share, decimals=0),
     help="Share of one future's months with NRR under 100% while the average month is at or above it.",
     border=True,
 )
-cards[3].metric(
-    "Expansion from the top 10%",
+cards[4].metric(
+    "Top 10%'s expansion",
     pct(result.top_expansion_share, decimals=0),
     help="Median share of all expansion that comes from the largest-expanding tenth of accounts.",
     border=True,
@@ -93,7 +100,7 @@ starting = scenario.starting_customers
 not_simulated = (
     " Segments, early-life churn, annual plans and the expansion ceiling are not part of this simulation; "
     "the basic levers, after recovered failed payments, are."
-    if not scenario.replace(involuntary_churn_share=0.0, involuntary_recovery_rate=0.0).is_core
+    if simulated != scenario
     else ""
 )
 st.caption(

@@ -8,6 +8,8 @@ from their defaults. The section is a collapsed expander below the basic levers.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -63,26 +65,32 @@ def segments_frame(rows: tuple[tuple[object, ...], ...]) -> pd.DataFrame:
 
 def _segments_editor(currency: str) -> None:
     rows = st.session_state.get("segments", state.DEFAULT_SEGMENTS)
-    percent = {"format": "%.2f", "step": 0.01}
-    st.data_editor(
+    names = ", ".join(str(row[0]) for row in rows if isinstance(row[0], str) and row[0].strip())
+    st.caption(f"{len(rows)} segment{'s' if len(rows) != 1 else ''}: {names or 'unnamed'}.")
+    percent: dict[str, Any] = {"format": "%.2f%%", "step": 0.01, "width": "small"}
+    # The sidebar is too narrow for seven columns: the table opens in a wide popover.
+    panel = st.popover("Edit segments", icon="✏️", width="stretch")
+    panel.data_editor(
         segments_frame(rows),
         key=state.SEGMENTS_EDITOR_KEY,
         num_rows="dynamic",
         hide_index=True,
-        width="stretch",
+        width=820,
         on_change=state.on_segments_edit,
         column_config={
-            "Segment": st.column_config.TextColumn("Segment", help="A name, e.g. SMB.", max_chars=40),
-            "Churn %": st.column_config.NumberColumn("Churn %", help="% of MRR a month.", **percent),
-            "Contraction %": st.column_config.NumberColumn(
-                "Contraction %", help="% of MRR a month.", **percent
+            "Segment": st.column_config.TextColumn(
+                "Segment", help="A name, e.g. SMB.", max_chars=40, width="small"
             ),
-            "Expansion %": st.column_config.NumberColumn("Expansion %", help="% of MRR a month.", **percent),
+            "Churn %": st.column_config.NumberColumn("Churn", help="% of MRR a month.", **percent),
+            "Contraction %": st.column_config.NumberColumn(
+                "Contraction", help="% of MRR a month.", **percent
+            ),
+            "Expansion %": st.column_config.NumberColumn("Expansion", help="% of MRR a month.", **percent),
             "Share of MRR %": st.column_config.NumberColumn(
-                "MRR share %", help="Share of today's MRR; the column adds up to 100.", **percent
+                "MRR share", help="Share of today's MRR; the column adds up to 100.", **percent
             ),
             "Share of new customers %": st.column_config.NumberColumn(
-                "New share %",
+                "New share",
                 help="Share of new (and of today's) customers; the column adds up to 100.",
                 **percent,
             ),
@@ -90,10 +98,11 @@ def _segments_editor(currency: str) -> None:
                 f"New MRR ({currency})",
                 help="What a new customer of this segment pays a month.",
                 format="%.0f",
+                width="small",
             ),
         },
     )
-    st.caption(
+    panel.caption(
         f"Up to {MAX_SEGMENTS} segments. Their rates replace the churn, contraction, expansion and "
         "new-customer MRR above; starting MRR, customers and new customers a month are split by the shares. "
         "Totals and NRR are MRR-weighted."

@@ -651,17 +651,29 @@ def _percent_axis(title: str) -> dict[str, object]:
 
 
 def nrr_over_time(table: pd.DataFrame, *, title: str) -> go.Figure:
-    """Monthly NRR (lumpy) next to trailing-12 NRR and GRR (smooth), with the 100% line."""
+    """Monthly NRR on its own scale above trailing-12 NRR and GRR, each with the 100% line.
+
+    The monthly figure moves by fractions of a point (annual renewals) while the
+    trailing figures move by tens of points: two panels sharing the months keep
+    both visible.
+    """
     rows = table.iloc[1:]
     months = int(table["month"].iloc[-1])
-    fig = _figure()
-    fig.add_hline(y=1.0, line={"color": MUTED, "width": 1.5, "dash": "dot"})
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.12,
+        row_heights=[0.42, 0.58],
+    )
     fig.add_scatter(
         x=rows["month"],
         y=rows["nrr_month"],
         name="Monthly NRR",
-        line={"color": "#93c5fd", "width": 2.5},
-        hovertemplate="%{y:.1%}",
+        line={"color": "#60a5fa", "width": 3},
+        hovertemplate="%{y:.2%}",
+        row=1,
+        col=1,
     )
     fig.add_scatter(
         x=rows["month"],
@@ -669,6 +681,8 @@ def nrr_over_time(table: pd.DataFrame, *, title: str) -> go.Figure:
         name="Trailing-12 NRR",
         line={"color": BLUE, "width": 4},
         hovertemplate="%{y:.1%}",
+        row=2,
+        col=1,
     )
     fig.add_scatter(
         x=rows["month"],
@@ -676,14 +690,16 @@ def nrr_over_time(table: pd.DataFrame, *, title: str) -> go.Figure:
         name="Trailing-12 GRR",
         line={"color": AMBER, "width": 3, "dash": "dash"},
         hovertemplate="%{y:.1%}",
+        row=2,
+        col=1,
     )
     fig.update_layout(
-        title={"text": title},
-        xaxis={**_months_axis(months), "range": [0.5, months + 0.5]},
-        yaxis=_percent_axis("NRR, GRR"),
-        hovermode="x unified",
-        margin={"t": 100},
+        template=TEMPLATE, title={"text": title}, hovermode="x unified", height=560, margin={"t": 110}
     )
+    fig.update_xaxes(dtick=_months_axis(months)["dtick"], range=[0.5, months + 0.5])
+    fig.update_xaxes(title={"text": "Month"}, row=2, col=1)
+    fig.update_yaxes(tickformat=".1%", gridcolor=GRID, title={"text": "Monthly"}, row=1, col=1)
+    fig.update_yaxes(tickformat=".0%", gridcolor=GRID, title={"text": "Trailing 12"}, row=2, col=1)
     return fig
 
 

@@ -15,6 +15,7 @@ from simulator.analysis import Plateau
 from simulator.monte_carlo import MonteCarlo, simulate
 from simulator.projection import Projection, project
 from simulator.scenario import Scenario
+from ui.insights import blended_monthly
 
 _CACHE = {"max_entries": 128, "show_spinner": False}
 
@@ -45,8 +46,21 @@ def plateau(scenario: Scenario) -> Plateau:
 
 @st.cache_data(**_CACHE)
 def lever_impacts(scenario: Scenario, step: float) -> pd.DataFrame:
-    """Each lever improved by ``step`` (acquisition: the same relative change), ranked."""
-    return analysis.lever_impacts(scenario, step=step)
+    """Each lever improved by ``step`` (acquisition: the same relative change), ranked.
+
+    With involuntary churn, the annual NRR columns count recovered failed
+    payments (the engine's ``Scenario.annual_nrr`` is the core formula on the
+    gross churn rate, so it would show the recovery lever gaining nothing).
+    """
+    impacts = analysis.lever_impacts(scenario, step=step)
+    if scenario.involuntary_churn_share > 0:
+        base = blended_monthly(scenario)[0] ** 12
+        annual = [
+            blended_monthly(analysis.improved(scenario, str(lever), step=step))[0] ** 12
+            for lever in impacts["lever"]
+        ]
+        impacts = impacts.assign(annual_nrr=annual, annual_nrr_gain=[value - base for value in annual])
+    return impacts
 
 
 @st.cache_data(**_CACHE)
@@ -85,6 +99,21 @@ def goal(
 ) -> goal_seek.GoalResult:
     """The value ``lever`` needs to reach a target, the other levers held."""
     return goal_seek.seek(scenario, lever, annual_nrr=annual_nrr, mrr=mrr, by_month=by_month)
+
+
+def simulated_levers(scenario: Scenario) -> Scenario:
+    """The scenario the Monte Carlo plays out: the basic levers and recovered failed payments.
+
+    The customer-level simulation does not model segments, early-life churn,
+    annual plans or the ceiling; its average path is this scenario's projection.
+    """
+    return scenario.replace(
+        segments=(),
+        early_churn_multiple=1.0,
+        early_churn_months=0,
+        annual_plan_share=0.0,
+        expansion_ceiling=None,
+    )
 
 
 @st.cache_data(max_entries=16, show_spinner="Simulating customer by customer…")

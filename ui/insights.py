@@ -224,7 +224,8 @@ def early_churn_gap_text(scenario: Scenario, *, shortcut: float, real: float, mo
         if on
     ]
     if others:
-        text += f" Part of the gap comes from {' and '.join(others)}."
+        names = ", ".join(others[:-1]) + " and " + others[-1] if len(others) > 1 else others[0]
+        text += f" Part of the gap comes from {names}."
     return text
 
 
@@ -247,3 +248,14 @@ def dip_text(dip_share: float, paths: int) -> str:
         f"month still dips under 100% {pct(dip_share, decimals=0)} of the time: one bad month is noise, "
         "read the trailing 12 months for the trend."
     )
+
+
+def cards_note(scenario: Scenario, *, year_end: int, shortcut: float) -> str:
+    """What the compounding cards mean once the model is refined."""
+    text = (
+        f"Trailing 12: the customers paying at month {year_end - 12}, what they pay at month {year_end} "
+        f"over what they paid then (monthly NRR^12 would say {pct(shortcut)})."
+    )
+    if scenario.segments:
+        text = "Blended: MRR-weighted, each segment's NRR counted by its share of starting MRR. " + text
+    return text
