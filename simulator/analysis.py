@@ -6,6 +6,7 @@ or a :class:`~simulator.projection.Projection`.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -120,6 +121,30 @@ def levers_of(scenario: Scenario) -> tuple[str, ...]:
     return LEVERS
 
 
+def shifted(scenario: Scenario, rate: str, points: float) -> Scenario:
+    """The scenario with one rate moved by ``points`` (a fraction), kept within its range.
+
+    With segments, each segment's rate moves by the same points (the segments'
+    rates are the ones the model uses). Churn plus contraction never exceeds 1.
+    """
+
+    def moved(churn: float, contraction: float, expansion: float) -> dict[str, float]:
+        values = {"churn_rate": churn, "contraction_rate": contraction, "expansion_rate": expansion}
+        values[rate] = float(np.clip(values[rate] + points, 0.0, 1.0))
+        if rate == "churn_rate":
+            values["churn_rate"] = min(values["churn_rate"], 1.0 - contraction)
+        if rate == "contraction_rate":
+            values["contraction_rate"] = min(values["contraction_rate"], 1.0 - churn)
+        return {rate: values[rate]}
+
+    segments = [
+        {**dataclasses.asdict(s), **moved(s.churn_rate, s.contraction_rate, s.expansion_rate)}
+        for s in scenario.segments
+    ]
+    top = moved(scenario.churn_rate, scenario.contraction_rate, scenario.expansion_rate)
+    return scenario.replace(segments=segments, **top)
+
+
 def improved(scenario: Scenario, lever: str, *, step: float) -> Scenario:
     """The scenario with one lever improved by ``step``.
 
@@ -131,11 +156,11 @@ def improved(scenario: Scenario, lever: str, *, step: float) -> Scenario:
     most all of the involuntary part.
     """
     if lever == "Churn":
-        return scenario.replace(churn_rate=max(scenario.churn_rate - step, 0.0))
+        return shifted(scenario, "churn_rate", -step)
     if lever == "Contraction":
-        return scenario.replace(contraction_rate=max(scenario.contraction_rate - step, 0.0))
+        return shifted(scenario, "contraction_rate", -step)
     if lever == "Expansion":
-        return scenario.replace(expansion_rate=min(scenario.expansion_rate + step, 1.0))
+        return shifted(scenario, "expansion_rate", step)
     if lever == "Acquisition":
         return scenario.replace(new_customers_per_month=scenario.new_customers_per_month * (1.0 + step))
     if lever == INVOLUNTARY:

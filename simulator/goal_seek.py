@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.analysis import shifted
 from simulator.projection import project
 from simulator.scenario import MAX_COUNT, MAX_MONEY, Scenario
 
@@ -75,8 +76,12 @@ def seek(
     annual_nrr: float | None = None,
     mrr: float | None = None,
     by_month: int | None = None,
+    currency: str = "",
 ) -> GoalResult:
     """The value of ``lever`` that reaches ``annual_nrr``, or ``mrr`` by ``by_month``.
+
+    With segments, a rate lever moves every segment's rate by the same points.
+    ``currency`` prefixes money in the message.
 
     Examples
     --------
@@ -87,20 +92,28 @@ def seek(
     if (annual_nrr is None) == (mrr is None):
         raise ValueError("give one target: annual_nrr, or mrr with by_month")
     low, high = lever_range(scenario, lever)
+    by_segment = bool(scenario.segments) and lever in ("churn_rate", "contraction_rate", "expansion_rate")
+
+    def with_lever(value: float) -> Scenario:
+        # With segments a rate moves every segment by the same points.
+        if by_segment:
+            return shifted(scenario, lever, value - getattr(scenario, lever))
+        return scenario.replace(**{lever: value})
+
     if mrr is not None:
         month = scenario.months if by_month is None else by_month
         target = mrr
 
         def measure(value: float) -> float:
-            return project(scenario.replace(**{lever: value}), months=month).mrr_at(month)
+            return project(with_lever(value), months=month).mrr_at(month)
 
-        goal = f"MRR of {mrr:,.0f} by month {month}"
+        goal = f"MRR of {currency}{mrr:,.0f} by month {month}"
     else:
         assert annual_nrr is not None
         target = annual_nrr
 
         def measure(value: float) -> float:
-            return annual_nrr_of(scenario.replace(**{lever: value}))
+            return annual_nrr_of(with_lever(value))
 
         goal = f"an annual NRR of {annual_nrr:.1%}"
 
@@ -125,7 +138,7 @@ def seek(
             best=float(values[best]),
             message=(
                 f"No {name} in range reaches {goal}: with the other levers held it gives "
-                f"{reach} {_shown(values[best], mrr is not None)} "
+                f"{reach} {_shown(values[best], mrr is not None, currency)} "
                 f"(at {_lever_shown(lever, float(grid[best]))})."
             ),
         )
@@ -146,14 +159,19 @@ def seek(
         best_value=value,
         best=achieved,
         message=(
-            f"{goal[0].upper()}{goal[1:]} needs {name} of {_lever_shown(lever, value)}, "
-            "the other levers held."
+            f"{goal[0].upper()}{goal[1:]} needs "
+            + (
+                f"every segment's {name} moved by {(value - getattr(scenario, lever)) * 100:+.2f} points"
+                if by_segment
+                else f"{name} of {_lever_shown(lever, value)}"
+            )
+            + ", the other levers held."
         ),
     )
 
 
-def _shown(value: float, money: bool) -> str:
-    return f"{value:,.0f} MRR" if money else f"{value:.1%} annual NRR"
+def _shown(value: float, money: bool, currency: str) -> str:
+    return f"{currency}{value:,.0f} MRR" if money else f"{value:.1%} annual NRR"
 
 
 def _lever_shown(lever: str, value: float) -> str:

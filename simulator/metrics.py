@@ -171,7 +171,7 @@ def _sums(matrix: np.ndarray) -> dict[str, np.ndarray]:
     new = starts & ~paid_ever_before
     change = now - before
 
-    def with_month_zero(first: float, rest: np.ndarray) -> np.ndarray:
+    def with_month_zero(first: float | np.number, rest: np.ndarray) -> np.ndarray:
         return np.concatenate(([first], rest))
 
     sums = {

@@ -238,13 +238,13 @@ class Scenario:
 
     @property
     def monthly_nrr(self) -> float:
-        """Monthly net revenue retention of existing MRR."""
-        return 1.0 - self.churn_rate - self.contraction_rate + self.expansion_rate
+        """Monthly net revenue retention of existing MRR (after recovered failed payments)."""
+        return 1.0 - self.effective_churn_rate - self.contraction_rate + self.expansion_rate
 
     @property
     def monthly_grr(self) -> float:
         """Monthly gross revenue retention of existing MRR (never above 1)."""
-        return 1.0 - self.churn_rate - self.contraction_rate
+        return 1.0 - self.effective_churn_rate - self.contraction_rate
 
     @property
     def annual_nrr(self) -> float:

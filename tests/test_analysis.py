@@ -196,3 +196,34 @@ def test_involuntary_churn_is_a_lever_only_when_part_of_churn_is_involuntary() -
 def test_recovering_involuntary_churn_stops_at_all_of_it() -> None:
     dunning = LEAKY.replace(involuntary_churn_share=0.3)
     assert improved(dunning, "Involuntary churn", step=0.05).effective_churn_rate == pytest.approx(0.03 * 0.7)
+
+
+def test_with_segments_each_lever_moves_every_segments_rate() -> None:
+    segments = [
+        {
+            "name": "SMB",
+            "churn_rate": 0.05,
+            "mrr_share": 0.5,
+            "new_customer_share": 0.5,
+            "new_customer_mrr": 500,
+        },
+        {
+            "name": "Ent",
+            "churn_rate": 0.005,
+            "mrr_share": 0.5,
+            "new_customer_share": 0.5,
+            "new_customer_mrr": 500,
+        },
+    ]
+    scenario = LEAKY.replace(segments=segments)
+    better = improved(scenario, "Churn", step=0.01)
+    assert [s.churn_rate for s in better.segments] == pytest.approx([0.04, 0.0])
+    impacts = lever_impacts(scenario).set_index("lever")
+    assert impacts.loc["Expansion", "mrr_gain"] > 0
+    assert impacts.loc["Churn", "mrr_gain"] > 0
+
+
+def test_recovering_failed_payments_raises_nrr() -> None:
+    dunning = LEAKY.replace(involuntary_churn_share=0.4, involuntary_recovery_rate=0.5)
+    assert dunning.monthly_nrr == pytest.approx(1 - 0.03 * 0.8 - 0.01 + 0.02)
+    assert lever_impacts(dunning).set_index("lever").loc["Involuntary churn", "annual_nrr_gain"] > 0

@@ -61,3 +61,34 @@ def test_goal_seek_needs_exactly_one_target_and_a_known_lever() -> None:
 
 def test_annual_nrr_is_the_trailing_figure_even_for_short_horizons() -> None:
     assert annual_nrr_of(LEAKY.replace(months=3, expansion_rate=0.02)) == pytest.approx(0.98**12)
+
+
+def test_with_segments_a_rate_moves_every_segment_by_the_same_points() -> None:
+    segments = [
+        {
+            "name": "SMB",
+            "churn_rate": 0.05,
+            "mrr_share": 0.5,
+            "new_customer_share": 0.5,
+            "new_customer_mrr": 500,
+        },
+        {
+            "name": "Ent",
+            "churn_rate": 0.01,
+            "mrr_share": 0.5,
+            "new_customer_share": 0.5,
+            "new_customer_mrr": 500,
+        },
+    ]
+    scenario = LEAKY.replace(segments=segments, new_customers_per_month=0, contraction_rate=0.0)
+    result = seek(scenario, "expansion_rate", annual_nrr=1.0)
+    assert result.value is not None
+    assert "every segment's monthly expansion moved by" in result.message
+    assert annual_nrr_of(
+        scenario.replace(segments=[{**s, "expansion_rate": result.value} for s in segments])
+    ) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_money_in_the_message_carries_the_currency() -> None:
+    result = seek(LEAKY, "new_customers_per_month", mrr=300_000, by_month=24, currency="€")
+    assert result.message.startswith("MRR of €300,000 by month 24 needs")
