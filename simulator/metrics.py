@@ -172,7 +172,7 @@ def _sums(matrix: np.ndarray) -> dict[str, np.ndarray]:
     change = now - before
 
     def with_month_zero(first: float | np.number, rest: np.ndarray) -> np.ndarray:
-        return np.concatenate(([first], rest))
+        return np.concatenate((np.array([first], dtype=rest.dtype), rest))
 
     sums = {
         "customers": np.count_nonzero(paying, axis=0),
