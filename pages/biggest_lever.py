@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import charts, engine, insights, state
-from ui.format import money, pct, signed_money
+from ui.format import money, pct, signed_money, tick_prefix
 from ui.goal import goal_ui
 
 state.ensure_app_navigation()
@@ -79,5 +79,12 @@ st.markdown(insights.comparison_text(comparison, currency, months=months))
 st.subheader("Goal seek: what one lever needs")
 st.caption("Pick a target and a lever; the other levers stay where the sidebar has them.")
 goal = goal_ui(scenario, currency)
-result = engine.goal(scenario, goal.lever, annual_nrr=goal.annual_nrr, mrr=goal.mrr, by_month=goal.by_month)
+result = engine.goal(
+    scenario,
+    goal.lever,
+    annual_nrr=goal.annual_nrr,
+    mrr=goal.mrr,
+    by_month=goal.by_month,
+    currency=tick_prefix(currency),
+)
 (st.success if result.value is not None else st.warning)(result.message, icon="🎯")

@@ -171,6 +171,17 @@ def improved(scenario: Scenario, lever: str, *, step: float) -> Scenario:
     raise ValueError(f"unknown lever '{lever}'; choose one of {', '.join((*LEVERS, INVOLUNTARY))}")
 
 
+def annual_nrr_of(scenario: Scenario) -> float:
+    """The annual NRR a scenario settles at: monthly NRR ^ 12 in the core model; with
+    refinements (segments, early-life churn, annual plans…), the trailing-12 NRR at the
+    horizon (at least month 12)."""
+    if scenario.is_core:
+        return scenario.annual_nrr
+    months = max(12, scenario.months)
+    value = project(scenario, months=months).table["nrr_trailing_12"].to_numpy()[months]
+    return float(value) if math.isfinite(value) else 0.0
+
+
 def lever_impacts(
     scenario: Scenario, *, step: float = 0.01, acquisition_step: float | None = None
 ) -> pd.DataFrame:
@@ -185,6 +196,7 @@ def lever_impacts(
         ``mrr_at_horizon``, ``mrr_gain``, ``annual_nrr``, ``annual_nrr_gain``.
     """
     base_mrr = project(scenario).mrr_at(scenario.months)
+    base_nrr = annual_nrr_of(scenario)
     rows = []
     for lever in levers_of(scenario):
         lever_step = acquisition_step if lever == "Acquisition" and acquisition_step is not None else step
@@ -195,8 +207,8 @@ def lever_impacts(
                 "lever": lever,
                 "mrr_at_horizon": mrr,
                 "mrr_gain": mrr - base_mrr,
-                "annual_nrr": better.annual_nrr,
-                "annual_nrr_gain": better.annual_nrr - scenario.annual_nrr,
+                "annual_nrr": (better_nrr := annual_nrr_of(better)),
+                "annual_nrr_gain": better_nrr - base_nrr,
             }
         )
     table = pd.DataFrame(rows)

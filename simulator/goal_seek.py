@@ -8,12 +8,11 @@ the lever's range finds the first crossing and bisection narrows it.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.analysis import shifted
+from simulator.analysis import annual_nrr_of, shifted
 from simulator.projection import project
 from simulator.scenario import MAX_COUNT, MAX_MONEY, Scenario
 
@@ -60,13 +59,6 @@ def lever_range(scenario: Scenario, lever: str) -> tuple[float, float]:
     if lever == "new_customer_mrr":
         return 0.0, MAX_MONEY
     raise ValueError(f"goal seek cannot move '{lever}'; choose one of {', '.join(GOAL_LEVERS)}")
-
-
-def annual_nrr_of(scenario: Scenario) -> float:
-    """The annual NRR goal seek aims at: trailing-12 NRR at the horizon (at least month 12)."""
-    months = max(12, scenario.months)
-    value = project(scenario, months=months).table["nrr_trailing_12"].to_numpy()[months]
-    return float(value) if math.isfinite(value) else 0.0
 
 
 def seek(

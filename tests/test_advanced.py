@@ -249,7 +249,9 @@ def test_goal_seek_shows_the_engines_sentence() -> None:
     at.segmented_control(key="goal_kind").set_value("MRR by a month").run()
     at.number_input(key="goal_mrr").set_value(1_000_000).run()
     at.slider(key="goal_month").set_value(24).run()
-    expected = goal_seek.seek(scenario_from_values(defaults()), "churn_rate", mrr=1_000_000, by_month=24)
+    expected = goal_seek.seek(
+        scenario_from_values(defaults()), "churn_rate", mrr=1_000_000, by_month=24, currency="$"
+    )
     shown = (at.success or at.warning)[0].value
     assert shown == expected.message
     assert not at.exception

@@ -15,7 +15,6 @@ from simulator.analysis import Plateau
 from simulator.monte_carlo import MonteCarlo, simulate
 from simulator.projection import Projection, project
 from simulator.scenario import Scenario
-from ui.insights import blended_monthly
 
 _CACHE = {"max_entries": 128, "show_spinner": False}
 
@@ -46,21 +45,8 @@ def plateau(scenario: Scenario) -> Plateau:
 
 @st.cache_data(**_CACHE)
 def lever_impacts(scenario: Scenario, step: float) -> pd.DataFrame:
-    """Each lever improved by ``step`` (acquisition: the same relative change), ranked.
-
-    With involuntary churn, the annual NRR columns count recovered failed
-    payments (the engine's ``Scenario.annual_nrr`` is the core formula on the
-    gross churn rate, so it would show the recovery lever gaining nothing).
-    """
-    impacts = analysis.lever_impacts(scenario, step=step)
-    if scenario.involuntary_churn_share > 0:
-        base = blended_monthly(scenario)[0] ** 12
-        annual = [
-            blended_monthly(analysis.improved(scenario, str(lever), step=step))[0] ** 12
-            for lever in impacts["lever"]
-        ]
-        impacts = impacts.assign(annual_nrr=annual, annual_nrr_gain=[value - base for value in annual])
-    return impacts
+    """Each lever improved by ``step`` (acquisition: the same relative change), ranked."""
+    return analysis.lever_impacts(scenario, step=step)
 
 
 @st.cache_data(**_CACHE)
@@ -85,7 +71,7 @@ def grr_diagnosis(scenario: Scenario) -> str:
 @st.cache_data(**_CACHE)
 def real_annual_nrr(scenario: Scenario) -> float:
     """The trailing-12 cohort NRR at the horizon (at least month 12): what a year really retains."""
-    return goal_seek.annual_nrr_of(scenario)
+    return analysis.annual_nrr_of(scenario)
 
 
 @st.cache_data(**_CACHE)
@@ -96,9 +82,12 @@ def goal(
     annual_nrr: float | None = None,
     mrr: float | None = None,
     by_month: int | None = None,
+    currency: str = "",
 ) -> goal_seek.GoalResult:
     """The value ``lever`` needs to reach a target, the other levers held."""
-    return goal_seek.seek(scenario, lever, annual_nrr=annual_nrr, mrr=mrr, by_month=by_month)
+    return goal_seek.seek(
+        scenario, lever, annual_nrr=annual_nrr, mrr=mrr, by_month=by_month, currency=currency
+    )
 
 
 def simulated_levers(scenario: Scenario) -> Scenario:
