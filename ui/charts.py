@@ -14,9 +14,9 @@ import math
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from simulator.benchmarks import NRR_TIERS
+from ui.figure import Spec
 from ui.format import compact_money, pct, tick_prefix
 
 INK = "#1f2937"
@@ -83,8 +83,12 @@ TIER_COLOURS = {
 }
 
 
-def _figure() -> go.Figure:
-    return go.Figure(layout={"template": TEMPLATE})
+#: The template as a plain dict, for :class:`ui.figure.Spec`.
+TEMPLATE_LAYOUT: dict[str, object] = {"template": TEMPLATE.to_plotly_json()}
+
+
+def _figure() -> Spec:
+    return Spec(TEMPLATE_LAYOUT)
 
 
 def _money_axis(currency: str) -> dict[str, object]:
@@ -126,7 +130,7 @@ def revenue(table: pd.DataFrame, currency: str) -> go.Figure:
         legend={"y": 1.0},
         margin={"t": 100},
     )
-    return fig
+    return fig.figure()
 
 
 def layer_cake(layers: pd.DataFrame, currency: str) -> go.Figure:
@@ -153,7 +157,7 @@ def layer_cake(layers: pd.DataFrame, currency: str) -> go.Figure:
         legend={"traceorder": "normal", "font": {"size": 15}},
         margin={"t": 100},
     )
-    return fig
+    return fig.figure()
 
 
 _BRIDGE_LABELS = {
@@ -176,22 +180,23 @@ def waterfall(steps: pd.Series, currency: str, *, title: str) -> go.Figure:
     hover = [f"{'−' if v < 0 else ''}{prefix}{abs(v):,.0f}" for v in values]
     fig = _figure()
     fig.add_trace(
-        go.Waterfall(
-            x=labels,
-            y=values,
-            measure=measure,
-            text=text,
-            textposition="outside",
-            textfont={"size": 16},
-            constraintext="none",
-            customdata=hover,
-            cliponaxis=False,
-            increasing={"marker": {"color": GREEN}},
-            decreasing={"marker": {"color": RED}},
-            totals={"marker": {"color": BLUE}},
-            connector={"line": {"color": "#9ca3af", "width": 1}},
-            hovertemplate="%{x}: %{customdata}<extra></extra>",
-        )
+        {
+            "type": "waterfall",
+            "x": labels,
+            "y": values,
+            "measure": measure,
+            "text": text,
+            "textposition": "outside",
+            "textfont": {"size": 16},
+            "constraintext": "none",
+            "customdata": hover,
+            "cliponaxis": False,
+            "increasing": {"marker": {"color": GREEN}},
+            "decreasing": {"marker": {"color": RED}},
+            "totals": {"marker": {"color": BLUE}},
+            "connector": {"line": {"color": "#9ca3af", "width": 1}},
+            "hovertemplate": "%{x}: %{customdata}<extra></extra>",
+        }
     )
     low = min(values[0], values[-1], *(np.cumsum(values[:5])))
     high = max(values[0], values[-1], *(np.cumsum(values[:5])))
@@ -208,7 +213,7 @@ def waterfall(steps: pd.Series, currency: str, *, title: str) -> go.Figure:
         },
         height=420,
     )
-    return fig
+    return fig.figure()
 
 
 def stay_flat(table: pd.DataFrame, currency: str) -> go.Figure:
@@ -239,7 +244,7 @@ def stay_flat(table: pd.DataFrame, currency: str) -> go.Figure:
         bargap=0.15,
         margin={"t": 100},
     )
-    return fig
+    return fig.figure()
 
 
 _LEVER_ACTIONS = {
@@ -260,7 +265,8 @@ def tornado(impacts: pd.DataFrame, currency: str, *, step_points: float, months:
     """Ranked horizontal bars: each lever's gain in MRR at the horizon and in annual NRR."""
     labels = [lever_label(lever, step_points) for lever in impacts["lever"]]
     prefix = tick_prefix(currency)
-    fig = make_subplots(
+    fig = Spec.subplots(
+        TEMPLATE_LAYOUT,
         rows=1,
         cols=2,
         shared_yaxes=True,
@@ -295,14 +301,14 @@ def tornado(impacts: pd.DataFrame, currency: str, *, step_points: float, months:
         row=1,
         col=2,
     )
-    fig.update_layout(template=TEMPLATE, showlegend=False, height=380, margin={"t": 50})
+    fig.update_layout(showlegend=False, height=380, margin={"t": 50})
     fig.update_yaxes(autorange="reversed", row=1, col=1)
     fig.update_xaxes(tickprefix=prefix, tickformat="~s", gridcolor=GRID, showgrid=True, row=1, col=1)
     fig.update_xaxes(ticksuffix=" pts", gridcolor=GRID, showgrid=True, row=1, col=2)
     fig.update_annotations(
         font={"size": 18}, x=0, xanchor="left", selector={"text": f"MRR gained by month {months}"}
     )
-    return fig
+    return fig.figure()
 
 
 # Presenter mode: the same charts, readable from the back of a meeting room.
@@ -370,7 +376,7 @@ def variant_bars(labels: list[str], mrr: list[float], currency: str, *, months: 
         bargap=0.25,
         margin={"b": 0},
     )
-    return fig
+    return fig.figure()
 
 
 def tiers(annual_nrr: float) -> go.Figure:
@@ -416,7 +422,7 @@ def tiers(annual_nrr: float) -> go.Figure:
         xaxis={"range": [low_end * 100, high_end * 100], "ticksuffix": "%", "showgrid": False, "dtick": 10},
         yaxis={"visible": False, "range": [-0.6, 1.3]},
     )
-    return fig
+    return fig.figure()
 
 
 def _tier_range(low: float, high: float) -> str:
@@ -461,7 +467,8 @@ def actual_bridge(monthly: pd.DataFrame, currency: str) -> go.Figure:
     rows = monthly.iloc[1:]
     months = rows["month"].to_numpy()
     prefix = tick_prefix(currency)
-    fig = make_subplots(
+    fig = Spec.subplots(
+        TEMPLATE_LAYOUT,
         rows=2,
         cols=1,
         shared_xaxes=True,
@@ -490,7 +497,6 @@ def actual_bridge(monthly: pd.DataFrame, currency: str) -> go.Figure:
             col=1,
         )
     fig.update_layout(
-        template=TEMPLATE,
         barmode="relative",
         bargap=0.15,
         hovermode="x unified",
@@ -504,7 +510,7 @@ def actual_bridge(monthly: pd.DataFrame, currency: str) -> go.Figure:
     fig.update_yaxes(zeroline=True, zerolinecolor="#9ca3af", row=2, col=1)
     fig.update_xaxes(**_month_ticks(len(months)), row=2, col=1)
     fig.update_xaxes(type="category", showticklabels=False, row=1, col=1)
-    return fig
+    return fig.figure()
 
 
 def actual_retention(monthly: pd.DataFrame, *, trailing: bool) -> go.Figure:
@@ -562,7 +568,7 @@ def actual_retention(monthly: pd.DataFrame, *, trailing: bool) -> go.Figure:
         height=440,
         margin={"t": 100, "r": 110 if trailing else 20},
     )
-    return fig
+    return fig.figure()
 
 
 def cohort_heatmap(retention: pd.DataFrame, *, max_size: int = 36) -> go.Figure:
@@ -580,20 +586,21 @@ def cohort_heatmap(retention: pd.DataFrame, *, max_size: int = 36) -> go.Figure:
         labels[0] = f"≤ {labels[0]}"
     fig = _figure()
     fig.add_trace(
-        go.Heatmap(
-            z=np.round(z, 1),
-            x=[int(c) for c in shown.columns],
-            y=labels,
-            zmin=0,
-            zmax=200,
-            zmid=100,
-            colorscale=[list(stop) for stop in _RETENTION_SCALE],
-            colorbar={"title": {"text": "Kept"}, "ticksuffix": "%", "thickness": 14},
-            xgap=1,
-            ygap=1,
-            hoverongaps=False,
-            hovertemplate="First paid %{y}, month %{x}: %{z:.0f}% of first-month MRR<extra></extra>",
-        )
+        {
+            "type": "heatmap",
+            "z": np.round(z, 1),
+            "x": [int(c) for c in shown.columns],
+            "y": labels,
+            "zmin": 0,
+            "zmax": 200,
+            "zmid": 100,
+            "colorscale": [list(stop) for stop in _RETENTION_SCALE],
+            "colorbar": {"title": {"text": "Kept"}, "ticksuffix": "%", "thickness": 14},
+            "xgap": 1,
+            "ygap": 1,
+            "hoverongaps": False,
+            "hovertemplate": "First paid %{y}, month %{x}: %{z:.0f}% of first-month MRR<extra></extra>",
+        }
     )
     fig.update_layout(
         title={"text": "Revenue kept by each cohort (100% = its first month's MRR)"},
@@ -610,7 +617,7 @@ def cohort_heatmap(retention: pd.DataFrame, *, max_size: int = 36) -> go.Figure:
         height=max(360, 18 * len(shown) + 140),
         margin={"t": 70},
     )
-    return fig
+    return fig.figure()
 
 
 def segment_retention(summary: pd.DataFrame) -> go.Figure:
@@ -638,7 +645,7 @@ def segment_retention(summary: pd.DataFrame) -> go.Figure:
         height=380,
         margin={"t": 100},
     )
-    return fig
+    return fig.figure()
 
 
 # The advanced model: NRR over time, segments, and Monte Carlo bands.
@@ -659,7 +666,8 @@ def nrr_over_time(table: pd.DataFrame, *, title: str) -> go.Figure:
     """
     rows = table.iloc[1:]
     months = int(table["month"].iloc[-1])
-    fig = make_subplots(
+    fig = Spec.subplots(
+        TEMPLATE_LAYOUT,
         rows=2,
         cols=1,
         shared_xaxes=True,
@@ -693,14 +701,12 @@ def nrr_over_time(table: pd.DataFrame, *, title: str) -> go.Figure:
         row=2,
         col=1,
     )
-    fig.update_layout(
-        template=TEMPLATE, title={"text": title}, hovermode="x unified", height=560, margin={"t": 110}
-    )
+    fig.update_layout(title={"text": title}, hovermode="x unified", height=560, margin={"t": 110})
     fig.update_xaxes(dtick=_months_axis(months)["dtick"], range=[0.5, months + 0.5])
     fig.update_xaxes(title={"text": "Month"}, row=2, col=1)
     fig.update_yaxes(tickformat=".1%", gridcolor=GRID, title={"text": "Monthly"}, row=1, col=1)
     fig.update_yaxes(tickformat=".0%", gridcolor=GRID, title={"text": "Trailing 12"}, row=2, col=1)
-    return fig
+    return fig.figure()
 
 
 def segment_revenue(segments: dict[str, pd.DataFrame], currency: str, *, months: int) -> go.Figure:
@@ -727,7 +733,7 @@ def segment_revenue(segments: dict[str, pd.DataFrame], currency: str, *, months:
         legend={"traceorder": "normal"},
         margin={"t": 100},
     )
-    return fig
+    return fig.figure()
 
 
 def band(
@@ -794,7 +800,7 @@ def band(
         margin={"t": 100},
         height=400,
     )
-    return fig
+    return fig.figure()
 
 
 # Scenario comparison: one measure of two to four scenarios, overlaid.
@@ -850,4 +856,4 @@ def scenario_lines(
         margin={"t": 100},
         height=400,
     )
-    return fig
+    return fig.figure()

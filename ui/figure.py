@@ -18,13 +18,24 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+#: The few plotly property names that contain an underscore; any other is "magic
+#: underscore" shorthand (``line_width`` for ``line={"width": ...}``), expanded as plotly does.
+_UNDERSCORED = frozenset({"error_x", "error_y", "error_z"})
+
 
 def _plain(value: Any) -> Any:
-    """Dicts all the way down; pandas data as numpy arrays (plotly sends those base64-encoded)."""
+    """Dicts all the way down, magic underscores expanded; pandas data as numpy arrays."""
     if isinstance(value, (pd.Series, pd.Index)):
         return value.to_numpy()
     if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
+        plain: dict[str, Any] = {}
+        for key, item in value.items():
+            if "_" in key and key not in _UNDERSCORED and not key.startswith("_"):
+                head, rest = key.split("_", 1)
+                _merge(plain, {head: {rest: item}})
+            else:
+                _merge(plain, {key: item})
+        return plain
     if isinstance(value, tuple):
         return list(value)
     return value
@@ -82,9 +93,9 @@ class Spec:
         plain = _plain(dict(trace)) if isinstance(trace, dict) else trace.to_plotly_json()
         if row is not None and col is not None:
             index = self._axis_index(row, col)
-            if index > 1:
-                plain.setdefault("xaxis", f"x{index}")
-                plain.setdefault("yaxis", f"y{index}")
+            suffix = "" if index == 1 else str(index)
+            plain.setdefault("xaxis", f"x{suffix}")
+            plain.setdefault("yaxis", f"y{suffix}")
         self.data.append(plain)
         return self
 
