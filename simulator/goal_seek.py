@@ -8,6 +8,7 @@ the lever's range finds the first crossing and bisection narrows it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,8 +27,8 @@ GOAL_LEVERS: dict[str, str] = {
     "involuntary_recovery_rate": "involuntary churn recovered",
 }
 
-_GRID = 41
-_BISECTIONS = 60
+_GRID = 21
+_MAX_STEPS = 100
 
 
 @dataclass(frozen=True)
@@ -135,15 +136,14 @@ def seek(
             ),
         )
     else:
-        a, b = float(grid[crossing[0]]), float(grid[crossing[0] + 1])
-        below_at_a = gaps[crossing[0]] <= 0
-        for _ in range(_BISECTIONS):
-            middle = (a + b) / 2
-            if (measure(middle) - target <= 0) == below_at_a:
-                a = middle
-            else:
-                b = middle
-        value = (a + b) / 2
+        i = int(crossing[0])
+        value = _root(
+            lambda v: measure(v) - target,
+            float(grid[i]),
+            float(grid[i + 1]),
+            float(gaps[i]),
+            float(gaps[i + 1]),
+        )
     achieved = measure(value)
     return GoalResult(
         lever=lever,
@@ -160,6 +160,28 @@ def seek(
             + ", the other levers held."
         ),
     )
+
+
+def _root(gap: Callable[[float], float], a: float, b: float, gap_a: float, gap_b: float) -> float:
+    """Where ``gap`` crosses zero between ``a`` and ``b`` (signs differ there): the Illinois method.
+
+    A false-position step that halves the stale end's weight converges in a
+    dozen or so projections where plain bisection needs sixty.
+    """
+    if gap_a == 0:
+        return a
+    scale = max(abs(gap_a), abs(gap_b), 1.0)
+    for _ in range(_MAX_STEPS):
+        c = b - gap_b * (b - a) / (gap_b - gap_a)
+        gap_c = gap(c)
+        if abs(gap_c) <= 1e-12 * scale or abs(b - a) <= 1e-13 * max(abs(b), 1.0):
+            return c
+        if (gap_c > 0) != (gap_b > 0):
+            a, gap_a = b, gap_b
+        else:
+            gap_a /= 2
+        b, gap_b = c, gap_c
+    return b
 
 
 def _shown(value: float, money: bool, currency: str) -> str:
