@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import charts, engine, insights, state
+from ui import charts, engine, insights, plan, state
 from ui.format import money, pct, signed_money, tick_prefix
 from ui.goal import goal_ui
 
@@ -57,6 +57,21 @@ st.caption(
     "shrink what a point of gross churn is worth, and early-life churn, annual plans and a ceiling change "
     "when each change lands."
 )
+
+if scenario.initiatives:
+    st.subheader("Your plan: each initiative ranked")
+    ranked = engine.initiative_impacts(scenario)
+    st.info(plan.impacts_text(ranked, currency, months=months), icon="🗓️")
+    st.plotly_chart(
+        charts.initiative_bars(ranked, currency, months=months, labels=state.LEVER_NAMES),
+        theme=None,
+        config=charts.PLOTLY_CONFIG,
+        key="initiatives_chart",
+    )
+    st.caption(
+        f"Each bar: MRR at month {months} with the whole plan, minus MRR with the plan except that "
+        "initiative. The levers above are improved on top of the plan."
+    )
 
 st.subheader("Which lever first")
 st.markdown(

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from simulator.benchmarks import nrr_tier
-from ui import charts, engine, insights, state
+from ui import charts, engine, insights, plan, state
 from ui.format import money, pct
 from ui.insights import tier_text
 
@@ -61,11 +61,13 @@ tier = nrr_tier(annual_nrr)
 st.markdown(tier_text(annual_nrr, tier.name, tier.meaning))
 st.plotly_chart(charts.tiers(annual_nrr), theme=None, config=charts.PLOTLY_CONFIG, key="tiers_chart")
 
-if scenario.annual_plan_share > 0 or scenario.expansion_ceiling is not None:
+if scenario.annual_plan_share > 0 or scenario.expansion_ceiling is not None or scenario.initiatives:
     title = (
         "Annual plans: monthly NRR moves with the renewals, the trailing 12 months stay smooth"
         if scenario.annual_plan_share > 0
         else "With an expansion ceiling, NRR falls back toward GRR as accounts age"
+        if scenario.expansion_ceiling is not None
+        else "With the plan, NRR moves as its initiatives ramp in and end"
     )
     st.plotly_chart(
         charts.nrr_over_time(shown, title=title),
@@ -80,6 +82,16 @@ if scenario.annual_plan_share > 0 or scenario.expansion_ceiling is not None:
             "fall in it (today's renewals are spread over the year; new customers renew on their "
             "anniversary). Read the trailing 12 months."
         )
+
+if scenario.initiatives:
+    moved = tuple(dict.fromkeys(initiative.lever for initiative in scenario.initiatives))
+    st.plotly_chart(
+        charts.lever_paths(engine.lever_paths(scenario), moved, labels=state.LEVER_NAMES),
+        theme=None,
+        config=charts.PLOTLY_CONFIG,
+        key="lever_paths_chart",
+    )
+    st.caption(plan.paths_caption(scenario))
 
 left, right = st.columns(2, gap="medium")
 with left:

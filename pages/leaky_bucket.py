@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import charts, engine, insights, state
+from ui import charts, engine, insights, plan, state
 from ui.format import money, pct
 
 state.ensure_app_navigation()
@@ -73,3 +73,13 @@ with right:
 st.plotly_chart(
     charts.stay_flat(table, currency), theme=None, config=charts.PLOTLY_CONFIG, key="stay_flat_chart"
 )
+
+if scenario.initiatives:
+    moved = tuple(dict.fromkeys(initiative.lever for initiative in scenario.initiatives))
+    st.plotly_chart(
+        charts.lever_paths(engine.lever_paths(scenario), moved, labels=state.LEVER_NAMES, height=380),
+        theme=None,
+        config=charts.PLOTLY_CONFIG,
+        key="lever_paths_chart",
+    )
+    st.caption(plan.paths_caption(scenario))

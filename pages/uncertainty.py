@@ -98,7 +98,8 @@ right.plotly_chart(
 st.markdown(insights.dip_text(result.dip_share, result.paths))
 starting = scenario.starting_customers
 not_simulated = (
-    " Segments, early-life churn, annual plans and the expansion ceiling are not part of this simulation; "
+    " Segments, early-life churn, annual plans, the expansion ceiling and the plan's initiatives are not "
+    "part of this simulation; "
     "the basic levers, after recovered failed payments, are."
     if simulated != scenario
     else ""

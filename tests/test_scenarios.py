@@ -179,8 +179,18 @@ def test_what_the_sidebar_cannot_hold_is_named() -> None:
     _, notes = sidebar_values(variant(BASE, "Downside"), defaults())
     assert notes == ["new_customers_per_month: 3.5 becomes 4"]
     _, notes = sidebar_values(RICH.replace(starting_customers=None), defaults())
-    assert any(note.startswith("initiatives: the sidebar has none") for note in notes)
+    assert not any(note.startswith("initiatives") for note in notes)
     assert any(note.startswith("starting_customers") for note in notes)
+
+
+def test_a_scenarios_initiatives_load_into_the_sidebars_plan() -> None:
+    values, notes = sidebar_values(BASE.replace(initiatives=RICH.initiatives), defaults())
+    assert notes == []
+    assert values["plan"] == (
+        ("Dunning", "churn_rate", -0.8, 3, 4, None),
+        ("Recession", "new_customers_per_month", -30.0, 1, 2, 12),
+    )
+    assert scenario_from_values(values).initiatives == RICH.initiatives
 
 
 # The comparison.

@@ -190,7 +190,7 @@ def draw_advanced(currency: str) -> None:
     if active:
         st.caption("Advanced model on: " + ", ".join(active) + ".")
     _, problem = state.checked_scenario()
-    if problem:
+    if problem and problem != state.plan_problem(values):  # the plan's own section says what is wrong with it
         st.error(
             f"The advanced settings cannot be used as they are: {problem}. "
             "The simulator keeps the last valid scenario until they are fixed.",

@@ -857,3 +857,114 @@ def scenario_lines(
         height=400,
     )
     return fig.figure()
+
+
+# The plan: initiatives and shocks.
+
+
+def initiative_bars(
+    impacts: pd.DataFrame, currency: str, *, months: int, labels: dict[str, str]
+) -> go.Figure:
+    """Each initiative's effect on MRR at the horizon, ranked: gains in green, shocks in red.
+
+    ``impacts`` is :func:`simulator.analysis.initiative_impacts`' table;
+    ``labels`` names the levers in people's words.
+    """
+    prefix = tick_prefix(currency)
+    gains = impacts["mrr_gain"].to_numpy(dtype=float)
+    names = [
+        f"{name} · {labels.get(lever, lever)}"
+        for name, lever in zip(impacts["initiative"], impacts["lever"], strict=True)
+    ]
+    fig = _figure()
+    fig.add_bar(
+        x=gains,
+        y=names,
+        orientation="h",
+        marker={"color": [GREEN if gain >= 0 else RED for gain in gains]},
+        text=[f"+{prefix}{v:,.0f}" if v >= 0 else f"−{prefix}{-v:,.0f}" for v in gains],
+        textposition="auto",
+        insidetextanchor="middle",
+        cliponaxis=False,
+        hovertemplate="%{y}: " + prefix + "%{x:,.0f}<extra></extra>",
+    )
+    fig.add_shape(
+        type="line", x0=0, x1=0, xref="x", y0=0, y1=1, yref="y domain", line={"color": MUTED, "width": 1.5}
+    )
+    fig.update_layout(
+        title={"text": f"Each initiative's effect on MRR at month {months}"},
+        showlegend=False,
+        height=150 + 56 * len(names),
+        margin={"t": 70},
+        bargap=0.35,
+        xaxis={
+            "tickprefix": prefix,
+            "tickformat": "~s",
+            "gridcolor": GRID,
+            "showgrid": True,
+            "zeroline": False,
+        },
+        yaxis={"autorange": "reversed", "gridcolor": "rgba(0,0,0,0)"},
+    )
+    return fig.figure()
+
+
+#: Each lever's colour on the plan's paths chart.
+PATH_COLOURS = {
+    "churn_rate": RED,
+    "contraction_rate": AMBER,
+    "expansion_rate": GREEN,
+    "new_customers_per_month": BLUE,
+    "new_customer_mrr": "#7c3aed",
+}
+
+
+def lever_paths(
+    paths: dict[str, np.ndarray], moved: tuple[str, ...], *, labels: dict[str, str], height: int = 420
+) -> go.Figure:
+    """The levers a plan moves, month by month: rates in % a month, acquisition as % of today's.
+
+    ``paths`` is :func:`simulator.refined.lever_paths`' output (months 0..horizon);
+    ``moved`` the levers the plan's initiatives move. Rates and the acquisition
+    levers sit on two panels when both are moved.
+    """
+    rates = [lever for lever in moved if lever.endswith("_rate")]
+    others = [lever for lever in moved if not lever.endswith("_rate") and paths[lever][0] > 0]
+    panels = [panel for panel in (rates, others) if panel]
+    months = len(next(iter(paths.values()))) - 1
+    fig = (
+        Spec.subplots(TEMPLATE_LAYOUT, rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.14)
+        if len(panels) == 2
+        else _figure()
+    )
+    x = np.arange(1, months + 1)
+    for row, panel in enumerate(panels, start=1):
+        for lever in panel:
+            path = paths[lever][1:]
+            relative = not lever.endswith("_rate")
+            fig.add_scatter(
+                x=x,
+                y=path / paths[lever][0] if relative else path,
+                name=labels.get(lever, lever) + (" (vs today)" if relative else ""),
+                mode="lines",
+                line={"color": PATH_COLOURS.get(lever, BLUE), "width": 3.5, "shape": "linear"},
+                hovertemplate="%{y:.0%}" if relative else "%{y:.2%}",
+                **({"row": row, "col": 1} if len(panels) == 2 else {}),
+            )
+    fig.update_layout(
+        title={"text": "The plan's levers, month by month"},
+        hovermode="x unified",
+        height=height if len(panels) == 2 else max(300, height - 80),
+        margin={"t": 100},
+    )
+    dtick = _months_axis(months)["dtick"]
+    fig.update_xaxes(dtick=dtick, range=[0.5, months + 0.5])
+    if len(panels) == 2:
+        fig.update_xaxes(title={"text": "Month"}, row=2, col=1)
+        fig.update_yaxes(tickformat=".1%", gridcolor=GRID, title={"text": "% of MRR a month"}, row=1, col=1)
+        fig.update_yaxes(tickformat=".0%", gridcolor=GRID, title={"text": "vs today"}, row=2, col=1)
+    else:
+        fig.update_xaxes(title={"text": "Month"})
+        title = "% of MRR a month" if rates else "vs today"
+        fig.update_yaxes(tickformat=".1%" if rates else ".0%", gridcolor=GRID, title={"text": title})
+    return fig.figure()

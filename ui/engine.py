@@ -7,10 +7,11 @@ served from the cache. ``max_entries`` bounds the memory a long session uses.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
-from simulator import analysis, benchmarks, goal_seek
+from simulator import analysis, benchmarks, goal_seek, refined
 from simulator.analysis import Plateau
 from simulator.monte_carlo import MonteCarlo, simulate
 from simulator.projection import Projection, project
@@ -94,7 +95,8 @@ def simulated_levers(scenario: Scenario) -> Scenario:
     """The scenario the Monte Carlo plays out: the basic levers and recovered failed payments.
 
     The customer-level simulation does not model segments, early-life churn,
-    annual plans or the ceiling; its average path is this scenario's projection.
+    annual plans, the ceiling or the plan's initiatives; its average path is
+    this scenario's projection.
     """
     return scenario.replace(
         segments=(),
@@ -102,6 +104,7 @@ def simulated_levers(scenario: Scenario) -> Scenario:
         early_churn_months=0,
         annual_plan_share=0.0,
         expansion_ceiling=None,
+        initiatives=(),
     )
 
 
@@ -109,3 +112,15 @@ def simulated_levers(scenario: Scenario) -> Scenario:
 def monte_carlo(scenario: Scenario, paths: int, skew: float, seed: int) -> MonteCarlo:
     """P10/P50/P90 bands of the scenario over ``paths`` seeded customer-level futures."""
     return simulate(scenario, paths=paths, skew=skew, seed=seed)
+
+
+@st.cache_data(**_CACHE)
+def initiative_impacts(scenario: Scenario) -> pd.DataFrame:
+    """Each initiative of the plan ranked by its effect on MRR at the horizon (empty without any)."""
+    return analysis.initiative_impacts(scenario)
+
+
+@st.cache_data(**_CACHE)
+def lever_paths(scenario: Scenario) -> dict[str, np.ndarray]:
+    """Each lever month by month (months 0..horizon), with the plan's initiatives in force."""
+    return refined.lever_paths(scenario)

@@ -216,9 +216,10 @@ def sidebar_values(scenario: Scenario, current: Mapping[str, Any]) -> tuple[dict
 
     Rates become percents on the sliders' grid, counts whole numbers, each
     value within its control's range; controls without an engine field (the
-    currency) keep their ``current`` value. The notes name each field whose
-    loaded value differs from the scenario's (rounded, clipped, or not in
-    the sidebar at all, such as initiatives); none means an exact load.
+    currency) keep their ``current`` value; the initiatives become the
+    sidebar's plan. The notes name each field whose loaded value differs
+    from the scenario's (rounded, clipped, or not in the sidebar at all);
+    none means an exact load.
     """
     values = dict(current)
     for control in state.CONTROLS:
@@ -253,6 +254,8 @@ def sidebar_values(scenario: Scenario, current: Mapping[str, Any]) -> tuple[dict
                 )
                 for s in scenario.segments
             )
+    if "plan" in state.CONTROL_BY_KEY:
+        values["plan"] = state.plan_rows(scenario.initiatives)
     return values, _differences(scenario, values)
 
 
@@ -266,16 +269,18 @@ def _differences(scenario: Scenario, values: Mapping[str, Any]) -> list[str]:
     for field, value in wanted.items():
         if field == "starting_customers" and value is None:
             notes.append("starting_customers: the file has none, so the sidebar keeps its own count")
-        elif field == "initiatives" and value:
-            notes.append(
-                f"initiatives: the sidebar has none, so the {len(value)} of this scenario are left out"
-            )
+        elif field == "initiatives" and not _same(value, loaded[field]):
+            notes.append("initiatives: each change is rounded to 0.01 point or 0.01%")
         elif not _same(value, loaded[field]):
             notes.append(f"{field}: {_short(value)} becomes {_short(loaded[field])}")
     return notes
 
 
 def _same(left: Any, right: Any) -> bool:
+    if isinstance(left, list) and isinstance(right, list):
+        return len(left) == len(right) and all(_same(a, b) for a, b in zip(left, right, strict=True))
+    if isinstance(left, dict) and isinstance(right, dict):
+        return left.keys() == right.keys() and all(_same(left[key], right[key]) for key in left)
     if isinstance(left, float | int) and isinstance(right, float | int):
         return math.isclose(left, right, rel_tol=1e-9, abs_tol=1e-12)
     return bool(left == right)

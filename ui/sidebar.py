@@ -12,6 +12,7 @@ from simulator.benchmarks import PRESETS
 from ui import state
 from ui.advanced import draw_advanced
 from ui.format import CURRENCIES
+from ui.plan import draw_plan
 
 
 def _pct_slider(key: str, label: str, help_text: str) -> None:
@@ -111,6 +112,7 @@ def draw_sidebar() -> None:
             args=("currency",),
         )
         draw_advanced(money)
+        draw_plan()
         st.button(
             "Reset to the worked example",
             key="reset",

@@ -18,8 +18,15 @@ from typing import Any
 
 import streamlit as st
 
-from simulator.benchmarks import PRESETS
-from simulator.scenario import MAX_SEGMENTS, Scenario, ScenarioError, Segment
+from simulator.benchmarks import PRESETS, recession
+from simulator.scenario import (
+    INITIATIVE_LEVERS,
+    MAX_SEGMENTS,
+    Initiative,
+    Scenario,
+    ScenarioError,
+    Segment,
+)
 from ui.format import CURRENCIES
 
 
@@ -31,7 +38,8 @@ class Control:
     ``advanced`` marks the "Advanced model" refinements: the address carries
     them only when they differ from their default, so a core scenario's link
     stays as it was. ``kind`` ``bool`` is a toggle ("1"/"0" in the address);
-    ``tuple`` is the segments table (see :func:`segments_from_text`).
+    ``tuple`` is a table: the segments (see :func:`segments_from_text`) or
+    the plan's initiatives (see :func:`plan_from_text`).
     """
 
     key: str
@@ -64,6 +72,25 @@ DEFAULT_SEGMENTS: tuple[tuple[Any, ...], ...] = (
 )
 MAX_SEGMENT_NAME = 40
 
+#: The plan's columns: initiatives and shocks, each moving one lever from a start
+#: month, ramping in; the change is in points for a rate and in % for acquisition
+#: and new-customer MRR (both are hundredths of the engine's change). No end month: for good.
+PLAN_COLUMNS: tuple[str, ...] = ("Initiative", "Lever", "Change", "Start month", "Ramp months", "End month")
+#: The levers in people's words, with the unit of their change.
+LEVER_NAMES: dict[str, str] = {
+    "churn_rate": "Churn",
+    "contraction_rate": "Contraction",
+    "expansion_rate": "Expansion",
+    "new_customers_per_month": "New customers a month",
+    "new_customer_mrr": "New-customer MRR",
+}
+LEVER_UNITS: dict[str, str] = {
+    lever: "pts" if lever.endswith("_rate") else "%" for lever in INITIATIVE_LEVERS
+}
+#: What an address may hold (a saved scenario's plan loads whole into the sidebar, links included).
+MAX_INITIATIVES = 50
+MAX_INITIATIVE_NAME = 200
+
 #: The sidebar's controls, in the order they are drawn and written to the address.
 #: Defaults: domain.md's worked example 1 (start $100,000; 3% churn, 1%
 #: contraction, 6% expansion: 102% monthly NRR), from 50 customers paying
@@ -89,6 +116,8 @@ CONTROLS: tuple[Control, ...] = (
     Control("ceiling_x", None, float, 3.0, 1.0, 100.0, advanced=True),
     Control("segments_on", None, bool, False, advanced=True),
     Control("segments", None, tuple, DEFAULT_SEGMENTS, advanced=True),
+    # The plan: initiatives and shocks (none by default; in the address only when there are some).
+    Control("plan", None, tuple, (), advanced=True),
 )
 CONTROL_BY_KEY: dict[str, Control] = {c.key: c for c in CONTROLS}
 KEYS: tuple[str, ...] = tuple(CONTROL_BY_KEY)
@@ -102,6 +131,8 @@ _LOADED_KEY = "_scenario_loaded_from_url"
 _VALID_KEY = "_last_valid_values"
 #: The segments editor's widget key (its value is the edits, applied to ``segments``).
 SEGMENTS_EDITOR_KEY = "segments_editor"
+#: The plan editor's widget key (its value is the edits, applied to ``plan``).
+PLAN_EDITOR_KEY = "plan_editor"
 
 #: Percent sliders move in steps of 0.01 point (fine enough for rates measured
 #: from data, such as 1.23%); values from a link or a preset are rounded to that
@@ -147,7 +178,7 @@ def _parse(control: Control, text: str) -> Any:
             raise ValueError(f"{control.key} is '{text}', not 0 or 1")
         return text == "1"
     if control.kind is tuple:
-        return segments_from_text(text)
+        return plan_from_text(text) if control.key == "plan" else segments_from_text(text)
     if control.kind is str:
         if text not in control.options:
             raise ValueError(f"{control.key} is '{text}', not one of {' '.join(control.options)}")
@@ -216,7 +247,7 @@ def _text(control: Control, value: Any) -> str:
     if control.kind is bool:
         return "1" if value else "0"
     if control.kind is tuple:
-        return segments_to_text(value)
+        return segments_to_text(value)  # the same compact JSON rows for the plan
     if control.kind is str:
         return str(value)
     if control.kind is int:
@@ -319,6 +350,111 @@ def segments_of(rows: Any) -> tuple[Segment, ...]:
     return tuple(segments)
 
 
+def plan_from_text(text: str) -> tuple[tuple[Any, ...], ...]:
+    """The plan from its address form; raises ValueError saying what is wrong.
+
+    Only the shape is checked here; the engine checks the values (see
+    :func:`initiatives_of`).
+
+    >>> plan_from_text('[["Dunning","churn_rate",-0.8,3,4,null]]')
+    (('Dunning', 'churn_rate', -0.8, 3, 4, None),)
+    >>> plan_from_text('[["Dunning"]]')
+    Traceback (most recent call last):
+    ...
+    ValueError: initiative 1 must have 6 values
+    """
+    try:
+        rows = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"plan is not a list of initiatives: {error.msg}") from None
+    if not isinstance(rows, list) or not 1 <= len(rows) <= MAX_INITIATIVES:
+        raise ValueError(f"plan must be a list of 1 to {MAX_INITIATIVES} initiatives")
+    table = []
+    for position, row in enumerate(rows, start=1):
+        if not isinstance(row, list) or len(row) != len(PLAN_COLUMNS):
+            raise ValueError(f"initiative {position} must have {len(PLAN_COLUMNS)} values")
+        name, lever, *numbers = row
+        if not isinstance(name, str) or len(name) > MAX_INITIATIVE_NAME:
+            raise ValueError(
+                f"initiative {position} needs a name of at most {MAX_INITIATIVE_NAME} characters"
+            )
+        if lever not in INITIATIVE_LEVERS:
+            raise ValueError(
+                f"initiative {position} has the lever '{lever}', not one of {' '.join(LEVER_NAMES)}"
+            )
+        for index, number in enumerate(numbers):
+            optional = index == len(numbers) - 1  # no end month: in force to the horizon
+            if number is None and optional:
+                continue
+            if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number):
+                raise ValueError(f"initiative {position} has '{number}', not a finite number")
+        change, *months = numbers
+        table.append(
+            (
+                name,
+                lever,
+                round(float(change), PERCENT_DECIMALS),
+                *(int(m) if isinstance(m, (int, float)) and float(m).is_integer() else m for m in months),
+            )
+        )
+    return tuple(table)
+
+
+def initiatives_of(rows: Any) -> tuple[Initiative, ...]:
+    """The engine's initiatives for the plan in people's units; the engine checks every value.
+
+    A change in points or % is a hundredth of the engine's (fraction points, relative change).
+
+    Raises
+    ------
+    ScenarioError
+        The engine's message (a name missing, a start month of 0, an end before the start…).
+    """
+    initiatives = []
+    for position, row in enumerate(rows, start=1):
+        name, lever, change, start, ramp, end = (
+            _number_or_none(cell) if i > 1 else cell for i, cell in enumerate(row)
+        )
+        if lever is None:
+            label = name.strip() if isinstance(name, str) and name.strip() else str(position)
+            raise ScenarioError(
+                f"initiative '{label}' needs a lever: churn, contraction, expansion, new customers "
+                "or new-customer MRR"
+            )
+        initiatives.append(
+            Initiative(
+                name=name.strip() if isinstance(name, str) else name,
+                lever=lever,
+                change=change / 100 if isinstance(change, float) else change,  # type: ignore[arg-type]
+                start_month=start,  # type: ignore[arg-type]
+                ramp_months=ramp,  # type: ignore[arg-type]
+                end_month=end,  # type: ignore[arg-type]
+            )
+        )
+    return tuple(initiatives)
+
+
+def plan_rows(initiatives: Any) -> tuple[tuple[Any, ...], ...]:
+    """The plan table (people's units) for some engine initiatives.
+
+    >>> plan_rows((Initiative("Dunning", "churn_rate", -0.008, start_month=3, ramp_months=4),))
+    (('Dunning', 'churn_rate', -0.8, 3, 4, None),)
+    """
+    return tuple(
+        (i.name, i.lever, round(i.change * 100, PERCENT_DECIMALS), i.start_month, i.ramp_months, i.end_month)
+        for i in initiatives
+    )
+
+
+def plan_problem(values: Mapping[str, Any]) -> str | None:
+    """The engine's message when it refuses the plan, else ``None``."""
+    try:
+        initiatives_of(values.get("plan") or ())
+    except ScenarioError as error:
+        return str(error)
+    return None
+
+
 def scenario_from_values(values: Mapping[str, Any]) -> Scenario:
     """The engine's scenario for some control values (percent → fraction).
 
@@ -333,6 +469,8 @@ def scenario_from_values(values: Mapping[str, Any]) -> Scenario:
     fields["expansion_ceiling"] = float(values["ceiling_x"]) if values["ceiling_on"] else None
     if values["segments_on"]:
         fields["segments"] = segments_of(values["segments"])
+    if values.get("plan"):
+        fields["initiatives"] = initiatives_of(values["plan"])
     return Scenario(**fields)
 
 
@@ -444,8 +582,12 @@ def on_control_change(key: str | None = None) -> None:
     sync_url()
 
 
-def edited_segments(rows: Any, edits: Mapping[str, Any]) -> tuple[tuple[Any, ...], ...]:
-    """The segments table after ``st.data_editor``'s edits (edited, deleted, added rows).
+def edited_segments(
+    rows: Any, edits: Mapping[str, Any], *, columns: tuple[str, ...] = SEGMENT_COLUMNS
+) -> tuple[tuple[Any, ...], ...]:
+    """The segments table (or the plan, with its ``columns``) after ``st.data_editor``'s edits.
+
+    Edited, deleted and added rows are applied; other columns of the editor are ignored.
 
     Cells keep what the user typed, even when the engine will refuse it.
 
@@ -458,12 +600,12 @@ def edited_segments(rows: Any, edits: Mapping[str, Any]) -> tuple[tuple[Any, ...
         row = int(index)
         if 0 <= row < len(table):
             for column, value in changes.items():
-                if column in SEGMENT_COLUMNS:
-                    table[row][SEGMENT_COLUMNS.index(column)] = value
+                if column in columns:
+                    table[row][columns.index(column)] = value
     deleted = {int(index) for index in edits.get("deleted_rows") or ()}
     table = [row for index, row in enumerate(table) if index not in deleted]
     for added in edits.get("added_rows") or ():
-        table.append([added.get(column) for column in SEGMENT_COLUMNS])
+        table.append([added.get(column) for column in columns])
     return tuple(tuple(row) for row in table)
 
 
@@ -472,6 +614,37 @@ def on_segments_edit() -> None:
     edits = st.session_state.get(SEGMENTS_EDITOR_KEY) or {}
     st.session_state["segments"] = edited_segments(st.session_state.get("segments", DEFAULT_SEGMENTS), edits)
     on_control_change("segments")
+
+
+def on_plan_edit() -> None:
+    """Callback for the plan editor: fold its edits into the ``plan`` table."""
+    edits = st.session_state.get(PLAN_EDITOR_KEY) or {}
+    st.session_state["plan"] = edited_segments(st.session_state.get("plan", ()), edits, columns=PLAN_COLUMNS)
+    on_control_change("plan")
+
+
+def with_recession(rows: Any, start_month: int = 1) -> tuple[tuple[Any, ...], ...]:
+    """The plan with the recession preset's rows added (those not already in it, by name).
+
+    >>> [row[0] for row in with_recession(())]
+    ['Recession: churn', 'Recession: downgrades', 'Recession: fewer new customers']
+    >>> len(with_recession(with_recession(())))
+    3
+    """
+    names = {row[0] for row in rows}
+    return tuple(rows) + tuple(row for row in plan_rows(recession(start_month)) if row[0] not in names)
+
+
+def on_add_recession() -> None:
+    """Callback for "Add the recession preset"."""
+    st.session_state["plan"] = with_recession(st.session_state.get("plan", ()))
+    on_control_change("plan")
+
+
+def on_clear_plan() -> None:
+    """Callback for "Clear the plan"."""
+    st.session_state["plan"] = ()
+    on_control_change("plan")
 
 
 def on_preset_change() -> None:

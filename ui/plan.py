@@ -1,0 +1,196 @@
+"""The sidebar's "Plan: initiatives & shocks" section: changes that take time.
+
+Each initiative (or shock) moves one lever by an amount from a start month,
+ramping in over some months, and may end. The table lives in session state
+under the ``plan`` control of :data:`ui.state.CONTROLS`, in people's units
+(points for a rate, % for acquisition and new-customer MRR), rides in the
+address as compact JSON rows when there is one, and the engine checks it
+(:func:`ui.state.initiatives_of`). The section is a collapsed expander below
+the "Advanced model" one; the table opens in a wide popover.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from ui import state
+from ui.format import money, pct, signed_money
+
+
+def _whole(value: Any) -> int | None:
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return int(value) if math.isfinite(value) and float(value).is_integer() else None
+
+
+def describe(row: tuple[Any, ...]) -> str:
+    """One initiative in people's words (pure).
+
+    >>> describe(("Dunning", "churn_rate", -0.8, 3, 4, None))
+    'Dunning: churn −0.80 pt from month 3, in full by month 6'
+    >>> describe(("Recession", "new_customers_per_month", -30.0, 1, 3, 12))
+    'Recession: new customers a month −30% from month 1, in full by month 3, until month 12'
+    """
+    name, lever, change, start, ramp, end = row
+    label = state.LEVER_NAMES.get(lever, "?").lower().replace("new-customer mrr", "new-customer MRR")
+    if isinstance(change, (int, float)) and not isinstance(change, bool) and math.isfinite(change):
+        sign = "−" if change < 0 else "+"
+        amount = f"{abs(change):.2f} pt" if state.LEVER_UNITS.get(lever) == "pts" else f"{abs(change):.0f}%"
+        text = f"{name}: {label} {sign}{amount}"
+    else:
+        text = f"{name}: {label}"
+    start_month, ramp_months, end_month = _whole(start), _whole(ramp), _whole(end)
+    if start_month is not None:
+        text += f" from month {start_month}"
+        if ramp_months is not None and ramp_months > 1:
+            text += f", in full by month {start_month + ramp_months - 1}"
+    if end_month is not None:
+        text += f", until month {end_month}"
+    return text
+
+
+def plan_frame(rows: tuple[tuple[Any, ...], ...]) -> pd.DataFrame:
+    """The plan as the editor shows it, with the unit of each change beside it."""
+    frame = pd.DataFrame([list(row) for row in rows], columns=list(state.PLAN_COLUMNS))
+    numbers = list(state.PLAN_COLUMNS[2:])
+    frame[numbers] = frame[numbers].apply(pd.to_numeric, errors="coerce").astype("float64")
+    frame["Initiative"] = frame["Initiative"].astype("string")
+    frame["Lever"] = frame["Lever"].astype("object")
+    frame["Unit"] = [state.LEVER_UNITS.get(lever, "") for lever in frame["Lever"]]
+    return frame
+
+
+def _plan_editor() -> None:
+    rows = st.session_state.get("plan", ())
+    whole: dict[str, Any] = {"format": "%d", "step": 1, "width": "small"}
+    panel = st.popover("Edit the plan", icon="✏️", width="stretch")
+    panel.data_editor(
+        plan_frame(rows),
+        key=state.PLAN_EDITOR_KEY,
+        num_rows="dynamic",
+        hide_index=True,
+        width=860,
+        on_change=state.on_plan_edit,
+        column_order=("Initiative", "Lever", "Change", "Unit", "Start month", "Ramp months", "End month"),
+        column_config={
+            "Initiative": st.column_config.TextColumn(
+                "Initiative", help="A name, e.g. Dunning emails.", max_chars=60
+            ),
+            "Lever": st.column_config.SelectboxColumn(
+                "Lever",
+                options=state.LEVER_NAMES,
+                format_func=lambda lever: state.LEVER_NAMES.get(lever, str(lever)),
+                help="The lever this initiative moves.",
+                width="medium",
+            ),
+            "Change": st.column_config.NumberColumn(
+                "Change",
+                help="Points a month for churn, contraction and expansion (−0.8: 0.8 point less churn); "
+                "% for new customers and new-customer MRR (−30: 30% fewer).",
+                format="%.2f",
+                step=0.01,
+                width="small",
+            ),
+            "Unit": st.column_config.TextColumn("Unit", disabled=True, width="small"),
+            "Start month": st.column_config.NumberColumn(
+                "Start", help="First month it has any effect.", default=1, **whole
+            ),
+            "Ramp months": st.column_config.NumberColumn(
+                "Ramp", help="Months to reach its full effect (1: at once).", default=1, **whole
+            ),
+            "End month": st.column_config.NumberColumn(
+                "End", help="Last month in force; empty: to the horizon.", **whole
+            ),
+        },
+    )
+    panel.caption(
+        "A shock is an initiative that hurts: "
+        "churn up, new customers down. Each ramps in evenly from its start month."
+    )
+
+
+def draw_plan() -> None:
+    """The "Plan" expander and, below it, the engine's message when it refuses the plan."""
+    rows = st.session_state.get("plan", ())
+    problem = state.plan_problem({"plan": rows})
+    with st.expander("Plan: initiatives & shocks", icon="🗓️"):
+        st.caption(
+            "Changes that take time: each moves one lever from a start month, ramping in. "
+            "Shocks too, for stress tests."
+        )
+        if rows:
+            st.markdown("\n".join(f"- {describe(row)}" for row in rows))
+        else:
+            st.caption("No initiatives yet: the scenario is the levers above.")
+        _plan_editor()
+        st.button(
+            "Add the recession preset",
+            key="plan_recession",
+            icon="🌧️",
+            on_click=state.on_add_recession,
+            help="A year of recession from month 1: churn +1 point, contraction +0.5 point, 30% fewer new "
+            "customers, ramping in over 3 months. Edit it in the table.",
+            width="stretch",
+        )
+        if rows:
+            st.button(
+                "Clear the plan",
+                key="plan_clear",
+                icon="🧹",
+                on_click=state.on_clear_plan,
+                help="Remove every initiative.",
+                width="stretch",
+            )
+    if rows and not problem:
+        st.caption(f"Plan on: {len(rows)} initiative{'s' if len(rows) != 1 else ''}.")
+    if problem:
+        st.error(
+            f"The plan cannot be used as it is: {problem}. (A change is checked as a fraction: "
+            "1 point or 1% is 0.01.) The simulator keeps the last valid scenario until it is fixed.",
+            icon="🚫",
+        )
+
+
+def impacts_text(impacts: pd.DataFrame, currency: str, *, months: int) -> str:
+    """One sentence naming the plan's biggest initiative, and its heaviest shock if any (pure).
+
+    >>> table = pd.DataFrame({"initiative": ["Dunning", "Recession"], "lever": ["churn_rate", "churn_rate"],
+    ...                       "mrr_gain": [12_000.0, -30_000.0]})
+    >>> text = impacts_text(table, "$", months=36)
+    >>> text.startswith("Biggest gain: **Dunning** (churn), +$12,000 of MRR at month 36.")
+    True
+    >>> text.endswith("Heaviest shock: **Recession** (churn), −$30,000.")
+    True
+    """
+    gains = impacts[impacts["mrr_gain"] > 0]
+    shocks = impacts[impacts["mrr_gain"] < 0].sort_values("mrr_gain", kind="stable")
+
+    def named(row: Any) -> str:
+        return f"**{row.initiative}** ({state.LEVER_NAMES.get(row.lever, row.lever).lower()})"
+
+    parts = []
+    if not gains.empty:
+        top = next(gains.itertuples())
+        parts.append(
+            f"Biggest gain: {named(top)}, {signed_money(top.mrr_gain, currency)} of MRR at month {months}."
+        )
+    if not shocks.empty:
+        worst = next(shocks.itertuples())
+        where = "" if parts else f" of MRR at month {months}"
+        parts.append(f"Heaviest shock: {named(worst)}, {money(worst.mrr_gain, currency)}{where}.")
+    if not parts:
+        return f"No initiative of the plan changes MRR at month {months}."
+    return " ".join(parts)
+
+
+def paths_caption(scenario: Any) -> str:
+    """What the levers chart shows, in words (pure)."""
+    return (
+        "Each initiative ramps in evenly from its start month and, if it has an end month, stops after it. "
+        f"The cards' monthly NRR is the levers before the plan ({pct(scenario.monthly_nrr)}); "
+        "MRR and the trailing-12 figures include it."
+    )
