@@ -52,7 +52,7 @@ st.plotly_chart(
 st.caption(
     "In this model a point of churn, contraction or expansion moves monthly NRR, and so MRR, by the same "
     "amount; churn and contraction cannot fall below 0%, so a lever already near zero gains less."
-    if scenario.is_core
+    if scenario.is_core or scenario.replace(initiatives=()).is_core  # a plan keeps equal steps equal
     else "With the advanced model on, equal steps no longer move NRR equally: recovered failed payments "
     "shrink what a point of gross churn is worth, and early-life churn, annual plans and a ceiling change "
     "when each change lands."

@@ -77,7 +77,7 @@ st.plotly_chart(
 if scenario.initiatives:
     moved = tuple(dict.fromkeys(initiative.lever for initiative in scenario.initiatives))
     st.plotly_chart(
-        charts.lever_paths(engine.lever_paths(scenario), moved, labels=state.LEVER_NAMES, height=380),
+        charts.lever_paths(engine.lever_paths(scenario), moved, labels=state.LEVER_NAMES, height=440),
         theme=None,
         config=charts.PLOTLY_CONFIG,
         key="lever_paths_chart",

@@ -873,9 +873,14 @@ def initiative_bars(
     prefix = tick_prefix(currency)
     gains = impacts["mrr_gain"].to_numpy(dtype=float)
     names = [
-        f"{name} · {labels.get(lever, lever)}"
+        _initiative_label(name, labels.get(lever, lever))
         for name, lever in zip(impacts["initiative"], impacts["lever"], strict=True)
     ]
+    low, high = min(0.0, float(gains.min())), max(0.0, float(gains.max()))
+    span = max(high - low, 1.0)
+    # Room beyond the longest bars for labels drawn outside them, clear of the names.
+    lo, hi = (low - 0.28 * span if low < 0 else 0.0), (high + 0.28 * span if high > 0 else 0.0)
+    ticks = _nice_ticks(lo, hi)
     fig = _figure()
     fig.add_bar(
         x=gains,
@@ -898,8 +903,9 @@ def initiative_bars(
         margin={"t": 70},
         bargap=0.35,
         xaxis={
-            "tickprefix": prefix,
-            "tickformat": "~s",
+            "range": [lo, hi],
+            "tickvals": ticks,
+            "ticktext": [compact_money(t, currency) for t in ticks],
             "gridcolor": GRID,
             "showgrid": True,
             "zeroline": False,
@@ -907,6 +913,19 @@ def initiative_bars(
         yaxis={"autorange": "reversed", "gridcolor": "rgba(0,0,0,0)"},
     )
     return fig.figure()
+
+
+def _initiative_label(name: str, lever: str) -> str:
+    """``"Dunning · Churn"``; the lever is left out when the name already says it."""
+    return name if lever.split()[0].lower() in name.lower() else f"{name} · {lever}"
+
+
+def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """About ``count`` round tick values from ``low`` to ``high`` (1, 2 or 5 times a power of ten)."""
+    raw = max((high - low) / count, 1e-9)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return [float(v) for v in np.arange(math.ceil(low / step) * step, high + step / 2, step)]
 
 
 #: Each lever's colour on the plan's paths chart.
@@ -920,7 +939,7 @@ PATH_COLOURS = {
 
 
 def lever_paths(
-    paths: dict[str, np.ndarray], moved: tuple[str, ...], *, labels: dict[str, str], height: int = 420
+    paths: dict[str, np.ndarray], moved: tuple[str, ...], *, labels: dict[str, str], height: int = 480
 ) -> go.Figure:
     """The levers a plan moves, month by month: rates in % a month, acquisition as % of today's.
 
@@ -933,7 +952,7 @@ def lever_paths(
     panels = [panel for panel in (rates, others) if panel]
     months = len(next(iter(paths.values()))) - 1
     fig = (
-        Spec.subplots(TEMPLATE_LAYOUT, rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.14)
+        Spec.subplots(TEMPLATE_LAYOUT, rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.16)
         if len(panels) == 2
         else _figure()
     )
@@ -954,17 +973,17 @@ def lever_paths(
     fig.update_layout(
         title={"text": "The plan's levers, month by month"},
         hovermode="x unified",
-        height=height if len(panels) == 2 else max(300, height - 80),
+        height=height if len(panels) == 2 else max(320, height - 100),
         margin={"t": 100},
     )
     dtick = _months_axis(months)["dtick"]
     fig.update_xaxes(dtick=dtick, range=[0.5, months + 0.5])
     if len(panels) == 2:
         fig.update_xaxes(title={"text": "Month"}, row=2, col=1)
-        fig.update_yaxes(tickformat=".1%", gridcolor=GRID, title={"text": "% of MRR a month"}, row=1, col=1)
+        fig.update_yaxes(tickformat=".1%", gridcolor=GRID, title={"text": "Monthly rate"}, row=1, col=1)
         fig.update_yaxes(tickformat=".0%", gridcolor=GRID, title={"text": "vs today"}, row=2, col=1)
     else:
         fig.update_xaxes(title={"text": "Month"})
-        title = "% of MRR a month" if rates else "vs today"
+        title = "Monthly rate" if rates else "vs today"
         fig.update_yaxes(tickformat=".1%" if rates else ".0%", gridcolor=GRID, title={"text": title})
     return fig.figure()

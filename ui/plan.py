@@ -28,64 +28,68 @@ def _whole(value: Any) -> int | None:
 
 
 def describe(row: tuple[Any, ...]) -> str:
-    """One initiative in people's words (pure).
+    """One initiative in a few words (pure).
 
     >>> describe(("Dunning", "churn_rate", -0.8, 3, 4, None))
-    'Dunning: churn −0.80 pt from month 3, in full by month 6'
+    'Dunning: churn −0.8 pt from month 3, 4-month ramp'
     >>> describe(("Recession", "new_customers_per_month", -30.0, 1, 3, 12))
-    'Recession: new customers a month −30% from month 1, in full by month 3, until month 12'
+    'Recession: new customers −30%, months 1–12, 3-month ramp'
     """
     name, lever, change, start, ramp, end = row
-    label = state.LEVER_NAMES.get(lever, "?").lower().replace("new-customer mrr", "new-customer MRR")
+    label = state.LEVER_NAMES.get(lever, "no lever").lower().replace(" a month", "").replace("mrr", "MRR")
+    text = f"{name}: {label}"
     if isinstance(change, (int, float)) and not isinstance(change, bool) and math.isfinite(change):
-        sign = "−" if change < 0 else "+"
-        amount = f"{abs(change):.2f} pt" if state.LEVER_UNITS.get(lever) == "pts" else f"{abs(change):.0f}%"
-        text = f"{name}: {label} {sign}{amount}"
-    else:
-        text = f"{name}: {label}"
+        number = f"{abs(change):.2f}".rstrip("0").rstrip(".")
+        unit = " pt" if state.LEVER_UNITS.get(lever) == "pts" else "%"
+        text += f" {'−' if change < 0 else '+'}{number}{unit}"
     start_month, ramp_months, end_month = _whole(start), _whole(ramp), _whole(end)
-    if start_month is not None:
+    if start_month is not None and end_month is not None:
+        text += f", months {start_month}–{end_month}"
+    elif start_month is not None:
         text += f" from month {start_month}"
-        if ramp_months is not None and ramp_months > 1:
-            text += f", in full by month {start_month + ramp_months - 1}"
-    if end_month is not None:
-        text += f", until month {end_month}"
+    if ramp_months is not None and ramp_months > 1:
+        text += f", {ramp_months}-month ramp"
     return text
 
 
 def plan_frame(rows: tuple[tuple[Any, ...], ...]) -> pd.DataFrame:
-    """The plan as the editor shows it, with the unit of each change beside it."""
+    """The plan as the editor shows it."""
     frame = pd.DataFrame([list(row) for row in rows], columns=list(state.PLAN_COLUMNS))
     numbers = list(state.PLAN_COLUMNS[2:])
     frame[numbers] = frame[numbers].apply(pd.to_numeric, errors="coerce").astype("float64")
     frame["Initiative"] = frame["Initiative"].astype("string")
     frame["Lever"] = frame["Lever"].astype("object")
-    frame["Unit"] = [state.LEVER_UNITS.get(lever, "") for lever in frame["Lever"]]
     return frame
+
+
+def lever_option(lever: str) -> str:
+    """A lever as the editor lists it, with the unit of its change: ``"Churn (pts)"``."""
+    return f"{state.LEVER_NAMES.get(lever, str(lever))} ({state.LEVER_UNITS.get(lever, '?')})"
 
 
 def _plan_editor() -> None:
     rows = st.session_state.get("plan", ())
-    whole: dict[str, Any] = {"format": "%d", "step": 1, "width": "small"}
+    # Pixel widths: all seven columns fit the popover without a horizontal scroll.
+    whole: dict[str, Any] = {"format": "%d", "step": 1, "width": 60}
     panel = st.popover("Edit the plan", icon="✏️", width="stretch")
     panel.data_editor(
         plan_frame(rows),
         key=state.PLAN_EDITOR_KEY,
         num_rows="dynamic",
         hide_index=True,
-        width=860,
+        width="stretch",
+        placeholder="—",
         on_change=state.on_plan_edit,
-        column_order=("Initiative", "Lever", "Change", "Unit", "Start month", "Ramp months", "End month"),
         column_config={
             "Initiative": st.column_config.TextColumn(
-                "Initiative", help="A name, e.g. Dunning emails.", max_chars=60
+                "Initiative", help="A name, e.g. Dunning emails.", max_chars=60, width=175
             ),
             "Lever": st.column_config.SelectboxColumn(
                 "Lever",
                 options=state.LEVER_NAMES,
-                format_func=lambda lever: state.LEVER_NAMES.get(lever, str(lever)),
-                help="The lever this initiative moves.",
-                width="medium",
+                format_func=lever_option,
+                help="The lever this initiative moves, and the unit of its change.",
+                width=165,
             ),
             "Change": st.column_config.NumberColumn(
                 "Change",
@@ -93,9 +97,8 @@ def _plan_editor() -> None:
                 "% for new customers and new-customer MRR (−30: 30% fewer).",
                 format="%.2f",
                 step=0.01,
-                width="small",
+                width=70,
             ),
-            "Unit": st.column_config.TextColumn("Unit", disabled=True, width="small"),
             "Start month": st.column_config.NumberColumn(
                 "Start", help="First month it has any effect.", default=1, **whole
             ),
@@ -108,8 +111,9 @@ def _plan_editor() -> None:
         },
     )
     panel.caption(
-        "A shock is an initiative that hurts: "
-        "churn up, new customers down. Each ramps in evenly from its start month."
+        "Change: points a month for churn, contraction and expansion; % for new customers and "
+        "new-customer MRR. A shock is an initiative that hurts (churn up, new customers down). "
+        "Each ramps in evenly from its start month; with no end month it lasts to the horizon."
     )
 
 
@@ -123,7 +127,7 @@ def draw_plan() -> None:
             "Shocks too, for stress tests."
         )
         if rows:
-            st.markdown("\n".join(f"- {describe(row)}" for row in rows))
+            st.caption("\n".join(f"- {describe(row)}" for row in rows))
         else:
             st.caption("No initiatives yet: the scenario is the levers above.")
         _plan_editor()
