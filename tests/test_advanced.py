@@ -9,23 +9,19 @@ engine's own.
 from __future__ import annotations
 
 import doctest
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import ui.advanced
 import ui.state
 from simulator import goal_seek
 from simulator.projection import project
+from tests.apptest_support import app, metrics, specs, values_of
 from ui.format import money, pct
 from ui.state import DEFAULT_SEGMENTS, defaults, edited_segments, query_from_values, scenario_from_values
 
 pytestmark = pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
-TIMEOUT = 30
 EXISTING_PAGES = (
     "pages/calculator.py",
     "pages/compounding.py",
@@ -37,28 +33,6 @@ TWO_SEGMENTS = (
     ("SMB", 5.0, 1.0, 2.0, 40.0, 80.0, 1_000.0),
     ("Enterprise", 1.0, 0.5, 5.0, 60.0, 20.0, 9_000.0),
 )
-
-
-def app(page: str | None = None, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    return at
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def specs(at: AppTest) -> list[str]:
-    return [chart.proto.spec for chart in at.get("plotly_chart")]
-
-
-def values_of(at: AppTest) -> dict[str, object]:
-    return {key: at.session_state[key] for key in ui.state.KEYS}
 
 
 def test_early_life_churn_shows_the_real_trailing_12_next_to_the_shortcut() -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import doctest
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -20,14 +19,12 @@ import ui.state
 from simulator import analysis
 from simulator.benchmarks import recession
 from simulator.projection import project
+from tests.apptest_support import app, metrics, specs, values_of
 from ui.format import money
 from ui.state import PLAN_COLUMNS, defaults, edited_segments, query_from_values, scenario_from_values
 
 pytestmark = pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
-TIMEOUT = 30
 PAGES = (
     "pages/calculator.py",
     "pages/compounding.py",
@@ -40,28 +37,6 @@ RECESSION_ROWS = (
     ("Recession: fewer new customers", "new_customers_per_month", -30.0, 1, 3, 12),
 )
 DUNNING = ("Dunning emails", "churn_rate", -0.8, 3, 4, None)
-
-
-def app(page: str | None = None, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    return at
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def specs(at: AppTest) -> list[str]:
-    return [chart.proto.spec for chart in at.get("plotly_chart")]
-
-
-def values_of(at: AppTest) -> dict[str, object]:
-    return {key: at.session_state[key] for key in ui.state.KEYS}
 
 
 def with_plan(at: AppTest, rows: tuple[tuple[object, ...], ...]) -> AppTest:

@@ -133,15 +133,21 @@ def revenue(table: pd.DataFrame, currency: str) -> go.Figure:
     return fig.figure()
 
 
-def layer_cake(layers: pd.DataFrame, currency: str) -> go.Figure:
-    """Stacked MRR by acquisition cohort, the starting base at the bottom."""
-    months = int(layers.index[-1])
-    fig = _figure()
-    for i, name in enumerate(layers.columns):
-        colour = LAYER_COLOURS[i % len(LAYER_COLOURS)]
+def _stacked_mrr(
+    fig: Spec,
+    series: dict[str, tuple[np.ndarray, np.ndarray]],
+    colours: tuple[str, ...],
+    currency: str,
+    *,
+    months: int,
+    title: str,
+) -> None:
+    """Stacked MRR areas over the months, one per series, in order from the bottom."""
+    for i, (name, (x, y)) in enumerate(series.items()):
+        colour = colours[i % len(colours)]
         fig.add_scatter(
-            x=layers.index.to_numpy(),
-            y=layers[name].to_numpy(),
+            x=x,
+            y=y,
             name=name,
             stackgroup="mrr",
             mode="lines",
@@ -150,13 +156,22 @@ def layer_cake(layers: pd.DataFrame, currency: str) -> go.Figure:
             hovertemplate=_hover_money(currency),
         )
     fig.update_layout(
-        title={"text": "MRR by acquisition cohort"},
+        title={"text": title},
         xaxis=_months_axis(months),
         yaxis={**_money_axis(currency), "title": {"text": "MRR"}},
         hovermode="x unified",
-        legend={"traceorder": "normal", "font": {"size": 15}},
+        legend={"traceorder": "normal"},
         margin={"t": 100},
     )
+
+
+def layer_cake(layers: pd.DataFrame, currency: str) -> go.Figure:
+    """Stacked MRR by acquisition cohort, the starting base at the bottom."""
+    months = int(layers.index[-1])
+    fig = _figure()
+    series = {name: (layers.index.to_numpy(), layers[name].to_numpy()) for name in layers.columns}
+    _stacked_mrr(fig, series, LAYER_COLOURS, currency, months=months, title="MRR by acquisition cohort")
+    fig.update_layout(legend={"font": {"size": 15}})
     return fig.figure()
 
 
@@ -712,27 +727,11 @@ def nrr_over_time(table: pd.DataFrame, *, title: str) -> go.Figure:
 def segment_revenue(segments: dict[str, pd.DataFrame], currency: str, *, months: int) -> go.Figure:
     """MRR stacked by segment over the horizon."""
     fig = _figure()
-    for i, (name, table) in enumerate(segments.items()):
-        colour = SEGMENT_COLOURS[i % len(SEGMENT_COLOURS)]
-        shown = table.iloc[: months + 1]
-        fig.add_scatter(
-            x=shown["month"].to_numpy(),
-            y=shown["mrr"].to_numpy(),
-            name=name,
-            stackgroup="mrr",
-            mode="lines",
-            line={"width": 0.5, "color": colour},
-            fillcolor=colour,
-            hovertemplate=_hover_money(currency),
-        )
-    fig.update_layout(
-        title={"text": "MRR by segment"},
-        xaxis=_months_axis(months),
-        yaxis={**_money_axis(currency), "title": {"text": "MRR"}},
-        hovermode="x unified",
-        legend={"traceorder": "normal"},
-        margin={"t": 100},
-    )
+    series = {
+        name: (table["month"].to_numpy()[: months + 1], table["mrr"].to_numpy()[: months + 1])
+        for name, table in segments.items()
+    }
+    _stacked_mrr(fig, series, SEGMENT_COLOURS, currency, months=months, title="MRR by segment")
     return fig.figure()
 
 
