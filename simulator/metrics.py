@@ -139,6 +139,21 @@ def analyse(export: pd.DataFrame) -> ExportMetrics:
     )
 
 
+def rebuilt_ending(monthly: pd.DataFrame) -> pd.Series:
+    """Ending MRR rebuilt from the bridge: starting + new + reactivation + expansion − contraction − churned.
+
+    Equals ``ending_mrr`` (to the cent) for every month of :func:`analyse`'s output.
+    """
+    return (
+        monthly["starting_mrr"]
+        + monthly["new_mrr"]
+        + monthly["reactivation_mrr"]
+        + monthly["expansion_mrr"]
+        - monthly["contraction_mrr"]
+        - monthly["churned_mrr"]
+    )
+
+
 def _sums_in_parallel(matrix: np.ndarray, bounds: list[int]) -> list[dict[str, np.ndarray]]:
     """:func:`_sums` of each block of rows between ``bounds``, two halves at a time.
 
