@@ -37,6 +37,7 @@ pages = [
     st.Page("pages/uncertainty.py", title="Uncertainty", icon="🎲", url_path="uncertainty"),
     st.Page("pages/scenarios.py", title="Scenarios", icon="🗂️", url_path="scenarios"),
     st.Page("pages/present.py", title="Present", icon="📽️", url_path="present"),
+    st.Page("pages/export.py", title="Export", icon="📤", url_path="export"),
     st.Page("pages/know_your_number.py", title="Know your number", icon="🔢", url_path="know-your-number"),
 ]
 page = st.navigation(pages)

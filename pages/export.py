@@ -1,0 +1,111 @@
+"""Export: the scenario as CSV, an HTML report, a PDF one-pager and chart PNGs, all made offline.
+
+Nothing is generated while the levers move: the CSV and the HTML report are
+made when their download button is clicked; the PDF and the images (a few
+seconds of chromium) when "Prepare" is clicked, and kept until the scenario
+changes.
+"""
+
+import datetime as dt
+
+import streamlit as st
+
+from ui import report, state
+from ui.format import pct
+
+state.ensure_app_navigation()
+
+FILES_KEY = "_export_files"
+
+scenario = state.current_scenario()
+currency = state.currency()
+today = dt.date.today()
+
+st.title("📤 Export")
+st.caption(
+    f"This scenario (annual NRR {pct(scenario.annual_nrr)}, {scenario.months} months) as files to keep "
+    "or send. Everything is made on this machine: the files open without the app or the internet."
+)
+
+data, document = st.columns(2, gap="medium")
+with data:
+    st.subheader("Projection (CSV)")
+    st.markdown(
+        "Month by month: customers, MRR, its four flows, NRR and GRR, in the command line's "
+        "columns, then the page's extra ones."
+    )
+    st.download_button(
+        "Download the projection (CSV)",
+        data=lambda s=scenario: report.projection_csv(s),
+        file_name=f"nrr-projection-{today.isoformat()}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon="📄",
+        key="export_csv",
+    )
+with document:
+    st.subheader("Report (HTML)")
+    st.markdown(
+        "One page with the key figures, the interactive charts and every assumption; "
+        "plotly is inside the file, so it opens offline in any browser."
+    )
+    st.download_button(
+        "Download the report (HTML)",
+        data=lambda s=scenario, c=currency: report.html_report(report.build_report(s, c)),
+        file_name=report.report_file_name(today, "html"),
+        mime="text/html",
+        on_click="ignore",
+        icon="🌐",
+        key="export_html",
+    )
+
+st.subheader("PDF one-pager and chart images")
+wanted = (scenario, currency, today)
+files = st.session_state.get(FILES_KEY)
+if files is not None and files["for"] != wanted:
+    # The levers moved since: those files describe another scenario.
+    files = None
+    st.session_state.pop(FILES_KEY, None)
+
+if report.find_chromium() is None:
+    st.warning(report.CHROMIUM_MISSING, icon="🧭")
+elif files is None:
+    st.markdown("An A4 page with the key figures, four charts and the assumptions; each chart as a PNG.")
+    if st.button("Prepare the PDF and the chart images", icon="🖨️", key="export_prepare"):
+        with st.spinner("Drawing the charts with chromium (a few seconds)…"):
+            try:
+                built = report.build_report(scenario, currency, today=today)
+                with report.ChartRenderer() as renderer:
+                    pngs = report.chart_pngs(built, renderer=renderer)
+                    pdf = report.pdf_report(built, renderer=renderer)
+            except report.ChromiumMissingError as error:
+                st.warning(str(error), icon="🧭")
+            except (RuntimeError, TimeoutError, OSError) as error:
+                st.error(f"The images could not be drawn: {error}", icon="✋")
+            else:
+                files = {"for": wanted, "pdf": pdf, "pngs": pngs}
+                st.session_state[FILES_KEY] = files
+
+if files is not None:
+    st.download_button(
+        "Download the one-pager (PDF)",
+        data=files["pdf"],
+        file_name=report.report_file_name(today, "pdf"),
+        mime="application/pdf",
+        on_click="ignore",
+        icon="📑",
+        type="primary",
+        key="export_pdf",
+    )
+    columns = st.columns(3)
+    for index, (name, png) in enumerate(files["pngs"].items()):
+        columns[index % 3].download_button(
+            f"{report.CHART_TITLES[name]} (PNG)",
+            data=png,
+            file_name=report.png_file_name(name, today),
+            mime="image/png",
+            on_click="ignore",
+            icon="🖼️",
+            key=f"export_png_{name}",
+            width="stretch",
+        )

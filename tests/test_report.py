@@ -1,0 +1,270 @@
+"""The offline exports (ui/report.py): CSV, HTML report, PDF one-pager, chart PNGs; the export page.
+
+The CSV is checked against the engine and the command line; the HTML and the
+PDF are opened (the HTML parsed, the PDF read back with poppler's
+``pdftotext``) and checked for the key figures as the pages format them.
+Chromium and kaleido start once for the module. Chromium or pdftotext missing:
+the tests that need them fail under CI (``$CI`` set; ``make test`` installs
+both) and are skipped elsewhere with the command that installs them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from plotly.offline import get_plotlyjs
+
+from simulator import PROJECTION_COLUMNS, cli, project
+from simulator.scenario import Initiative, Scenario, to_json
+from ui import report
+from ui.format import money, pct
+
+ROOT = Path(__file__).resolve().parent.parent
+#: domain.md's worked example 1 with acquisition, as the sidebar's defaults.
+SCENARIO = Scenario(
+    starting_mrr=100_000,
+    starting_customers=50,
+    churn_rate=0.03,
+    contraction_rate=0.01,
+    expansion_rate=0.06,
+    new_customers_per_month=5,
+    new_customer_mrr=2_000,
+    months=36,
+)
+#: A shrinking base, a horizon of its own, an initiative whose name needs escaping.
+LEAKY = Scenario(
+    starting_mrr=250_000,
+    starting_customers=400,
+    churn_rate=0.045,
+    contraction_rate=0.012,
+    expansion_rate=0.02,
+    new_customers_per_month=12,
+    new_customer_mrr=900,
+    months=48,
+    initiatives=(Initiative("Dunning <v2>", "churn_rate", -0.008, start_month=3, ramp_months=4),),
+)
+
+
+def _need(available: bool, message: str) -> None:
+    """Skip without a tool, except under CI, where a missing tool is a failure."""
+    if available:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+# CSV.
+
+
+def test_projection_csv_has_the_command_lines_columns_first_then_the_extras() -> None:
+    table = project(SCENARIO).table
+    read = pd.read_csv(io.BytesIO(report.projection_csv(SCENARIO)))
+    assert list(read.columns[: len(PROJECTION_COLUMNS)]) == list(PROJECTION_COLUMNS)
+    assert set(read.columns) == set(table.columns)
+    pd.testing.assert_frame_equal(read, table[list(read.columns)], check_dtype=False, rtol=1e-12)
+
+
+def test_projection_csv_reads_exactly_as_the_command_line_writes(tmp_path: Path) -> None:
+    path = tmp_path / "scenario.json"
+    path.write_text(to_json(SCENARIO), encoding="utf-8")
+    out = io.StringIO()
+    assert cli.main(["project", str(path)], stdout=out) == 0
+    ours = report.projection_csv(SCENARIO).decode().splitlines()
+    theirs = out.getvalue().splitlines()
+    width = len(PROJECTION_COLUMNS)
+    # The same text, cell for cell, in the command line's columns.
+    assert [line.split(",")[:width] for line in ours] == [line.split(",") for line in theirs]
+
+
+# HTML.
+
+
+class _Sources(HTMLParser):
+    """Every script, link, img, iframe and source address; inline scripts' text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.addresses: list[str] = []
+        self.inline_scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if tag in ("script", "link", "img", "iframe", "source", "embed") and name in ("src", "href"):
+                self.addresses.append(value or "")
+        self._in_script = tag == "script" and not dict(attrs).get("src")
+        if self._in_script:
+            self.inline_scripts.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.inline_scripts[-1] += data
+
+
+@pytest.fixture(scope="module")
+def default_report() -> report.Report:
+    return report.build_report(SCENARIO, "$")
+
+
+@pytest.fixture(scope="module")
+def default_html(default_report: report.Report) -> str:
+    return report.html_report(default_report).decode("utf-8")
+
+
+def test_html_report_shows_the_key_figures_as_the_pages_do(default_html: str) -> None:
+    table = project(SCENARIO).table
+    for text in (
+        pct(SCENARIO.monthly_nrr),  # 102.0%
+        pct(SCENARIO.annual_nrr),  # 126.8%
+        pct(SCENARIO.annual_grr),
+        money(table["mrr"].iloc[12], "$"),
+        money(table["mrr"].iloc[36], "$"),
+        "Best in class",
+        "the base grows by itself",
+        "Churn, contraction and expansion tie",
+    ):
+        assert text in default_html, text
+    assert "102.0%" in default_html and "126.8%" in default_html  # worked example 1
+
+
+def test_html_report_lists_every_assumption_and_the_date(default_html: str) -> None:
+    for label, value in (
+        ("Starting MRR", "$100,000"),
+        ("Starting customers", "50"),
+        ("Churn", "3.00% of MRR a month"),
+        ("Contraction", "1.00% of MRR a month"),
+        ("Expansion", "6.00% of MRR a month"),
+        ("New customers a month", "5"),
+        ("Growth of new customers", "0.00% a month"),
+        ("MRR per new customer", "$2,000"),
+        ("Horizon", "36 months"),
+    ):
+        assert f"<tr><th>{label}</th><td>{value}</td></tr>" in default_html
+    today = dt.date.today()
+    assert (
+        report.format_date(today) in default_html
+        or report.format_date(today - dt.timedelta(days=1)) in default_html
+    )
+
+
+def test_html_report_carries_plotly_inline_once_and_asks_nothing_from_outside(default_html: str) -> None:
+    sources = _Sources()
+    sources.feed(default_html)
+    outside = [a for a in sources.addresses if re.match(r"^\s*(https?:)?//", a)]
+    assert outside == []
+    bundles = [s for s in sources.inline_scripts if "plotly.js v" in s[:200]]
+    assert len(bundles) == 1
+    assert default_html.count(get_plotlyjs()[:300]) == 1
+    # Every chart is drawn, from the inline bundle.
+    assert default_html.count("Plotly.newPlot(") == len(report.CHART_TITLES)
+
+
+def test_html_report_escapes_names_and_lists_initiatives_and_the_horizon() -> None:
+    page = report.html_report(report.build_report(LEAKY, "€")).decode()
+    assert "Dunning &lt;v2&gt;" in page and "Dunning <v2>" not in page
+    assert "churn −0.80 pts from month 3, in full by month 6" in page
+    assert money(project(LEAKY).table["mrr"].iloc[-1], "€") in page
+    assert "MRR at 48 months (horizon)" in page
+
+
+# Images and PDF (chromium).
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Iterator[report.ChartRenderer]:
+    _need(report.find_chromium() is not None, report.CHROMIUM_MISSING)
+    with report.ChartRenderer() as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def pdf_text(
+    default_report: report.Report, renderer: report.ChartRenderer, tmp_path_factory: pytest.TempPathFactory
+) -> str:
+    _need(
+        shutil.which("pdftotext") is not None,
+        "reading the PDF back needs pdftotext: install it with `sudo apt-get install -y poppler-utils`",
+    )
+    pdf = report.pdf_report(default_report, renderer=renderer)
+    assert pdf.startswith(b"%PDF-")
+    path = tmp_path_factory.mktemp("pdf") / "report.pdf"
+    path.write_bytes(pdf)
+    result = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True)
+    return result.stdout.decode("utf-8")
+
+
+def test_pdf_is_one_page(pdf_text: str) -> None:
+    # pdftotext ends every page with a form feed.
+    assert pdf_text.count("\f") == 1
+
+
+def test_pdf_shows_the_key_figures_and_the_assumptions(pdf_text: str) -> None:
+    table = project(SCENARIO).table
+    for text in (
+        "102.0%",
+        "126.8%",
+        pct(SCENARIO.annual_grr),
+        money(table["mrr"].iloc[12], "$"),
+        money(table["mrr"].iloc[36], "$"),
+        "Best in class",
+        "3.00% of MRR a month",
+        "NRR scenario report",
+    ):
+        assert text in pdf_text, text
+
+
+def test_chart_pngs_are_png_images(default_report: report.Report, renderer: report.ChartRenderer) -> None:
+    images = report.chart_pngs(default_report, renderer=renderer)
+    assert list(images) == list(report.CHART_TITLES)
+    for image in images.values():
+        assert image.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_without_chromium_images_say_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHROMIUM", "/nonexistent/chromium")
+    assert report.find_chromium() is None
+    with pytest.raises(report.ChromiumMissingError, match="apt-get install -y chromium"):
+        report.ChartRenderer()
+
+
+# The page.
+
+
+@pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")
+def test_export_page_runs_in_the_app_and_offers_csv_and_html() -> None:
+    from tests.apptest_support import app
+
+    at = app("pages/export.py")
+    assert not at.exception
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert "Download the projection (CSV)" in labels
+    assert "Download the report (HTML)" in labels
+    assert at.sidebar.slider(key="churn_pct").value == 3.0
+
+
+@pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")
+def test_export_page_without_chromium_explains_and_keeps_csv_and_html(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("CHROMIUM", "/nonexistent/chromium")
+    at = AppTest.from_file(str(ROOT / "pages" / "export.py"), default_timeout=30).run()
+    assert not at.exception
+    assert any("apt-get install -y chromium" in warning.value for warning in at.warning)
+    assert len(at.get("download_button")) == 2
