@@ -16,6 +16,7 @@ import csv
 import io
 import warnings
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -69,35 +70,46 @@ def read_export(
     ------
     ExportError
     """
-    data = _read_bytes(source)
-    if max_bytes is not None and len(data) > max_bytes:
+    # A path is parsed straight from the file (pandas reads a file faster than a buffer);
+    # its first bytes are enough to check it and find the columns.
+    head = _read_bytes(source, limit=65_536)
+    size = len(source) if isinstance(source, bytes) else _size(Path(source))
+    if max_bytes is not None and size > max_bytes:
         raise ExportError(
-            f"the file is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit; "
+            f"the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit; "
             "export fewer months or split it by segment"
         )
-    text_head = _decode(data[:65_536], partial=True)
-    header, delimiter = _header(text_head)
+    header, delimiter = _header(_decode(head, partial=True))
     mapping = _resolve_columns(header, columns or {})
     try:
-        raw = _read_fast(data, delimiter, mapping)
+        raw = _read_fast(source if isinstance(source, bytes) else Path(source), delimiter, mapping)
     except (ValueError, pd.errors.ParserWarning):
         # Anything the fast reader refuses (UTF-16, latin-1, ragged rows) is
         # read again as text, to accept it or to say which rows are wrong.
-        raw = _read_text(data, delimiter, mapping)
+        raw = _read_text(_read_bytes(source), delimiter, mapping)
 
     if raw.empty:
         raise ExportError("the file has a header row but no data rows")
-    frame = pd.DataFrame({name: raw[column] for name, column in mapping.items()})
-    frame["customer_id"] = _customer_ids(frame["customer_id"])
-    frame["month"] = parse_months(frame["month"])
-    frame["mrr"] = _amounts(frame["mrr"], in_cents=amounts_in_cents)
-    if "segment" in frame:
-        frame["segment"] = frame["segment"].fillna("(none)").astype(str)
-    if frame["month"].nunique() < 2:
+    columns_read = {name: raw[column] for name, column in mapping.items()}
+    # The two heavy hashes, customer ids and month texts, run side by side (both release the GIL).
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        months = pool.submit(parse_months, columns_read["month"])
+        codes, customers = pd.factorize(_customer_ids(columns_read["customer_id"]))
+        month_codes = months.result()
+    if month_codes.min() == month_codes.max():
         raise ExportError(
             "the file covers a single month; retention compares a month with the one before, "
             "so export at least two months"
         )
+    canonical = {
+        # Categorical: the ids as text, already numbered for the analysis.
+        "customer_id": pd.Categorical.from_codes(codes, categories=customers, validate=False),
+        "month": month_codes,
+        "mrr": _amounts(columns_read["mrr"], in_cents=amounts_in_cents),
+    }
+    if "segment" in columns_read:
+        canonical["segment"] = columns_read["segment"].fillna("(none)").astype("str")
+    frame = pd.DataFrame(canonical, copy=False)
     return frame
 
 
@@ -147,12 +159,21 @@ def month_labels(codes: np.ndarray) -> list[str]:
     return [f"{1970 + c // 12:04d}-{c % 12 + 1:02d}" for c in codes.tolist()]
 
 
-def _read_bytes(source: bytes | str | Path) -> bytes:
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError as error:
+        raise ExportError(f"cannot read {path}: {error.strerror}") from None
+
+
+def _read_bytes(source: bytes | str | Path, *, limit: int | None = None) -> bytes:
+    """The file's bytes (its first ``limit`` bytes only, when given)."""
     if isinstance(source, bytes):
-        return source
+        return source if limit is None else source[:limit]
     path = Path(source)
     try:
-        return path.read_bytes()
+        with path.open("rb") as file:
+            return file.read() if limit is None else file.read(limit)
     except FileNotFoundError:
         raise ExportError(f"no file at {path}; check the path") from None
     except IsADirectoryError:
@@ -203,7 +224,7 @@ def _header(text: str) -> tuple[list[str], str]:
     return names, delimiter
 
 
-def _read_fast(data: bytes, delimiter: str, mapping: dict[str, str]) -> pd.DataFrame:
+def _read_fast(data: bytes | Path, delimiter: str, mapping: dict[str, str]) -> pd.DataFrame:
     """The fast path: pandas' C parser with its own type inference, as a plain read_csv.
 
     Only an empty field is missing (a customer called "NA" is a customer).
@@ -212,14 +233,18 @@ def _read_fast(data: bytes, delimiter: str, mapping: dict[str, str]) -> pd.DataF
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)  # ragged rows: take the careful path
         raw = pd.read_csv(
-            io.BytesIO(data), sep=delimiter, index_col=False, keep_default_na=False, na_values=[""]
+            _readable(data), sep=delimiter, index_col=False, keep_default_na=False, na_values=[""]
         )
     ids = mapping["customer_id"]
     if not pd.api.types.is_string_dtype(raw[ids]):
         raw[ids] = pd.read_csv(
-            io.BytesIO(data), sep=delimiter, usecols=[ids], dtype=str, keep_default_na=False
+            _readable(data), sep=delimiter, usecols=[ids], dtype=str, keep_default_na=False
         )[ids]
     return raw
+
+
+def _readable(data: bytes | Path) -> io.BytesIO | Path:
+    return data if isinstance(data, Path) else io.BytesIO(data)
 
 
 def _read_text(data: bytes, delimiter: str, mapping: dict[str, str]) -> pd.DataFrame:
@@ -275,7 +300,9 @@ def _resolve_columns(present: list[str], chosen: Mapping[str, str]) -> dict[str,
 
 def _customer_ids(values: pd.Series) -> pd.Series:
     ids = values.astype("str")
-    blank = ids.isna() | (ids == "")
+    blank = ids.isna()  # the fast reader reads an empty field as missing
+    if not blank.any():
+        blank = ids == ""
     if blank.any():
         raise ExportError(
             f"column 'customer_id' is empty in {_rows(values, blank)}; every row needs a customer"
