@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test bench lint typecheck clean
+.PHONY: run test bench room lint typecheck clean
 
 $(BIN)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ test: $(BIN)/.dev
 bench: $(BIN)/.dev
 	bash scripts/ensure_chromium.sh
 	$(BIN)/python -m benchmarks
+
+## room: ten chromium sessions move sliders on one local server for a minute (errors, latency, memory)
+room: $(BIN)/.dev
+	bash scripts/ensure_chromium.sh
+	$(BIN)/python -m benchmarks.room
 
 ## lint: ruff and strict mypy on the engine
 lint: $(BIN)/.dev
