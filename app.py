@@ -10,7 +10,7 @@ import streamlit as st
 from ui import state
 from ui.sidebar import draw_sidebar
 
-state.ensure_app_navigation()
+state.ensure_app_navigation(entry=True)
 st.set_page_config(page_title="NRR simulator", page_icon="📈", layout="wide")
 
 state.load_from_url()

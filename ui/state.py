@@ -14,6 +14,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -477,24 +478,45 @@ def scenario_from_values(values: Mapping[str, Any]) -> Scenario:
 # Streamlit side: session state and the address.
 
 _REQUESTED_PAGE_KEY = "_requested_page_path"
+_NAV_RERUNS_KEY = "_navigation_reruns"
+_APP_RUN_ATTR = "_nrr_app_ran_this_run"
 
 
-def ensure_app_navigation() -> None:
-    """Make sure ``app.py`` and its ``st.navigation`` run, even for a server's first visitor.
+def ensure_app_navigation(*, entry: bool = False) -> None:
+    """Make sure ``app.py`` and its ``st.navigation`` run, even for a server's first visitors.
 
-    Streamlit decides once per server process whether the app uses the legacy
+    Streamlit decides per server process whether the app uses the legacy
     ``pages/`` folder: it does when a ``pages/`` folder sits beside the main
-    script, until some run calls ``st.navigation``. So the first session of a
-    fresh server runs in the legacy mode (a page script alone, without
-    ``app.py``'s sidebar, or ``app.py`` as a plain page). Called first thing in
-    ``app.py`` and in every page: when the run is in that mode, it switches the
-    mode off and reruns, remembering which page the address asked for so that
-    :func:`follow_requested_page` can open it.
+    script, until some run calls ``st.navigation``. So the first sessions of a
+    fresh server (several, when a room opens one link at once) may run a page
+    script alone, without ``app.py``'s sidebar. ``app.py`` calls this first
+    with ``entry=True``, which marks the run; a page calls it first too and,
+    when the run did not pass through ``app.py`` although ``app.py`` is the
+    app, switches the legacy mode off and reruns, remembering the page the
+    address asked for so that :func:`follow_requested_page` opens it. The
+    check is per run, not the shared flag: another session may have cleared
+    the flag after this run began.
     """
     from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-    if not PagesManager.uses_pages_directory:
+    ctx = get_script_run_ctx()
+    if entry:
+        if ctx is not None:
+            setattr(ctx, _APP_RUN_ATTR, ctx.cursors)  # a new dict every run: marks this run
+        if not PagesManager.uses_pages_directory:
+            st.session_state.pop(_NAV_RERUNS_KEY, None)
+            return
+    else:
+        ran_app = ctx is not None and getattr(ctx, _APP_RUN_ATTR, None) is ctx.cursors
+        app_is_main = ctx is not None and Path(ctx.main_script_path).name == "app.py"
+        if ran_app or not (app_is_main or PagesManager.uses_pages_directory):
+            return
+    # Never loop: two reruns in a row are enough for any visitor.
+    reruns = st.session_state.get(_NAV_RERUNS_KEY, 0)
+    if reruns >= 2:
         return
+    st.session_state[_NAV_RERUNS_KEY] = reruns + 1
     PagesManager.uses_pages_directory = False
     url = st.context.url or ""
     st.session_state[_REQUESTED_PAGE_KEY] = url.rstrip("/").rsplit("/", 1)[-1] if "/" in url else ""
