@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -33,6 +34,7 @@ from tests.browser import (
     wait_for_idle,
 )
 from ui import state
+from ui.format import pct
 from ui.presenter import SLIDES
 from ui.scenarios import link_text, variant
 from ui.state import PERCENT_DECIMALS, defaults, scenario_from_values
@@ -385,3 +387,27 @@ def test_a_comparison_link_opens_the_overlaid_charts_in_a_new_session(
     page.mouse.move(0, 0)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "scenarios.png")
+
+
+def test_the_html_report_downloads_with_the_scenarios_figures_and_opens_offline(
+    server: StreamlitServer, page: Page, browser: Browser, tmp_path: Path
+) -> None:
+    open_page(page, f"{server.url}/export?churn_pct=2.5", charts=False)
+    assert_no_error_box(page)
+    with page.expect_download() as download:
+        page.locator(".st-key-export_html").get_by_role("button").click()
+    saved = tmp_path / "report.html"
+    download.value.save_as(saved)
+    report = saved.read_text(encoding="utf-8")
+    scenario = scenario_from_values({**DEFAULTS, "churn_pct": 2.5})
+    assert pct(scenario.annual_nrr) in report
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "export.png")
+    # The report stands alone: opened from a file, it asks nothing of any server.
+    with browser.new_context(viewport=VIEWPORT) as offline:
+        reader = offline.new_page()
+        outside: list[str] = []
+        reader.on("request", lambda request: request.url.startswith("http") and outside.append(request.url))
+        reader.goto(saved.as_uri(), wait_until="load")
+        assert reader.evaluate("document.querySelectorAll('.js-plotly-plot').length") > 0
+        assert outside == []
