@@ -351,6 +351,18 @@ def _bold(markdown: str) -> str:
     return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(markdown))
 
 
+def _summary(report: Report) -> str:
+    """The key figures and the three sentences, as both the HTML report and the PDF show them."""
+    sentences = "\n".join(
+        f"<p>{_bold(sentence)}</p>"
+        for sentence in (report.tier_sentence, report.plateau_sentence, report.lever_sentence)
+    )
+    return (
+        f'<section class="figures">\n{_figure_tiles(report)}\n</section>\n'
+        f'<section class="sentences">\n{sentences}\n</section>'
+    )
+
+
 def _figure_tiles(report: Report) -> str:
     return "\n".join(
         f'<div class="figure"><div class="label">{html.escape(label)}</div>'
@@ -401,14 +413,7 @@ def html_report(report: Report) -> bytes:
 <main>
 <h1>NRR scenario report</h1>
 <p class="date">Prepared on {date} with the NRR what-if simulator</p>
-<section class="figures">
-{_figure_tiles(report)}
-</section>
-<section class="sentences">
-<p>{_bold(report.tier_sentence)}</p>
-<p>{_bold(report.plateau_sentence)}</p>
-<p>{_bold(report.lever_sentence)}</p>
-</section>
+{_summary(report)}
 <h2>Charts</h2>
 <section class="charts">
 {"".join(chart_divs)}
@@ -591,14 +596,7 @@ def pdf_html(report: Report, images: Mapping[str, bytes]) -> str:
 <style>{_PDF_STYLE}</style></head>
 <body><div class="page">
 <header><h1>NRR scenario report</h1><span class="date">{date}</span></header>
-<section class="figures">
-{_figure_tiles(report)}
-</section>
-<section class="sentences">
-<p>{_bold(report.tier_sentence)}</p>
-<p>{_bold(report.plateau_sentence)}</p>
-<p>{_bold(report.lever_sentence)}</p>
-</section>
+{_summary(report)}
 <section class="charts">
 {"".join(cells)}
 </section>
