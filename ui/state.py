@@ -285,6 +285,23 @@ def segments_to_text(rows: Any) -> str:
     return json.dumps(compact, separators=(",", ":"), ensure_ascii=False)
 
 
+def _json_rows(text: str, param: str, item: str, most: int, width: int) -> list[tuple[int, list[Any]]]:
+    """The rows of a table parameter (``segments``, ``plan``): 1 to ``most`` JSON lists of ``width`` values.
+
+    Returns ``(position, row)`` pairs from 1; raises ``ValueError`` naming the parameter or row.
+    """
+    try:
+        rows = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{param} is not a list of {item}s: {error.msg}") from None
+    if not isinstance(rows, list) or not 1 <= len(rows) <= most:
+        raise ValueError(f"{param} must be a list of 1 to {most} {item}s")
+    for position, row in enumerate(rows, start=1):
+        if not isinstance(row, list) or len(row) != width:
+            raise ValueError(f"{item} {position} must have {width} values")
+    return list(enumerate(rows, start=1))
+
+
 def segments_from_text(text: str) -> tuple[tuple[Any, ...], ...]:
     """The segments table from its address form; raises ValueError saying what is wrong.
 
@@ -298,16 +315,8 @@ def segments_from_text(text: str) -> tuple[tuple[Any, ...], ...]:
     ...
     ValueError: segments is not a list of segments: ...
     """
-    try:
-        rows = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"segments is not a list of segments: {error.msg}") from None
-    if not isinstance(rows, list) or not 1 <= len(rows) <= MAX_SEGMENTS:
-        raise ValueError(f"segments must be a list of 1 to {MAX_SEGMENTS} segments")
     table = []
-    for position, row in enumerate(rows, start=1):
-        if not isinstance(row, list) or len(row) != len(SEGMENT_COLUMNS):
-            raise ValueError(f"segment {position} must have {len(SEGMENT_COLUMNS)} values")
+    for position, row in _json_rows(text, "segments", "segment", MAX_SEGMENTS, len(SEGMENT_COLUMNS)):
         name, *numbers = row
         if not isinstance(name, str) or len(name) > MAX_SEGMENT_NAME:
             raise ValueError(f"segment {position} needs a name of at most {MAX_SEGMENT_NAME} characters")
@@ -364,16 +373,8 @@ def plan_from_text(text: str) -> tuple[tuple[Any, ...], ...]:
     ...
     ValueError: initiative 1 must have 6 values
     """
-    try:
-        rows = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"plan is not a list of initiatives: {error.msg}") from None
-    if not isinstance(rows, list) or not 1 <= len(rows) <= MAX_INITIATIVES:
-        raise ValueError(f"plan must be a list of 1 to {MAX_INITIATIVES} initiatives")
     table = []
-    for position, row in enumerate(rows, start=1):
-        if not isinstance(row, list) or len(row) != len(PLAN_COLUMNS):
-            raise ValueError(f"initiative {position} must have {len(PLAN_COLUMNS)} values")
+    for position, row in _json_rows(text, "plan", "initiative", MAX_INITIATIVES, len(PLAN_COLUMNS)):
         name, lever, *numbers = row
         if not isinstance(name, str) or len(name) > MAX_INITIATIVE_NAME:
             raise ValueError(
