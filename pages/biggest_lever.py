@@ -3,14 +3,15 @@
 import streamlit as st
 
 from ui import charts, engine, insights, plan, state
-from ui.format import money, pct, signed_money, tick_prefix
+from ui.format import money, signed_money, tick_prefix
 from ui.goal import goal_ui
 
 state.ensure_app_navigation()
 
 scenario = state.current_scenario()
 currency = state.currency()
-months = scenario.months
+summary = engine.summary(scenario)
+months = summary.months
 
 st.title("🎯 Biggest lever")
 st.caption(
@@ -30,12 +31,8 @@ step_points = st.slider(
 step = step_points / 100
 impacts = engine.lever_impacts(scenario, step)
 if scenario.segments:
-    st.warning(
-        "Segments are on: churn, contraction and expansion here move the basic rates, which the segments "
-        "replace, so they show no effect. Change a segment's rates in the sidebar to compare.",
-        icon="🧩",
-    )
-kept = engine.customers_kept_by_churn_cut(scenario, step)
+    st.caption("Segments are on: each rate moves every segment's rate by the same points.")
+kept = engine.customers_kept(scenario, step)
 
 st.info(
     insights.lever_verdict(
@@ -63,7 +60,7 @@ if scenario.initiatives:
     ranked = engine.initiative_impacts(scenario)
     st.info(plan.impacts_text(ranked, currency, months=months), icon="🗓️")
     st.plotly_chart(
-        charts.initiative_bars(ranked, currency, months=months, labels=state.LEVER_NAMES),
+        charts.initiative_bars(ranked, currency, months=months),
         theme=None,
         config=charts.PLOTLY_CONFIG,
         key="initiatives_chart",
@@ -74,10 +71,7 @@ if scenario.initiatives:
     )
 
 st.subheader("Which lever first")
-st.markdown(
-    f"Annual GRR {pct(scenario.annual_grr)}, annual NRR {pct(scenario.annual_nrr)}: "
-    f"**{engine.grr_diagnosis(scenario)}**"
-)
+st.markdown(insights.summary_verdict(summary))
 
 st.subheader("+10 points of NRR, or 30–40% more new customers?")
 comparison = engine.nrr_versus_acquisition(scenario)

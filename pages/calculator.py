@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import charts, state
 from ui.format import money, pct
-from ui.insights import tier_text
+from ui.insights import verdict_text
 from ui.period import PeriodInputError, period_metrics
 
 state.ensure_app_navigation()
@@ -75,7 +75,7 @@ st.latex(
 )
 
 st.subheader("Where that sits")
-st.markdown(tier_text(result.annual_nrr, result.tier.name, result.tier.meaning))
+st.markdown(verdict_text(result.annual_nrr, result.annual_grr, result.verdict))
 st.plotly_chart(
     charts.tiers(result.annual_nrr), theme=None, config=charts.PLOTLY_CONFIG, key="calc_tiers_chart"
 )

@@ -2,64 +2,53 @@
 
 import streamlit as st
 
-from simulator.benchmarks import nrr_tier
 from ui import charts, engine, insights, plan, state
 from ui.format import money, pct
-from ui.insights import tier_text
 
 state.ensure_app_navigation()
 
 scenario = state.current_scenario()
 currency = state.currency()
-# The cards always show months 12 and 36, even when the horizon is shorter.
-projected = engine.projection(scenario.replace(months=max(scenario.months, 36)))
-table = projected.table
-shown = table.iloc[: scenario.months + 1]
+summary = engine.summary(scenario)
+shown = summary.projection.table
 layers = engine.cohort_layers(scenario)
-monthly_nrr, monthly_grr = insights.blended_monthly(scenario)
-if scenario.is_core:
-    annual_nrr, annual_grr, annual_label = scenario.annual_nrr, scenario.annual_grr, "Annual NRR"
-    annual_help: str | None = "Monthly NRR to the power 12."
-else:
-    # Refinements make a year's retention differ from monthly NRR ^ 12: read the cohort figure.
-    year_end = max(12, scenario.months)
-    annual_nrr = float(table["nrr_trailing_12"].iloc[year_end])
-    annual_grr = float(table["grr_trailing_12"].iloc[year_end])
-    annual_label = "Annual NRR (trailing 12)"
-    annual_help = None  # explained under the cards: a help icon would cut the label short
+exact = summary.retention.annual_basis == "monthly ^ 12"
 
 st.title("📈 NRR compounding")
 st.caption("A monthly NRR a little above or below 100% compounds into a very different business.")
 
 cards = st.columns(5)
-cards[0].metric("Blended monthly NRR" if scenario.segments else "Monthly NRR", pct(monthly_nrr), border=True)
-cards[1].metric(annual_label, pct(annual_nrr), help=annual_help, border=True)
-cards[2].metric(
-    "Annual GRR" if scenario.is_core else "Annual GRR (trailing 12)",
-    pct(annual_grr),
-    help=f"Monthly GRR {pct(monthly_grr)}, to the power 12." if scenario.is_core else None,
+cards[0].metric(
+    "Blended monthly NRR" if scenario.segments else "Monthly NRR", pct(summary.monthly_nrr), border=True
+)
+cards[1].metric(
+    "Annual NRR",
+    pct(summary.annual_nrr),
+    help="Monthly NRR to the power 12." if exact else None,  # refined: explained under the cards
     border=True,
 )
-cards[3].metric("MRR at 12 months", money(table["mrr"].iloc[12], currency), border=True)
-cards[4].metric("MRR at 36 months", money(table["mrr"].iloc[36], currency), border=True)
-if not scenario.is_core:
-    st.caption(insights.cards_note(scenario, year_end=max(12, scenario.months), shortcut=monthly_nrr**12))
+cards[2].metric(
+    "Annual GRR",
+    pct(summary.annual_grr),
+    help=f"Monthly GRR {pct(summary.monthly_grr)}, to the power 12." if exact else None,
+    border=True,
+)
+cards[3].metric("MRR at 12 months", money(summary.mrr_at(12), currency), border=True)
+cards[4].metric("MRR at 36 months", money(summary.mrr_at(36), currency), border=True)
+if not exact:
+    st.caption(insights.cards_note(summary))
 
-if scenario.early_churn_multiple > 1 and scenario.early_churn_months > 0:
+if scenario.early_churn_multiple > 1 and scenario.early_churn_months > 0 and summary.months > 12:
+    later, _ = summary.trailing_at(summary.months)
     gap = st.columns([1, 1, 2], gap="medium", vertical_alignment="center")
-    gap[0].metric("Monthly NRR ^ 12", pct(monthly_nrr**12), help="The shortcut.", border=True)
-    gap[1].metric(
-        "Real trailing-12 NRR", pct(annual_nrr), help="The cohort way: what a year really keeps.", border=True
-    )
+    gap[0].metric("Annual NRR, today's customers", pct(summary.annual_nrr), border=True)
+    gap[1].metric(f"Trailing-12 NRR, month {summary.months}", pct(later), border=True)
     gap[2].markdown(
-        insights.early_churn_gap_text(
-            scenario, shortcut=monthly_nrr**12, real=annual_nrr, month=max(12, scenario.months)
-        )
+        insights.early_churn_gap_text(scenario, annual=summary.annual_nrr, later=later, month=summary.months)
     )
 
-tier = nrr_tier(annual_nrr)
-st.markdown(tier_text(annual_nrr, tier.name, tier.meaning))
-st.plotly_chart(charts.tiers(annual_nrr), theme=None, config=charts.PLOTLY_CONFIG, key="tiers_chart")
+st.markdown(insights.summary_verdict(summary))
+st.plotly_chart(charts.tiers(summary.annual_nrr), theme=None, config=charts.PLOTLY_CONFIG, key="tiers_chart")
 
 if scenario.annual_plan_share > 0 or scenario.expansion_ceiling is not None or scenario.initiatives:
     title = (
@@ -86,12 +75,12 @@ if scenario.annual_plan_share > 0 or scenario.expansion_ceiling is not None or s
 if scenario.initiatives:
     moved = tuple(dict.fromkeys(initiative.lever for initiative in scenario.initiatives))
     st.plotly_chart(
-        charts.lever_paths(engine.lever_paths(scenario), moved, labels=state.LEVER_NAMES),
+        charts.lever_paths(engine.lever_paths(scenario), moved),
         theme=None,
         config=charts.PLOTLY_CONFIG,
         key="lever_paths_chart",
     )
-    st.caption(plan.paths_caption(scenario))
+    st.caption(plan.paths_caption(summary))
 
 left, right = st.columns(2, gap="medium")
 with left:
@@ -99,7 +88,7 @@ with left:
         "Split MRR by segment", value=True, key="revenue_by_segment"
     )
     figure = (
-        charts.segment_revenue(projected.segments, currency, months=scenario.months)
+        charts.segment_revenue(summary.projection.segments, currency, months=summary.months)
         if by_segment
         else charts.revenue(shown, currency)
     )
@@ -112,7 +101,7 @@ with right:
 base_end = shown["existing_base_mrr"].iloc[-1]
 st.caption(
     f"If you stopped acquiring today, today's customers would pay {money(base_end, currency)} a month "
-    f"at month {scenario.months}, against {money(shown['mrr'].iloc[-1], currency)} with acquisition."
+    f"at month {summary.months}, against {money(summary.mrr_at(summary.months), currency)} with acquisition."
 )
 if scenario.segments:
-    st.caption(insights.segment_drift_text(shown, months=scenario.months))
+    st.caption(insights.segment_drift_text(shown, months=summary.months))

@@ -10,7 +10,7 @@ import datetime as dt
 
 import streamlit as st
 
-from ui import report, state
+from ui import engine, report, state
 from ui.format import pct
 
 state.ensure_app_navigation()
@@ -19,12 +19,14 @@ FILES_KEY = "_export_files"
 
 scenario = state.current_scenario()
 currency = state.currency()
+summary = engine.summary(scenario)
 today = dt.date.today()
 
 st.title("📤 Export")
 st.caption(
-    f"This scenario (annual NRR {pct(scenario.annual_nrr)}, {scenario.months} months) as files to keep "
-    "or send. Everything is made on this machine: the files open without the app or the internet."
+    f"This scenario (annual NRR {pct(summary.annual_nrr)}, annual GRR {pct(summary.annual_grr)}, "
+    f"{summary.months} months) as files to keep or send. Everything is made on this machine: the files "
+    "open without the app or the internet."
 )
 
 data, document = st.columns(2, gap="medium")

@@ -4,9 +4,10 @@ import math
 
 import streamlit as st
 
-from simulator.benchmarks import nrr_tier
+from simulator.benchmarks import verdict
 from ui import charts, state, upload
 from ui.format import money, pct
+from ui.insights import verdict_text
 
 state.ensure_app_navigation()
 
@@ -26,13 +27,13 @@ if data is None:
 
 monthly = data.metrics.monthly
 months = data.metrics.months
-nrr, grr, basis = upload.annual_figures(data)
+measured = data.levers.measured
 last = monthly.iloc[-1]
 
 st.subheader(f"{data.name}, {months[0]} to {months[-1]}")
 cards = st.columns(5)
-cards[0].metric("Annual NRR", pct(nrr), help=f"Trailing NRR: {basis}.", border=True)
-cards[1].metric("Annual GRR", pct(grr), help=f"Trailing GRR: {basis}.", border=True)
+cards[0].metric("Annual NRR", pct(measured.nrr), help=f"NRR of {measured.description}.", border=True)
+cards[1].metric("Annual GRR", pct(measured.grr), help=f"GRR of {measured.description}.", border=True)
 cards[2].metric(f"MRR, {months[-1]}", money(float(last["ending_mrr"]), currency), border=True)
 cards[3].metric(f"Customers, {months[-1]}", f"{int(last['customers']):,}", border=True)
 cards[4].metric(
@@ -41,8 +42,7 @@ cards[4].metric(
     help="Share of all expansion MRR that came from the 10% of accounts that expanded most.",
     border=True,
 )
-tier = nrr_tier(nrr)
-st.markdown(f"**{tier.name}** NRR: {tier.meaning}.")
+st.markdown(verdict_text(measured.nrr, measured.grr, verdict(measured.nrr, measured.grr)))
 if data.warning:
     st.warning(data.warning, icon="⚠️")
 

@@ -9,37 +9,38 @@ state.ensure_app_navigation()
 
 scenario = state.current_scenario()
 currency = state.currency()
-months = scenario.months
-table = engine.projection(scenario).table
+summary = engine.summary(scenario)
+months = summary.months
+table = summary.projection.table
 
 st.title("🪣 Leaky bucket")
 st.caption(
     "Below 100% NRR, acquisition first has to replace what the base loses before the business grows at all."
 )
 
-if scenario.monthly_nrr >= 1.0:
-    st.success(insights.plateau_text(engine.plateau(scenario), currency, months=months), icon="✅")
-else:
-    st.warning(insights.plateau_text(engine.plateau(scenario), currency, months=months), icon="🪣")
+(st.success if summary.plateau.grows_by_itself else st.warning)(
+    insights.plateau_text(summary, currency), icon="✅" if summary.plateau.grows_by_itself else "🪣"
+)
 
-share = table["share_of_new_mrr_replacing_losses"]
 cards = st.columns(4)
-cards[0].metric("Monthly NRR", pct(scenario.monthly_nrr), border=True)
+cards[0].metric(
+    "Blended monthly NRR" if scenario.segments else "Monthly NRR", pct(summary.monthly_nrr), border=True
+)
 cards[1].metric(
     "To stay flat, month 1",
-    money(max(table["new_mrr_to_stay_flat"].iloc[1], 0.0), currency),
+    money(summary.stay_flat_at(1), currency),
     help="(1 − monthly NRR) × MRR at the start of the month; zero when the base grows by itself.",
     border=True,
 )
 cards[2].metric(
     "Only refilling, month 1",
-    pct(share.iloc[1]),
+    pct(summary.refilling_at(1)),
     help="Share of the month's new MRR that replaces losses instead of adding growth.",
     border=True,
 )
 cards[3].metric(
     f"Only refilling, month {months}",
-    pct(share.iloc[-1]),
+    pct(summary.refilling_at(months)),
     help="Share of that month's new MRR that replaces losses.",
     border=True,
 )
@@ -77,9 +78,9 @@ st.plotly_chart(
 if scenario.initiatives:
     moved = tuple(dict.fromkeys(initiative.lever for initiative in scenario.initiatives))
     st.plotly_chart(
-        charts.lever_paths(engine.lever_paths(scenario), moved, labels=state.LEVER_NAMES, height=440),
+        charts.lever_paths(engine.lever_paths(scenario), moved, height=440),
         theme=None,
         config=charts.PLOTLY_CONFIG,
         key="lever_paths_chart",
     )
-    st.caption(plan.paths_caption(scenario))
+    st.caption(plan.paths_caption(summary))

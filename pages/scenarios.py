@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from simulator.output import csv_bytes
 from ui import charts, scenario_page, scenarios, state
 from ui.format import money, pct
 
@@ -42,17 +43,18 @@ if len(names) < scenarios.MIN_COMPARED:
         icon="👆",
     )
 else:
-    tables = scenario_page.tables(names)
-    differences = scenarios.differences(tables)
-    at_horizon = scenarios.at_horizon(differences)
-    for card, row in zip(st.columns(len(names)), at_horizon.itertuples(), strict=True):
+    result = scenario_page.comparison(names)
+    tables, differences = result.tables, result.differences
+    st.caption(f"Every scenario over {names[0]}'s horizon: {result.month} months.")
+    for card, row in zip(st.columns(len(names)), result.at_horizon.itertuples(), strict=True):
         card.metric(
             f"{row.scenario}: MRR at month {row.month}",
             money(row.mrr, currency),
             scenarios.delta_text(row.mrr_vs_first, names[0], currency) if row.Index else "the reference",
             delta_color="normal" if row.Index else "off",
             delta_arrow="auto" if row.Index else "off",
-            help=f"Annual NRR {pct(row.annual_nrr)}, annual GRR {pct(row.annual_grr)} (trailing 12 months).",
+            help=f"Trailing-12 NRR {pct(row.nrr_trailing_12)}, GRR {pct(row.grr_trailing_12)} at month "
+            f"{row.month}.",
             border=True,
         )
     st.plotly_chart(
@@ -84,14 +86,14 @@ else:
         key="scenario_grr_chart",
     )
 
-    st.markdown(f"**Against {names[0]}**: MRR, annual NRR and annual GRR (trailing 12 months)")
+    st.markdown(f"**Against {names[0]}**: MRR, and NRR and GRR over the 12 months to each month")
     st.dataframe(
         scenarios.differences_display(differences, currency), hide_index=True, key="scenario_differences"
     )
     csv_left, csv_right, _ = st.columns([1, 1, 2])
     csv_left.download_button(
         "Differences (CSV)",
-        scenarios.csv_bytes(differences),
+        csv_bytes(differences),
         file_name="scenario-differences.csv",
         mime="text/csv",
         key="scenario_differences_csv",
@@ -99,7 +101,7 @@ else:
     )
     csv_right.download_button(
         "Month by month (CSV)",
-        scenarios.csv_bytes(scenarios.month_by_month(tables)),
+        csv_bytes(result.month_by_month()),
         file_name="scenario-comparison.csv",
         mime="text/csv",
         key="scenario_series_csv",

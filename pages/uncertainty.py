@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from simulator.monte_carlo import simulated_scenario
 from ui import charts, engine, insights, state
 from ui.format import money, pct
 
@@ -41,8 +42,9 @@ seed = seed_col.number_input(
 )
 result = engine.monte_carlo(scenario, int(paths), float(skew), int(seed))
 bands = result.bands
-simulated = engine.simulated_levers(scenario)
-expected = engine.projection(simulated).table.set_index("month")["mrr"]
+simulated = simulated_scenario(scenario)
+expected_summary = engine.summary(simulated)
+expected = expected_summary.projection.table.set_index("month")["mrr"]
 
 cards = st.columns(5)
 cards[0].metric(
@@ -96,7 +98,6 @@ right.plotly_chart(
     key="mc_nrr_trailing_chart",
 )
 st.markdown(insights.dip_text(result.dip_share, result.paths))
-starting = scenario.starting_customers
 not_simulated = (
     " Segments, early-life churn, annual plans, the expansion ceiling and the plan's initiatives are not "
     "part of this simulation; "
@@ -104,7 +105,14 @@ not_simulated = (
     if simulated != scenario
     else ""
 )
-st.caption(
-    f"{result.paths:,} futures, seed {seed}, from {starting if starting is not None else 2_000:,.0f} "
-    f"starting customers ({result.customers:,} accounts by month {months} with new ones)." + not_simulated
-)
+if scenario.starting_customers:
+    accounts = (
+        f"from today's {result.starting_customers:,} customers; the projection expects "
+        f"{expected_summary.customers_at(months):,.0f} paying customers at month {months}"
+    )
+else:
+    accounts = (
+        f"with today's MRR spread over {result.starting_customers:,} simulated accounts, since the "
+        "scenario has no customer count"
+    )
+st.caption(f"{result.paths:,} futures, seed {seed}, {accounts}." + not_simulated)

@@ -68,6 +68,71 @@ def top_expansion_share(metrics: ExportMetrics, *, top: float = 0.10) -> float:
 
 
 @dataclass(frozen=True)
+class AnnualRetention:
+    """An export's annual NRR and GRR, and what they are.
+
+    ``basis`` is ``"trailing 12"`` (the latest month with a trailing-12
+    figure: what the customers paying 12 months earlier pay now, the cohort
+    way) or, for an export shorter than 13 months, ``"monthly rates"``: the
+    MRR-weighted monthly NRR and GRR of its months compounded over a year.
+    ``months`` is the first and last month the figures cover.
+    """
+
+    nrr: float
+    grr: float
+    basis: str
+    months: tuple[str, str]
+
+    @property
+    def description(self) -> str:
+        """What the figures measure, for a page: the customers of a month a year later, or monthly rates."""
+        first, last = self.months
+        if self.basis == "trailing 12":
+            return f"the customers paying in {first}, what they pay in {last} ÷ what they paid then"
+        return f"the MRR-weighted monthly rates of {first} to {last}, compounded over 12 months"
+
+
+def annual_retention(monthly: pd.DataFrame, *, window: int = 12) -> AnnualRetention:
+    """The annual NRR and GRR of a metrics table (:attr:`~simulator.metrics.ExportMetrics.monthly`,
+    or one segment's block of :attr:`~simulator.metrics.ExportMetrics.by_segment`).
+
+    The latest trailing-12 figures; without any (fewer than 13 months), the
+    last ``window`` months' flows over their starting MRR (each month counts
+    by its MRR), compounded over twelve months. NaN when no month has a
+    starting MRR.
+    """
+    trailing = monthly[["month", "nrr_trailing_12", "grr_trailing_12"]].dropna()
+    if not trailing.empty:
+        last = trailing.iloc[-1]
+        then = monthly["month"].iat[int(trailing.index[-1]) - 12]
+        return AnnualRetention(
+            float(last["nrr_trailing_12"]),
+            float(last["grr_trailing_12"]),
+            "trailing 12",
+            (str(then), str(last["month"])),
+        )
+    rates = monthly_rates(monthly, window=window)
+    grr = (1.0 - rates["churn"] - rates["contraction"]) ** 12
+    nrr = (1.0 - rates["churn"] - rates["contraction"] + rates["expansion"]) ** 12
+    recent = monthly.iloc[1:].tail(window)
+    return AnnualRetention(
+        nrr, grr, "monthly rates", (str(recent["month"].iat[0]), str(recent["month"].iat[-1]))
+    )
+
+
+def monthly_rates(monthly: pd.DataFrame, *, window: int = 12) -> dict[str, float]:
+    """Churn, contraction and expansion of the last ``window`` months (the first month has no
+    month before it): each flow's total over the total starting MRR, so that each month counts
+    by its MRR. NaN when no month has a starting MRR."""
+    recent = monthly.iloc[1:].tail(window)
+    base = float(recent["starting_mrr"].sum())
+    names = {"churn": "churned_mrr", "contraction": "contraction_mrr", "expansion": "expansion_mrr"}
+    return {
+        name: float(recent[column].sum()) / base if base > 0 else math.nan for name, column in names.items()
+    }
+
+
+@dataclass(frozen=True)
 class Levers:
     """The simulator's levers as an export measures them.
 
@@ -79,34 +144,42 @@ class Levers:
     last_month: str
     window: tuple[str, str]
     months_in_window: int
+    measured: AnnualRetention
+    monthly: dict[str, float]
 
 
 def levers_from_metrics(metrics: ExportMetrics, *, months: int = 36, window: int = 12) -> Levers:
-    """Set the simulator's levers from the data.
+    """Set the simulator's levers from the data, so that it starts from what was measured.
 
     Starting MRR and customers are the last month's. Churn, contraction and
-    expansion rates are the averages of the last ``window`` months' monthly
-    rates weighted by starting MRR (so each is that window's total flow over
-    its total starting MRR, and the simulator's monthly NRR is the window's
-    MRR-weighted monthly NRR). New customers per month and their MRR are the
-    window's averages; acquisition growth is left at 0.
+    expansion are set so that the simulator's annual NRR and GRR (monthly ^
+    12) equal the export's :func:`annual_retention`: monthly GRR is annual
+    GRR ^ (1/12), split into churn and contraction in the proportion of the
+    window's churned and contraction MRR, and expansion is monthly NRR minus
+    monthly GRR. (The window's own monthly rates compound to other annual
+    figures: a customer lost counts once in a cohort, and the monthly rates
+    also count new customers' first months and ups and downs within the year;
+    :attr:`Levers.monthly` keeps them for the page to show.) New customers
+    per month and their MRR are the window's averages; acquisition growth is
+    left at 0.
     """
     table = metrics.monthly
     recent = table.iloc[1:].tail(window)  # the first month has no previous month to compare with
-    base = float(recent["starting_mrr"].sum())
     last = table.iloc[-1]
-
-    def rate(column: str) -> float:
-        return float(recent[column].sum()) / base if base > 0 else 0.0
-
-    churn, contraction = rate("churned_mrr"), rate("contraction_mrr")
+    measured = annual_retention(table, window=window)
+    rates = monthly_rates(table, window=window)
+    monthly_grr = _root12(measured.grr)
+    monthly_nrr = max(_root12(measured.nrr), monthly_grr)
+    lost = rates["churn"] + rates["contraction"]
+    churn_share = rates["churn"] / lost if math.isfinite(lost) and lost > 0 else 0.5
+    losses = 1.0 - monthly_grr
     new_customers = float(recent["new_customers"].sum())
     scenario = Scenario(
         starting_mrr=float(last["ending_mrr"]),
         starting_customers=float(last["customers"]),
-        churn_rate=min(churn, 1.0),
-        contraction_rate=min(contraction, 1.0 - min(churn, 1.0)),
-        expansion_rate=min(rate("expansion_mrr"), 1.0),
+        churn_rate=losses * churn_share,
+        contraction_rate=losses * (1.0 - churn_share),
+        expansion_rate=min(monthly_nrr - monthly_grr, 1.0),
         new_customers_per_month=new_customers / len(recent),
         new_customer_mrr=float(recent["new_mrr"].sum()) / new_customers if new_customers else 0.0,
         months=months,
@@ -116,24 +189,28 @@ def levers_from_metrics(metrics: ExportMetrics, *, months: int = 36, window: int
         last_month=str(last["month"]),
         window=(str(recent["month"].iat[0]), str(recent["month"].iat[-1])),
         months_in_window=len(recent),
+        measured=measured,
+        monthly=rates,
     )
+
+
+def _root12(annual: float) -> float:
+    """The monthly rate that compounds to ``annual`` (0 to 1; 1 when there is nothing to measure)."""
+    if not math.isfinite(annual):
+        return 1.0
+    return min(max(annual, 0.0), 1.0 if annual <= 1.0 else annual) ** (1.0 / 12.0)
 
 
 def concentration_warning(metrics: ExportMetrics, *, top_share: float) -> str | None:
     """A plain warning when high NRR hides low GRR, or expansion sits in a few accounts.
 
-    Reads the latest trailing-12 NRR and GRR; an export shorter than 13
-    months uses its average monthly rates compounded over a year.
+    Reads :func:`annual_retention`, the figures the page's cards show.
     """
-    latest = metrics.monthly[["nrr_trailing_12", "grr_trailing_12"]].dropna()
-    if latest.empty:
-        nrr = float(metrics.monthly["nrr_month"].iloc[1:].mean()) ** 12
-        grr = float(metrics.monthly["grr_month"].iloc[1:].mean()) ** 12
-    else:
-        nrr, grr = (float(v) for v in latest.iloc[-1])
+    measured = annual_retention(metrics.monthly)
+    nrr, grr = measured.nrr, measured.grr
     if nrr >= 1.0 and grr < 0.90:
         return (
-            f"NRR of {nrr:.0%} hides a GRR of {grr:.0%}: growth rests on a few expanding accounts "
+            f"NRR of {_pct(nrr)} hides a GRR of {_pct(grr)}: growth rests on a few expanding accounts "
             "while many customers leave. Fix churn before it outruns expansion."
         )
     if top_share > 0.6:
@@ -142,3 +219,8 @@ def concentration_warning(metrics: ExportMetrics, *, top_share: float) -> str | 
             "NRR depends on a handful of customers."
         )
     return None
+
+
+def _pct(fraction: float) -> str:
+    """As the pages write a percentage: one decimal."""
+    return f"{fraction * 100:.1f}%"

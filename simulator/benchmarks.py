@@ -41,10 +41,31 @@ def nrr_tier(annual_nrr: float) -> Tier:
     >>> nrr_tier(1.268).name
     'Best in class'
     """
-    for tier in NRR_TIERS:
-        if annual_nrr >= tier.low:
+    return _tier_of(annual_nrr, NRR_TIERS)
+
+
+#: Annual GRR tiers, best first: the bands of the domain notes' diagnosis rule.
+GRR_TIERS: tuple[Tier, ...] = (
+    Tier("Strong", 0.95, float("inf"), "the base keeps 95% or more of its revenue"),
+    Tier("Reasonable", 0.90, 0.95, "retention is reasonable"),
+    Tier("Leaky", 0.0, 0.90, "expansion cannot outrun the leak"),
+)
+
+
+def grr_tier(annual_grr: float) -> Tier:
+    """The tier an annual GRR falls in.
+
+    >>> grr_tier(0.96 ** 12).name
+    'Leaky'
+    """
+    return _tier_of(annual_grr, GRR_TIERS)
+
+
+def _tier_of(value: float, tiers: tuple[Tier, ...]) -> Tier:
+    for tier in tiers:
+        if value >= tier.low:
             return tier
-    return NRR_TIERS[-1]
+    return tiers[-1]
 
 
 @dataclass(frozen=True)
@@ -141,26 +162,44 @@ def apply_preset(scenario: Scenario, name: str) -> Scenario:
 LOW_EXPANSION_POINTS = 0.10
 
 
-def grr_diagnosis(scenario: Scenario) -> str:
+def grr_diagnosis(annual_grr: float, annual_nrr: float) -> str:
     """Which lever to pull first, by annual GRR (the domain notes' rule).
 
     Expansion is "low" when it adds fewer than 10 points of annual NRR on
     top of annual GRR.
 
-    >>> grr_diagnosis(Scenario(starting_mrr=1, churn_rate=0.02))
+    >>> grr_diagnosis(0.98 ** 12, 0.98 ** 12)
     'GRR below 90%: fix churn first; expansion cannot outrun the leak.'
     """
-    grr = scenario.annual_grr
-    low_expansion = scenario.annual_nrr - grr < LOW_EXPANSION_POINTS
-    if grr < 0.90:
+    low_expansion = annual_nrr - annual_grr < LOW_EXPANSION_POINTS
+    if annual_grr < 0.90:
         return "GRR below 90%: fix churn first; expansion cannot outrun the leak."
-    if grr < 0.95:
+    if annual_grr < 0.95:
         if low_expansion:
             return "GRR 90–95% with low expansion: retention is reasonable; build expansion paths."
         return "GRR 90–95% with healthy expansion: keep building expansion, and chip away at churn."
     if low_expansion:
         return "GRR 95%+ with low expansion: an expansion and packaging problem, not a churn problem."
     return "GRR 95%+ with healthy expansion: a strong base; protect it and keep expansion paths open."
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One scenario's verdict: where annual NRR and annual GRR sit, and which lever to pull first."""
+
+    nrr_tier: Tier
+    grr_tier: Tier
+    diagnosis: str
+
+
+def verdict(annual_nrr: float, annual_grr: float) -> Verdict:
+    """The verdict on an annual NRR and GRR: both tiers and the GRR diagnosis.
+
+    >>> v = verdict(1.02 ** 12, 0.96 ** 12)
+    >>> v.nrr_tier.name, v.grr_tier.name
+    ('Best in class', 'Leaky')
+    """
+    return Verdict(nrr_tier(annual_nrr), grr_tier(annual_grr), grr_diagnosis(annual_grr, annual_nrr))
 
 
 def recession(start_month: int = 1) -> tuple[Initiative, ...]:

@@ -1,26 +1,24 @@
-"""The command line: ``python -m simulator project|metrics FILE``.
+"""The command line: ``python -m simulator project|metrics|report FILE``.
 
 Bad input exits with status 2 and one line on standard error saying what is
-wrong and where; never a traceback.
+wrong and where; never a traceback. Tables are written by
+:mod:`simulator.output` (one rounding policy for every file).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-import pandas as pd
-
 from simulator.export import ExportError, read_export
 from simulator.metrics import METRICS_COLUMNS, analyse
+from simulator.output import CURRENCIES, write_table
 from simulator.projection import PROJECTION_COLUMNS, project
-from simulator.scenario import MAX_MONTHS, ScenarioError, from_json
+from simulator.scenario import MAX_MONTHS, Scenario, ScenarioError, from_json
 
 EXIT_BAD_INPUT = 2
 
@@ -33,8 +31,10 @@ def main(
     err = stderr or sys.stderr
     args = _parser().parse_args(argv)
     try:
+        if args.command == "report":
+            return _report(_scenario(args.file), args, out, err)
         if args.command == "project":
-            table = _project(args.file, args.months)
+            table = project(_scenario(args.file), months=args.months).table[list(PROJECTION_COLUMNS)]
         else:
             table = analyse(read_export(args.file)).monthly[list(METRICS_COLUMNS)]
     except (ScenarioError, ExportError) as error:
@@ -50,7 +50,7 @@ def main(
     return 0
 
 
-def _project(path: str, months: int | None) -> pd.DataFrame:
+def _scenario(path: str) -> Scenario:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -63,28 +63,35 @@ def _project(path: str, months: int | None) -> pd.DataFrame:
         raise ScenarioError(f"cannot read the file: {error.strerror}") from None
     if not text.strip():
         raise ScenarioError('the file is empty; a scenario is JSON such as {"starting_mrr": 100000}')
-    scenario = from_json(text)
-    return project(scenario, months=months).table[list(PROJECTION_COLUMNS)]
+    return from_json(text)
 
 
-def write_table(table: pd.DataFrame, out: TextIO, *, fmt: str) -> None:
-    """Write rows as CSV (missing values empty) or a JSON array of objects (missing values null)."""
-    if fmt == "csv":
-        table.to_csv(out, index=False, lineterminator="\n")
-        return
-    rows = [
-        {key: _json_value(value) for key, value in row.items()} for row in table.to_dict(orient="records")
-    ]
-    json.dump(rows, out, indent=1)
-    out.write("\n")
+def _report(scenario: Scenario, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write the Export page's HTML report (to ``--output`` or standard output) or PDF one-pager."""
+    # The report draws plotly charts: it lives with the app's other surfaces, outside the engine.
+    from ui import report
 
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if hasattr(value, "item"):  # numpy scalars
-        return _json_value(value.item())
-    return value
+    built = report.build_report(scenario, args.currency)
+    if args.format == "html":
+        data = report.html_report(built)
+    elif args.output is None:
+        print("error: a PDF is binary: give it a file with --output FILE", file=err)
+        return EXIT_BAD_INPUT
+    else:
+        try:
+            data = report.pdf_report(built)
+        except (report.ChromiumMissingError, RuntimeError, TimeoutError) as error:
+            print(f"error: the PDF could not be made: {error}", file=err)
+            return EXIT_BAD_INPUT
+    if args.output is None:
+        out.write(data.decode("utf-8"))
+        return 0
+    try:
+        Path(args.output).write_bytes(data)
+    except OSError as error:
+        print(f"error: {args.output}: cannot write the report: {error.strerror}", file=err)
+        return EXIT_BAD_INPUT
+    return 0
 
 
 def _months(text: str) -> int:
@@ -108,7 +115,8 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="python -m simulator", description="NRR simulator: project a scenario, or measure an export."
+        prog="python -m simulator",
+        description="NRR simulator: project a scenario, measure an export, or write a scenario's report.",
     )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     projection = commands.add_parser("project", help="project a scenario JSON file month by month")
@@ -118,4 +126,9 @@ def _parser() -> argparse.ArgumentParser:
     metrics = commands.add_parser("metrics", help="monthly MRR bridge, NRR and GRR of an MRR export CSV")
     metrics.add_argument("file", help="CSV with customer_id, month, mrr (and optionally segment)")
     metrics.add_argument("--format", choices=("csv", "json"), default="csv")
+    report = commands.add_parser("report", help="the Export page's report on a scenario, as HTML or PDF")
+    report.add_argument("file", help="scenario JSON")
+    report.add_argument("--format", choices=("html", "pdf"), default="html")
+    report.add_argument("--output", help="the file to write (HTML goes to standard output without it)")
+    report.add_argument("--currency", choices=CURRENCIES, default="$", help="how money is written")
     return parser

@@ -1,9 +1,11 @@
 """Goal seek: the value one lever needs to reach a target, the others held.
 
-Targets are an annual NRR (the trailing-12 NRR at the horizon, or at month
-12 for shorter horizons; in the core model that is monthly NRR ^ 12) or an
-MRR by a given month. Every lever moves its target one way, so a grid over
-the lever's range finds the first crossing and bisection narrows it.
+Targets are an annual NRR (:func:`simulator.summary.retention`: what today's
+customers pay at month 12 over what they pay today; monthly NRR ^ 12 when
+every customer retains alike) or an MRR by a given month. Every lever moves
+its target one way, so a grid over the lever's range finds the first
+crossing and the Illinois method (a false position that halves a stale end's
+weight) narrows it.
 """
 
 from __future__ import annotations
@@ -13,19 +15,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.analysis import annual_nrr_of, shifted
+from simulator.levers import BY_FIELD, LEVERS
 from simulator.projection import project
-from simulator.scenario import MAX_COUNT, MAX_MONEY, Scenario
+from simulator.scenario import Scenario
+from simulator.summary import retention
 
-#: Levers goal seek can move, with how people name them.
-GOAL_LEVERS: dict[str, str] = {
-    "churn_rate": "monthly churn",
-    "contraction_rate": "monthly contraction",
-    "expansion_rate": "monthly expansion",
-    "new_customers_per_month": "new customers per month",
-    "new_customer_mrr": "new-customer MRR",
-    "involuntary_recovery_rate": "involuntary churn recovered",
-}
+#: Levers goal seek can move: every lever of the registry, by the scenario field it sets.
+GOAL_LEVERS: tuple[str, ...] = tuple(lever.field for lever in LEVERS.values())
 
 _GRID = 21
 _MAX_STEPS = 100
@@ -49,17 +45,9 @@ class GoalResult:
 
 def lever_range(scenario: Scenario, lever: str) -> tuple[float, float]:
     """The values a lever may take with the other levers held."""
-    if lever == "churn_rate":
-        return 0.0, 1.0 - scenario.contraction_rate
-    if lever == "contraction_rate":
-        return 0.0, 1.0 - scenario.churn_rate
-    if lever in ("expansion_rate", "involuntary_recovery_rate"):
-        return 0.0, 1.0
-    if lever == "new_customers_per_month":
-        return 0.0, MAX_COUNT
-    if lever == "new_customer_mrr":
-        return 0.0, MAX_MONEY
-    raise ValueError(f"goal seek cannot move '{lever}'; choose one of {', '.join(GOAL_LEVERS)}")
+    if lever not in BY_FIELD:
+        raise ValueError(f"goal seek cannot move '{lever}'; choose one of {', '.join(GOAL_LEVERS)}")
+    return BY_FIELD[lever].bounds(scenario)
 
 
 def seek(
@@ -85,13 +73,12 @@ def seek(
     if (annual_nrr is None) == (mrr is None):
         raise ValueError("give one target: annual_nrr, or mrr with by_month")
     low, high = lever_range(scenario, lever)
-    by_segment = bool(scenario.segments) and lever in ("churn_rate", "contraction_rate", "expansion_rate")
+    chosen = BY_FIELD[lever]
+    by_segment = chosen.segmented and bool(scenario.segments)
 
     def with_lever(value: float) -> Scenario:
         # With segments a rate moves every segment by the same points.
-        if by_segment:
-            return shifted(scenario, lever, value - getattr(scenario, lever))
-        return scenario.replace(**{lever: value})
+        return chosen.set_to(scenario, value)
 
     if mrr is not None:
         month = scenario.months if by_month is None else by_month
@@ -106,7 +93,7 @@ def seek(
         target = annual_nrr
 
         def measure(value: float) -> float:
-            return annual_nrr_of(with_lever(value))
+            return retention(with_lever(value)).annual_nrr
 
         goal = f"an annual NRR of {annual_nrr:.1%}"
 
@@ -119,7 +106,7 @@ def seek(
     gaps = values - target
     best = int(np.argmin(np.abs(gaps)))
     crossing = np.flatnonzero((gaps[:-1] <= 0) != (gaps[1:] <= 0))
-    name = GOAL_LEVERS.get(lever, lever)
+    name = chosen.phrase
     if gaps[best] == 0:
         value = float(grid[best])
     elif crossing.size == 0:
@@ -153,7 +140,7 @@ def seek(
         message=(
             f"{goal[0].upper()}{goal[1:]} needs "
             + (
-                f"every segment's {name} moved by {(value - getattr(scenario, lever)) * 100:+.2f} points"
+                f"every segment's {name} moved by {(value - chosen.value(scenario)) * 100:+.2f} points"
                 if by_segment
                 else f"{name} of {_lever_shown(lever, value)}"
             )
@@ -189,6 +176,6 @@ def _shown(value: float, money: bool, currency: str) -> str:
 
 
 def _lever_shown(lever: str, value: float) -> str:
-    if lever.endswith("_rate"):
+    if BY_FIELD[lever].is_rate:
         return f"{value:.2%}"
     return f"{value:,.1f}" if lever == "new_customers_per_month" else f"{value:,.2f}"

@@ -24,6 +24,8 @@ import pandas as pd
 from simulator.scenario import Scenario
 
 QUANTILES = (0.10, 0.50, 0.90)
+#: Accounts that stand for today's MRR when the scenario has no customer count.
+STAND_INS = 2_000
 #: Paths whose accounts are followed for the expansion-concentration figure.
 TRACKED_PATHS = 100
 
@@ -48,6 +50,9 @@ class MonteCarlo:
     paths, customers
         Paths simulated; customer slots per path (starting customers plus
         arrival slots).
+    starting_customers
+        The accounts today's MRR was spread over: the scenario's count, or
+        :data:`STAND_INS` when it has none.
     """
 
     bands: pd.DataFrame
@@ -55,6 +60,7 @@ class MonteCarlo:
     top_expansion_share: float
     paths: int
     customers: int
+    starting_customers: int
 
 
 def simulate(
@@ -77,7 +83,8 @@ def simulate(
     paths
         Number of simulated futures.
     customers
-        Starting customers; defaults to the scenario's count, else 2,000.
+        Starting customers; defaults to the scenario's count, else (none, or 0
+        with MRR to spread) :data:`STAND_INS`.
     skew
         Sigma of the lognormal account sizes (0 to 3).
     seed
@@ -91,8 +98,9 @@ def simulate(
         raise ValueError(f"skew is {skew}, outside the allowed range (0 to 3)")
     rng = np.random.default_rng(seed)
     months = scenario.months
-    starting = int(round(customers if customers is not None else scenario.starting_customers or 2_000))
-    starting = max(starting, 1)
+    starting = max(
+        int(round(customers if customers is not None else scenario.starting_customers or STAND_INS)), 1
+    )
 
     # Arrival slots: ceil(n(t)) per month, each filled with probability n(t)/ceil(n(t)).
     month = np.arange(1, months + 1)
@@ -165,6 +173,24 @@ def simulate(
         top_expansion_share=_top_share(expansion_by_account),
         paths=paths,
         customers=slots,
+        starting_customers=starting,
+    )
+
+
+def simulated_scenario(scenario: Scenario) -> Scenario:
+    """The scenario the simulation plays out: the basic levers and recovered failed payments.
+
+    The customer-level simulation does not model segments, early-life churn,
+    annual plans, the ceiling or the plan's initiatives; its average path is
+    this scenario's projection.
+    """
+    return scenario.replace(
+        segments=(),
+        early_churn_multiple=1.0,
+        early_churn_months=0,
+        annual_plan_share=0.0,
+        expansion_ceiling=None,
+        initiatives=(),
     )
 
 

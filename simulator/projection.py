@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from simulator.refined import refined_totals
 from simulator.scenario import Scenario
+from simulator.totals import Totals
 
 #: The columns the command line prints, in order; the table has these first.
 PROJECTION_COLUMNS: tuple[str, ...] = (
@@ -50,7 +52,7 @@ class Projection:
         ``starting_mrr`` (MRR at the start of the month), ``new_customers``,
         ``existing_base_mrr`` (the month-0 customers alone, "if we stopped
         acquiring today"), ``new_mrr_to_stay_flat`` ((churn + contraction −
-        expansion) × starting MRR; negative when the base grows by itself)
+        expansion) × starting MRR; 0 when the base grows by itself)
         and ``share_of_new_mrr_replacing_losses`` (the part of the month's new
         MRR that only refills the bucket, 0 to 1). A value that does not
         exist (an NRR on zero starting MRR, a trailing-12 figure before month
@@ -73,6 +75,23 @@ class Projection:
         """Total MRR at the end of ``month`` (clipped to the horizon)."""
         month = min(max(month, 0), self.scenario.months)
         return float(self.table["mrr"].to_numpy()[month])
+
+    def until(self, months: int) -> Projection:
+        """The same projection cut at an earlier horizon (later cohorts do not exist yet).
+
+        >>> p = project(Scenario(starting_mrr=100, churn_rate=0.1, months=24))
+        >>> p.until(12).table.equals(project(p.scenario.replace(months=12)).table)
+        True
+        """
+        if months >= self.scenario.months:
+            return self
+        rows = slice(0, months + 1)
+        return Projection(
+            scenario=self.scenario.replace(months=months),
+            table=self.table.iloc[rows].reset_index(drop=True),
+            cohort_mrr=self.cohort_mrr[rows, rows],
+            segments={name: table.iloc[rows].reset_index(drop=True) for name, table in self.segments.items()},
+        )
 
 
 def project(scenario: Scenario, *, months: int | None = None) -> Projection:
@@ -100,54 +119,13 @@ def project(scenario: Scenario, *, months: int | None = None) -> Projection:
         scenario = scenario.replace(months=months)
     if scenario.is_core:
         totals = _core(scenario)
-        return Projection(scenario=scenario, table=_table(totals), cohort_mrr=totals.cohort_mrr)
-    # Imported here: the refined model is only needed when a refinement is on.
-    from simulator.refined import refined_totals
-
+        return Projection(scenario=scenario, table=table_of(totals), cohort_mrr=totals.cohort_mrr)
     parts = refined_totals(scenario)
     totals = Totals.add(list(parts.values()))
-    segments = {name: _table(part) for name, part in parts.items()} if scenario.segments else {}
+    segments = {name: table_of(part) for name, part in parts.items()} if scenario.segments else {}
     return Projection(
-        scenario=scenario, table=_table(totals), cohort_mrr=totals.cohort_mrr, segments=segments
+        scenario=scenario, table=table_of(totals), cohort_mrr=totals.cohort_mrr, segments=segments
     )
-
-
-@dataclass(frozen=True)
-class Totals:
-    """Additive monthly sums from which the table is made (ratios come only in :func:`_table`).
-
-    Every array has one value per month 0..months. ``trailing_now`` is the
-    MRR at t of the cohorts present at t − 12, ``trailing_gross`` the same
-    with no expansion since t − 12 (both 0 before month 12).
-    """
-
-    cohort_mrr: np.ndarray
-    new_mrr: np.ndarray
-    new_customers: np.ndarray
-    churned: np.ndarray
-    contraction: np.ndarray
-    expansion: np.ndarray
-    customers: np.ndarray | None
-    trailing_now: np.ndarray
-    trailing_gross: np.ndarray
-
-    @staticmethod
-    def add(parts: list[Totals]) -> Totals:
-        """The sum of several groups of cohorts (segments, plan types)."""
-        if len(parts) == 1:
-            return parts[0]
-        known = [part.customers for part in parts if part.customers is not None]
-        return Totals(
-            cohort_mrr=np.sum([part.cohort_mrr for part in parts], axis=0),
-            new_mrr=np.sum([part.new_mrr for part in parts], axis=0),
-            new_customers=np.sum([part.new_customers for part in parts], axis=0),
-            churned=np.sum([part.churned for part in parts], axis=0),
-            contraction=np.sum([part.contraction for part in parts], axis=0),
-            expansion=np.sum([part.expansion for part in parts], axis=0),
-            customers=np.sum(known, axis=0) if len(known) == len(parts) else None,
-            trailing_now=np.sum([part.trailing_now for part in parts], axis=0),
-            trailing_gross=np.sum([part.trailing_gross for part in parts], axis=0),
-        )
 
 
 def _core(scenario: Scenario) -> Totals:
@@ -194,7 +172,7 @@ def _core(scenario: Scenario) -> Totals:
     )
 
 
-def _table(totals: Totals) -> pd.DataFrame:
+def table_of(totals: Totals) -> pd.DataFrame:
     """The projection table from additive totals."""
     mrr = totals.cohort_mrr.sum(axis=0)
     horizon = mrr.size - 1
@@ -211,7 +189,8 @@ def _table(totals: Totals) -> pd.DataFrame:
         grr_trailing = np.where(then > 0, totals.trailing_gross / then, np.nan)
     nrr_trailing[:12] = grr_trailing[:12] = np.nan
 
-    to_stay_flat = churned + contraction - expansion
+    # What the base loses net of expansion; none is needed when it grows by itself.
+    to_stay_flat = np.maximum(churned + contraction - expansion, 0.0)
     # A tiny new MRR can overflow the ratio; the clip brings it back to 1.
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         replacing = np.where(totals.new_mrr > 0, np.clip(to_stay_flat / totals.new_mrr, 0.0, 1.0), np.nan)

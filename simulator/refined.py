@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.projection import Totals
+from simulator.levers import BY_FIELD, PLAN_FIELDS
 from simulator.scenario import Scenario
+from simulator.totals import Totals
 
 ANNUAL = 12
 
@@ -55,27 +56,17 @@ def lever_paths(scenario: Scenario) -> dict[str, np.ndarray]:
     change, never below 0.
     """
     months = np.arange(scenario.months + 1)
-    paths = {
-        lever: np.full(months.size, float(getattr(scenario, lever)))
-        for lever in (
-            "churn_rate",
-            "contraction_rate",
-            "expansion_rate",
-            "new_customers_per_month",
-            "new_customer_mrr",
-        )
-    }
+    paths = {field: np.full(months.size, float(getattr(scenario, field))) for field in PLAN_FIELDS}
     for initiative in scenario.initiatives:
         in_force = initiative.in_force(months)
-        if initiative.lever.endswith("_rate"):
+        if BY_FIELD[initiative.lever].is_rate:
             paths[initiative.lever] = paths[initiative.lever] + initiative.change * in_force
         else:
             paths[initiative.lever] = paths[initiative.lever] * (1.0 + initiative.change * in_force)
-    for lever in ("churn_rate", "contraction_rate", "expansion_rate"):
-        paths[lever] = np.clip(paths[lever], 0.0, 1.0)
+    for field in PLAN_FIELDS:
+        high = 1.0 if BY_FIELD[field].is_rate else np.inf
+        paths[field] = np.clip(paths[field], 0.0, high)
     paths["contraction_rate"] = np.minimum(paths["contraction_rate"], 1.0 - paths["churn_rate"])
-    for lever in ("new_customers_per_month", "new_customer_mrr"):
-        paths[lever] = np.maximum(paths[lever], 0.0)
     return paths
 
 

@@ -15,10 +15,9 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from simulator.levers import BY_FIELD, MAX_COUNT, MAX_MONEY, PLAN_FIELDS
+
 MAX_MONTHS = 600
-#: Upper limits that keep every projection finite: a trillion a month, a billion customers.
-MAX_MONEY = 1e12
-MAX_COUNT = 1e9
 
 
 class ScenarioError(ValueError):
@@ -59,16 +58,10 @@ class Segment:
         _check_losses(self.churn_rate, self.contraction_rate, where=f"{where}: ")
 
 
-#: Levers an initiative or shock can move. Rates move by fraction points
-#: (-0.008 is 0.8 points less); acquisition and new-customer MRR by a relative
-#: change (-0.3 is 30% less).
-INITIATIVE_LEVERS: tuple[str, ...] = (
-    "churn_rate",
-    "contraction_rate",
-    "expansion_rate",
-    "new_customers_per_month",
-    "new_customer_mrr",
-)
+#: Levers an initiative or shock can move (see :mod:`simulator.levers`). Rates move by
+#: fraction points (-0.008 is 0.8 points less); acquisition and new-customer MRR by a
+#: relative change (-0.3 is 30% less).
+INITIATIVE_LEVERS: tuple[str, ...] = PLAN_FIELDS
 
 
 @dataclass(frozen=True)
@@ -105,7 +98,7 @@ class Initiative:
             )
             raise ScenarioError(f"{where}: unknown lever '{self.lever}'{hint}")
         low = -1.0
-        high = 1.0 if self.lever.endswith("_rate") else 10.0
+        high = 1.0 if BY_FIELD[self.lever].is_rate else 10.0
         _check_number(f"{where}: change", self.change, low=low, high=high)
         object.__setattr__(
             self,
@@ -171,7 +164,7 @@ class Scenario:
     acquisition_growth_rate: float = 0.0
     new_customer_mrr: float = 0.0
     months: int = 36
-    # Optional refinements (see simulator.model); at their defaults the results
+    # Optional refinements (see simulator.refined); at their defaults the results
     # are exactly the core model's.
     segments: tuple[Segment, ...] = ()
     early_churn_multiple: float = 1.0
@@ -219,11 +212,17 @@ class Scenario:
     @property
     def is_core(self) -> bool:
         """True when every optional refinement is at its default: the core model applies."""
+        return self.compounds_monthly and self.involuntary_churn_share * self.involuntary_recovery_rate == 0.0
+
+    @property
+    def compounds_monthly(self) -> bool:
+        """True when every customer retains at one rate every month, so that annual NRR is
+        exactly monthly NRR ^ 12: no segments, early-life churn, annual plans, expansion
+        ceiling or initiatives (recovered failed payments only lower the churn rate)."""
         return (
             not self.segments
             and self.early_churn_multiple == 1.0
             and self.early_churn_months == 0
-            and self.involuntary_churn_share * self.involuntary_recovery_rate == 0.0
             and self.annual_plan_share == 0.0
             and self.expansion_ceiling is None
             and not self.initiatives
@@ -234,27 +233,19 @@ class Scenario:
         """Churn after recovering part of the involuntary (failed-payment) churn."""
         return self.churn_rate * (1.0 - self.involuntary_churn_share * self.involuntary_recovery_rate)
 
-    # Rates that follow from the levers (core model: the same every month).
+    # The top-level levers' own arithmetic: the core model's retention factor. With
+    # segments (which replace these rates) or other refinements the figures a page
+    # shows come from simulator.summary, never from these.
 
     @property
     def monthly_nrr(self) -> float:
-        """Monthly net revenue retention of existing MRR (after recovered failed payments)."""
+        """1 − churn (after recovered failed payments) − contraction + expansion, of the top-level levers."""
         return 1.0 - self.effective_churn_rate - self.contraction_rate + self.expansion_rate
 
     @property
     def monthly_grr(self) -> float:
-        """Monthly gross revenue retention of existing MRR (never above 1)."""
+        """1 − churn (after recovered failed payments) − contraction, of the top-level levers."""
         return 1.0 - self.effective_churn_rate - self.contraction_rate
-
-    @property
-    def annual_nrr(self) -> float:
-        """Monthly NRR compounded over twelve months."""
-        return self.monthly_nrr**12
-
-    @property
-    def annual_grr(self) -> float:
-        """Monthly GRR compounded over twelve months."""
-        return self.monthly_grr**12
 
     @property
     def month_one_new_mrr(self) -> float:

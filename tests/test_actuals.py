@@ -9,6 +9,7 @@ import pytest
 
 from simulator import project
 from simulator.actuals import (
+    annual_retention,
     cohort_retention,
     concentration_warning,
     levers_from_metrics,
@@ -53,18 +54,39 @@ def test_top_expansion_share_is_nan_without_expansion() -> None:
     assert math.isnan(top_expansion_share(metrics_of("customer_id,month,mrr\na,2024-01,1\na,2024-02,1\n")))
 
 
-def test_levers_reproduce_the_datas_weighted_monthly_rates(sample: ExportMetrics) -> None:
+def test_the_simulator_starts_from_the_annual_nrr_and_grr_the_data_measured(sample: ExportMetrics) -> None:
     levers = levers_from_metrics(sample)
-    recent = sample.monthly.iloc[-12:]
-    weights = recent["starting_mrr"]
-    weighted_nrr = float((recent["nrr_month"] * weights).sum() / weights.sum())
-    weighted_grr = float((recent["grr_month"] * weights).sum() / weights.sum())
+    last = sample.monthly.iloc[-1]
     table = project(levers.scenario).table
-    assert table["nrr_month"].iloc[1:13].to_numpy() == pytest.approx(weighted_nrr)
-    assert table["grr_month"].iloc[1:13].to_numpy() == pytest.approx(weighted_grr)
-    assert table["mrr"].iat[0] == sample.monthly["ending_mrr"].iat[-1]
-    assert table["customers"].iat[0] == sample.monthly["customers"].iat[-1]
+    # A year of the simulator keeps what the latest trailing year of the data kept.
+    assert table["nrr_trailing_12"].iat[12] == pytest.approx(last["nrr_trailing_12"], rel=1e-12)
+    assert table["grr_trailing_12"].iat[12] == pytest.approx(last["grr_trailing_12"], rel=1e-12)
+    assert levers.measured.basis == "trailing 12" and levers.measured.months == ("2024-12", "2025-12")
+    # Churn and contraction split the monthly loss as the window's own flows do.
+    recent = sample.monthly.iloc[-12:]
+    assert levers.scenario.churn_rate / levers.scenario.contraction_rate == pytest.approx(
+        recent["churned_mrr"].sum() / recent["contraction_mrr"].sum()
+    )
+    assert table["mrr"].iat[0] == last["ending_mrr"]
+    assert table["customers"].iat[0] == last["customers"]
     assert levers.window == (recent["month"].iat[0], recent["month"].iat[-1])
+
+
+def test_the_months_own_rates_are_kept_beside_the_calibrated_levers(sample: ExportMetrics) -> None:
+    recent = sample.monthly.iloc[-12:]
+    rates = levers_from_metrics(sample).monthly
+    assert rates["churn"] == pytest.approx(recent["churned_mrr"].sum() / recent["starting_mrr"].sum())
+    assert rates["expansion"] == pytest.approx(recent["expansion_mrr"].sum() / recent["starting_mrr"].sum())
+
+
+def test_a_short_exports_annual_figures_are_its_mrr_weighted_monthly_rates_compounded() -> None:
+    """Two months: 100 + 50 paying, then 120 and 0 (b churned): NRR 120/150, GRR 100/150 a month."""
+    measured = annual_retention(
+        metrics_of("customer_id,month,mrr\na,2024-01,100\nb,2024-01,50\na,2024-02,120\n").monthly
+    )
+    assert measured.basis == "monthly rates"
+    assert measured.nrr == pytest.approx((120 / 150) ** 12)
+    assert measured.grr == pytest.approx((100 / 150) ** 12)
 
 
 def test_new_customers_and_their_mrr_are_the_windows_averages(sample: ExportMetrics) -> None:
@@ -89,7 +111,8 @@ def test_high_nrr_with_low_grr_is_called_out() -> None:
     big = "".join(f"big,{month},700\n" for month in year) + "big,2024-01,1100\n"
     leaky = metrics_of("customer_id,month,mrr\n" + leavers + big)
     warning = concentration_warning(leaky, top_share=0.3)
-    assert warning is not None and "NRR of 110% hides a GRR of 70%" in warning
+    # 2,800 a year earlier; 1,100 now; the big account capped at 700.
+    assert warning is not None and "NRR of 110.0% hides a GRR of 70.0%" in warning
 
 
 def test_a_steady_base_gets_no_warning_unless_expansion_is_concentrated() -> None:

@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from simulator import Scenario
-from simulator.benchmarks import NRR_TIERS, PRESETS, apply_preset, grr_diagnosis, nrr_tier
+from simulator.benchmarks import (
+    GRR_TIERS,
+    NRR_TIERS,
+    PRESETS,
+    apply_preset,
+    grr_diagnosis,
+    grr_tier,
+    nrr_tier,
+)
+from simulator.summary import retention
 
 
 @pytest.mark.parametrize(
@@ -39,7 +48,7 @@ def test_each_preset_compounds_into_its_typical_annual_nrr(name: str) -> None:
     preset = PRESETS[name]
     scenario = apply_preset(Scenario(starting_mrr=100_000), name)
     low, high = preset.annual_nrr_range
-    assert low <= scenario.annual_nrr <= high
+    assert low <= retention(scenario).annual_nrr <= high
 
 
 def test_presets_cover_every_stage_and_pricing_model_of_the_domain_table() -> None:
@@ -60,6 +69,22 @@ def test_presets_cover_every_stage_and_pricing_model_of_the_domain_table() -> No
     ],
 )
 def test_the_grr_diagnosis_follows_the_usual_rule(churn: float, expansion: float, starts_with: str) -> None:
-    assert grr_diagnosis(Scenario(starting_mrr=1, churn_rate=churn, expansion_rate=expansion)).startswith(
-        starts_with
-    )
+    grr, nrr = (1 - churn) ** 12, (1 - churn + expansion) ** 12
+    assert grr_diagnosis(grr, nrr).startswith(starts_with)
+
+
+@pytest.mark.parametrize(
+    ("annual_grr", "tier"),
+    [
+        (1.0, "Strong"),
+        (0.95, "Strong"),
+        (0.9499, "Reasonable"),
+        (0.90, "Reasonable"),
+        (0.8999, "Leaky"),
+        (0.0, "Leaky"),
+    ],
+)
+def test_grr_tiers_are_the_diagnosis_rules_bands(annual_grr: float, tier: str) -> None:
+    assert grr_tier(annual_grr).name == tier
+    for better, worse in zip(GRR_TIERS, GRR_TIERS[1:], strict=False):
+        assert better.low == worse.high

@@ -11,10 +11,11 @@ import pytest
 
 from simulator import Scenario, project
 from simulator.actuals import cohort_retention
-from simulator.analysis import bridge, cohort_layers, lever_impacts
+from simulator.analysis import bridge, cohort_layers
 from simulator.export import read_export
 from simulator.metrics import analyse
 from simulator.monte_carlo import simulate
+from simulator.ranking import lever_impacts
 from simulator.sample_data import generate_export
 from ui import charts
 from ui.figure import Spec

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from simulator import Scenario, project
-from simulator.goal_seek import annual_nrr_of, seek
+from simulator.goal_seek import seek
+from simulator.summary import retention
 
 LEAKY = Scenario(
     starting_mrr=100_000,
@@ -59,8 +60,12 @@ def test_goal_seek_needs_exactly_one_target_and_a_known_lever() -> None:
         seek(LEAKY, "months", annual_nrr=1.0)
 
 
-def test_annual_nrr_is_the_trailing_figure_even_for_short_horizons() -> None:
-    assert annual_nrr_of(LEAKY.replace(months=3, expansion_rate=0.02)) == pytest.approx(0.98**12)
+def test_the_annual_nrr_goal_seek_reaches_is_a_full_year_even_for_short_horizons() -> None:
+    short = LEAKY.replace(months=3)
+    result = seek(short, "expansion_rate", annual_nrr=1.0)
+    assert result.value is not None
+    assert (1 - 0.03 - 0.01 + result.value) ** 12 == pytest.approx(1.0)
+    assert retention(short.replace(expansion_rate=result.value)).annual_nrr == pytest.approx(1.0)
 
 
 def test_with_segments_a_rate_moves_every_segment_by_the_same_points() -> None:
@@ -84,9 +89,11 @@ def test_with_segments_a_rate_moves_every_segment_by_the_same_points() -> None:
     result = seek(scenario, "expansion_rate", annual_nrr=1.0)
     assert result.value is not None
     assert "every segment's monthly expansion moved by" in result.message
-    assert annual_nrr_of(
-        scenario.replace(segments=[{**s, "expansion_rate": result.value} for s in segments])
-    ) == pytest.approx(1.0, abs=1e-6)
+    moved = scenario.replace(segments=[{**s, "expansion_rate": result.value} for s in segments])
+    # Today's customers a year later: half at (0.95 + e)^12, half at (0.99 + e)^12.
+    e = result.value
+    assert 0.5 * (0.95 + e) ** 12 + 0.5 * (0.99 + e) ** 12 == pytest.approx(1.0, abs=1e-9)
+    assert retention(moved).annual_nrr == pytest.approx(1.0, abs=1e-9)
 
 
 def test_money_in_the_message_carries_the_currency() -> None:

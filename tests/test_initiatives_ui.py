@@ -1,7 +1,7 @@
 """The plan (initiatives and shocks) under AppTest: the sidebar, the address, bad rows, the pages.
 
 Reference: the engine's own numbers. ``simulator.benchmarks.recession`` is the
-preset, ``simulator.analysis.initiative_impacts`` the ranking the lever page
+preset, ``simulator.ranking.initiative_impacts`` the ranking the lever page
 shows, and with no initiatives the engine is exactly the plain scenario
 (simulator tests), so every page must show exactly what it showed before.
 """
@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui.plan
 import ui.state
-from simulator import analysis
+from simulator import ranking
 from simulator.benchmarks import recession
 from simulator.projection import project
 from tests.apptest_support import app, metrics, specs, values_of
@@ -135,7 +135,7 @@ def test_the_lever_page_ranks_initiatives_with_the_engines_numbers() -> None:
     at = with_plan(app("pages/biggest_lever.py"), (*RECESSION_ROWS, DUNNING))
     assert not at.exception
     scenario = scenario_from_values(values_of(at))
-    ranked = analysis.initiative_impacts(scenario)
+    ranked = ranking.initiative_impacts(scenario)
     assert list(ranked["initiative"])[0] == "Dunning emails"  # the only gain, then the shocks
     assert (ranked["mrr_gain"].iloc[1:] < 0).all()
 
@@ -159,7 +159,7 @@ def test_compounding_and_leaky_bucket_show_the_levers_ramping() -> None:
     assert [trace["name"] for trace in chart["data"]] == [
         "Churn",
         "Contraction",
-        "New customers a month (vs today)",
+        "New customers (vs today)",
     ]
 
 
@@ -217,10 +217,8 @@ def test_the_plan_charts_are_valid_plotly_figures(rows: tuple[tuple[object, ...]
     scenario = scenario_from_values({**defaults(), "plan": rows})
     moved = tuple(dict.fromkeys(i.lever for i in scenario.initiatives))
     figures = (
-        charts.initiative_bars(
-            analysis.initiative_impacts(scenario), "€", months=36, labels=ui.state.LEVER_NAMES
-        ),
-        charts.lever_paths(lever_paths(scenario), moved, labels=ui.state.LEVER_NAMES),
+        charts.initiative_bars(ranking.initiative_impacts(scenario), "€", months=36),
+        charts.lever_paths(lever_paths(scenario), moved),
     )
     for figure in figures:
         go.Figure(figure.to_dict())  # validates every property; raises on a typo

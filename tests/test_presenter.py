@@ -1,6 +1,6 @@
 """Presenter mode under AppTest: every slide runs, the buttons step through them, the address follows.
 
-Reference values come from the engine itself (``Scenario.annual_nrr``,
+Reference values come from closed forms and the engine itself (
 ``project``, ``analysis.nrr_versus_acquisition``) formatted the way the cards
 format them, for a scenario read from the address that is not the default one.
 """
@@ -14,8 +14,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui.presenter
-from simulator.analysis import nrr_versus_acquisition
 from simulator.projection import project
+from simulator.ranking import nrr_versus_acquisition
 from ui.format import compact_money, pct
 from ui.presenter import SLIDES
 from ui.state import query_from_values, values_from_query
@@ -130,8 +130,8 @@ def test_the_compounding_cards_equal_the_engine() -> None:
     at = presenter(slide="1", **LINK)
 
     shown = cards(at)
-    assert shown["Monthly NRR"] == pct(scenario.monthly_nrr)
-    assert shown["Annual NRR (monthly ^ 12)"] == pct(scenario.annual_nrr)
+    assert shown["Monthly NRR"] == pct(scenario.monthly_nrr) == "100.5%"  # 1 − 2.5% − 1% + 4%
+    assert shown["Annual NRR"] == pct(scenario.monthly_nrr**12) == "106.2%"
     assert shown[f"MRR at month {scenario.months}"] == compact_money(
         project(scenario).mrr_at(scenario.months), "€"
     )
@@ -151,7 +151,7 @@ def test_the_treadmill_cards_equal_the_engine() -> None:
 
 def test_a_shrinking_base_shows_its_plateau() -> None:
     # 5% churn + 1% contraction − 1% expansion: monthly NRR 95%; 5 × $2,000 new MRR a month
-    # levels off at 10,000 ÷ 0.05 = $200,000 (analysis.plateau's closed form).
+    # levels off at 10,000 ÷ 0.05 = $200,000 (simulator.plateau's closed form).
     at = presenter(slide="2", churn_pct="5", expansion_pct="1")
 
     assert cards(at)["Plateau MRR"] == "$200k"
@@ -203,5 +203,5 @@ def test_the_comparison_slide_shows_the_scenarios_picked_on_the_scenarios_page(
     labels = [metric.label for metric in at.metric]
     assert labels == ["Base", "Plan"]
     gain = project(plan).mrr_at(36) - project(base).mrr_at(36)
-    assert any(m.value.startswith("**Plan** ends highest") for m in at.markdown)
+    assert any(m.value.startswith("At month 36, **Plan** ends highest") for m in at.markdown)
     assert at.metric[1].delta == f"{compact_money(gain, '$', signed=True)} vs Base"

@@ -25,9 +25,10 @@ import pytest
 from plotly.offline import get_plotlyjs
 
 from simulator import PROJECTION_COLUMNS, cli, project
+from simulator.output import decimals_of
 from simulator.scenario import Initiative, Scenario, to_json
 from ui import report
-from ui.format import money, pct
+from ui.format import money
 
 ROOT = Path(__file__).resolve().parent.parent
 #: domain.md's worked example 1 with acquisition, as the sidebar's defaults.
@@ -72,7 +73,11 @@ def test_projection_csv_has_the_command_lines_columns_first_then_the_extras() ->
     read = pd.read_csv(io.BytesIO(report.projection_csv(SCENARIO)))
     assert list(read.columns[: len(PROJECTION_COLUMNS)]) == list(PROJECTION_COLUMNS)
     assert set(read.columns) == set(table.columns)
-    pd.testing.assert_frame_equal(read, table[list(read.columns)], check_dtype=False, rtol=1e-12)
+    # The rounding policy: money to the cent, counts to 2 decimals, rates to 6.
+    for column in read.columns:
+        digits = decimals_of(column)
+        assert read[column].to_numpy() == pytest.approx(table[column].round(digits).to_numpy(), nan_ok=True)
+    assert read["customers"].iat[2] == 56.9  # 50 × 0.97 + 5, then × 0.97 + 5: 56.895 held to 2 decimals
 
 
 def test_projection_csv_reads_exactly_as_the_command_line_writes(tmp_path: Path) -> None:
@@ -129,12 +134,14 @@ def default_html(default_report: report.Report) -> str:
 def test_html_report_shows_the_key_figures_as_the_pages_do(default_html: str) -> None:
     table = project(SCENARIO).table
     for text in (
-        pct(SCENARIO.monthly_nrr),  # 102.0%
-        pct(SCENARIO.annual_nrr),  # 126.8%
-        pct(SCENARIO.annual_grr),
+        "102.0%",  # monthly NRR
+        "126.8%",  # 1.02^12
+        "61.3%",  # 0.96^12
         money(table["mrr"].iloc[12], "$"),
         money(table["mrr"].iloc[36], "$"),
         "Best in class",
+        "Leaky",
+        "GRR below 90%: fix churn first",
         "the base grows by itself",
         "Churn, contraction and expansion tie",
     ):
@@ -218,7 +225,8 @@ def test_pdf_shows_the_key_figures_and_the_assumptions(pdf_text: str) -> None:
     for text in (
         "102.0%",
         "126.8%",
-        pct(SCENARIO.annual_grr),
+        "61.3%",
+        "GRR below 90%",
         money(table["mrr"].iloc[12], "$"),
         money(table["mrr"].iloc[36], "$"),
         "Best in class",

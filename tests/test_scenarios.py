@@ -12,7 +12,6 @@ import base64
 import doctest
 import io
 import json
-import math
 import zlib
 from pathlib import Path
 
@@ -23,19 +22,17 @@ from streamlit.testing.v1 import AppTest
 import ui.charts
 import ui.scenarios
 from simulator.cli import main as cli_main
+from simulator.comparison import DIFFERENCE_COLUMNS, checkpoints, compare
+from simulator.output import csv_bytes
 from simulator.projection import project
 from simulator.scenario import Initiative, Scenario, Segment, from_json, to_dict, to_json
 from ui import scenario_page
 from ui.scenarios import (
     StoreError,
-    checkpoints,
-    csv_bytes,
     delete,
-    differences,
     duplicate,
     link_text,
     merge,
-    month_by_month,
     read_file,
     rename,
     save,
@@ -176,8 +173,8 @@ def test_a_sidebar_scenario_loads_back_into_the_sidebar_exactly() -> None:
 
 
 def test_what_the_sidebar_cannot_hold_is_named() -> None:
-    _, notes = sidebar_values(variant(BASE, "Downside"), defaults())
-    assert notes == ["new_customers_per_month: 3.5 becomes 4"]
+    values, notes = sidebar_values(variant(BASE, "Downside"), defaults())
+    assert notes == [] and values["new_customers"] == 3.5  # a saved Downside loads back exactly
     _, notes = sidebar_values(RICH.replace(starting_customers=None), defaults())
     assert not any(note.startswith("initiatives") for note in notes)
     assert any(note.startswith("starting_customers") for note in notes)
@@ -205,42 +202,44 @@ def test_checkpoints_are_12_24_36_and_the_horizon() -> None:
 def test_the_differences_table_holds_the_engines_figures_and_the_gaps_to_the_first() -> None:
     scenarios = {"Base": BASE, "Plan": variant(BASE, "Plan"), "Downside": variant(BASE, "Downside")}
     tables = {name: project(s).table for name, s in scenarios.items()}
-    frame = differences(tables)
-    assert list(frame.columns) == list(ui.scenarios.DIFFERENCE_COLUMNS)
+    frame = compare(scenarios).differences
+    assert list(frame.columns) == list(DIFFERENCE_COLUMNS)
     assert list(frame["month"]) == [12, 12, 12, 24, 24, 24, 36, 36, 36]
     assert list(frame["scenario"][:3]) == ["Base", "Plan", "Downside"]
     for row in frame.itertuples():
         engine = tables[row.scenario].set_index("month").loc[row.month]
         first = tables["Base"].set_index("month").loc[row.month]
         assert row.mrr == engine["mrr"]
-        assert row.annual_nrr == engine["nrr_trailing_12"]
-        assert row.annual_grr == engine["grr_trailing_12"]
+        assert row.nrr_trailing_12 == engine["nrr_trailing_12"]
+        assert row.grr_trailing_12 == engine["grr_trailing_12"]
         assert row.mrr_vs_first == pytest.approx(engine["mrr"] - first["mrr"])
-        assert row.annual_nrr_vs_first == pytest.approx(engine["nrr_trailing_12"] - first["nrr_trailing_12"])
+        assert row.nrr_vs_first == pytest.approx(engine["nrr_trailing_12"] - first["nrr_trailing_12"])
     assert (frame.loc[frame["scenario"] == "Base", "mrr_vs_first"] == 0).all()
     # Worked example 1: a core scenario's trailing-12 NRR is 1.02^12.
-    assert frame.loc[0, "annual_nrr"] == pytest.approx(1.02**12)
+    assert frame.loc[0, "nrr_trailing_12"] == pytest.approx(1.02**12)
 
 
-def test_a_month_past_a_scenarios_horizon_is_empty_not_invented() -> None:
-    tables = {"Long": project(BASE.replace(months=60)).table, "Short": project(BASE.replace(months=24)).table}
-    frame = differences(tables)
+def test_every_scenario_is_compared_over_the_references_horizon() -> None:
+    """A shorter or longer scenario is projected over the reference's months: every figure exists."""
+    comparison = compare({"Long": BASE.replace(months=60), "Short": BASE.replace(months=24, churn_rate=0.02)})
+    assert comparison.month == 60
+    frame = comparison.differences
     assert sorted(set(frame["month"])) == [12, 24, 36, 60]
-    short = frame[frame["scenario"] == "Short"].set_index("month")
-    assert math.isnan(short.loc[36, "mrr"]) and math.isnan(short.loc[60, "mrr_vs_first"])
-    assert not math.isnan(short.loc[24, "mrr"])
+    assert not frame[["mrr", "mrr_vs_first", "nrr_trailing_12"]].isna().any().any()
+    short = comparison.at_horizon.set_index("scenario").loc["Short"]
+    assert short["mrr"] == pytest.approx(project(BASE.replace(churn_rate=0.02), months=60).mrr_at(60))
+    assert len(comparison.tables["Short"]) == 61
 
 
 def test_the_csv_reads_back_as_the_same_figures() -> None:
-    tables = {"Base": project(BASE).table, "Plan": project(variant(BASE, "Plan")).table}
-    frame = differences(tables)
+    comparison = compare({"Base": BASE, "Plan": variant(BASE, "Plan")})
+    frame = comparison.differences
     back = pd.read_csv(io.BytesIO(csv_bytes(frame)))
     assert list(back.columns) == list(frame.columns)
     assert back["mrr"].to_numpy() == pytest.approx(frame["mrr"].to_numpy(), abs=0.005)
-    assert back["annual_nrr"].to_numpy() == pytest.approx(frame["annual_nrr"].to_numpy(), abs=5e-7)
+    assert back["nrr_trailing_12"].to_numpy() == pytest.approx(frame["nrr_trailing_12"].to_numpy(), abs=5e-7)
 
-    series = month_by_month(tables)
-    text = csv_bytes(series).decode("utf-8")
+    text = csv_bytes(comparison.month_by_month()).decode("utf-8")
     assert text.splitlines()[0] == (
         "scenario,month,mrr,customers,nrr_month,grr_month,nrr_trailing_12,grr_trailing_12,mrr_vs_first"
     )
@@ -404,8 +403,8 @@ def test_saving_two_scenarios_compares_them_with_the_engines_values(page: AppTes
     row = shown.loc[(36, "Less churn")]
     assert row["MRR"] == ui.scenarios.money(engine.loc[36, "mrr"])
     assert row["MRR vs Today"] == ui.scenarios.signed_money(engine.loc[36, "mrr"] - first.loc[36, "mrr"])
-    assert row["Annual NRR"] == ui.scenarios.pct(engine.loc[36, "nrr_trailing_12"])
-    assert shown.loc[(12, "Today"), "Annual NRR"] == "126.8%"  # worked example 1: 1.02^12
+    assert row["NRR, trailing 12"] == ui.scenarios.pct(engine.loc[36, "nrr_trailing_12"])
+    assert shown.loc[(12, "Today"), "NRR, trailing 12"] == "126.8%"  # worked example 1: 1.02^12
 
 
 def test_base_plan_and_downside_are_one_click_each_and_compared(page: AppTest) -> None:

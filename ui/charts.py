@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from simulator.benchmarks import NRR_TIERS
+from simulator.levers import BY_FIELD, LEVERS
 from ui.figure import Spec
 from ui.format import compact_money, pct, tick_prefix
 
@@ -262,18 +263,19 @@ def stay_flat(table: pd.DataFrame, currency: str) -> go.Figure:
     return fig.figure()
 
 
-_LEVER_ACTIONS = {
-    "Churn": "Churn −{p} pt",
-    "Contraction": "Contraction −{p} pt",
-    "Expansion": "Expansion +{p} pt",
-    "Acquisition": "New customers +{p}%",
-    "Involuntary churn": "Failed payments −{p} pt",
-}
-
-
 def lever_label(lever: str, step_points: float) -> str:
-    """``"Churn −1.0 pt"``: the lever and the change applied."""
-    return _LEVER_ACTIONS[lever].format(p=f"{step_points:.1f}")
+    """``"Churn −1.0 pt"``: the lever (a registry key) and the change applied.
+
+    >>> lever_label("churn", 1.0), lever_label("acquisition", 1.0), lever_label("recovery", 0.5)
+    ('Churn −1.0 pt', 'New customers +1.0%', 'Failed payments −0.5 pt of churn')
+    """
+    chosen = LEVERS[lever]
+    amount = f"{step_points:.1f}"
+    if lever == "recovery":
+        return f"Failed payments −{amount} pt of churn"
+    if not chosen.is_rate:
+        return f"{chosen.name} +{amount}%"
+    return f"{chosen.name} {'−' if chosen.better < 0 else '+'}{amount} pt"
 
 
 def tornado(impacts: pd.DataFrame, currency: str, *, step_points: float, months: int) -> go.Figure:
@@ -861,18 +863,15 @@ def scenario_lines(
 # The plan: initiatives and shocks.
 
 
-def initiative_bars(
-    impacts: pd.DataFrame, currency: str, *, months: int, labels: dict[str, str]
-) -> go.Figure:
+def initiative_bars(impacts: pd.DataFrame, currency: str, *, months: int) -> go.Figure:
     """Each initiative's effect on MRR at the horizon, ranked: gains in green, shocks in red.
 
-    ``impacts`` is :func:`simulator.analysis.initiative_impacts`' table;
-    ``labels`` names the levers in people's words.
+    ``impacts`` is :func:`simulator.ranking.initiative_impacts`' table.
     """
     prefix = tick_prefix(currency)
     gains = impacts["mrr_gain"].to_numpy(dtype=float)
     names = [
-        _initiative_label(name, labels.get(lever, lever))
+        _initiative_label(name, BY_FIELD[lever].name)
         for name, lever in zip(impacts["initiative"], impacts["lever"], strict=True)
     ]
     low, high = min(0.0, float(gains.min())), max(0.0, float(gains.max()))
@@ -927,27 +926,23 @@ def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return [float(v) for v in np.arange(math.ceil(low / step) * step, high + step / 2, step)]
 
 
-#: Each lever's colour on the plan's paths chart.
-PATH_COLOURS = {
-    "churn_rate": RED,
-    "contraction_rate": AMBER,
-    "expansion_rate": GREEN,
-    "new_customers_per_month": BLUE,
-    "new_customer_mrr": "#7c3aed",
-}
+#: Lever colours on the plan's paths chart, in the lever registry's order.
+PATH_COLOURS = (RED, AMBER, GREEN, BLUE, "#7c3aed", "#0891b2")
 
 
-def lever_paths(
-    paths: dict[str, np.ndarray], moved: tuple[str, ...], *, labels: dict[str, str], height: int = 480
-) -> go.Figure:
+def _path_colour(field: str) -> str:
+    return PATH_COLOURS[list(BY_FIELD).index(field) % len(PATH_COLOURS)]
+
+
+def lever_paths(paths: dict[str, np.ndarray], moved: tuple[str, ...], *, height: int = 480) -> go.Figure:
     """The levers a plan moves, month by month: rates in % a month, acquisition as % of today's.
 
     ``paths`` is :func:`simulator.refined.lever_paths`' output (months 0..horizon);
     ``moved`` the levers the plan's initiatives move. Rates and the acquisition
     levers sit on two panels when both are moved.
     """
-    rates = [lever for lever in moved if lever.endswith("_rate")]
-    others = [lever for lever in moved if not lever.endswith("_rate") and paths[lever][0] > 0]
+    rates = [lever for lever in moved if BY_FIELD[lever].is_rate]
+    others = [lever for lever in moved if not BY_FIELD[lever].is_rate and paths[lever][0] > 0]
     panels = [panel for panel in (rates, others) if panel]
     months = len(next(iter(paths.values()))) - 1
     fig = (
@@ -959,13 +954,13 @@ def lever_paths(
     for row, panel in enumerate(panels, start=1):
         for lever in panel:
             path = paths[lever][1:]
-            relative = not lever.endswith("_rate")
+            relative = not BY_FIELD[lever].is_rate
             fig.add_scatter(
                 x=x,
                 y=path / paths[lever][0] if relative else path,
-                name=labels.get(lever, lever) + (" (vs today)" if relative else ""),
+                name=BY_FIELD[lever].name + (" (vs today)" if relative else ""),
                 mode="lines",
-                line={"color": PATH_COLOURS.get(lever, BLUE), "width": 3.5, "shape": "linear"},
+                line={"color": _path_colour(lever), "width": 3.5, "shape": "linear"},
                 hovertemplate="%{y:.0%}" if relative else "%{y:.2%}",
                 **({"row": row, "col": 1} if len(panels) == 2 else {}),
             )

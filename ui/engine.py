@@ -11,19 +11,25 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from simulator import analysis, benchmarks, goal_seek, refined
-from simulator.analysis import Plateau
+from simulator import analysis, goal_seek, ranking, refined
+from simulator.comparison import Comparison, compare
 from simulator.monte_carlo import MonteCarlo, simulate
-from simulator.projection import Projection, project
+from simulator.projection import Projection
 from simulator.scenario import Scenario
+from simulator.summary import Summary, summarise
 
 _CACHE = {"max_entries": 128, "show_spinner": False}
 
 
 @st.cache_data(**_CACHE)
+def summary(scenario: Scenario) -> Summary:
+    """Every headline figure of the scenario, and its projection over the horizon."""
+    return summarise(scenario)
+
+
 def projection(scenario: Scenario) -> Projection:
-    """The scenario projected over its horizon."""
-    return project(scenario)
+    """The scenario projected over its horizon (the summary's, so computed once)."""
+    return summary(scenario).projection
 
 
 @st.cache_data(**_CACHE)
@@ -39,40 +45,21 @@ def bridge(scenario: Scenario, first_month: int, last_month: int) -> pd.Series:
 
 
 @st.cache_data(**_CACHE)
-def plateau(scenario: Scenario) -> Plateau:
-    """Where the leaky bucket levels off, if it does."""
-    return analysis.plateau(scenario)
-
-
-@st.cache_data(**_CACHE)
 def lever_impacts(scenario: Scenario, step: float) -> pd.DataFrame:
     """Each lever improved by ``step`` (acquisition: the same relative change), ranked."""
-    return analysis.lever_impacts(scenario, step=step)
+    return ranking.lever_impacts(scenario, step=step)
 
 
 @st.cache_data(**_CACHE)
-def customers_kept_by_churn_cut(scenario: Scenario, step: float) -> float:
+def customers_kept(scenario: Scenario, step: float) -> float:
     """How many more customers the horizon has when churn falls by ``step``."""
-    better = analysis.improved(scenario, "Churn", step=step)
-    base = projection(scenario).table["customers"].iloc[-1]
-    return float(projection(better).table["customers"].iloc[-1] - base)
+    return ranking.customers_kept(scenario, step=step)
 
 
 @st.cache_data(**_CACHE)
 def nrr_versus_acquisition(scenario: Scenario) -> pd.DataFrame:
     """MRR at the horizon after +10 points of annual NRR versus +30% and +40% new customers."""
-    return analysis.nrr_versus_acquisition(scenario)
-
-
-def grr_diagnosis(scenario: Scenario) -> str:
-    """Which lever to pull first, by annual GRR (cheap: not cached)."""
-    return benchmarks.grr_diagnosis(scenario)
-
-
-@st.cache_data(**_CACHE)
-def real_annual_nrr(scenario: Scenario) -> float:
-    """The trailing-12 cohort NRR at the horizon (at least month 12): what a year really retains."""
-    return analysis.annual_nrr_of(scenario)
+    return ranking.nrr_versus_acquisition(scenario)
 
 
 @st.cache_data(**_CACHE)
@@ -91,23 +78,6 @@ def goal(
     )
 
 
-def simulated_levers(scenario: Scenario) -> Scenario:
-    """The scenario the Monte Carlo plays out: the basic levers and recovered failed payments.
-
-    The customer-level simulation does not model segments, early-life churn,
-    annual plans, the ceiling or the plan's initiatives; its average path is
-    this scenario's projection.
-    """
-    return scenario.replace(
-        segments=(),
-        early_churn_multiple=1.0,
-        early_churn_months=0,
-        annual_plan_share=0.0,
-        expansion_ceiling=None,
-        initiatives=(),
-    )
-
-
 @st.cache_data(max_entries=16, show_spinner="Simulating customer by customer…")
 def monte_carlo(scenario: Scenario, paths: int, skew: float, seed: int) -> MonteCarlo:
     """P10/P50/P90 bands of the scenario over ``paths`` seeded customer-level futures."""
@@ -117,10 +87,16 @@ def monte_carlo(scenario: Scenario, paths: int, skew: float, seed: int) -> Monte
 @st.cache_data(**_CACHE)
 def initiative_impacts(scenario: Scenario) -> pd.DataFrame:
     """Each initiative of the plan ranked by its effect on MRR at the horizon (empty without any)."""
-    return analysis.initiative_impacts(scenario)
+    return ranking.initiative_impacts(scenario)
 
 
 @st.cache_data(**_CACHE)
 def lever_paths(scenario: Scenario) -> dict[str, np.ndarray]:
     """Each lever month by month (months 0..horizon), with the plan's initiatives in force."""
     return refined.lever_paths(scenario)
+
+
+@st.cache_data(**_CACHE)
+def comparison(named: tuple[tuple[str, Scenario], ...]) -> Comparison:
+    """Two to four named scenarios compared over the first one's horizon."""
+    return compare(dict(named))

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import math
 
-#: Currencies the sidebar offers; the symbol is written before the amount.
-CURRENCIES: tuple[str, ...] = ("$", "€", "£", "¥", "₹", "CHF")
+from simulator.output import CURRENCIES
+
+__all__ = ["CURRENCIES", "MINUS", "compact_money", "money", "pct", "points", "signed_money", "tick_prefix"]
 
 MINUS = "\u2212"  # a real minus sign, as wide as a plus
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from simulator.goal_seek import GOAL_LEVERS
+from simulator.levers import BY_FIELD
 from simulator.scenario import Scenario
 from ui.format import tick_prefix
 
@@ -29,12 +30,8 @@ class Goal:
 
 
 def goal_levers(scenario: Scenario) -> list[str]:
-    """The levers goal seek offers: recovering failed payments only when some churn is involuntary."""
-    return [
-        lever
-        for lever in GOAL_LEVERS
-        if lever != "involuntary_recovery_rate" or scenario.involuntary_churn_share > 0
-    ]
+    """The levers goal seek offers (scenario fields): those that can change something in ``scenario``."""
+    return [field for field in GOAL_LEVERS if BY_FIELD[field].applies_to(scenario)]
 
 
 def goal_ui(scenario: Scenario, currency: str) -> Goal:
@@ -50,7 +47,7 @@ def goal_ui(scenario: Scenario, currency: str) -> Goal:
         "Lever to move",
         levers,
         key="goal_lever",
-        format_func=lambda name: GOAL_LEVERS[name].capitalize(),
+        format_func=lambda field: BY_FIELD[field].phrase[:1].upper() + BY_FIELD[field].phrase[1:],
     )
     if target == MRR_TARGET:
         mrr = value.number_input(

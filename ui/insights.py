@@ -1,4 +1,8 @@
-"""Sentences the pages say about the engine's numbers (pure, no Streamlit)."""
+"""Sentences the pages say about the engine's numbers (pure, no Streamlit).
+
+Each takes figures the engine computed (:class:`~simulator.summary.Summary`,
+a ranking table…) and says them; none computes a figure of its own.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +10,53 @@ import math
 
 import pandas as pd
 
-from simulator.analysis import Plateau
+from simulator.benchmarks import Verdict
+from simulator.levers import LEVERS
+from simulator.plateau import Plateau
 from simulator.scenario import Scenario
+from simulator.summary import Summary
 from ui.format import money, pct
 
-_ACTIONS = {
-    "Churn": "cutting churn by {p} point",
-    "Contraction": "cutting contraction by {p} point",
-    "Expansion": "raising expansion by {p} point",
-    "Acquisition": "winning {p}% more new customers every month",
-    "Involuntary churn": "recovering failed payments worth {p} point of churn",
-}
-RATE_LEVERS = ("Churn", "Contraction", "Expansion")
+
+def verdict_text(annual_nrr: float, annual_grr: float, verdict: Verdict) -> str:
+    """The one verdict on a scenario (or an export): both tiers side by side, then the GRR diagnosis.
+
+    >>> from simulator.benchmarks import verdict
+    >>> text = verdict_text(1.02 ** 12, 0.96 ** 12, verdict(1.02 ** 12, 0.96 ** 12))
+    >>> text[:71]
+    'Annual NRR 126.8%: **Best in class**, expansion clearly outruns losses.'
+    >>> text[72:]
+    'Annual GRR 61.3%: **Leaky**. GRR below 90%: fix churn first; expansion cannot outrun the leak.'
+    """
+    nrr_tier, grr_tier = verdict.nrr_tier, verdict.grr_tier
+    return (
+        f"Annual NRR {pct(annual_nrr)}: **{nrr_tier.name}**, {nrr_tier.meaning}. "
+        f"Annual GRR {pct(annual_grr)}: **{grr_tier.name}**. {verdict.diagnosis}"
+    )
 
 
-def _action(lever: str, step_points: float) -> str:
-    text = _ACTIONS[lever].format(p=f"{step_points:.1f}")
-    return text if lever == "Acquisition" or step_points == 1 else text.replace(" point", " points")
+def summary_verdict(summary: Summary) -> str:
+    """:func:`verdict_text` of a scenario's summary."""
+    return verdict_text(summary.annual_nrr, summary.annual_grr, summary.verdict)
+
+
+def action(lever: str, step_points: float) -> str:
+    """A lever's step in words: ``"cutting churn by 1.0 point"``, ``"1.0% more new customers every month"``.
+
+    >>> action("churn", 1.0), action("expansion", 0.5)
+    ('cutting churn by 1.0 point', 'raising expansion by 0.5 points')
+    >>> action("acquisition", 2.0)
+    'winning 2.0% more new customers every month'
+    """
+    chosen = LEVERS[lever]
+    amount = f"{step_points:.1f}"
+    unit = "point" if step_points == 1 else "points"
+    if lever == "recovery":
+        return f"recovering failed payments worth {amount} {unit} of churn"
+    if not chosen.is_rate:
+        return f"winning {amount}% more {chosen.noun} every month"
+    verb = "cutting" if chosen.better < 0 else "raising"
+    return f"{verb} {chosen.noun} by {amount} {unit}"
 
 
 def tied_levers(impacts: pd.DataFrame) -> list[str]:
@@ -45,7 +79,7 @@ def lever_verdict(
 ) -> str:
     """One sentence: which lever wins, by how much, and the tie rule when rates tie.
 
-    ``impacts`` is :func:`simulator.analysis.lever_impacts`' ranked table.
+    ``impacts`` is :func:`simulator.ranking.lever_impacts`' ranked table.
     """
     top_gain = float(impacts["mrr_gain"].iloc[0])
     if top_gain <= 0.5:
@@ -55,19 +89,20 @@ def lever_verdict(
         )
     tied = tied_levers(impacts)
     rest = impacts[~impacts["lever"].isin(tied)]
+    names = [LEVERS[key].noun for key in tied]
     if len(tied) > 1:
-        names = ", ".join(t.lower() for t in tied[:-1]) + f" and {tied[-1].lower()}"
+        listed = ", ".join(names[:-1]) + f" and {names[-1]}"
         text = (
-            f"{names.capitalize()} tie: a change of {step_points:.1f} point"
+            f"{listed.capitalize()} tie: a change of {step_points:.1f} point"
             f"{'' if step_points == 1 else 's'} in any of them adds {money(top_gain, currency)} of MRR "
             f"by month {months}, because each moves monthly NRR by exactly that much."
         )
-        if "Churn" in tied and customers_kept is not None and customers_kept >= 0.5:
+        if "churn" in tied and customers_kept is not None and customers_kept >= 0.5:
             text += f" Cutting churn also keeps about {customers_kept:,.0f} more customers."
     else:
         winner = tied[0]
         text = (
-            f"{winner} wins: {_action(winner, step_points)} adds {money(top_gain, currency)} "
+            f"{LEVERS[winner].name} wins: {action(winner, step_points)} adds {money(top_gain, currency)} "
             f"of MRR by month {months}"
         )
         if len(rest):
@@ -75,31 +110,38 @@ def lever_verdict(
             if runner_gain > 0.5:
                 text += (
                     f", {top_gain / runner_gain:.1f}× the {money(runner_gain, currency)} from "
-                    f"{_action(runner, step_points)}."
+                    f"{action(runner, step_points)}."
                 )
             else:
-                text += f"; {_action(runner, step_points)} adds nothing."
+                text += f"; {action(runner, step_points)} adds nothing."
             rest = rest.iloc[1:]
         else:
             text += "."
     if len(tied) > 1 and len(rest):
         runner, runner_gain = str(rest["lever"].iloc[0]), float(rest["mrr_gain"].iloc[0])
-        text += f" Next: {_action(runner, step_points)} adds {money(runner_gain, currency)}."
+        text += f" Next: {action(runner, step_points)} adds {money(runner_gain, currency)}."
     return text
 
 
-def plateau_text(result: Plateau, currency: str, *, months: int) -> str:
+def plateau_text(summary: Summary, currency: str) -> str:
     """What the plateau means, in one or two sentences."""
+    result, months = summary.plateau, summary.months
+    above = summary.monthly_nrr >= 1.0
     if result.grows_by_itself:
-        return "NRR ≥ 100%: the base grows by itself. Every new customer adds to a growing foundation."
+        if above:
+            return "NRR ≥ 100%: the base grows by itself. Every new customer adds to a growing foundation."
+        return (
+            "Monthly NRR is below 100% today, but the best-retaining customers grow: in the long run "
+            "the base grows by itself, so there is no plateau."
+        )
     if result.mrr is None:
         return (
-            "NRR is below 100%, so the base shrinks; with new-customer numbers that keep changing "
-            "there is no fixed plateau. Set their growth to 0% to see where MRR would level off."
+            "The base shrinks, and with new-customer numbers that keep changing there is no fixed "
+            "plateau. Set their growth to 0% to see where MRR would level off."
         )
     level = money(result.mrr, currency)
     if result.months_to_within_5pct is None:
-        return f"NRR is below 100% and there is no acquisition: MRR drifts down towards {level}."
+        return f"The base shrinks and there is no acquisition: MRR drifts down towards {level}."
     when = result.months_to_within_5pct
     timing = (
         "MRR is already within 5% of it."
@@ -107,10 +149,19 @@ def plateau_text(result: Plateau, currency: str, *, months: int) -> str:
         else f"MRR gets within 5% of it after {when} month{'s' if when != 1 else ''}"
         + (f", beyond the {months}-month horizon." if when > months else ".")
     )
+    why = (
+        "(new MRR ÷ (1 − monthly NRR))"
+        if summary.scenario.is_core
+        else "(where the projection levels off in the long run)"
+    )
+    premise = (
+        "NRR is above 100% today, but expansion stops at the ceiling, so"
+        if above
+        else "NRR is below 100%, so"
+    )
     return (
-        f"NRR is below 100%, so acquisition and losses meet at a plateau of {level} MRR "
-        f"(new MRR ÷ (1 − monthly NRR)); past it, more of the same acquisition only refills the bucket. "
-        f"{timing}"
+        f"{premise} acquisition and losses meet at a plateau of {level} MRR {why}; past it, more of the "
+        f"same acquisition only refills the bucket. {timing}"
     )
 
 
@@ -135,25 +186,17 @@ def comparison_text(table: pd.DataFrame, currency: str, *, months: int) -> str:
     )
 
 
-def tier_text(annual_nrr: float, tier_name: str, meaning: str) -> str:
-    """``"Annual NRR 126.8%: best in class, expansion clearly outruns losses."``"""
-    return f"Annual NRR {pct(annual_nrr)}: **{tier_name}**, {meaning}."
-
-
 def plateau_headline(result: Plateau, currency: str) -> str:
     """:func:`plateau_text` in one short sentence, for a slide.
 
     >>> plateau_headline(Plateau(grows_by_itself=False, mrr=250_000.0, months_to_within_5pct=61), "$")
-    'Below 100% NRR, MRR levels off at $250,000: past it, acquisition only refills the bucket.'
+    'MRR levels off at $250,000: past it, acquisition only refills the bucket.'
     """
     if result.grows_by_itself:
-        return "NRR ≥ 100%: the base grows by itself, and every new customer adds to it."
+        return "The base grows by itself, and every new customer adds to it."
     if result.mrr is None:
-        return "Below 100% NRR the base shrinks: part of every new customer only refills the bucket."
-    return (
-        f"Below 100% NRR, MRR levels off at {money(result.mrr, currency)}: "
-        "past it, acquisition only refills the bucket."
-    )
+        return "The base shrinks: part of every new customer only refills the bucket."
+    return f"MRR levels off at {money(result.mrr, currency)}: past it, acquisition only refills the bucket."
 
 
 def comparison_headline(table: pd.DataFrame, currency: str, *, months: int) -> str:
@@ -181,52 +224,21 @@ def comparison_headline(table: pd.DataFrame, currency: str, *, months: int) -> s
     )
 
 
-# The advanced model: refinements that make NRR differ from monthly NRR ^ 12.
+# The advanced model: refinements that make a year's retention differ from monthly NRR ^ 12.
 
 
-def blended_monthly(scenario: Scenario) -> tuple[float, float]:
-    """Monthly NRR and GRR from the levers, after recovered failed payments.
-
-    With segments, each segment's rates weighted by its share of the starting
-    MRR (the month-1 blend; the mix, and so the blend, drifts afterwards).
-    In the core model these are exactly ``scenario.monthly_nrr`` and ``monthly_grr``.
-    """
-    recovered = 1.0 - scenario.involuntary_churn_share * scenario.involuntary_recovery_rate
-    if not scenario.segments:
-        if recovered == 1.0:
-            return scenario.monthly_nrr, scenario.monthly_grr
-        grr = 1.0 - scenario.effective_churn_rate - scenario.contraction_rate
-        return grr + scenario.expansion_rate, grr
-    grr = sum(s.mrr_share * (1.0 - s.churn_rate * recovered - s.contraction_rate) for s in scenario.segments)
-    expansion = sum(s.mrr_share * s.expansion_rate for s in scenario.segments)
-    return grr + expansion, grr
-
-
-def early_churn_gap_text(scenario: Scenario, *, shortcut: float, real: float, month: int) -> str:
-    """Why the real trailing-12 cohort NRR differs from monthly NRR ^ 12, in a sentence or two."""
-    gap = (real - shortcut) * 100
+def early_churn_gap_text(scenario: Scenario, *, annual: float, later: float, month: int) -> str:
+    """Why the trailing-12 NRR at a later month differs from today's customers' annual NRR."""
+    gap = (later - annual) * 100
     direction = "below" if gap < 0 else "above"
     plural = "" if scenario.early_churn_months == 1 else "s"
-    text = (
-        f"The real trailing-12 NRR at month {month} is {abs(gap):.1f} points {direction} monthly NRR^12. "
-        f"New customers churn {scenario.early_churn_multiple:.1f}× the base rate in their first month, "
-        f"fading to it over {scenario.early_churn_months} month{plural}; "
-        "the customers paying a year earlier include recent sign-ups still in that risky stretch, "
-        "while the power-of-12 shortcut treats every customer as a seasoned one."
+    return (
+        f"The trailing-12 NRR at month {month} is {abs(gap):.1f} points {direction} today's customers' "
+        f"annual NRR. New customers churn {scenario.early_churn_multiple:.1f}× the base rate in their first "
+        f"month, fading to it over {scenario.early_churn_months} month{plural}: the customers paying a year "
+        "before month "
+        f"{month} include recent sign-ups still in that risky stretch, while today's customers are seasoned."
     )
-    others = [
-        name
-        for name, on in (
-            ("annual plans", scenario.annual_plan_share > 0),
-            ("the expansion ceiling", scenario.expansion_ceiling is not None),
-            ("the segment mix", bool(scenario.segments)),
-        )
-        if on
-    ]
-    if others:
-        names = ", ".join(others[:-1]) + " and " + others[-1] if len(others) > 1 else others[0]
-        text += f" Part of the gap comes from {names}."
-    return text
 
 
 def segment_drift_text(table: pd.DataFrame, *, months: int) -> str:
@@ -250,12 +262,12 @@ def dip_text(dip_share: float, paths: int) -> str:
     )
 
 
-def cards_note(scenario: Scenario, *, year_end: int, shortcut: float) -> str:
+def cards_note(summary: Summary) -> str:
     """What the compounding cards mean once the model is refined."""
     text = (
-        f"Trailing 12: the customers paying at month {year_end - 12}, what they pay at month {year_end} "
-        f"over what they paid then (monthly NRR^12 would say {pct(shortcut)})."
+        "Annual NRR and GRR the cohort way: what today's customers pay at month 12 over what they pay "
+        f"today (monthly NRR ^ 12 would say {pct(summary.monthly_nrr**12)})."
     )
-    if scenario.segments:
-        text = "Blended: MRR-weighted, each segment's NRR counted by its share of starting MRR. " + text
+    if summary.scenario.segments:
+        text = "Blended: MRR-weighted, each segment counted by its share of MRR. " + text
     return text

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.benchmarks import Tier, nrr_tier
+from simulator.benchmarks import Verdict, verdict
 from simulator.scenario import Scenario, ScenarioError
+from simulator.summary import retention
 from ui.format import money
 
 
@@ -20,13 +21,14 @@ class PeriodInputError(ValueError):
 
 @dataclass(frozen=True)
 class PeriodResult:
-    """NRR and friends for one period, as fractions (1.02 is 102%)."""
+    """NRR and friends for one period, as fractions (1.02 is 102%), and the verdict on them annualised."""
 
     nrr: float
     grr: float
     expansion_rate: float
     annual_nrr: float
-    tier: Tier
+    annual_grr: float
+    verdict: Verdict
 
 
 def period_metrics(
@@ -76,10 +78,12 @@ def period_metrics(
         )
     except ScenarioError as error:
         raise PeriodInputError(f"These amounts are outside the simulator's range: {error}.") from None
+    figures = retention(scenario)
     return PeriodResult(
-        nrr=scenario.monthly_nrr,
-        grr=scenario.monthly_grr,
-        expansion_rate=scenario.expansion_rate,
-        annual_nrr=scenario.annual_nrr,
-        tier=nrr_tier(scenario.annual_nrr),
+        nrr=figures.monthly_nrr,
+        grr=figures.monthly_grr,
+        expansion_rate=figures.monthly_expansion,
+        annual_nrr=figures.annual_nrr,
+        annual_grr=figures.annual_grr,
+        verdict=verdict(figures.annual_nrr, figures.annual_grr),
     )

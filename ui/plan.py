@@ -17,6 +17,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from simulator.levers import BY_FIELD
+from simulator.summary import Summary
 from ui import state
 from ui.format import money, pct, signed_money
 
@@ -36,7 +38,7 @@ def describe(row: tuple[Any, ...]) -> str:
     'Recession: new customers −30%, months 1–12, 3-month ramp'
     """
     name, lever, change, start, ramp, end = row
-    label = state.LEVER_NAMES.get(lever, "no lever").lower().replace(" a month", "").replace("mrr", "MRR")
+    label = BY_FIELD[lever].noun if lever in state.LEVER_NAMES else "no lever"
     text = f"{name}: {label}"
     if isinstance(change, (int, float)) and not isinstance(change, bool) and math.isfinite(change):
         number = f"{abs(change):.2f}".rstrip("0").rstrip(".")
@@ -174,7 +176,7 @@ def impacts_text(impacts: pd.DataFrame, currency: str, *, months: int) -> str:
     shocks = impacts[impacts["mrr_gain"] < 0].sort_values("mrr_gain", kind="stable")
 
     def named(row: Any) -> str:
-        return f"**{row.initiative}** ({state.LEVER_NAMES.get(row.lever, row.lever).lower()})"
+        return f"**{row.initiative}** ({BY_FIELD[row.lever].noun})"
 
     parts = []
     if not gains.empty:
@@ -191,10 +193,10 @@ def impacts_text(impacts: pd.DataFrame, currency: str, *, months: int) -> str:
     return " ".join(parts)
 
 
-def paths_caption(scenario: Any) -> str:
+def paths_caption(summary: Summary) -> str:
     """What the levers chart shows, in words (pure)."""
     return (
         "Each initiative ramps in evenly from its start month and, if it has an end month, stops after it. "
-        f"The cards' monthly NRR is the levers before the plan ({pct(scenario.monthly_nrr)}); "
-        "MRR and the trailing-12 figures include it."
+        f"Every figure includes the plan: monthly NRR is month 1's ({pct(summary.monthly_nrr)}), annual "
+        "NRR what today's customers keep over the first year."
     )

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from simulator.benchmarks import nrr_tier
 from simulator.scenario import Scenario
 from ui import charts, engine, insights, scenario_page, state
 from ui.format import compact_money, pct
@@ -145,36 +144,36 @@ def _chart(fig: object, key: str, *, height: int = CHART_HEIGHT) -> None:
 
 
 def compounding(scenario: Scenario, currency: str) -> None:
-    """Monthly NRR → annual NRR → MRR years out; the MRR chart."""
-    table = engine.projection(scenario).table
-    months = scenario.months
-    tier = nrr_tier(scenario.annual_nrr)
-    st.markdown(insights.tier_text(scenario.annual_nrr, tier.name, tier.meaning))
+    """Monthly NRR → annual NRR → MRR years out; the verdict; the MRR chart."""
+    summary = engine.summary(scenario)
+    st.markdown(insights.summary_verdict(summary))
     cards = st.columns(3, gap="large")
-    cards[0].metric("Monthly NRR", pct(scenario.monthly_nrr), border=True)
-    cards[1].metric("Annual NRR (monthly ^ 12)", pct(scenario.annual_nrr), border=True)
-    cards[2].metric(f"MRR at month {months}", compact_money(table["mrr"].iloc[-1], currency), border=True)
-    _chart(charts.revenue(table, currency), "present_revenue_chart")
+    cards[0].metric(
+        "Blended monthly NRR" if scenario.segments else "Monthly NRR", pct(summary.monthly_nrr), border=True
+    )
+    cards[1].metric("Annual NRR", pct(summary.annual_nrr), border=True)
+    cards[2].metric(
+        f"MRR at month {summary.months}", compact_money(summary.mrr_at(summary.months), currency), border=True
+    )
+    _chart(charts.revenue(summary.projection.table, currency), "present_revenue_chart")
 
 
 def treadmill(scenario: Scenario, currency: str) -> None:
     """New MRR needed to stay flat against new MRR acquired; the plateau."""
-    table = engine.projection(scenario).table
-    result = engine.plateau(scenario)
-    st.markdown(insights.plateau_headline(result, currency))
+    summary = engine.summary(scenario)
+    table = summary.projection.table
+    st.markdown(insights.plateau_headline(summary.plateau, currency))
     cards = st.columns(3, gap="large")
     cards[0].metric("New MRR won, month 1", compact_money(table["new_mrr"].iloc[1], currency), border=True)
     cards[1].metric(
-        "Needed to stay flat, month 1",
-        compact_money(max(table["new_mrr_to_stay_flat"].iloc[1], 0.0), currency),
-        border=True,
+        "Needed to stay flat, month 1", compact_money(summary.stay_flat_at(1), currency), border=True
     )
-    if result.mrr is not None:
-        cards[2].metric("Plateau MRR", compact_money(result.mrr, currency), border=True)
+    if summary.plateau.mrr is not None:
+        cards[2].metric("Plateau MRR", compact_money(summary.plateau.mrr, currency), border=True)
     else:
         # No plateau: what today's customers alone pay at the horizon tells the story.
         cards[2].metric(
-            f"Today's customers alone, month {scenario.months}",
+            f"Today's customers alone, month {summary.months}",
             compact_money(table["existing_base_mrr"].iloc[-1], currency),
             border=True,
         )
@@ -185,14 +184,13 @@ def biggest_lever(scenario: Scenario, currency: str) -> None:
     """The ranked tornado and its one-sentence verdict."""
     step = LEVER_STEP_POINTS / 100
     impacts = engine.lever_impacts(scenario, step)
-    kept = engine.customers_kept_by_churn_cut(scenario, step)
     st.markdown(
         insights.lever_verdict(
             impacts,
             step_points=LEVER_STEP_POINTS,
             months=scenario.months,
             currency=currency,
-            customers_kept=kept,
+            customers_kept=engine.customers_kept(scenario, step),
         )
     )
     fig = charts.tornado(impacts, currency, step_points=LEVER_STEP_POINTS, months=scenario.months)
@@ -210,7 +208,7 @@ def comparison(scenario: Scenario, currency: str) -> None:
         return
     months = scenario.months
     table = engine.nrr_versus_acquisition(scenario)
-    base = engine.projection(scenario).mrr_at(months)
+    base = engine.summary(scenario).mrr_at(months)
     st.markdown(insights.comparison_headline(table, currency, months=months))
     cards = st.columns(len(table), gap="large")
     for card, row in zip(cards, table.itertuples(), strict=True):
@@ -225,12 +223,14 @@ def comparison(scenario: Scenario, currency: str) -> None:
 
 
 def saved_comparison(store: dict[str, Scenario], names: list[str], currency: str) -> None:
-    """Two to four saved scenarios: MRR at each one's horizon, the first as the reference."""
-    finals = {name: engine.projection(store[name]).mrr_at(store[name].months) for name in names}
+    """Two to four saved scenarios: MRR at the reference's horizon, the first as the reference."""
+    result = engine.comparison(tuple((name, store[name]) for name in names))
+    rows = result.at_horizon
+    finals = dict(zip(rows["scenario"], rows["mrr"].astype(float), strict=True))
     first, reference = names[0], finals[names[0]]
     best = max(finals, key=lambda name: finals[name])
     st.markdown(
-        f"**{best}** ends highest, at {compact_money(finals[best], currency)} MRR"
+        f"At month {result.month}, **{best}** ends highest, at {compact_money(finals[best], currency)} MRR"
         + (
             "."
             if best == first
@@ -238,13 +238,13 @@ def saved_comparison(store: dict[str, Scenario], names: list[str], currency: str
         )
     )
     cards = st.columns(len(names), gap="large")
-    for card, name in zip(cards, names, strict=True):
+    for card, row in zip(cards, rows.itertuples(), strict=True):
         # st.metric points its arrow down only for an ASCII hyphen.
-        gap = compact_money(finals[name] - reference, currency, signed=True).replace("−", "-")
-        delta = None if name == first else f"{gap} vs {first}"
-        card.metric(name, compact_money(finals[name], currency), delta, border=True)
+        gap = compact_money(row.mrr_vs_first, currency, signed=True).replace("−", "-")
+        delta = None if row.Index == 0 else f"{gap} vs {first}"
+        card.metric(str(row.scenario), compact_money(row.mrr, currency), delta, border=True)
     _chart(
-        charts.variant_bars(list(finals), list(finals.values()), currency, months=store[first].months),
+        charts.variant_bars(list(finals), list(finals.values()), currency, months=result.month),
         "present_comparison_chart",
         height=COMPARISON_HEIGHT,
     )

@@ -18,7 +18,6 @@ import base64
 import contextlib
 import datetime as dt
 import html
-import io
 import math
 import os
 import re
@@ -36,10 +35,12 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from simulator import analysis
-from simulator.benchmarks import nrr_tier
-from simulator.projection import PROJECTION_COLUMNS, Projection, project
+from simulator import analysis, ranking
+from simulator.levers import BY_FIELD
+from simulator.output import csv_bytes
+from simulator.projection import PROJECTION_COLUMNS
 from simulator.scenario import Initiative, Scenario
+from simulator.summary import BASIS_TEXT, HEADLINE_MONTHS, Summary, summarise
 from ui import charts, insights
 from ui.format import money, pct
 
@@ -114,10 +115,11 @@ class Report:
     Attributes
     ----------
     figures
-        ``(label, value)`` pairs: monthly and annual NRR, annual GRR, MRR at
-        months 12 and 36 and at the horizon, the tier.
+        ``(label, value)`` pairs: monthly and annual NRR, annual GRR, both
+        tiers, MRR at months 12 and 36 and at the horizon.
     tier_sentence
-        ``"Annual NRR 126.8%: **Best in class**, …"`` (markdown bold).
+        The verdict: ``"Annual NRR 126.8%: **Best in class**, … Annual GRR
+        61.3%: **Leaky**. GRR below 90%: …"`` (markdown bold).
     plateau_sentence, lever_sentence
         Where the leaky bucket levels off (or that the base grows by itself);
         which lever moves MRR most for a one-point change.
@@ -125,6 +127,8 @@ class Report:
         ``(lever, value)`` pairs, every lever in people's units.
     charts
         The report's plotly figures by name (see :data:`CHART_TITLES`).
+    basis
+        What annual NRR and GRR are (monthly ^ 12, or the cohort way).
     """
 
     scenario: Scenario
@@ -136,6 +140,7 @@ class Report:
     lever_sentence: str
     assumptions: tuple[tuple[str, str], ...]
     charts: Mapping[str, go.Figure]
+    basis: str
 
 
 def format_date(day: dt.date) -> str:
@@ -151,19 +156,10 @@ def _count(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
-_INITIATIVE_LEVERS = {
-    "churn_rate": "churn",
-    "contraction_rate": "contraction",
-    "expansion_rate": "expansion",
-    "new_customers_per_month": "new customers a month",
-    "new_customer_mrr": "MRR per new customer",
-}
-
-
 def initiative_text(initiative: Initiative) -> str:
     """``"churn −0.80 pts from month 3, in full by month 6"``: an initiative in words."""
-    lever = _INITIATIVE_LEVERS.get(initiative.lever, initiative.lever)
-    if initiative.lever.endswith("_rate"):
+    lever = BY_FIELD[initiative.lever].noun
+    if BY_FIELD[initiative.lever].is_rate:
         change = f"{initiative.change * 100:+.2f} pts"
     else:
         change = f"{initiative.change * 100:+.0f}%"
@@ -183,12 +179,23 @@ def assumptions(scenario: Scenario, currency: str) -> tuple[tuple[str, str], ...
             "Starting customers",
             "not set" if scenario.starting_customers is None else _count(scenario.starting_customers),
         ),
-        ("Churn", _rate(scenario.churn_rate)),
-        ("Contraction", _rate(scenario.contraction_rate)),
-        ("Expansion", _rate(scenario.expansion_rate)),
+        # With segments, their own rates and new-customer MRR replace these (listed below).
+        *(
+            ()
+            if scenario.segments
+            else (
+                ("Churn", _rate(scenario.churn_rate)),
+                ("Contraction", _rate(scenario.contraction_rate)),
+                ("Expansion", _rate(scenario.expansion_rate)),
+            )
+        ),
         ("New customers a month", _count(scenario.new_customers_per_month)),
         ("Growth of new customers", _rate(scenario.acquisition_growth_rate, "a month")),
-        ("MRR per new customer", money(scenario.new_customer_mrr, currency)),
+        *(
+            ()
+            if scenario.segments
+            else (("MRR per new customer", money(scenario.new_customer_mrr, currency)),)
+        ),
         ("Horizon", f"{scenario.months} months"),
     ]
     if scenario.involuntary_churn_share > 0:
@@ -210,7 +217,8 @@ def assumptions(scenario: Scenario, currency: str) -> tuple[tuple[str, str], ...
         rows.append(
             (
                 f"Segment {segment.name}",
-                f"{pct(segment.mrr_share)} of MRR; churn {segment.churn_rate * 100:.2f}%, "
+                f"{pct(segment.mrr_share)} of MRR, {pct(segment.new_customer_share)} of new customers at "
+                f"{money(segment.new_customer_mrr, currency)}; churn {segment.churn_rate * 100:.2f}%, "
                 f"contraction {segment.contraction_rate * 100:.2f}%, "
                 f"expansion {segment.expansion_rate * 100:.2f}% a month",
             )
@@ -220,73 +228,62 @@ def assumptions(scenario: Scenario, currency: str) -> tuple[tuple[str, str], ...
     return tuple(rows)
 
 
-def _customers_kept(scenario: Scenario, step: float) -> float:
-    better = analysis.improved(scenario, "Churn", step=step)
-    base = project(scenario).table["customers"].iloc[-1]
-    return float(project(better).table["customers"].iloc[-1] - base)
-
-
-def _last_figure(scenario: Scenario, table: Any, currency: str) -> tuple[str, str]:
+def _last_figure(summary: Summary, currency: str) -> tuple[str, str]:
     """MRR at the horizon, or, when the horizon is month 12 or 36 (already shown), the customers then."""
-    months = scenario.months
-    if months not in (12, 36):
-        return f"MRR at {months} months (horizon)", money(table["mrr"].iloc[-1], currency)
-    customers = float(table["customers"].iloc[-1])
-    if scenario.starting_customers is not None and math.isfinite(customers):
+    months = summary.months
+    if months not in HEADLINE_MONTHS:
+        return f"MRR at {months} months (horizon)", money(summary.mrr_at(months), currency)
+    customers = summary.customers_at(months)
+    if math.isfinite(customers):
         return f"Customers at {months} months", f"{customers:,.0f}"
-    return "Monthly GRR", pct(scenario.monthly_grr)
+    return "Monthly GRR", pct(summary.monthly_grr)
 
 
 def build_report(scenario: Scenario, currency: str = "$", *, today: dt.date | None = None) -> Report:
     """The numbers, sentences and charts of a report on ``scenario``, as the pages show them."""
-    long = project(scenario.replace(months=max(scenario.months, 36))).table
-    projection = project(scenario)
-    table = projection.table
-    months = scenario.months
-    tier = nrr_tier(scenario.annual_nrr)
+    summary = summarise(scenario)
+    months = summary.months
     figures = (
-        ("Monthly NRR", pct(scenario.monthly_nrr)),
-        ("Annual NRR", pct(scenario.annual_nrr)),
-        ("Annual GRR", pct(scenario.annual_grr)),
-        ("Tier", tier.name),
-        ("Starting MRR", money(scenario.starting_mrr, currency)),
-        ("MRR at 12 months", money(long["mrr"].iloc[12], currency)),
-        ("MRR at 36 months", money(long["mrr"].iloc[36], currency)),
-        _last_figure(scenario, table, currency),
+        ("Blended monthly NRR" if scenario.segments else "Monthly NRR", pct(summary.monthly_nrr)),
+        ("Annual NRR", pct(summary.annual_nrr)),
+        ("Annual GRR", pct(summary.annual_grr)),
+        ("NRR tier", summary.nrr_tier.name),
+        ("GRR tier", summary.grr_tier.name),
+        *((f"MRR at {month} months", money(summary.mrr_at(month), currency)) for month in HEADLINE_MONTHS),
+        _last_figure(summary, currency),
     )
     step = LEVER_STEP_POINTS / 100
-    impacts = analysis.lever_impacts(scenario, step=step)
+    impacts = ranking.lever_impacts(scenario, step=step)
     lever_sentence = insights.lever_verdict(
         impacts,
         step_points=LEVER_STEP_POINTS,
         months=months,
         currency=currency,
-        customers_kept=_customers_kept(scenario, step),
+        customers_kept=ranking.customers_kept(scenario, step=step),
     )
     return Report(
         scenario=scenario,
         currency=currency,
         date=today or dt.date.today(),
         figures=figures,
-        tier_sentence=insights.tier_text(scenario.annual_nrr, tier.name, tier.meaning),
-        plateau_sentence=insights.plateau_text(analysis.plateau(scenario), currency, months=months),
+        tier_sentence=insights.summary_verdict(summary),
+        plateau_sentence=insights.plateau_text(summary, currency),
         lever_sentence=lever_sentence,
         assumptions=assumptions(scenario, currency),
-        charts=report_charts(projection, currency, impacts=impacts),
+        charts=report_charts(summary, currency, impacts=impacts),
+        basis=BASIS_TEXT[summary.retention.annual_basis],
     )
 
 
-def report_charts(
-    projection: Projection, currency: str, *, impacts: Any | None = None
-) -> dict[str, go.Figure]:
+def report_charts(summary: Summary, currency: str, *, impacts: Any | None = None) -> dict[str, go.Figure]:
     """The report's charts by name, in the order of :data:`CHART_TITLES`."""
-    scenario = projection.scenario
-    months = scenario.months
+    projection = summary.projection
+    months = summary.months
     if impacts is None:
-        impacts = analysis.lever_impacts(scenario, step=LEVER_STEP_POINTS / 100)
+        impacts = ranking.lever_impacts(summary.scenario, step=LEVER_STEP_POINTS / 100)
     steps = analysis.bridge(projection, first_month=1, last_month=months)
     return {
-        "tiers": charts.tiers(scenario.annual_nrr),
+        "tiers": charts.tiers(summary.annual_nrr),
         "revenue": charts.revenue(projection.table, currency),
         "cohorts": charts.layer_cake(analysis.cohort_layers(projection), currency),
         "bridge": charts.waterfall(steps, currency, title=f"MRR bridge, months 1–{months}"),
@@ -301,13 +298,12 @@ def report_charts(
 def projection_csv(scenario: Scenario) -> bytes:
     """The projection as CSV: the command line's columns first, then the table's others.
 
-    The first columns read exactly as ``python -m simulator project`` writes them.
+    The first columns read exactly as ``python -m simulator project`` writes them (one writer,
+    :func:`simulator.output.csv_bytes`, so one rounding policy).
     """
-    table = project(scenario).table
+    table = summarise(scenario).projection.table
     columns = [*PROJECTION_COLUMNS, *(c for c in table.columns if c not in PROJECTION_COLUMNS)]
-    out = io.StringIO()
-    table[columns].to_csv(out, index=False, lineterminator="\n")
-    return out.getvalue().encode("utf-8")
+    return csv_bytes(table[columns])
 
 
 # HTML.
@@ -423,7 +419,7 @@ def html_report(report: Report) -> bytes:
 {_assumption_rows(report)}
 </table>
 <footer>A what-if projection from the assumptions above, not a forecast. Rates are monthly
-unless they say annual; annual NRR and GRR are the monthly rates compounded over 12 months.</footer>
+unless they say annual; annual NRR and GRR are {html.escape(report.basis)}.</footer>
 </main>
 </body>
 </html>
@@ -604,7 +600,7 @@ def pdf_html(report: Report, images: Mapping[str, bytes]) -> str:
 {assumption_lines}
 </div></section>
 <footer>A what-if projection from these assumptions, not a forecast. Rates are monthly unless they
-say annual; annual NRR and GRR are the monthly rates compounded over 12 months.
+say annual; annual NRR and GRR are {html.escape(report.basis)}.
 Made with the NRR what-if simulator.</footer>
 </div></body></html>
 """

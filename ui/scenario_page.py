@@ -11,10 +11,9 @@ sidebar's widgets and the address. The logic is :mod:`ui.scenarios`'.
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
+from simulator.comparison import Comparison
 from simulator.scenario import Scenario, to_json
 from ui import engine, scenarios, state
 from ui.scenarios import StoreError
@@ -248,10 +247,10 @@ def write_link(names: list[str]) -> None:
 # Drawing helpers.
 
 
-def tables(names: list[str]) -> dict[str, Any]:
-    """Each compared scenario's projection table (cached by the engine wrapper)."""
+def comparison(names: list[str]) -> Comparison:
+    """The compared scenarios, over the first one's horizon (cached by the engine wrapper)."""
     saved = store()
-    return {name: engine.projection(saved[name]).table for name in names}
+    return engine.comparison(tuple((name, saved[name]) for name in names))
 
 
 def scenario_json(name: str) -> str:

@@ -41,8 +41,6 @@ MAX_SCENARIOS = 20
 MAX_NAME = 40
 MIN_COMPARED = 2
 MAX_COMPARED = 4
-#: Months the differences table reports, beside the reference scenario's horizon.
-CHECKPOINTS: tuple[int, ...] = (12, 24, 36)
 #: The address parameter that carries the compared scenarios.
 COMPARE_PARAM = "compare"
 #: Links longer than this are refused before decoding (4 scenarios with segments stay far below).
@@ -228,10 +226,7 @@ def sidebar_values(scenario: Scenario, current: Mapping[str, Any]) -> tuple[dict
         raw = getattr(scenario, control.field)
         if raw is None:  # no starting customer count: the sidebar keeps its own
             continue
-        number = raw * control.divisor
-        number = round(number) if control.kind is int else round(number, state.PERCENT_DECIMALS)
-        low, high = control.low, control.high
-        values[control.key] = control.kind(min(max(number, low), high))  # type: ignore[type-var]
+        values[control.key] = state.control_value(control, raw)
     if "ceiling_on" in state.CONTROL_BY_KEY:
         values["ceiling_on"] = scenario.expansion_ceiling is not None
         if scenario.expansion_ceiling is not None:
@@ -290,120 +285,6 @@ def _short(value: Any) -> str:
     if isinstance(value, list):
         return f"{len(value)} segments" if value else "none"
     return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-# The comparison.
-
-
-def checkpoints(reference_months: int) -> tuple[int, ...]:
-    """The months the differences table reports: 12, 24, 36 within the horizon, and the horizon.
-
-    >>> checkpoints(36), checkpoints(60), checkpoints(18)
-    ((12, 24, 36), (12, 24, 36, 60), (12, 18))
-    """
-    return tuple(sorted({*(m for m in CHECKPOINTS if m <= reference_months), reference_months}))
-
-
-#: The differences table's columns (fractions for the rates, currency units for MRR).
-DIFFERENCE_COLUMNS: tuple[str, ...] = (
-    "month",
-    "scenario",
-    "mrr",
-    "mrr_vs_first",
-    "annual_nrr",
-    "annual_nrr_vs_first",
-    "annual_grr",
-    "annual_grr_vs_first",
-)
-
-
-def differences(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """Each scenario's MRR, annual NRR and GRR at the checkpoints, and its difference from the first.
-
-    Parameters
-    ----------
-    tables
-        Projection tables (:attr:`simulator.projection.Projection.table`) by
-        scenario name, the reference first.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per checkpoint month (:func:`checkpoints` of the first
-        scenario's horizon) and scenario, columns :data:`DIFFERENCE_COLUMNS`.
-        Annual NRR and GRR are the trailing-12-month cohort figures
-        (``nrr_trailing_12``, ``grr_trailing_12``); "vs first" is this
-        scenario minus the first (MRR in currency, rates in fraction
-        points). A month past a scenario's horizon is NaN.
-    """
-    names = list(tables)
-    months = list(checkpoints(int(tables[names[0]]["month"].iloc[-1])))
-    picked = {
-        name: table.set_index("month")
-        .reindex(months)[["mrr", "nrr_trailing_12", "grr_trailing_12"]]
-        .set_axis(["mrr", "annual_nrr", "annual_grr"], axis=1)
-        for name, table in tables.items()
-    }
-    first = picked[names[0]]
-    frames = [
-        frame.assign(
-            scenario=name,
-            mrr_vs_first=frame["mrr"] - first["mrr"],
-            annual_nrr_vs_first=frame["annual_nrr"] - first["annual_nrr"],
-            annual_grr_vs_first=frame["annual_grr"] - first["annual_grr"],
-        )
-        for name, frame in picked.items()
-    ]
-    long = pd.concat(frames).rename_axis("month").reset_index()
-    order = {name: i for i, name in enumerate(names)}
-    long = long.sort_values(["month", "scenario"], key=lambda s: s.map(order) if s.name == "scenario" else s)
-    return long[list(DIFFERENCE_COLUMNS)].reset_index(drop=True)
-
-
-def at_horizon(frame: pd.DataFrame) -> pd.DataFrame:
-    """The differences table's rows at its last month (the reference's horizon), one per scenario."""
-    return frame[frame["month"] == frame["month"].max()].reset_index(drop=True)
-
-
-#: The month-by-month comparison's columns, per scenario.
-SERIES_COLUMNS: tuple[str, ...] = (
-    "mrr",
-    "customers",
-    "nrr_month",
-    "grr_month",
-    "nrr_trailing_12",
-    "grr_trailing_12",
-)
-
-
-def month_by_month(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """Every scenario's monthly series, stacked: ``scenario``, ``month``, :data:`SERIES_COLUMNS`,
-    and ``mrr_vs_first`` (this scenario's MRR minus the first's, NaN past either horizon)."""
-    names = list(tables)
-    first = tables[names[0]].set_index("month")["mrr"]
-    frames = [
-        table[["month", *SERIES_COLUMNS]]
-        .assign(
-            scenario=name, mrr_vs_first=table["mrr"].to_numpy() - first.reindex(table["month"]).to_numpy()
-        )
-        .loc[:, ["scenario", "month", *SERIES_COLUMNS, "mrr_vs_first"]]
-        for name, table in tables.items()
-    ]
-    return pd.concat(frames, ignore_index=True)
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A table as UTF-8 CSV: money to the cent, rates to six decimals, empty cells for NaN.
-
-    Columns whose name holds ``nrr`` or ``grr`` are fractions (1.02 is 102%);
-    the rest of the numbers are currency units or counts.
-    """
-    rounded = frame.copy()
-    for column in rounded.columns:
-        if pd.api.types.is_float_dtype(rounded[column]):
-            digits = 6 if ("nrr" in column or "grr" in column) else 2
-            rounded[column] = rounded[column].round(digits)
-    return rounded.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 # Files.
@@ -597,15 +478,13 @@ def differences_display(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
                 gap(v, n, signed_money(v, currency))
                 for v, n in zip(frame["mrr_vs_first"], frame["scenario"], strict=True)
             ],
-            "Annual NRR": [pct(v) for v in frame["annual_nrr"]],
+            "NRR, trailing 12": [pct(v) for v in frame["nrr_trailing_12"]],
             f"NRR vs {first}": [
-                gap(v, n, points(v))
-                for v, n in zip(frame["annual_nrr_vs_first"], frame["scenario"], strict=True)
+                gap(v, n, points(v)) for v, n in zip(frame["nrr_vs_first"], frame["scenario"], strict=True)
             ],
-            "Annual GRR": [pct(v) for v in frame["annual_grr"]],
+            "GRR, trailing 12": [pct(v) for v in frame["grr_trailing_12"]],
             f"GRR vs {first}": [
-                gap(v, n, points(v))
-                for v, n in zip(frame["annual_grr_vs_first"], frame["scenario"], strict=True)
+                gap(v, n, points(v)) for v, n in zip(frame["grr_vs_first"], frame["scenario"], strict=True)
             ],
         }
     )

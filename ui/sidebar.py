@@ -22,7 +22,7 @@ def _pct_slider(key: str, label: str, help_text: str) -> None:
         min_value=control.low,
         max_value=control.high,
         step=state.PERCENT_STEP,
-        format=f"%.{state.PERCENT_DECIMALS}f",
+        format=state.PERCENT_FORMAT,
         key=key,
         help=help_text,
         on_change=state.on_control_change,
@@ -32,11 +32,13 @@ def _pct_slider(key: str, label: str, help_text: str) -> None:
 
 def _count_input(key: str, label: str, help_text: str, *, step: int) -> None:
     control = state.CONTROL_BY_KEY[key]
+    kind = control.kind
     st.number_input(
         label,
-        min_value=int(control.low),  # type: ignore[arg-type]
-        max_value=int(control.high),  # type: ignore[arg-type]
-        step=step,
+        min_value=kind(control.low),
+        max_value=kind(control.high),
+        step=kind(step),
+        format="%g" if kind is float else "%d",
         key=key,
         help=help_text,
         on_change=state.on_control_change,

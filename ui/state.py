@@ -20,6 +20,7 @@ from typing import Any
 import streamlit as st
 
 from simulator.benchmarks import PRESETS, recession
+from simulator.levers import BY_FIELD
 from simulator.scenario import (
     INITIATIVE_LEVERS,
     MAX_SEGMENTS,
@@ -77,16 +78,10 @@ MAX_SEGMENT_NAME = 40
 #: month, ramping in; the change is in points for a rate and in % for acquisition
 #: and new-customer MRR (both are hundredths of the engine's change). No end month: for good.
 PLAN_COLUMNS: tuple[str, ...] = ("Initiative", "Lever", "Change", "Start month", "Ramp months", "End month")
-#: The levers in people's words, with the unit of their change.
-LEVER_NAMES: dict[str, str] = {
-    "churn_rate": "Churn",
-    "contraction_rate": "Contraction",
-    "expansion_rate": "Expansion",
-    "new_customers_per_month": "New customers a month",
-    "new_customer_mrr": "New-customer MRR",
-}
+#: The plan's levers in people's words, with the unit of their change (from the lever registry).
+LEVER_NAMES: dict[str, str] = {field: BY_FIELD[field].name for field in INITIATIVE_LEVERS}
 LEVER_UNITS: dict[str, str] = {
-    lever: "pts" if lever.endswith("_rate") else "%" for lever in INITIATIVE_LEVERS
+    field: "pts" if BY_FIELD[field].is_rate else "%" for field in INITIATIVE_LEVERS
 }
 #: What an address may hold (a saved scenario's plan loads whole into the sidebar, links included).
 MAX_INITIATIVES = 50
@@ -100,7 +95,7 @@ CONTROLS: tuple[Control, ...] = (
     Control("churn_pct", "churn_rate", float, 3.0, 0.0, 20.0, 100.0),
     Control("contraction_pct", "contraction_rate", float, 1.0, 0.0, 10.0, 100.0),
     Control("expansion_pct", "expansion_rate", float, 6.0, 0.0, 20.0, 100.0),
-    Control("new_customers", "new_customers_per_month", int, 5, 0, 100_000),
+    Control("new_customers", "new_customers_per_month", float, 5.0, 0, 100_000),
     Control("acquisition_growth_pct", "acquisition_growth_rate", float, 0.0, -10.0, 20.0, 100.0),
     Control("new_customer_mrr", "new_customer_mrr", int, 2_000, 0, 10_000_000),
     Control("starting_mrr", "starting_mrr", int, 100_000, 0, 10_000_000_000),
@@ -135,11 +130,14 @@ SEGMENTS_EDITOR_KEY = "segments_editor"
 #: The plan editor's widget key (its value is the edits, applied to ``plan``).
 PLAN_EDITOR_KEY = "plan_editor"
 
-#: Percent sliders move in steps of 0.01 point (fine enough for rates measured
-#: from data, such as 1.23%); values from a link or a preset are rounded to that
-#: grid so the slider can show them.
-PERCENT_DECIMALS = 2
-PERCENT_STEP = 10.0**-PERCENT_DECIMALS
+#: Rates are kept to 4 decimals of a percent (a millionth of MRR): fine enough that
+#: levers measured from data reproduce their annual NRR and GRR to the decimal shown.
+#: Sliders move in steps of 0.01 point and show two decimals.
+PERCENT_DECIMALS = 4
+PERCENT_STEP = 0.01
+PERCENT_FORMAT = "%.2f"
+#: New customers a month may be fractional (an average: 3.5 a month), to two decimals.
+COUNT_DECIMALS = 2
 
 #: Address parameters that pick a view of one page, not part of the scenario
 #: (the presenter's ``slide``, the scenarios page's ``compare``): a link may carry
@@ -172,6 +170,28 @@ def preset_values(name: str) -> dict[str, float]:
     }
 
 
+def on_grid(control: Control, number: float) -> Any:
+    """A number in the control's units on its grid: whole, or to its decimals (not clipped).
+
+    >>> on_grid(CONTROL_BY_KEY["churn_pct"], 3.018749), on_grid(CONTROL_BY_KEY["new_customers"], 3.5)
+    (3.0187, 3.5)
+    """
+    if control.kind is int:
+        return int(round(number))
+    decimals = PERCENT_DECIMALS if control.divisor == 100.0 else COUNT_DECIMALS
+    return float(round(number, decimals))
+
+
+def control_value(control: Control, field_value: float) -> Any:
+    """The control's value for an engine field's value: in people's units, on the grid, in range.
+
+    >>> control_value(CONTROL_BY_KEY["churn_pct"], 0.0301874), control_value(CONTROL_BY_KEY["months"], 600)
+    (3.0187, 120)
+    """
+    value = on_grid(control, field_value * control.divisor)
+    return control.kind(min(max(value, control.low), control.high))  # type: ignore[type-var]
+
+
 def _parse(control: Control, text: str) -> Any:
     """One URL value, checked against the control's range; raises ValueError with a message."""
     if control.kind is bool:
@@ -190,8 +210,7 @@ def _parse(control: Control, text: str) -> Any:
         raise ValueError(f"{control.key} is '{text}', not a number") from None
     if not math.isfinite(number):
         raise ValueError(f"{control.key} is '{text}', not a finite number")
-    value: Any = round(number) if control.kind is int else round(number, PERCENT_DECIMALS)
-    value = control.kind(value)
+    value = on_grid(control, number)
     if not control.low <= value <= control.high:  # type: ignore[operator]
         raise ValueError(
             f"{control.key} is {text}, outside the allowed range {control.low:g} to {control.high:g}"

@@ -24,6 +24,7 @@ import streamlit as st
 
 from simulator.actuals import (
     Levers,
+    annual_retention,
     cohort_retention,
     concentration_warning,
     levers_from_metrics,
@@ -33,7 +34,7 @@ from simulator.export import ExportError, header_columns, read_export
 from simulator.metrics import METRICS_COLUMNS, ExportMetrics, analyse
 from simulator.sample_data import generate_export
 from ui import state
-from ui.format import money
+from ui.format import money, pct
 
 # Widget keys.
 UPLOAD_KEY = "export_file"
@@ -152,10 +153,9 @@ def result_key(digest: str, columns: Mapping[str, str] | None, amounts_in_cents:
 
 
 def segment_summary(metrics: ExportMetrics) -> pd.DataFrame | None:
-    """Per segment: customers and MRR in the last month, and the latest trailing-12 NRR and GRR.
+    """Per segment: customers and MRR in the last month, and its annual NRR and GRR
+    (:func:`simulator.actuals.annual_retention`, as the page's cards read the whole export).
 
-    An export shorter than 13 months has no trailing-12 figure; each segment's
-    MRR-weighted monthly rates, compounded over twelve months, stand in.
     Largest segment (by MRR) first; None without a segment column.
     """
     table = metrics.by_segment
@@ -164,21 +164,14 @@ def segment_summary(metrics: ExportMetrics) -> pd.DataFrame | None:
     rows = []
     for name, block in table.groupby("segment", sort=False):
         last = block.iloc[-1]
-        nrr, grr = last["nrr_trailing_12"], last["grr_trailing_12"]
-        if not np.isfinite(nrr) or not np.isfinite(grr):
-            recent = block.iloc[1:]
-            base = float(recent["starting_mrr"].sum())
-            kept = base - float(recent["churned_mrr"].sum()) - float(recent["contraction_mrr"].sum())
-            gained = kept + float(recent["expansion_mrr"].sum())
-            nrr = (gained / base) ** 12 if base > 0 else np.nan
-            grr = (kept / base) ** 12 if base > 0 else np.nan
+        measured = annual_retention(block.reset_index(drop=True))
         rows.append(
             {
                 "segment": str(name),
                 "customers": int(last["customers"]),
                 "mrr": float(last["ending_mrr"]),
-                "nrr": float(nrr),
-                "grr": float(grr),
+                "nrr": measured.nrr,
+                "grr": measured.grr,
             }
         )
     return pd.DataFrame(rows).sort_values("mrr", ascending=False, ignore_index=True)
@@ -212,21 +205,6 @@ def analyse_export(
         levers=levers_from_metrics(metrics),
         segments=segment_summary(metrics),
     )
-
-
-def annual_figures(data: Loaded) -> tuple[float, float, str]:
-    """Annual NRR and GRR for the headline cards, and what they are.
-
-    The latest trailing-12 figures (the cohort way); an export shorter than
-    13 months has none, and its MRR-weighted monthly rates compounded over a
-    year stand in.
-    """
-    latest = data.metrics.monthly[["month", "nrr_trailing_12", "grr_trailing_12"]].dropna()
-    if latest.empty:
-        scenario = data.levers.scenario
-        return scenario.annual_nrr, scenario.annual_grr, "monthly rates compounded over 12 months"
-    last = latest.iloc[-1]
-    return float(last["nrr_trailing_12"]), float(last["grr_trailing_12"]), f"12 months to {last['month']}"
 
 
 def metrics_csv(monthly: pd.DataFrame) -> bytes:
@@ -286,10 +264,10 @@ def lever_values(levers: Levers, current: Mapping[str, Any]) -> dict[str, Any]:
         raw = getattr(scenario, control.field)
         if raw is None:
             continue
-        value: Any = rounded.get(control.field, raw * control.divisor)
-        value = int(round(value)) if control.kind is int else round(float(value), state.PERCENT_DECIMALS)
-        value = min(max(value, control.low), control.high)  # type: ignore[type-var]
-        values[control.key] = control.kind(value)
+        if control.field in rounded:
+            values[control.key] = state.control_value(control, rounded[control.field] / control.divisor)
+        else:
+            values[control.key] = state.control_value(control, raw)
     return values
 
 
@@ -312,18 +290,24 @@ _LABELS = {
 
 def lever_rows(levers: Levers, values: Mapping[str, Any], currency: str) -> pd.DataFrame:
     """What "use my numbers" set: lever, value, and where the value came from."""
-    scenario = levers.scenario
     first, last = levers.window
     window = f"{first} to {last} ({levers.months_in_window} months)"
+    measured, measured_nrr = (f"{value * 100:.1f}%" for value in (levers.measured.grr, levers.measured.nrr))
     sources = {
         "starting_mrr": f"MRR in {levers.last_month}",
         "starting_customers": f"customers paying in {levers.last_month}",
-        "churn_pct": f"churned MRR ÷ starting MRR, {window}: {scenario.churn_rate * 100:.3f}%",
-        "contraction_pct": f"contraction ÷ starting MRR, {window}: {scenario.contraction_rate * 100:.3f}%",
-        "expansion_pct": f"expansion ÷ starting MRR, {window}: {scenario.expansion_rate * 100:.3f}%",
-        "new_customers": (
-            f"average of {window}: {scenario.new_customers_per_month:.1f}, rounded to whole customers"
+        "churn_pct": (
+            f"annual GRR {measured} ^ (1/12), split as the churned and contraction MRR of {window} "
+            f"(month by month churn was {levers.monthly['churn'] * 100:.2f}%)"
         ),
+        "contraction_pct": (
+            f"the rest of that monthly loss (month by month: {levers.monthly['contraction'] * 100:.2f}%)"
+        ),
+        "expansion_pct": (
+            f"annual NRR {measured_nrr} ^ (1/12) minus the monthly GRR "
+            f"(month by month: {levers.monthly['expansion'] * 100:.2f}%)"
+        ),
+        "new_customers": f"average of {window}",
         "new_customer_mrr": f"new MRR ÷ new customers, {window}",
         "acquisition_growth_pct": "held flat: change it to try growth",
     }
@@ -337,7 +321,7 @@ def lever_rows(levers: Levers, values: Mapping[str, Any], currency: str) -> pd.D
         if control.key in ("starting_mrr", "new_customer_mrr"):
             shown = money(float(value), currency)
         elif control.divisor == 100.0:
-            shown = f"{value:.{state.PERCENT_DECIMALS}f}%"
+            shown = f"{value:.2f}%"
         else:
             shown = f"{value:,}" if isinstance(value, int) else f"{value:g}"
         source = sources.get(control.key, "not in an export: the engine's default")
@@ -511,12 +495,26 @@ def _use_numbers() -> None:
 
 def use_numbers_ui(data: Loaded) -> None:
     """The "use my numbers" button, and what it set once pressed."""
-    first, last = data.levers.window
+    levers = data.levers
+    first, last = levers.window
+    measured = levers.measured
+    rates = levers.monthly
+    compounded_nrr = (1 - rates["churn"] - rates["contraction"] + rates["expansion"]) ** 12
+    compounded_grr = (1 - rates["churn"] - rates["contraction"]) ** 12
     st.markdown(
-        f"**Start the simulator from your data.** Starting MRR and customers from {data.levers.last_month}; "
-        f"churn, contraction and expansion as the MRR-weighted monthly rates of {first} to {last}; "
-        "new customers a month and their MRR from the same months."
+        f"**Start the simulator from your data.** Starting MRR and customers from {levers.last_month}; "
+        f"churn, contraction and expansion set so that the simulator's annual NRR and GRR are yours "
+        f"({pct(measured.nrr)} and {pct(measured.grr)}); new customers a month and their MRR from "
+        f"{first} to {last}."
     )
+    if measured.basis == "trailing 12":
+        st.caption(
+            f"Your month-by-month rates of {first} to {last}, compounded over 12 months, would say "
+            f"{pct(compounded_nrr)} and {pct(compounded_grr)}: lower, because a customer who leaves counts "
+            "once in what a cohort keeps but in every month's rate, and monthly rates also count new "
+            "customers' first months and ups and downs within the year. The simulator starts from what "
+            "your customers actually kept."
+        )
     st.button(
         "Use my numbers in the simulator",
         key=USE_KEY,
