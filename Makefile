@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test bench room lint typecheck clean
+.PHONY: run test fuzz bench room lint clean
 
 $(BIN)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ run: $(BIN)/.runtime
 test: $(BIN)/.dev
 	bash scripts/ensure_chromium.sh
 	$(BIN)/python -m pytest
+
+## fuzz: the property tests with many random examples each (not derandomized, unlike CI)
+fuzz: $(BIN)/.dev
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -m "not browser" -q
 
 ## bench: performance figures, printed as ratios measured in one run
 bench: $(BIN)/.dev

@@ -161,8 +161,14 @@ def _segment_totals(scenario: Scenario) -> Totals:
         # alone has grown it to the ceiling times its starting MRR.
         with np.errstate(divide="ignore", invalid="ignore"):
             per_account = np.where(staying > 0, expansion / staying, 0.0)
-        reach = np.cumprod(1.0 + per_account, axis=1)
-        reach_before = np.concatenate((np.ones((reach.shape[0], 1)), reach[:, :-1]), axis=1)
+        # How far expansion alone has grown an account before each month. Past the ceiling
+        # nothing more is allowed, so the running product is held there (in logs: a long
+        # horizon of fast expansion would overflow it).
+        grown = np.cumsum(np.log1p(per_account), axis=1)
+        ceiling = np.log(scenario.expansion_ceiling)
+        before_log = np.concatenate((np.zeros((grown.shape[0], 1)), grown[:, :-1]), axis=1)
+        reach_before = np.exp(np.minimum(before_log, ceiling))
+        reach = reach_before * (1.0 + per_account)
         with np.errstate(divide="ignore", invalid="ignore"):
             allowed = np.where(
                 reach > reach_before,

@@ -37,3 +37,11 @@ def specs(at: AppTest) -> list[str]:
 def values_of(at: AppTest) -> dict[str, object]:
     """Every sidebar control's value in session state."""
     return {key: at.session_state[key] for key in ui.state.KEYS}
+
+
+def shown_text(at: AppTest) -> str:
+    """Every sentence the page shows: markdown, captions, alerts, and each card as ``label: value``."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [f"{m.label}: {m.value}" for m in at.metric]
+    parts += [a.value for kind in ("info", "warning", "success", "error") for a in at.get(kind)]
+    return "\n".join(str(p) for p in parts)

@@ -14,10 +14,26 @@ import pytest
 from hypothesis import settings
 
 # No deadline: a busy 2-core machine must not turn a slow example into a failure.
-# In CI the examples are derandomized, so a run is reproducible from its commit.
+# In CI the examples are derandomized, so a run is reproducible from its commit and
+# cannot pass by luck; `make fuzz` (HYPOTHESIS_PROFILE=fuzz) explores many random ones.
 settings.register_profile("default", deadline=None)
 settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
-settings.load_profile("ci" if os.environ.get("CI") else "default")
+settings.register_profile("fuzz", deadline=None, max_examples=2_000, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default"))
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under CI a skipped test is a failed run: browser and PDF tests must not go quietly missing."""
+    if os.environ.get("CI") and _skipped and exitstatus == 0:
+        print(f"\nCI: {len(_skipped)} tests were skipped, which CI does not allow: {', '.join(_skipped[:5])}")
+        session.exitstatus = 1
 
 
 @pytest.fixture

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from hypothesis import strategies as st
 
 from simulator import Scenario
+
+#: How many more examples each property test draws under `make fuzz` than in a normal run.
+FUZZ_FACTOR = 20 if os.environ.get("HYPOTHESIS_PROFILE") == "fuzz" else 1
+
+
+def examples(count: int) -> int:
+    """A test's own number of examples, multiplied under `make fuzz`."""
+    return count * FUZZ_FACTOR
+
 
 rates = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
 money = st.one_of(st.just(0.0), st.floats(min_value=0.0, max_value=1e7, allow_nan=False))

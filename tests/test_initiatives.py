@@ -12,7 +12,7 @@ from simulator.benchmarks import recession
 from simulator.ranking import initiative_impacts
 from simulator.refined import lever_paths
 from simulator.scenario import INITIATIVE_LEVERS, Initiative
-from tests.strategies import scenarios
+from tests.strategies import examples, scenarios
 
 PLAN = Scenario(
     starting_mrr=100_000,
@@ -126,7 +126,7 @@ initiatives = st.lists(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(scenarios(max_months=48), initiatives)
 def test_plans_balance_and_stay_finite(scenario: Scenario, plan: list[Initiative]) -> None:
     table = project(scenario.replace(initiatives=plan)).table

@@ -22,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from simulator.cli import main as cli_main
 from simulator.projection import project
+from tests.apptest_support import shown_text
 from ui import report
 from ui.format import compact_money
 from ui.state import defaults, query_from_values, scenario_from_values, values_from_query
@@ -52,13 +53,6 @@ def opened(page: str | None = None, **params: str) -> AppTest:
     return at
 
 
-def page_text(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [f"{m.label}: {m.value}" for m in at.metric]
-    parts += [a.value for kind in ("info", "warning", "success", "error") for a in at.get(kind)]
-    return "\n".join(str(p) for p in parts)
-
-
 def segments_scenario():  # type: ignore[no-untyped-def]
     values, notice = values_from_query(SEGMENTS_LINK)
     assert notice is None
@@ -70,13 +64,13 @@ def test_segments_drive_the_report_presenter_export_page_lever_diagnosis_and_pla
     html = report.html_report(report.build_report(scenario, "$")).decode()
     assert "95.4%" in html and "60.6%" in html
     assert "102.0%" not in html and "126.8%" not in html
-    present = page_text(opened("pages/present.py", slide="1", **SEGMENTS_LINK))
+    present = shown_text(opened("pages/present.py", slide="1", **SEGMENTS_LINK))
     assert "95.4%" in present and "60.6%" in present and "102.0%" not in present
-    export = page_text(opened("pages/export.py", **SEGMENTS_LINK))
+    export = shown_text(opened("pages/export.py", **SEGMENTS_LINK))
     assert "60.6%" in export and "126.8%" not in export
-    lever = page_text(opened("pages/biggest_lever.py", **SEGMENTS_LINK))
+    lever = shown_text(opened("pages/biggest_lever.py", **SEGMENTS_LINK))
     assert "49.8%" in lever and "126.8%" not in lever
-    bucket = page_text(opened("pages/leaky_bucket.py", **SEGMENTS_LINK))
+    bucket = shown_text(opened("pages/leaky_bucket.py", **SEGMENTS_LINK))
     assert "grows by itself" not in bucket and "95.4%" in bucket
 
 
@@ -89,7 +83,7 @@ def test_the_default_scenario_has_one_verdict_with_the_grr_diagnosis_everywhere(
         ("pages/biggest_lever.py", {}),
         ("pages/present.py", {"slide": "1"}),
     ):
-        text = page_text(opened(page, **params))
+        text = shown_text(opened(page, **params))
         assert DIAGNOSIS in text, page
         assert "Best in class" in text, page
 
@@ -129,11 +123,11 @@ def test_the_projection_csv_says_what_the_pages_say_without_float_noise() -> Non
 
 
 def test_the_uncertainty_caption_counts_the_customers_the_simulation_used() -> None:
-    text = page_text(opened("pages/uncertainty.py", starting_customers="0"))
+    text = shown_text(opened("pages/uncertainty.py", starting_customers="0"))
     assert "2,000" in text
     assert "from 0 starting customers" not in text
     expected = project(scenario_from_values(defaults())).table["customers"].iloc[-1]
-    text = page_text(opened("pages/uncertainty.py"))
+    text = shown_text(opened("pages/uncertainty.py"))
     assert f"{expected:,.0f}" in text
 
 

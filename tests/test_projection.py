@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from simulator import PROJECTION_COLUMNS, Scenario, project
-from tests.strategies import scenarios, within
+from tests.strategies import examples, scenarios, within
 
 WORKED_EXAMPLE = Scenario(
     starting_mrr=100_000, starting_customers=50, churn_rate=0.03, contraction_rate=0.01, expansion_rate=0.06
@@ -99,7 +100,7 @@ def test_acquiring_exactly_the_break_even_new_mrr_keeps_mrr_flat() -> None:
     assert table["share_of_new_mrr_replacing_losses"].iloc[1:].to_numpy() == pytest.approx(1.0)
 
 
-@settings(max_examples=60)
+@settings(max_examples=examples(60))
 @given(scenarios())
 def test_mrr_matches_the_closed_form_for_steady_acquisition(scenario: Scenario) -> None:
     """M(t) = M0 r^t + a (1 + r + … + r^(t−1)), with a the (steady) new MRR."""
@@ -115,20 +116,30 @@ def test_mrr_matches_the_closed_form_for_steady_acquisition(scenario: Scenario) 
 def test_the_mrr_bridge_balances_every_month(scenario: Scenario) -> None:
     table = project(scenario).table
     previous = table["mrr"].shift(1, fill_value=table["mrr"].iat[0])
+    flows = table[["new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr"]]
     rebuilt = (
-        previous + table["new_mrr"] + table["expansion_mrr"] - table["contraction_mrr"] - table["churned_mrr"]
+        previous + flows["new_mrr"] + flows["expansion_mrr"] - flows["contraction_mrr"] - flows["churned_mrr"]
     )
-    assert rebuilt.to_numpy() == pytest.approx(table["mrr"].to_numpy(), rel=1e-9, abs=1e-6)
+    assert within(rebuilt, table["mrr"], scale=previous + flows.abs().sum(axis=1))
 
 
 @given(scenarios())
 def test_nrr_is_grr_plus_expansion_rate_and_grr_never_exceeds_one(scenario: Scenario) -> None:
-    table = project(scenario).table.iloc[1:]
-    defined = table["starting_mrr"] > 0
-    expansion_rate = table["expansion_mrr"][defined] / table["starting_mrr"][defined]
-    assert table["nrr_month"][defined].to_numpy() == pytest.approx(
-        (table["grr_month"][defined] + expansion_rate).to_numpy(), abs=1e-9
+    """NRR read off the cohorts (what the month's existing cohorts pay at its end over what they paid
+    at its start), against GRR and expansion read off the month's flows."""
+    projection = project(scenario)
+    table, cohorts = projection.table.iloc[1:], projection.cohort_mrr
+    existing_then = np.array([cohorts[:t, t - 1].sum() for t in table["month"]])
+    existing_now = pd.Series([cohorts[:t, t].sum() for t in table["month"]], index=table.index)
+    # Below 1e-250 (a base that has all but vanished) floats lose their digits: no ratio to check.
+    defined = existing_then > 1e-250
+    start = table["starting_mrr"][defined]
+    existing_now = existing_now[defined]
+    expansion_rate = table["expansion_mrr"][defined] / start
+    assert within(
+        existing_now / start, table["grr_month"][defined] + expansion_rate, scale=1.0 + expansion_rate
     )
+    assert within(table["nrr_month"][defined], existing_now / start, scale=1.0 + expansion_rate)
     assert (table["grr_month"][defined] <= 1 + 1e-12).all()
     assert (table["grr_trailing_12"].dropna() <= 1 + 1e-12).all()
 

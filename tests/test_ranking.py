@@ -10,7 +10,7 @@ from simulator import Scenario, project
 from simulator.levers import RANKED
 from simulator.ranking import improved, lever_impacts, nrr_versus_acquisition, with_annual_nrr
 from simulator.summary import retention
-from tests.strategies import scenarios
+from tests.strategies import examples, scenarios
 
 LEAKY = Scenario(
     starting_mrr=100_000,
@@ -69,7 +69,7 @@ def test_the_default_relative_ranking_has_no_tie_on_unequal_rates() -> None:
     )
 
 
-@settings(max_examples=50)
+@settings(max_examples=examples(50))
 @given(
     scenarios(max_months=60), st.floats(min_value=0.0, max_value=0.1), st.sampled_from(["points", "relative"])
 )

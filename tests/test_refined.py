@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from simulator import PROJECTION_COLUMNS, Scenario, ScenarioError, from_json, project, to_json
 from simulator.refined import early_churn
-from tests.strategies import scenarios
+from tests.strategies import examples, scenarios
 
 BASE = Scenario(
     starting_mrr=100_000,
@@ -180,7 +180,7 @@ refinements = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(scenarios(max_months=60), refinements)
 def test_refined_projections_balance_and_stay_finite(scenario: Scenario, changes: dict[str, object]) -> None:
     projection = project(scenario.replace(**changes))
@@ -196,7 +196,7 @@ def test_refined_projections_balance_and_stay_finite(scenario: Scenario, changes
     assert projection.cohort_mrr.sum(axis=0) == pytest.approx(table["mrr"].to_numpy(), rel=1e-9, abs=1e-6)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(scenarios(max_months=48), refinements, st.floats(0.0, 0.1))
 def test_lower_churn_never_gives_less_mrr_with_refinements(
     scenario: Scenario, changes: dict[str, object], step: float

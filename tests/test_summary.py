@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from simulator import Scenario, project
 from simulator.scenario import Segment
 from simulator.summary import retention, summarise
-from tests.strategies import refined_scenarios, scenarios, within
+from tests.strategies import examples, refined_scenarios, scenarios, within
 
 WORKED_EXAMPLE = Scenario(
     starting_mrr=100_000,
@@ -73,7 +73,7 @@ def test_a_business_without_mrr_today_still_has_the_rates_of_its_levers() -> Non
     assert summary.monthly_nrr == pytest.approx(0.954)
 
 
-@settings(max_examples=80)
+@settings(max_examples=examples(80))
 @given(refined_scenarios())
 def test_annual_nrr_is_what_todays_customers_pay_a_year_later(scenario: Scenario) -> None:
     """Independent of the trailing-12 sums: the starting base's own MRR at month 12 over month 0."""
@@ -83,7 +83,7 @@ def test_annual_nrr_is_what_todays_customers_pay_a_year_later(scenario: Scenario
     assert within(figures.monthly_nrr, base[1] / base[0], scale=1.0, rel=1e-9)
 
 
-@settings(max_examples=80)
+@settings(max_examples=examples(80))
 @given(refined_scenarios())
 def test_nrr_is_grr_plus_expansion_and_grr_never_exceeds_one_or_nrr(scenario: Scenario) -> None:
     summary = summarise(scenario)
@@ -99,7 +99,7 @@ def test_nrr_is_grr_plus_expansion_and_grr_never_exceeds_one_or_nrr(scenario: Sc
     assert all(math.isfinite(v) for v in (summary.monthly_nrr, summary.annual_nrr, summary.annual_grr))
 
 
-@settings(max_examples=40)
+@settings(max_examples=examples(40))
 @given(scenarios(max_months=60))
 def test_in_the_core_model_annual_nrr_is_monthly_nrr_to_the_twelfth(scenario: Scenario) -> None:
     summary = summarise(scenario)
@@ -107,3 +107,13 @@ def test_in_the_core_model_annual_nrr_is_monthly_nrr_to_the_twelfth(scenario: Sc
     assert summary.annual_nrr == scenario.monthly_nrr**12
     assert within(summary.annual_nrr, trailing["nrr_trailing_12"].iat[12], scale=1.0)
     assert np.isfinite([summary.mrr_at(m) for m in (0, 12, 36)]).all()
+
+
+@settings(max_examples=examples(15))
+@given(refined_scenarios(max_months=12))
+def test_the_long_projection_behind_the_plateau_stays_finite(scenario: Scenario) -> None:
+    """The plateau reads a 240-month projection: fast expansion under a ceiling must not overflow."""
+    summary = summarise(scenario)
+    level = summary.plateau.mrr
+    assert level is None or math.isfinite(level)
+    assert np.isfinite(project(scenario, months=600).table["mrr"].to_numpy()).all()

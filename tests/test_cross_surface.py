@@ -1,0 +1,307 @@
+"""Every surface shows the engine's one figure, at the same rounding.
+
+For random scenarios (segments, refinements and plans included) drawn on the
+sidebar's grid and opened from the page address, the headline figures of
+:func:`simulator.summary.summarise` (monthly and annual NRR and GRR, both
+tiers, the GRR diagnosis, the plateau, the new MRR needed to stay flat, MRR at
+months 12 and 36) must read the same on each page (AppTest), the presenter's
+slides, the HTML report, the projection CSV, the comparison on the Scenarios
+page and the presenter, and the command line (``project`` and ``report``).
+A new surface that shows one of these figures joins this test.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+
+from simulator import cli
+from simulator.comparison import compare
+from simulator.output import decimals_of
+from simulator.projection import PROJECTION_COLUMNS
+from simulator.scenario import Scenario, to_json
+from simulator.summary import Summary, summarise
+from tests.apptest_support import APP, TIMEOUT, shown_text
+from tests.strategies import examples
+from ui import report, scenario_page
+from ui.format import compact_money, money, pct
+from ui.insights import summary_verdict
+from ui.state import defaults, query_from_values, scenario_from_values
+
+pytestmark = pytest.mark.usefixtures("apptest_like_server")
+
+CURRENCY = "€"
+
+
+def _grid(low: float, high: float, decimals: int) -> st.SearchStrategy[float]:
+    return st.floats(low, high).map(lambda value: round(value, decimals))
+
+
+@st.composite
+def sidebar_values(draw: Any) -> dict[str, Any]:
+    """Control values a founder can set: the sidebar's ranges and grid, every refinement possible."""
+    values = defaults()
+    values.update(
+        churn_pct=draw(_grid(0, 12, 2)),
+        contraction_pct=draw(_grid(0, 5, 2)),
+        expansion_pct=draw(_grid(0, 10, 2)),
+        new_customers=draw(_grid(0, 40, 2)),
+        acquisition_growth_pct=draw(st.sampled_from([0.0, 0.0, 1.5, -2.0])),
+        new_customer_mrr=draw(st.integers(0, 20_000)),
+        starting_mrr=draw(st.integers(0, 5_000_000)),
+        starting_customers=draw(st.integers(0, 400)),
+        months=draw(st.integers(12, 72)),
+        currency=CURRENCY,
+    )
+    if draw(st.booleans()):
+        values.update(early_churn_x=draw(_grid(1, 5, 1)), early_churn_months=draw(st.integers(1, 12)))
+    if draw(st.booleans()):
+        values.update(involuntary_pct=draw(_grid(0, 60, 0)), recovery_pct=draw(_grid(0, 80, 0)))
+    if draw(st.booleans()):
+        values.update(annual_plans_pct=draw(_grid(0, 80, 0)))
+    if draw(st.booleans()):
+        values.update(ceiling_on=True, ceiling_x=draw(_grid(1, 5, 1)))
+    if draw(st.booleans()):
+        first = draw(st.integers(10, 90))
+        other = draw(st.integers(10, 90))
+        values.update(
+            segments_on=True,
+            segments=(
+                ("SMB", draw(_grid(0, 10, 2)), draw(_grid(0, 3, 2)), draw(_grid(0, 5, 2)), first, other, 500),
+                (
+                    "Enterprise",
+                    draw(_grid(0, 4, 2)),
+                    draw(_grid(0, 2, 2)),
+                    draw(_grid(0, 6, 2)),
+                    100 - first,
+                    100 - other,
+                    9_000,
+                ),
+            ),
+        )
+    if draw(st.booleans()):
+        values.update(plan=(("Dunning", "churn_rate", -0.5, draw(st.integers(1, 12)), 3, None),))
+    return values
+
+
+def expected(summary: Summary) -> dict[str, str]:
+    """The figures as every surface must show them."""
+    return {
+        "monthly NRR": pct(summary.monthly_nrr),
+        "annual NRR": pct(summary.annual_nrr),
+        "annual GRR": pct(summary.annual_grr),
+        "MRR at 12": money(summary.mrr_at(12), CURRENCY),
+        "MRR at 36": money(summary.mrr_at(36), CURRENCY),
+        "to stay flat": money(summary.stay_flat_at(1), CURRENCY),
+    }
+
+
+def cards(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def monthly_label(scenario: Scenario) -> str:
+    return "Blended monthly NRR" if scenario.segments else "Monthly NRR"
+
+
+def check_pages(at: AppTest, summary: Summary, figures: dict[str, str]) -> None:
+    scenario = summary.scenario
+    verdict = summary_verdict(summary)
+    at.switch_page("pages/compounding.py").run()
+    assert not at.exception
+    shown = cards(at)
+    assert shown[monthly_label(scenario)] == figures["monthly NRR"]
+    assert shown["Annual NRR"] == figures["annual NRR"]
+    assert shown["Annual GRR"] == figures["annual GRR"]
+    assert shown["MRR at 12 months"] == figures["MRR at 12"]
+    assert shown["MRR at 36 months"] == figures["MRR at 36"]
+    assert verdict in shown_text(at)
+
+    at.switch_page("pages/leaky_bucket.py").run()
+    assert not at.exception
+    shown = cards(at)
+    assert shown[monthly_label(scenario)] == figures["monthly NRR"]
+    assert shown["To stay flat, month 1"] == figures["to stay flat"]
+    if summary.plateau.mrr is not None:
+        assert money(summary.plateau.mrr, CURRENCY) in shown_text(at)
+
+    at.switch_page("pages/biggest_lever.py").run()
+    assert not at.exception
+    assert verdict in shown_text(at)
+
+    at.switch_page("pages/export.py").run()
+    assert not at.exception
+    text = shown_text(at)
+    assert f"annual NRR {figures['annual NRR']}, annual GRR {figures['annual GRR']}" in text
+
+    for slide in ("1", "2"):
+        at.query_params["slide"] = slide
+        at.switch_page("pages/present.py").run()
+        assert not at.exception
+        shown, text = cards(at), shown_text(at)
+        if slide == "1":
+            assert verdict in text
+            assert shown[monthly_label(scenario)] == figures["monthly NRR"]
+            assert shown["Annual NRR"] == figures["annual NRR"]
+            assert shown[f"MRR at month {summary.months}"] == compact_money(
+                summary.mrr_at(summary.months), CURRENCY
+            )
+        else:
+            assert shown["Needed to stay flat, month 1"] == compact_money(summary.stay_flat_at(1), CURRENCY)
+            if summary.plateau.mrr is not None:
+                assert shown["Plateau MRR"] == compact_money(summary.plateau.mrr, CURRENCY)
+
+
+class _Figures(HTMLParser):
+    """The report's figure tiles as label → value, and its text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.figures: dict[str, str] = {}
+        self.text: list[str] = []
+        self._class = ""
+        self._label = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._class = dict(attrs).get("class") or ""
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if self._class == "label":
+            self._label = data
+        elif self._class == "value" and self._label:
+            self.figures[self._label] = data
+            self._label = ""
+
+
+def check_report(html: str, summary: Summary, figures: dict[str, str]) -> None:
+    parsed = _Figures()
+    parsed.feed(html)
+    tiles = parsed.figures
+    assert tiles[monthly_label(summary.scenario)] == figures["monthly NRR"]
+    assert tiles["Annual NRR"] == figures["annual NRR"]
+    assert tiles["Annual GRR"] == figures["annual GRR"]
+    assert tiles["NRR tier"] == summary.nrr_tier.name
+    assert tiles["GRR tier"] == summary.grr_tier.name
+    assert tiles["MRR at 12 months"] == figures["MRR at 12"]
+    assert tiles["MRR at 36 months"] == figures["MRR at 36"]
+    text = re.sub(r"\s+", " ", "".join(parsed.text))
+    assert summary_verdict(summary).replace("**", "") in text
+    if summary.plateau.mrr is not None:
+        assert money(summary.plateau.mrr, CURRENCY) in text
+
+
+def check_files(scenario: Scenario, summary: Summary, tmp_path: Path) -> None:
+    table = summary.projection.table
+    csv = pd.read_csv(io.BytesIO(report.projection_csv(scenario)))
+    for column in ("mrr", "customers", "new_mrr_to_stay_flat", "nrr_month", "grr_trailing_12"):
+        assert csv[column].to_numpy() == pytest.approx(
+            table[column].round(decimals_of(column)).to_numpy(), rel=1e-12, abs=1e-12, nan_ok=True
+        )
+    for month in (12, 36):
+        if month <= summary.months:
+            assert money(float(csv["mrr"].iat[month]), CURRENCY) == money(summary.mrr_at(month), CURRENCY)
+    path = tmp_path / "scenario.json"
+    path.write_text(to_json(scenario), encoding="utf-8")
+    out = io.StringIO()
+    assert cli.main(["project", str(path)], stdout=out) == 0
+    width = len(PROJECTION_COLUMNS)
+    ours = [line.split(",")[:width] for line in report.projection_csv(scenario).decode().splitlines()]
+    assert ours == [line.split(",") for line in out.getvalue().splitlines()]
+    html = io.StringIO()
+    assert cli.main(["report", str(path), "--currency", CURRENCY], stdout=html) == 0
+    check_report(html.getvalue(), summary, expected(summary))
+
+
+def check_comparison(at: AppTest, scenario: Scenario) -> None:
+    """The Scenarios page's cards and the presenter's comparison slide: MRR at the reference's horizon."""
+    other = scenario.replace(months=min(scenario.months + 24, 120), churn_rate=scenario.churn_rate / 2)
+    at.session_state[scenario_page.STORE_KEY] = {"Reference": scenario, "Other": other}
+    at.session_state[scenario_page.COMPARED_KEY] = ["Reference", "Other"]
+    result = compare({"Reference": scenario, "Other": other}).at_horizon.set_index("scenario")
+    at.switch_page("pages/scenarios.py").run()
+    assert not at.exception
+    shown = cards(at)
+    at.query_params["slide"] = "4"
+    at.switch_page("pages/present.py").run()
+    slide = cards(at)
+    for name in ("Reference", "Other"):
+        mrr = float(result.loc[name, "mrr"])
+        assert shown[f"{name}: MRR at month {scenario.months}"] == money(mrr, CURRENCY)
+        assert slide[name] == compact_money(mrr, CURRENCY)
+
+
+@settings(
+    max_examples=examples(12),
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(values=sidebar_values())
+def test_every_surface_shows_the_engines_figures(values: dict[str, Any], tmp_path: Path) -> None:
+    import streamlit
+
+    streamlit.cache_data.clear()
+    scenario = scenario_from_values(values)
+    summary = summarise(scenario)
+    figures = expected(summary)
+    assert all(not text.startswith("–") for text in figures.values()) or scenario.starting_mrr == 0
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in query_from_values(values).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception
+
+    check_pages(at, summary, figures)
+    check_report(report.html_report(report.build_report(scenario, CURRENCY)).decode(), summary, figures)
+    check_files(scenario, summary, tmp_path)
+    check_comparison(at, scenario)
+
+
+def test_the_segments_scenario_reads_95_4_and_60_6_on_the_command_lines_report(tmp_path: Path) -> None:
+    """The issue's example: SMB 60% of MRR (6%, 2%, 1%), Enterprise 40% (2%, 1%, 2%)."""
+    values = {
+        **defaults(),
+        "segments_on": True,
+        "segments": (("SMB", 6, 2, 1, 60, 60, 500), ("Enterprise", 2, 1, 2, 40, 40, 5000)),
+    }
+    path = tmp_path / "segments.json"
+    path.write_text(to_json(scenario_from_values(values)), encoding="utf-8")
+    out = io.StringIO()
+    assert cli.main(["report", str(path)], stdout=out) == 0
+    html = out.getvalue()
+    assert "95.4%" in html and "60.6%" in html
+    assert "102.0%" not in html and "126.8%" not in html
+    default = tmp_path / "default.json"
+    default.write_text(to_json(scenario_from_values(defaults())), encoding="utf-8")
+    out = io.StringIO()
+    assert cli.main(["report", str(default)], stdout=out) == 0
+    parsed = _Figures()
+    parsed.feed(out.getvalue())
+    assert parsed.figures["Annual NRR"] == "126.8%" and parsed.figures["Annual GRR"] == "61.3%"
+    assert "GRR below 90%: fix churn first" in "".join(parsed.text)
+
+
+def test_a_report_can_be_written_to_a_file_and_bad_input_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps({"starting_mrr": 100_000, "churn_rate": 0.03}), encoding="utf-8")
+    target = tmp_path / "report.html"
+    assert cli.main(["report", str(path), "--output", str(target)]) == 0
+    assert "97.0%" in target.read_text(encoding="utf-8")
+    err = io.StringIO()
+    assert cli.main(["report", str(tmp_path / "missing.json")], stderr=err) == 2
+    assert err.getvalue().count("\n") == 1 and "no such file" in err.getvalue()
+    err = io.StringIO()
+    assert cli.main(["report", str(path), "--format", "pdf"], stderr=err) == 2
+    assert "--output" in err.getvalue()
+    assert not math.isnan(0.0)
