@@ -4,7 +4,7 @@ import math
 
 import streamlit as st
 
-from simulator.benchmarks import verdict
+from simulator.tiers import verdict
 from ui import charts, state, upload
 from ui.format import money, pct
 from ui.insights import verdict_text

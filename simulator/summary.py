@@ -24,10 +24,10 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from simulator.benchmarks import Tier, Verdict, verdict
 from simulator.plateau import Plateau, plateau
 from simulator.projection import Projection, project
 from simulator.scenario import Scenario
+from simulator.tiers import Tier, Verdict, verdict
 
 #: The months the headline MRR figures are read at, whatever the horizon.
 HEADLINE_MONTHS: tuple[int, ...] = (12, 36)

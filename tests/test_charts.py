@@ -11,7 +11,7 @@ import pytest
 
 from simulator import Scenario, project
 from simulator.actuals import cohort_retention
-from simulator.analysis import bridge, cohort_layers
+from simulator.breakdown import bridge, cohort_layers
 from simulator.export import read_export
 from simulator.metrics import analyse
 from simulator.monte_carlo import simulate

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator import Scenario, ScenarioError, from_json, project, to_json
-from simulator.benchmarks import recession
+from simulator.presets import recession
 from simulator.ranking import initiative_impacts
 from simulator.refined import lever_paths
 from simulator.scenario import INITIATIVE_LEVERS, Initiative

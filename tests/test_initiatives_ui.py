@@ -1,6 +1,6 @@
 """The plan (initiatives and shocks) under AppTest: the sidebar, the address, bad rows, the pages.
 
-Reference: the engine's own numbers. ``simulator.benchmarks.recession`` is the
+Reference: the engine's own numbers. ``simulator.tiers.recession`` is the
 preset, ``simulator.ranking.initiative_impacts`` the ranking the lever page
 shows, and with no initiatives the engine is exactly the plain scenario
 (simulator tests), so every page must show exactly what it showed before.
@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 import ui.plan
 import ui.state
 from simulator import ranking
-from simulator.benchmarks import recession
+from simulator.presets import recession
 from simulator.projection import project
 from tests.apptest_support import app, metrics, specs, values_of
 from ui.format import money

@@ -1,7 +1,7 @@
 """Presenter mode under AppTest: every slide runs, the buttons step through them, the address follows.
 
 Reference values come from closed forms and the engine itself (
-``project``, ``analysis.nrr_versus_acquisition``) formatted the way the cards
+``project``, ``ranking.nrr_versus_acquisition``) formatted the way the cards
 format them, for a scenario read from the address that is not the default one.
 """
 

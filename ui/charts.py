@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from simulator.benchmarks import NRR_TIERS
 from simulator.levers import BY_FIELD, LEVERS
+from simulator.tiers import NRR_TIERS
 from ui.figure import Spec
 from ui.format import compact_money, pct, tick_prefix
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from simulator import analysis, goal_seek, ranking, refined
+from simulator import breakdown, goal_seek, ranking, refined
 from simulator.comparison import Comparison, compare
 from simulator.monte_carlo import MonteCarlo, simulate
 from simulator.projection import Projection
@@ -35,13 +35,13 @@ def projection(scenario: Scenario) -> Projection:
 @st.cache_data(**_CACHE)
 def cohort_layers(scenario: Scenario, max_layers: int = 9) -> pd.DataFrame:
     """MRR by acquisition cohort, grouped into at most ``max_layers`` layers."""
-    return analysis.cohort_layers(projection(scenario), max_layers=max_layers)
+    return breakdown.cohort_layers(projection(scenario), max_layers=max_layers)
 
 
 @st.cache_data(**_CACHE)
 def bridge(scenario: Scenario, first_month: int, last_month: int) -> pd.Series:
     """The MRR bridge from the start of ``first_month`` to the end of ``last_month``."""
-    return analysis.bridge(projection(scenario), first_month=first_month, last_month=last_month)
+    return breakdown.bridge(projection(scenario), first_month=first_month, last_month=last_month)
 
 
 @st.cache_data(**_CACHE)

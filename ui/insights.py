@@ -10,18 +10,18 @@ import math
 
 import pandas as pd
 
-from simulator.benchmarks import Verdict
 from simulator.levers import LEVERS
 from simulator.plateau import Plateau
 from simulator.scenario import Scenario
 from simulator.summary import Summary
+from simulator.tiers import Verdict
 from ui.format import money, pct
 
 
 def verdict_text(annual_nrr: float, annual_grr: float, verdict: Verdict) -> str:
     """The one verdict on a scenario (or an export): both tiers side by side, then the GRR diagnosis.
 
-    >>> from simulator.benchmarks import verdict
+    >>> from simulator.tiers import verdict
     >>> text = verdict_text(1.02 ** 12, 0.96 ** 12, verdict(1.02 ** 12, 0.96 ** 12))
     >>> text[:71]
     'Annual NRR 126.8%: **Best in class**, expansion clearly outruns losses.'
@@ -168,7 +168,7 @@ def plateau_text(summary: Summary, currency: str) -> str:
 def comparison_text(table: pd.DataFrame, currency: str, *, months: int) -> str:
     """The "+10 points of NRR versus +30–40% acquisition" sentence.
 
-    ``table`` is :func:`simulator.analysis.nrr_versus_acquisition`' table: the
+    ``table`` is :func:`simulator.ranking.nrr_versus_acquisition`' table: the
     NRR change first, then the acquisition uplifts.
     """
     nrr_gain = float(table["mrr_gain"].iloc[0])
@@ -202,7 +202,7 @@ def plateau_headline(result: Plateau, currency: str) -> str:
 def comparison_headline(table: pd.DataFrame, currency: str, *, months: int) -> str:
     """:func:`comparison_text`'s verdict in one short sentence, for a slide.
 
-    ``table`` is :func:`simulator.analysis.nrr_versus_acquisition`' table.
+    ``table`` is :func:`simulator.ranking.nrr_versus_acquisition`' table.
     """
     nrr_change, nrr_gain = str(table["change"].iloc[0]), float(table["mrr_gain"].iloc[0])
     acq = table.iloc[1:]

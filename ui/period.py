@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.benchmarks import Verdict, verdict
 from simulator.scenario import Scenario, ScenarioError
 from simulator.summary import retention
+from simulator.tiers import Verdict, verdict
 from ui.format import money
 
 

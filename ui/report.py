@@ -35,7 +35,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from simulator import analysis, ranking
+from simulator import breakdown, ranking
 from simulator.levers import BY_FIELD
 from simulator.output import csv_bytes
 from simulator.projection import PROJECTION_COLUMNS
@@ -281,11 +281,11 @@ def report_charts(summary: Summary, currency: str, *, impacts: Any | None = None
     months = summary.months
     if impacts is None:
         impacts = ranking.lever_impacts(summary.scenario, step=LEVER_STEP_POINTS / 100)
-    steps = analysis.bridge(projection, first_month=1, last_month=months)
+    steps = breakdown.bridge(projection, first_month=1, last_month=months)
     return {
         "tiers": charts.tiers(summary.annual_nrr),
         "revenue": charts.revenue(projection.table, currency),
-        "cohorts": charts.layer_cake(analysis.cohort_layers(projection), currency),
+        "cohorts": charts.layer_cake(breakdown.cohort_layers(projection), currency),
         "bridge": charts.waterfall(steps, currency, title=f"MRR bridge, months 1–{months}"),
         "treadmill": charts.stay_flat(projection.table, currency),
         "levers": charts.tornado(impacts, currency, step_points=LEVER_STEP_POINTS, months=months),

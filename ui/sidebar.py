@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from simulator.benchmarks import PRESETS
+from simulator.presets import PRESETS
 from ui import state
 from ui.advanced import draw_advanced
 from ui.format import CURRENCIES

@@ -19,8 +19,8 @@ from typing import Any
 
 import streamlit as st
 
-from simulator.benchmarks import PRESETS, recession
 from simulator.levers import BY_FIELD
+from simulator.presets import PRESETS, recession
 from simulator.scenario import (
     INITIATIVE_LEVERS,
     MAX_SEGMENTS,

@@ -31,6 +31,7 @@ from simulator.actuals import (
     top_expansion_share,
 )
 from simulator.export import ExportError, header_columns, read_export
+from simulator.levers import LEVERS
 from simulator.metrics import METRICS_COLUMNS, ExportMetrics, analyse
 from simulator.sample_data import generate_export
 from ui import state
@@ -212,9 +213,9 @@ def metrics_csv(monthly: pd.DataFrame) -> bytes:
     return monthly[list(METRICS_COLUMNS)].to_csv(index=False).encode("utf-8")
 
 
-#: Scenario fields whose percent sliders are rounded together, so that the
-#: rounded rates keep GRR (1 − churn − contraction) and NRR (GRR + expansion).
-_RATE_FIELDS = (("churn_rate", 1.0), ("contraction_rate", 1.0), ("expansion_rate", -1.0))
+#: The rates rounded together, each with the sign it takes in a loss (churn and contraction
+#: lose MRR, expansion gains it), so that the rounded rates keep GRR and NRR.
+_RATE_FIELDS = tuple((lever.field, float(-lever.better)) for lever in LEVERS.values() if lever.segmented)
 
 
 def _rounded_rates(percents: Sequence[float], signs: Sequence[float], decimals: int) -> list[float]:

@@ -5,16 +5,9 @@ from __future__ import annotations
 import pytest
 
 from simulator import Scenario
-from simulator.benchmarks import (
-    GRR_TIERS,
-    NRR_TIERS,
-    PRESETS,
-    apply_preset,
-    grr_diagnosis,
-    grr_tier,
-    nrr_tier,
-)
+from simulator.presets import PRESETS, apply_preset
 from simulator.summary import retention
+from simulator.tiers import GRR_TIERS, NRR_TIERS, grr_diagnosis, grr_tier, nrr_tier
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from simulator import Scenario, project
-from simulator.analysis import BRIDGE_STEPS, bridge, cohort_layers
+from simulator.breakdown import BRIDGE_STEPS, bridge, cohort_layers
 from tests.strategies import scenarios, within
 
 LEAKY = Scenario(
