@@ -68,8 +68,8 @@ BARE_CHART = ROOT / "benchmarks" / "bare_chart.py"
 PAGES = {
     "calculator": "pages/calculator.py",
     "compounding": "pages/compounding.py",
-    "leaky-bucket": "pages/leaky_bucket.py",
-    "biggest-lever": "pages/biggest_lever.py",
+    "leaky-bucket": "pages/leaky-bucket.py",
+    "biggest-lever": "pages/biggest-lever.py",
 }
 # URL path of every page: the default page (the calculator) is served at the root.
 URL_PATHS = {

@@ -54,7 +54,8 @@ from tests.browser import (
     StreamlitServer,
     chromium_available,
 )
-from ui.state import defaults, query_from_values
+from ui.state.address import query_from_values
+from ui.state.controls import defaults
 
 APP = ROOT / "app.py"
 SESSIONS = int(os.environ.get("ROOM_SESSIONS", "10"))

@@ -1,12 +1,100 @@
-"""Not a page of its own: the target of /biggest-lever on a fresh server's very first run.
+"""Biggest lever: each lever improved by the same step, ranked by what it does to MRR and NRR."""
 
-Until some run calls ``st.navigation``, Streamlit treats this folder as a
-legacy pages folder and looks the address up by file name; the real page,
-pages/biggest_lever.py, is served at /biggest-lever by app.py. This file lets that first
-lookup succeed (no "page not found" box), and the call below reruns the app
-under app.py's navigation, on the same address.
-"""
+import streamlit as st
 
-from ui import state
+from ui import cache, charts, sentences
+from ui.format import money, signed_money, tick_prefix
+from ui.goal import goal_ui
+from ui.state import navigation, session
 
-state.ensure_app_navigation()
+navigation.require_app("biggest-lever")
+
+scenario = session.current_scenario()
+currency = session.currency()
+summary = cache.summary(scenario)
+months = summary.months
+
+st.title("🎯 Biggest lever")
+st.caption(
+    "Improve each lever by the same step and see which one moves the business most. "
+    "For acquisition the step is the same relative change in new customers."
+)
+
+step_points = st.slider(
+    "Step (percentage points; % more new customers for acquisition)",
+    min_value=0.1,
+    max_value=5.0,
+    value=1.0,
+    step=0.1,
+    format="%.1f",
+    key="lever_step",
+)
+step = step_points / 100
+impacts = cache.lever_impacts(scenario, step)
+if scenario.segments:
+    st.caption("Segments are on: each rate moves every segment's rate by the same points.")
+kept = cache.customers_kept(scenario, step)
+
+st.info(
+    sentences.lever_verdict(
+        impacts, step_points=step_points, months=months, currency=currency, customers_kept=kept
+    ),
+    icon="🏆",
+)
+st.plotly_chart(
+    charts.tornado(impacts, currency, step_points=step_points, months=months),
+    theme=None,
+    config=charts.PLOTLY_CONFIG,
+    key="tornado_chart",
+)
+st.caption(
+    "In this model a point of churn, contraction or expansion moves monthly NRR, and so MRR, by the same "
+    "amount; churn and contraction cannot fall below 0%, so a lever already near zero gains less."
+    if scenario.is_core or scenario.replace(initiatives=()).is_core  # a plan keeps equal steps equal
+    else "With the advanced model on, equal steps no longer move NRR equally: recovered failed payments "
+    "shrink what a point of gross churn is worth, and early-life churn, annual plans and a ceiling change "
+    "when each change lands."
+)
+
+if scenario.initiatives:
+    st.subheader("Your plan: each initiative ranked")
+    ranked = cache.initiative_impacts(scenario)
+    st.info(sentences.impacts_text(ranked, currency, months=months), icon="🗓️")
+    st.plotly_chart(
+        charts.initiative_bars(ranked, currency, months=months),
+        theme=None,
+        config=charts.PLOTLY_CONFIG,
+        key="initiatives_chart",
+    )
+    st.caption(
+        f"Each bar: MRR at month {months} with the whole plan, minus MRR with the plan except that "
+        "initiative. The levers above are improved on top of the plan."
+    )
+
+st.subheader("Which lever first")
+st.markdown(sentences.summary_verdict(summary))
+
+st.subheader("+10 points of NRR, or 30–40% more new customers?")
+comparison = cache.nrr_versus_acquisition(scenario)
+cards = st.columns(3, gap="medium")
+for card, row in zip(cards, comparison.itertuples(), strict=True):
+    card.metric(
+        str(row.change),
+        signed_money(row.mrr_gain, currency),
+        help=f"MRR at month {months}: {money(row.mrr_at_horizon, currency)}",
+        border=True,
+    )
+st.markdown(sentences.comparison_text(comparison, currency, months=months))
+
+st.subheader("Goal seek: what one lever needs")
+st.caption("Pick a target and a lever; the other levers stay where the sidebar has them.")
+goal = goal_ui(scenario, currency)
+result = cache.goal(
+    scenario,
+    goal.lever,
+    annual_nrr=goal.annual_nrr,
+    mrr=goal.mrr,
+    by_month=goal.by_month,
+    currency=tick_prefix(currency),
+)
+(st.success if result.value is not None else st.warning)(result.message, icon="🎯")

@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-from ui import charts, state
+from ui import charts
+from ui.calculator import PeriodInputError, period_metrics
 from ui.format import money, pct
-from ui.insights import verdict_text
-from ui.period import PeriodInputError, period_metrics
+from ui.sentences import verdict_text
+from ui.state import navigation, session
 
-state.ensure_app_navigation()
+navigation.require_app("calculator")
 
-currency = state.currency()
+currency = session.currency()
 
 st.title("🧮 NRR calculator")
 st.caption(

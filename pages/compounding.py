@@ -2,16 +2,17 @@
 
 import streamlit as st
 
-from ui import charts, engine, insights, plan, state
+from ui import cache, charts, sentences
 from ui.format import money, pct
+from ui.state import navigation, session
 
-state.ensure_app_navigation()
+navigation.require_app("compounding")
 
-scenario = state.current_scenario()
-currency = state.currency()
-summary = engine.summary(scenario)
+scenario = session.current_scenario()
+currency = session.currency()
+summary = cache.summary(scenario)
 shown = summary.projection.table
-layers = engine.cohort_layers(scenario)
+layers = cache.cohort_layers(scenario)
 exact = summary.retention.annual_basis == "monthly ^ 12"
 
 st.title("📈 NRR compounding")
@@ -36,7 +37,7 @@ cards[2].metric(
 cards[3].metric("MRR at 12 months", money(summary.mrr_at(12), currency), border=True)
 cards[4].metric("MRR at 36 months", money(summary.mrr_at(36), currency), border=True)
 if not exact:
-    st.caption(insights.cards_note(summary))
+    st.caption(sentences.cards_note(summary))
 
 if scenario.early_churn_multiple > 1 and scenario.early_churn_months > 0 and summary.months > 12:
     later, _ = summary.trailing_at(summary.months)
@@ -44,10 +45,10 @@ if scenario.early_churn_multiple > 1 and scenario.early_churn_months > 0 and sum
     gap[0].metric("Annual NRR, today's customers", pct(summary.annual_nrr), border=True)
     gap[1].metric(f"Trailing-12 NRR, month {summary.months}", pct(later), border=True)
     gap[2].markdown(
-        insights.early_churn_gap_text(scenario, annual=summary.annual_nrr, later=later, month=summary.months)
+        sentences.early_churn_gap_text(scenario, annual=summary.annual_nrr, later=later, month=summary.months)
     )
 
-st.markdown(insights.summary_verdict(summary))
+st.markdown(sentences.summary_verdict(summary))
 st.plotly_chart(charts.tiers(summary.annual_nrr), theme=None, config=charts.PLOTLY_CONFIG, key="tiers_chart")
 
 if scenario.annual_plan_share > 0 or scenario.expansion_ceiling is not None or scenario.initiatives:
@@ -75,12 +76,12 @@ if scenario.annual_plan_share > 0 or scenario.expansion_ceiling is not None or s
 if scenario.initiatives:
     moved = tuple(dict.fromkeys(initiative.lever for initiative in scenario.initiatives))
     st.plotly_chart(
-        charts.lever_paths(engine.lever_paths(scenario), moved),
+        charts.lever_paths(cache.lever_paths(scenario), moved),
         theme=None,
         config=charts.PLOTLY_CONFIG,
         key="lever_paths_chart",
     )
-    st.caption(plan.paths_caption(summary))
+    st.caption(sentences.paths_caption(summary))
 
 left, right = st.columns(2, gap="medium")
 with left:
@@ -104,4 +105,4 @@ st.caption(
     f"at month {summary.months}, against {money(summary.mrr_at(summary.months), currency)} with acquisition."
 )
 if scenario.segments:
-    st.caption(insights.segment_drift_text(shown, months=summary.months))
+    st.caption(sentences.segment_drift_text(shown, months=summary.months))

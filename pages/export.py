@@ -10,16 +10,17 @@ import datetime as dt
 
 import streamlit as st
 
-from ui import engine, report, state
+from ui import cache, report
 from ui.format import pct
+from ui.state import navigation, session
 
-state.ensure_app_navigation()
+navigation.require_app("export")
 
 FILES_KEY = "_export_files"
 
-scenario = state.current_scenario()
-currency = state.currency()
-summary = engine.summary(scenario)
+scenario = session.current_scenario()
+currency = session.currency()
+summary = cache.summary(scenario)
 today = dt.date.today()
 
 st.title("📤 Export")

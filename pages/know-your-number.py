@@ -1,12 +1,104 @@
-"""Not a page of its own: the target of /know-your-number on a fresh server's very first run.
+"""Know your number: upload an MRR export, see the actual NRR and GRR, start the simulator from them."""
 
-Until some run calls ``st.navigation``, Streamlit treats this folder as a
-legacy pages folder and looks the address up by file name; the real page,
-pages/know_your_number.py, is served at /know-your-number by app.py. This file lets that
-first lookup succeed (no "page not found" box), and the call below reruns the app
-under app.py's navigation, on the same address.
-"""
+import math
 
-from ui import state
+import streamlit as st
 
-state.ensure_app_navigation()
+from simulator.tiers import verdict
+from ui import charts, upload
+from ui.format import money, pct
+from ui.sentences import verdict_text
+from ui.state import navigation, session
+
+navigation.require_app("know-your-number")
+
+currency = session.currency()
+
+st.title("🔢 Know your number")
+st.caption("Upload a monthly MRR export to see your actual NRR and GRR, then start the simulator from them.")
+
+source = upload.source_ui()
+if source is not None:
+    upload.load(source, upload.mapping_ui(source))
+
+data = upload.loaded()
+if data is None:
+    st.info("Upload an export, or load the sample data, to see your numbers.", icon="⬆️")
+    st.stop()
+
+monthly = data.metrics.monthly
+months = data.metrics.months
+measured = data.levers.measured
+last = monthly.iloc[-1]
+
+st.subheader(f"{data.name}, {months[0]} to {months[-1]}")
+cards = st.columns(5)
+cards[0].metric("Annual NRR", pct(measured.nrr), help=f"NRR of {measured.description}.", border=True)
+cards[1].metric("Annual GRR", pct(measured.grr), help=f"GRR of {measured.description}.", border=True)
+cards[2].metric(f"MRR, {months[-1]}", money(float(last["ending_mrr"]), currency), border=True)
+cards[3].metric(f"Customers, {months[-1]}", f"{int(last['customers']):,}", border=True)
+cards[4].metric(
+    "Expansion, top 10%",
+    "–" if math.isnan(data.top_share) else pct(data.top_share, decimals=0),
+    help="Share of all expansion MRR that came from the 10% of accounts that expanded most.",
+    border=True,
+)
+st.markdown(verdict_text(measured.nrr, measured.grr, verdict(measured.nrr, measured.grr)))
+if data.warning:
+    st.warning(data.warning, icon="⚠️")
+
+with st.container(border=True):
+    upload.use_numbers_ui(data)
+
+st.subheader("MRR bridge, month by month")
+st.plotly_chart(
+    charts.actual_bridge(monthly, currency), theme=None, config=charts.PLOTLY_CONFIG, key="kyn_bridge_chart"
+)
+st.subheader("NRR and GRR")
+left, right = st.columns(2, gap="medium")
+left.plotly_chart(
+    charts.actual_retention(monthly, trailing=True),
+    theme=None,
+    config=charts.PLOTLY_CONFIG,
+    key="kyn_trailing_chart",
+)
+right.plotly_chart(
+    charts.actual_retention(monthly, trailing=False),
+    theme=None,
+    config=charts.PLOTLY_CONFIG,
+    key="kyn_monthly_chart",
+)
+st.subheader("Cohorts")
+st.plotly_chart(
+    charts.cohort_heatmap(data.cohorts), theme=None, config=charts.PLOTLY_CONFIG, key="kyn_cohort_chart"
+)
+
+if data.segments is not None:
+    st.subheader("By segment")
+    chart, table = st.columns([3, 2], gap="medium")
+    chart.plotly_chart(
+        charts.segment_retention(data.segments),
+        theme=None,
+        config=charts.PLOTLY_CONFIG,
+        key="kyn_segment_chart",
+    )
+    table.dataframe(
+        data.segments.rename(
+            columns={"segment": "Segment", "customers": "Customers", "mrr": "MRR", "nrr": "NRR", "grr": "GRR"}
+        ).assign(
+            MRR=lambda t: t["MRR"].map(lambda v: money(v, currency)),
+            NRR=lambda t: t["NRR"].map(pct),
+            GRR=lambda t: t["GRR"].map(pct),
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+st.download_button(
+    "Download the monthly metrics (CSV)",
+    data=upload.metrics_csv(monthly),
+    file_name="monthly_metrics.csv",
+    mime="text/csv",
+    key=upload.DOWNLOAD_KEY,
+    icon="⬇️",
+)

@@ -1,12 +1,87 @@
-"""Not a page of its own: the target of /leaky-bucket on a fresh server's very first run.
+"""Leaky bucket: the MRR bridge, and how much acquisition only refills what leaks out."""
 
-Until some run calls ``st.navigation``, Streamlit treats this folder as a
-legacy pages folder and looks the address up by file name; the real page,
-pages/leaky_bucket.py, is served at /leaky-bucket by app.py. This file lets that first
-lookup succeed (no "page not found" box), and the call below reruns the app
-under app.py's navigation, on the same address.
-"""
+import streamlit as st
 
-from ui import state
+from ui import cache, charts, sentences
+from ui.format import money, pct
+from ui.state import navigation, session
 
-state.ensure_app_navigation()
+navigation.require_app("leaky-bucket")
+
+scenario = session.current_scenario()
+currency = session.currency()
+summary = cache.summary(scenario)
+months = summary.months
+table = summary.projection.table
+
+st.title("🪣 Leaky bucket")
+st.caption(
+    "Below 100% NRR, acquisition first has to replace what the base loses before the business grows at all."
+)
+
+(st.success if summary.plateau.grows_by_itself else st.warning)(
+    sentences.plateau_text(summary, currency), icon="✅" if summary.plateau.grows_by_itself else "🪣"
+)
+
+cards = st.columns(4)
+cards[0].metric(
+    "Blended monthly NRR" if scenario.segments else "Monthly NRR", pct(summary.monthly_nrr), border=True
+)
+cards[1].metric(
+    "To stay flat, month 1",
+    money(summary.stay_flat_at(1), currency),
+    help="(1 − monthly NRR) × MRR at the start of the month; zero when the base grows by itself.",
+    border=True,
+)
+cards[2].metric(
+    "Only refilling, month 1",
+    pct(summary.refilling_at(1)),
+    help="Share of the month's new MRR that replaces losses instead of adding growth.",
+    border=True,
+)
+cards[3].metric(
+    f"Only refilling, month {months}",
+    pct(summary.refilling_at(months)),
+    help="Share of that month's new MRR that replaces losses.",
+    border=True,
+)
+
+st.subheader("MRR bridge")
+pick_month, pick_year = st.columns(2, gap="medium")
+month = pick_month.slider("Month", min_value=1, max_value=months, value=1, key="bridge_month")
+years = months // 12
+year = pick_year.selectbox(
+    "Year",
+    range(1, years + 1),
+    format_func=lambda y: f"Year {y} (months {12 * y - 11}–{12 * y})",
+    key="bridge_year",
+)
+left, right = st.columns(2, gap="medium")
+with left:
+    st.plotly_chart(
+        charts.waterfall(cache.bridge(scenario, month, month), currency, title=f"Month {month}"),
+        theme=None,
+        config=charts.PLOTLY_CONFIG,
+        key="bridge_month_chart",
+    )
+with right:
+    st.plotly_chart(
+        charts.waterfall(cache.bridge(scenario, 12 * year - 11, 12 * year), currency, title=f"Year {year}"),
+        theme=None,
+        config=charts.PLOTLY_CONFIG,
+        key="bridge_year_chart",
+    )
+
+st.plotly_chart(
+    charts.stay_flat(table, currency), theme=None, config=charts.PLOTLY_CONFIG, key="stay_flat_chart"
+)
+
+if scenario.initiatives:
+    moved = tuple(dict.fromkeys(initiative.lever for initiative in scenario.initiatives))
+    st.plotly_chart(
+        charts.lever_paths(cache.lever_paths(scenario), moved, height=440),
+        theme=None,
+        config=charts.PLOTLY_CONFIG,
+        key="lever_paths_chart",
+    )
+    st.caption(sentences.paths_caption(summary))

@@ -2,15 +2,16 @@
 
 import streamlit as st
 
-from ui import presenter, state
+from ui import presenter
+from ui.state import navigation, session
 
-state.ensure_app_navigation()
+navigation.require_app("present")
 
 st.markdown(presenter.PRESENTER_CSS, unsafe_allow_html=True)
 presenter.keep_scenario()
 
-scenario = state.current_scenario()
-currency = state.currency()
+scenario = session.current_scenario()
+currency = session.currency()
 number = presenter.current_slide()
 
 presenter.draw_navigation(number)

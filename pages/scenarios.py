@@ -3,13 +3,14 @@
 import streamlit as st
 
 from simulator.output import csv_bytes
-from ui import charts, scenario_page, scenarios, state
+from ui import charts, scenario_page, scenarios
 from ui.format import money, pct
+from ui.state import navigation, session
 
-state.ensure_app_navigation()
+navigation.require_app("scenarios")
 
 scenario_page.follow_link()
-currency = state.currency()
+currency = session.currency()
 
 st.title("🗂️ Scenarios")
 st.caption(

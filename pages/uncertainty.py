@@ -3,13 +3,14 @@
 import streamlit as st
 
 from simulator.monte_carlo import simulated_scenario
-from ui import charts, engine, insights, state
+from ui import cache, charts, sentences
 from ui.format import money, pct
+from ui.state import navigation, session
 
-state.ensure_app_navigation()
+navigation.require_app("uncertainty")
 
-scenario = state.current_scenario()
-currency = state.currency()
+scenario = session.current_scenario()
+currency = session.currency()
 months = scenario.months
 
 st.title("🎲 Uncertainty")
@@ -40,10 +41,10 @@ seed = seed_col.number_input(
     key="mc_seed",
     help="The same seed, the same futures.",
 )
-result = engine.monte_carlo(scenario, int(paths), float(skew), int(seed))
+result = cache.monte_carlo(scenario, int(paths), float(skew), int(seed))
 bands = result.bands
 simulated = simulated_scenario(scenario)
-expected_summary = engine.summary(simulated)
+expected_summary = cache.summary(simulated)
 expected = expected_summary.projection.table.set_index("month")["mrr"]
 
 cards = st.columns(5)
@@ -97,7 +98,7 @@ right.plotly_chart(
     config=charts.PLOTLY_CONFIG,
     key="mc_nrr_trailing_chart",
 )
-st.markdown(insights.dip_text(result.dip_share, result.paths))
+st.markdown(sentences.dip_text(result.dip_share, result.paths))
 not_simulated = (
     " Segments, early-life churn, annual plans, the expansion ceiling and the plan's initiatives are not "
     "part of this simulation; "

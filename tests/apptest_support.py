@@ -6,7 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-import ui.state
+from ui.state import controls
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -36,7 +36,7 @@ def specs(at: AppTest) -> list[str]:
 
 def values_of(at: AppTest) -> dict[str, object]:
     """Every sidebar control's value in session state."""
-    return {key: at.session_state[key] for key in ui.state.KEYS}
+    return {key: at.session_state[key] for key in controls.KEYS}
 
 
 def shown_text(at: AppTest) -> str:

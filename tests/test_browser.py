@@ -13,6 +13,7 @@ it first) and are skipped elsewhere with the command that installs it.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -33,13 +34,13 @@ from tests.browser import (
     open_page,
     wait_for_idle,
 )
-from ui import state
 from ui.format import pct
 from ui.presenter import SLIDES
 from ui.scenarios import link_text, variant
-from ui.state import defaults, scenario_from_values
+from ui.state import controls
+from ui.state.controls import defaults, scenario_from_values
 
-SHOWN_DECIMALS = 2  # the sliders show two decimals (ui.state.PERCENT_FORMAT)
+SHOWN_DECIMALS = 2  # the sliders show two decimals (controls.PERCENT_FORMAT)
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +48,8 @@ pytestmark = pytest.mark.browser
 # calculator, lives at the root: Streamlit ignores a default page's url_path)
 # and whether it draws charts.
 PAGES = {
-    "calculator": "",
+    "home": "",
+    "calculator": "calculator",
     "compounding": "compounding",
     "leaky-bucket": "leaky-bucket",
     "biggest-lever": "biggest-lever",
@@ -56,7 +58,9 @@ PAGES = {
 SLIDER_PAGES = ["compounding", "leaky-bucket", "biggest-lever"]
 # Where each page may end up. A fresh server's first visitor to the root is
 # taken to /calculator, and from then on the root leads there too.
-PATHS = {name: {f"/{path}"} for name, path in PAGES.items()} | {"calculator": {"/", "/calculator"}}
+PATHS = {name: {f"/{path}"} for name, path in PAGES.items()}
+#: Pages that draw no chart.
+CHARTLESS = {"home"}
 DEFAULTS = defaults()
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 WARNING_NOTICE = '[data-testid="stAlertContentWarning"], [data-testid="stToast"]'
@@ -145,8 +149,8 @@ def server(context: BrowserContext, tabs: dict[str, Page]) -> Iterator[Streamlit
     steady state, whatever order the tests run in.
     """
     with StreamlitServer(ROOT / "app.py") as running:
-        tabs["calculator"] = context.new_page()
-        open_page(tabs["calculator"], f"{running.url}/")
+        tabs["home"] = context.new_page()
+        open_page(tabs["home"], f"{running.url}/", charts=False)
         yield running
 
 
@@ -159,10 +163,7 @@ def app_page(
     def opened(name: str) -> Page:
         if name not in tabs:
             tabs[name] = context.new_page()
-            open_page(
-                tabs[name],
-                f"{server.url}/{PAGES[name]}",
-            )
+            open_page(tabs[name], f"{server.url}/{PAGES[name]}", charts=name not in CHARTLESS)
         return tabs[name]
 
     return opened
@@ -191,7 +192,7 @@ def slider_values(page: Page) -> dict[str, str]:
     values = {
         key: value
         for key, value in values.items()
-        if not (key in state.CONTROL_BY_KEY and state.CONTROL_BY_KEY[key].advanced)
+        if not (key in controls.CONTROL_BY_KEY and controls.CONTROL_BY_KEY[key].advanced)
     }
     assert values, "no keyed slider on the page"
     return values
@@ -235,10 +236,23 @@ def test_a_link_to_a_page_of_a_freshly_started_server_opens_it_with_the_sidebar(
     # its legacy mode, without app.py; a shared link is often a server's first
     # request, so this needs a server of its own.
     with StreamlitServer(ROOT / "app.py") as fresh:
-        open_page(page, f"{fresh.url}/leaky-bucket?churn_pct=4.5")
+        page.goto(f"{fresh.url}/leaky-bucket?churn_pct=4.5", wait_until="commit")
+        # From the first paint: never Streamlit's own list of file names, never "Page not found".
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline:
+            assert page.locator('[data-testid="stSidebarNav"]').count() == 0, "the raw page list showed"
+            assert page.get_by_role("dialog").count() == 0, page.get_by_role("dialog").first.inner_text()
+            if page.locator(f"{PLOTLY_CHART} .main-svg").count():
+                break
+            page.wait_for_timeout(250)
+        wait_for_idle(page)
+        page.wait_for_selector(f"{PLOTLY_CHART} .main-svg", state="attached")
 
         assert urlsplit(page.url).path == "/leaky-bucket"
         expect(churn_slider(page)).to_have_attribute("aria-valuetext", f"{4.5:.{SHOWN_DECIMALS}f}")
+        links = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]').all_inner_texts()
+        assert any("Leaky bucket" in text for text in links) and any("Biggest lever" in text for text in links)
+        assert not any("leaky-bucket" in text or "biggest_lever" in text for text in links)
         assert_no_error_box(page)
 
 

@@ -36,8 +36,9 @@ from tests.apptest_support import APP, TIMEOUT, shown_text
 from tests.strategies import examples
 from ui import report, scenario_page
 from ui.format import compact_money, money, pct
-from ui.insights import summary_verdict
-from ui.state import defaults, query_from_values, scenario_from_values
+from ui.sentences import summary_verdict
+from ui.state.address import query_from_values
+from ui.state.controls import defaults, scenario_from_values
 
 pytestmark = pytest.mark.usefixtures("apptest_like_server")
 
@@ -128,7 +129,7 @@ def check_pages(at: AppTest, summary: Summary, figures: dict[str, str]) -> None:
     assert shown["MRR at 36 months"] == figures["MRR at 36"]
     assert verdict in shown_text(at)
 
-    at.switch_page("pages/leaky_bucket.py").run()
+    at.switch_page("pages/leaky-bucket.py").run()
     assert not at.exception
     shown = cards(at)
     assert shown[monthly_label(scenario)] == figures["monthly NRR"]
@@ -136,7 +137,7 @@ def check_pages(at: AppTest, summary: Summary, figures: dict[str, str]) -> None:
     if summary.plateau.mrr is not None:
         assert money(summary.plateau.mrr, CURRENCY) in shown_text(at)
 
-    at.switch_page("pages/biggest_lever.py").run()
+    at.switch_page("pages/biggest-lever.py").run()
     assert not at.exception
     assert verdict in shown_text(at)
 

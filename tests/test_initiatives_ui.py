@@ -8,28 +8,28 @@ shows, and with no initiatives the engine is exactly the plain scenario
 
 from __future__ import annotations
 
-import doctest
 import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import ui.plan
-import ui.state
 from simulator import ranking
 from simulator.presets import recession
 from simulator.projection import project
 from tests.apptest_support import app, metrics, specs, values_of
+from ui import sentences
 from ui.format import money
-from ui.state import PLAN_COLUMNS, defaults, edited_segments, query_from_values, scenario_from_values
+from ui.state.address import query_from_values
+from ui.state.controls import defaults, scenario_from_values
+from ui.state.tables import PLAN_COLUMNS, edited_segments
 
 pytestmark = pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")
 
 PAGES = (
     "pages/calculator.py",
     "pages/compounding.py",
-    "pages/leaky_bucket.py",
-    "pages/biggest_lever.py",
+    "pages/leaky-bucket.py",
+    "pages/biggest-lever.py",
 )
 RECESSION_ROWS = (
     ("Recession: churn", "churn_rate", 1.0, 1, 3, 12),
@@ -132,14 +132,14 @@ def test_a_tampered_plan_in_the_address_falls_back_with_the_notice(plan: str, sa
 
 
 def test_the_lever_page_ranks_initiatives_with_the_engines_numbers() -> None:
-    at = with_plan(app("pages/biggest_lever.py"), (*RECESSION_ROWS, DUNNING))
+    at = with_plan(app("pages/biggest-lever.py"), (*RECESSION_ROWS, DUNNING))
     assert not at.exception
     scenario = scenario_from_values(values_of(at))
     ranked = ranking.initiative_impacts(scenario)
     assert list(ranked["initiative"])[0] == "Dunning emails"  # the only gain, then the shocks
     assert (ranked["mrr_gain"].iloc[1:] < 0).all()
 
-    assert ui.plan.impacts_text(ranked, "$", months=36) in [i.value for i in at.info]
+    assert sentences.impacts_text(ranked, "$", months=36) in [i.value for i in at.info]
     chart = next(json.loads(spec) for spec in specs(at) if "Each initiative's effect" in spec)
     bars = chart["data"][0]
     assert [label.split(" · ")[0] for label in bars["y"]] == list(ranked["initiative"])
@@ -153,7 +153,7 @@ def test_compounding_and_leaky_bucket_show_the_levers_ramping() -> None:
     at = with_plan(app("pages/compounding.py"), RECESSION_ROWS)
     assert any("The plan's levers, month by month" in spec for spec in specs(at))
     assert any("NRR moves as its initiatives ramp in" in spec for spec in specs(at))
-    at.switch_page("pages/leaky_bucket.py").run()
+    at.switch_page("pages/leaky-bucket.py").run()
     assert not at.exception
     chart = next(json.loads(spec) for spec in specs(at) if "The plan's levers" in spec)
     assert [trace["name"] for trace in chart["data"]] == [
@@ -171,7 +171,7 @@ def test_without_initiatives_every_page_shows_the_same_numbers() -> None:
         pristine[page] = (metrics(at), specs(at), [m.value for m in at.markdown])
 
     at.sidebar.button(key="plan_recession").click().run()
-    at.switch_page("pages/biggest_lever.py").run()
+    at.switch_page("pages/biggest-lever.py").run()
     assert any("Each initiative's effect" in spec for spec in specs(at))
     at.sidebar.button(key="plan_clear").click().run()
 
@@ -199,12 +199,6 @@ def test_the_editor_folds_plan_edits_and_ignores_the_unit_column() -> None:
     )
     with pytest.raises(ValueError, match="ramp_months must be a whole number"):
         scenario_from_values({**defaults(), "plan": table})
-
-
-def test_plan_doctests_pass() -> None:
-    result = doctest.testmod(ui.plan, optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0
-    assert result.attempted > 0
 
 
 @pytest.mark.parametrize("rows", [RECESSION_ROWS, (DUNNING,), (RECESSION_ROWS[2],)])

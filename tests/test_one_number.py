@@ -25,7 +25,8 @@ from simulator.projection import project
 from tests.apptest_support import shown_text
 from ui import report
 from ui.format import compact_money
-from ui.state import defaults, query_from_values, scenario_from_values, values_from_query
+from ui.state.address import query_from_values, values_from_query
+from ui.state.controls import defaults, scenario_from_values
 
 pytestmark = pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")
 
@@ -68,9 +69,9 @@ def test_segments_drive_the_report_presenter_export_page_lever_diagnosis_and_pla
     assert "95.4%" in present and "60.6%" in present and "102.0%" not in present
     export = shown_text(opened("pages/export.py", **SEGMENTS_LINK))
     assert "60.6%" in export and "126.8%" not in export
-    lever = shown_text(opened("pages/biggest_lever.py", **SEGMENTS_LINK))
+    lever = shown_text(opened("pages/biggest-lever.py", **SEGMENTS_LINK))
     assert "49.8%" in lever and "126.8%" not in lever
-    bucket = shown_text(opened("pages/leaky_bucket.py", **SEGMENTS_LINK))
+    bucket = shown_text(opened("pages/leaky-bucket.py", **SEGMENTS_LINK))
     assert "grows by itself" not in bucket and "95.4%" in bucket
 
 
@@ -80,7 +81,7 @@ def test_the_default_scenario_has_one_verdict_with_the_grr_diagnosis_everywhere(
     assert DIAGNOSIS in html and "61.3%" in html
     for page, params in (
         ("pages/compounding.py", {}),
-        ("pages/biggest_lever.py", {}),
+        ("pages/biggest-lever.py", {}),
         ("pages/present.py", {"slide": "1"}),
     ):
         text = shown_text(opened(page, **params))
@@ -89,7 +90,7 @@ def test_the_default_scenario_has_one_verdict_with_the_grr_diagnosis_everywhere(
 
 
 def test_use_my_numbers_starts_the_simulator_at_the_annual_figures_measured() -> None:
-    at = opened("pages/know_your_number.py")
+    at = opened("pages/know-your-number.py")
     at.button(key="kyn_sample").click().run()
     measured = {m.label: m.value for m in at.metric}
     at.button(key="kyn_use_numbers").click().run()
@@ -171,7 +172,7 @@ def short_export() -> bytes:
 
 
 def test_a_short_export_has_one_annual_nrr_on_the_cards_and_in_the_warning() -> None:
-    at = opened("pages/know_your_number.py")
+    at = opened("pages/know-your-number.py")
     at.file_uploader(key="export_file").set_value(("short.csv", short_export(), "text/csv")).run()
     cards = {m.label: m.value for m in at.metric}
     warning = " ".join(w.value for w in at.warning)

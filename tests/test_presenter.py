@@ -7,18 +7,16 @@ format them, for a scenario read from the address that is not the default one.
 
 from __future__ import annotations
 
-import doctest
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import ui.presenter
 from simulator.projection import project
 from simulator.ranking import nrr_versus_acquisition
 from ui.format import compact_money, pct
 from ui.presenter import SLIDES
-from ui.state import query_from_values, values_from_query
+from ui.state.address import query_from_values, values_from_query
 
 pytestmark = pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")
 
@@ -49,13 +47,9 @@ def cards(at: AppTest) -> dict[str, str]:
 
 
 def link_scenario():  # type: ignore[no-untyped-def]
-    from ui.state import scenario_from_values
+    from ui.state.controls import scenario_from_values
 
     return scenario_from_values(values_from_query(LINK)[0])
-
-
-def test_slide_numbers_doctest() -> None:
-    assert doctest.testmod(ui.presenter).failed == 0
 
 
 @pytest.mark.parametrize("number", range(1, len(SLIDES) + 1))

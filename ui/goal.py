@@ -1,7 +1,7 @@
 """The goal-seek controls of the biggest-lever page: a target, a lever, nothing else.
 
 :func:`goal_ui` draws the widgets and returns what they say as a
-:class:`Goal`; the search itself is :func:`ui.engine.goal` (cached).
+:class:`Goal`; the search itself is :func:`ui.cache.goal` (cached).
 """
 
 from __future__ import annotations

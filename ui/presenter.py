@@ -1,7 +1,7 @@
 """Presenter mode: the scenario told one idea per screen, for a meeting room.
 
 The slide is in the address (``?slide=2`` beside the scenario's parameters,
-see :data:`ui.state.VIEW_PARAMS`), so a link opens the same slide; "← Back"
+see :data:`address.VIEW_PARAMS`), so a link opens the same slide; "← Back"
 and "Next →" move it. ``app.py`` does not draw the sidebar on this page, and
 :data:`PRESENTER_CSS` hides what is left of it (the page list) and the
 toolbar. The pure parts (:func:`slide_number`, :data:`SLIDES`) are separate
@@ -16,8 +16,9 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from simulator.scenario import Scenario
-from ui import charts, engine, insights, scenario_page, state
+from ui import cache, charts, scenario_page, sentences
 from ui.format import compact_money, pct
+from ui.state import address, controls, session
 
 SLIDE_PARAM = "slide"
 #: Where "Exit presenter" leads.
@@ -84,7 +85,7 @@ def keep_scenario() -> None:
     writing each value back as plain session state keeps it, so the scenario
     survives the presentation and the sidebar finds it again on exit.
     """
-    for key in (*state.KEYS, state.PRESET_KEY):
+    for key in (*controls.KEYS, session.PRESET_KEY):
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
 
@@ -127,7 +128,7 @@ def draw_navigation(number: int) -> None:
             EXIT_PAGE,
             label="Exit presenter",
             icon="✖️",
-            query_params=state.query_from_values(state.current_values()),
+            query_params=address.query_from_values(session.current_values()),
         )
     except StreamlitPageNotFoundError:
         # The page runs alone (a test without app.py's navigation): no page to link to.
@@ -145,8 +146,8 @@ def _chart(fig: object, key: str, *, height: int = CHART_HEIGHT) -> None:
 
 def compounding(scenario: Scenario, currency: str) -> None:
     """Monthly NRR → annual NRR → MRR years out; the verdict; the MRR chart."""
-    summary = engine.summary(scenario)
-    st.markdown(insights.summary_verdict(summary))
+    summary = cache.summary(scenario)
+    st.markdown(sentences.summary_verdict(summary))
     cards = st.columns(3, gap="large")
     cards[0].metric(
         "Blended monthly NRR" if scenario.segments else "Monthly NRR", pct(summary.monthly_nrr), border=True
@@ -160,9 +161,9 @@ def compounding(scenario: Scenario, currency: str) -> None:
 
 def treadmill(scenario: Scenario, currency: str) -> None:
     """New MRR needed to stay flat against new MRR acquired; the plateau."""
-    summary = engine.summary(scenario)
+    summary = cache.summary(scenario)
     table = summary.projection.table
-    st.markdown(insights.plateau_headline(summary.plateau, currency))
+    st.markdown(sentences.plateau_headline(summary.plateau, currency))
     cards = st.columns(3, gap="large")
     cards[0].metric("New MRR won, month 1", compact_money(table["new_mrr"].iloc[1], currency), border=True)
     cards[1].metric(
@@ -183,14 +184,14 @@ def treadmill(scenario: Scenario, currency: str) -> None:
 def biggest_lever(scenario: Scenario, currency: str) -> None:
     """The ranked tornado and its one-sentence verdict."""
     step = LEVER_STEP_POINTS / 100
-    impacts = engine.lever_impacts(scenario, step)
+    impacts = cache.lever_impacts(scenario, step)
     st.markdown(
-        insights.lever_verdict(
+        sentences.lever_verdict(
             impacts,
             step_points=LEVER_STEP_POINTS,
             months=scenario.months,
             currency=currency,
-            customers_kept=engine.customers_kept(scenario, step),
+            customers_kept=cache.customers_kept(scenario, step),
         )
     )
     fig = charts.tornado(impacts, currency, step_points=LEVER_STEP_POINTS, months=scenario.months)
@@ -207,9 +208,9 @@ def comparison(scenario: Scenario, currency: str) -> None:
         saved_comparison(scenario_page.store(), picked, currency)
         return
     months = scenario.months
-    table = engine.nrr_versus_acquisition(scenario)
-    base = engine.summary(scenario).mrr_at(months)
-    st.markdown(insights.comparison_headline(table, currency, months=months))
+    table = cache.nrr_versus_acquisition(scenario)
+    base = cache.summary(scenario).mrr_at(months)
+    st.markdown(sentences.comparison_headline(table, currency, months=months))
     cards = st.columns(len(table), gap="large")
     for card, row in zip(cards, table.itertuples(), strict=True):
         card.metric(str(row.change), compact_money(row.mrr_gain, currency, signed=True), border=True)
@@ -224,7 +225,7 @@ def comparison(scenario: Scenario, currency: str) -> None:
 
 def saved_comparison(store: dict[str, Scenario], names: list[str], currency: str) -> None:
     """Two to four saved scenarios: MRR at the reference's horizon, the first as the reference."""
-    result = engine.comparison(tuple((name, store[name]) for name in names))
+    result = cache.comparison(tuple((name, store[name]) for name in names))
     rows = result.at_horizon
     finals = dict(zip(rows["scenario"], rows["mrr"].astype(float), strict=True))
     first, reference = names[0], finals[names[0]]

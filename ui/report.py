@@ -41,7 +41,7 @@ from simulator.output import csv_bytes
 from simulator.projection import PROJECTION_COLUMNS
 from simulator.scenario import Initiative, Scenario
 from simulator.summary import BASIS_TEXT, HEADLINE_MONTHS, Summary, summarise
-from ui import charts, insights
+from ui import charts, sentences
 from ui.format import money, pct
 
 T = TypeVar("T")
@@ -254,7 +254,7 @@ def build_report(scenario: Scenario, currency: str = "$", *, today: dt.date | No
     )
     step = LEVER_STEP_POINTS / 100
     impacts = ranking.lever_impacts(scenario, step=step)
-    lever_sentence = insights.lever_verdict(
+    lever_sentence = sentences.lever_verdict(
         impacts,
         step_points=LEVER_STEP_POINTS,
         months=months,
@@ -266,8 +266,8 @@ def build_report(scenario: Scenario, currency: str = "$", *, today: dt.date | No
         currency=currency,
         date=today or dt.date.today(),
         figures=figures,
-        tier_sentence=insights.summary_verdict(summary),
-        plateau_sentence=insights.plateau_text(summary, currency),
+        tier_sentence=sentences.summary_verdict(summary),
+        plateau_sentence=sentences.plateau_text(summary, currency),
         lever_sentence=lever_sentence,
         assumptions=assumptions(scenario, currency),
         charts=report_charts(summary, currency, impacts=impacts),

@@ -15,8 +15,9 @@ import streamlit as st
 
 from simulator.comparison import Comparison
 from simulator.scenario import Scenario, to_json
-from ui import engine, scenarios, state
+from ui import cache, scenarios
 from ui.scenarios import StoreError
+from ui.state import controls, session
 
 STORE_KEY = "scenario_store"
 COMPARED_KEY = "scenario_compared"
@@ -83,7 +84,7 @@ def on_save() -> None:
     """Save the sidebar's scenario under the typed name."""
     try:
         name = scenarios.clean_name(st.session_state.get(NAME_KEY, ""))
-        new = scenarios.save(store(), name, state.current_scenario())
+        new = scenarios.save(store(), name, session.current_scenario())
     except StoreError as error:
         _say("error", f"Not saved: {error}.", SAVE)
         return
@@ -97,7 +98,7 @@ def on_variant(kind: str) -> None:
     """Save the sidebar's scenario as "Base", "Plan" or "Downside", replacing an earlier one."""
     existed = kind in store()
     try:
-        new = scenarios.save(store(), kind, scenarios.variant(state.current_scenario(), kind), replace=True)
+        new = scenarios.save(store(), kind, scenarios.variant(session.current_scenario(), kind), replace=True)
     except StoreError as error:
         _say("error", f"Not saved: {error}.", SAVE)
         return
@@ -161,10 +162,10 @@ def on_load() -> None:
     if name not in saved:
         _say("error", f"There is no scenario named '{name}'.", MANAGE)
         return
-    values, notes = scenarios.sidebar_values(saved[name], state.current_values())
+    values, notes = scenarios.sidebar_values(saved[name], session.current_values())
     st.session_state.update(values)
-    st.session_state[state.PRESET_KEY] = state.CUSTOM
-    state.on_control_change()
+    st.session_state[session.PRESET_KEY] = controls.CUSTOM
+    session.on_control_change()
     if notes:
         _say(
             "warning",
@@ -250,7 +251,7 @@ def write_link(names: list[str]) -> None:
 def comparison(names: list[str]) -> Comparison:
     """The compared scenarios, over the first one's horizon (cached by the engine wrapper)."""
     saved = store()
-    return engine.comparison(tuple((name, saved[name]) for name in names))
+    return cache.comparison(tuple((name, saved[name]) for name in names))
 
 
 def scenario_json(name: str) -> str:

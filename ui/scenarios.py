@@ -34,8 +34,8 @@ from typing import Any
 import pandas as pd
 
 from simulator.scenario import Scenario, ScenarioError, from_dict, from_json, to_dict
-from ui import state
 from ui.format import MINUS, money, pct, points, signed_money
+from ui.state import controls, tables
 
 MAX_SCENARIOS = 20
 MAX_NAME = 40
@@ -220,43 +220,43 @@ def sidebar_values(scenario: Scenario, current: Mapping[str, Any]) -> tuple[dict
     none means an exact load.
     """
     values = dict(current)
-    for control in state.CONTROLS:
+    for control in controls.CONTROLS:
         if control.field is None or control.kind not in (int, float):
             continue
         raw = getattr(scenario, control.field)
         if raw is None:  # no starting customer count: the sidebar keeps its own
             continue
-        values[control.key] = state.control_value(control, raw)
-    if "ceiling_on" in state.CONTROL_BY_KEY:
+        values[control.key] = controls.control_value(control, raw)
+    if "ceiling_on" in controls.CONTROL_BY_KEY:
         values["ceiling_on"] = scenario.expansion_ceiling is not None
         if scenario.expansion_ceiling is not None:
-            values["ceiling_x"] = round(scenario.expansion_ceiling, state.PERCENT_DECIMALS)
-    if "segments_on" in state.CONTROL_BY_KEY:
+            values["ceiling_x"] = round(scenario.expansion_ceiling, controls.PERCENT_DECIMALS)
+    if "segments_on" in controls.CONTROL_BY_KEY:
         values["segments_on"] = bool(scenario.segments)
         if scenario.segments:
             values["segments"] = tuple(
                 (
                     s.name,
                     *(
-                        round(getattr(s, f) * 100, state.PERCENT_DECIMALS)
+                        round(getattr(s, f) * 100, controls.PERCENT_DECIMALS)
                         for f in ("churn_rate", "contraction_rate", "expansion_rate")
                     ),
                     *(
-                        round(getattr(s, f) * 100, state.PERCENT_DECIMALS)
+                        round(getattr(s, f) * 100, controls.PERCENT_DECIMALS)
                         for f in ("mrr_share", "new_customer_share")
                     ),
                     round(s.new_customer_mrr),
                 )
                 for s in scenario.segments
             )
-    if "plan" in state.CONTROL_BY_KEY:
-        values["plan"] = state.plan_rows(scenario.initiatives)
+    if "plan" in controls.CONTROL_BY_KEY:
+        values["plan"] = tables.plan_rows(scenario.initiatives)
     return values, _differences(scenario, values)
 
 
 def _differences(scenario: Scenario, values: Mapping[str, Any]) -> list[str]:
     try:
-        loaded = to_dict(state.scenario_from_values(values))
+        loaded = to_dict(controls.scenario_from_values(values))
     except ScenarioError as error:
         return [f"the sidebar cannot hold this scenario ({error})"]
     wanted = to_dict(scenario)

@@ -34,8 +34,8 @@ from simulator.export import ExportError, header_columns, read_export
 from simulator.levers import LEVERS
 from simulator.metrics import METRICS_COLUMNS, ExportMetrics, analyse
 from simulator.sample_data import generate_export
-from ui import state
 from ui.format import money, pct
+from ui.state import controls, session
 
 # Widget keys.
 UPLOAD_KEY = "export_file"
@@ -252,11 +252,11 @@ def lever_values(levers: Levers, current: Mapping[str, Any]) -> dict[str, Any]:
     rounded = dict(
         zip(
             (field for field, _ in _RATE_FIELDS),
-            _rounded_rates(rates, [sign for _, sign in _RATE_FIELDS], state.PERCENT_DECIMALS),
+            _rounded_rates(rates, [sign for _, sign in _RATE_FIELDS], controls.PERCENT_DECIMALS),
             strict=True,
         )
     )
-    for control in state.CONTROLS:
+    for control in controls.CONTROLS:
         if _advanced(control):
             values[control.key] = control.default
             continue
@@ -266,13 +266,13 @@ def lever_values(levers: Levers, current: Mapping[str, Any]) -> dict[str, Any]:
         if raw is None:
             continue
         if control.field in rounded:
-            values[control.key] = state.control_value(control, rounded[control.field] / control.divisor)
+            values[control.key] = controls.control_value(control, rounded[control.field] / control.divisor)
         else:
-            values[control.key] = state.control_value(control, raw)
+            values[control.key] = controls.control_value(control, raw)
     return values
 
 
-def _advanced(control: state.Control) -> bool:
+def _advanced(control: controls.Control) -> bool:
     return bool(getattr(control, "advanced", False))
 
 
@@ -313,7 +313,7 @@ def lever_rows(levers: Levers, values: Mapping[str, Any], currency: str) -> pd.D
         "acquisition_growth_pct": "held flat: change it to try growth",
     }
     rows = []
-    for control in state.CONTROLS:
+    for control in controls.CONTROLS:
         if control.key in ("months", "currency") or control.field is None or _advanced(control):
             continue
         value = values.get(control.key)
@@ -329,7 +329,7 @@ def lever_rows(levers: Levers, values: Mapping[str, Any], currency: str) -> pd.D
         rows.append(
             {"Lever": _LABELS.get(control.key, control.key), "Set to": shown, "From the data": source}
         )
-    if any(_advanced(control) for control in state.CONTROLS):
+    if any(_advanced(control) for control in controls.CONTROLS):
         rows.append(
             {
                 "Lever": "Advanced model refinements",
@@ -487,11 +487,11 @@ def _use_numbers() -> None:
     data = loaded()
     if data is None:
         return
-    values = lever_values(data.levers, state.current_values())
-    st.session_state.update({key: values[key] for key in state.KEYS})
-    st.session_state[state.PRESET_KEY] = state.CUSTOM
-    st.session_state[_APPLIED] = lever_rows(data.levers, values, state.currency())
-    state.on_control_change()
+    values = lever_values(data.levers, session.current_values())
+    st.session_state.update({key: values[key] for key in controls.KEYS})
+    st.session_state[session.PRESET_KEY] = controls.CUSTOM
+    st.session_state[_APPLIED] = lever_rows(data.levers, values, session.currency())
+    session.on_control_change()
 
 
 def use_numbers_ui(data: Loaded) -> None:

@@ -1,7 +1,7 @@
 """The sidebar's "Advanced model" section: the engine's optional refinements.
 
 Early-life churn, involuntary churn, annual plans, an expansion ceiling and
-segments. Their values live in session state under :data:`ui.state.CONTROLS`'
+segments. Their values live in session state under :data:`controls.CONTROLS`'
 advanced keys, like the basic levers, and ride in the address when they differ
 from their defaults. The section is a collapsed expander below the basic levers.
 """
@@ -14,11 +14,11 @@ import pandas as pd
 import streamlit as st
 
 from simulator.scenario import MAX_SEGMENTS
-from ui import state
+from ui.state import controls, session, tables
 
 
 def _slider(key: str, label: str, help_text: str, *, step: float, fmt: str, disabled: bool = False) -> None:
-    control = state.CONTROL_BY_KEY[key]
+    control = controls.CONTROL_BY_KEY[key]
     kind = control.kind
     st.slider(
         label,
@@ -29,7 +29,7 @@ def _slider(key: str, label: str, help_text: str, *, step: float, fmt: str, disa
         key=key,
         help=help_text,
         disabled=disabled,
-        on_change=state.on_control_change,
+        on_change=session.on_control_change,
         args=(key,),
     )
 
@@ -37,7 +37,7 @@ def _slider(key: str, label: str, help_text: str, *, step: float, fmt: str, disa
 def active_refinements(values: dict[str, object]) -> list[str]:
     """The refinements switched on, as the summary names them (pure).
 
-    >>> active_refinements({**state.defaults(), "annual_plans_pct": 40.0, "segments_on": True})
+    >>> active_refinements({**controls.defaults(), "annual_plans_pct": 40.0, "segments_on": True})
     ['annual plans', 'segments']
     """
     names = []
@@ -56,15 +56,15 @@ def active_refinements(values: dict[str, object]) -> list[str]:
 
 def segments_frame(rows: tuple[tuple[object, ...], ...]) -> pd.DataFrame:
     """The segments table as the editor shows it."""
-    frame = pd.DataFrame([list(row) for row in rows], columns=list(state.SEGMENT_COLUMNS))
-    numbers = list(state.SEGMENT_COLUMNS[1:])
+    frame = pd.DataFrame([list(row) for row in rows], columns=list(tables.SEGMENT_COLUMNS))
+    numbers = list(tables.SEGMENT_COLUMNS[1:])
     frame[numbers] = frame[numbers].apply(pd.to_numeric, errors="coerce").astype("float64")
     frame["Segment"] = frame["Segment"].astype("string")
     return frame
 
 
 def _segments_editor(currency: str) -> None:
-    rows = st.session_state.get("segments", state.DEFAULT_SEGMENTS)
+    rows = st.session_state.get("segments", tables.DEFAULT_SEGMENTS)
     names = ", ".join(str(row[0]) for row in rows if isinstance(row[0], str) and row[0].strip())
     st.caption(f"{len(rows)} segment{'s' if len(rows) != 1 else ''}: {names or 'unnamed'}.")
     percent: dict[str, Any] = {"format": "%.2f%%", "step": 0.01, "width": "small"}
@@ -72,11 +72,11 @@ def _segments_editor(currency: str) -> None:
     panel = st.popover("Edit segments", icon="✏️", width="stretch")
     panel.data_editor(
         segments_frame(rows),
-        key=state.SEGMENTS_EDITOR_KEY,
+        key=session.SEGMENTS_EDITOR_KEY,
         num_rows="dynamic",
         hide_index=True,
         width=820,
-        on_change=state.on_segments_edit,
+        on_change=session.on_segments_edit,
         column_config={
             "Segment": st.column_config.TextColumn(
                 "Segment", help="A name, e.g. SMB.", max_chars=40, width="small"
@@ -111,7 +111,7 @@ def _segments_editor(currency: str) -> None:
 
 def draw_advanced(currency: str) -> None:
     """The "Advanced model" expander and, below it, the engine's message when it refuses the settings."""
-    values = state.current_values()
+    values = session.current_values()
     active = active_refinements(values)
     with st.expander("Advanced model", icon="🧪"):
         st.caption("Optional refinements. At their defaults the numbers are exactly the basic model's.")
@@ -164,7 +164,7 @@ def draw_advanced(currency: str) -> None:
             "Cap expansion per account",
             key="ceiling_on",
             help="Seats and usage saturate: an account stops expanding at a multiple of its starting MRR.",
-            on_change=state.on_control_change,
+            on_change=session.on_control_change,
             args=("ceiling_on",),
         )
         _slider(
@@ -181,7 +181,7 @@ def draw_advanced(currency: str) -> None:
             "Split customers into segments",
             key="segments_on",
             help="SMB, mid-market, enterprise…: each with its own rates and shares.",
-            on_change=state.on_control_change,
+            on_change=session.on_control_change,
             args=("segments_on",),
         )
         if values["segments_on"]:
@@ -189,8 +189,10 @@ def draw_advanced(currency: str) -> None:
 
     if active:
         st.caption("Advanced model on: " + ", ".join(active) + ".")
-    _, problem = state.checked_scenario()
-    if problem and problem != state.plan_problem(values):  # the plan's own section says what is wrong with it
+    _, problem = session.checked_scenario()
+    if problem and problem != tables.plan_problem(
+        values
+    ):  # the plan's own section says what is wrong with it
         st.error(
             f"The advanced settings cannot be used as they are: {problem}. "
             "The simulator keeps the last valid scenario until they are fixed.",

@@ -7,15 +7,16 @@ a ranking table…) and says them; none computes a figure of its own.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
 
-from simulator.levers import LEVERS
+from simulator.levers import BY_FIELD, LEVERS
 from simulator.plateau import Plateau
 from simulator.scenario import Scenario
 from simulator.summary import Summary
 from simulator.tiers import Verdict
-from ui.format import money, pct
+from ui.format import money, pct, signed_money
 
 
 def verdict_text(annual_nrr: float, annual_grr: float, verdict: Verdict) -> str:
@@ -271,3 +272,47 @@ def cards_note(summary: Summary) -> str:
     if summary.scenario.segments:
         text = "Blended: MRR-weighted, each segment counted by its share of MRR. " + text
     return text
+
+
+# The plan: initiatives and shocks.
+
+
+def impacts_text(impacts: pd.DataFrame, currency: str, *, months: int) -> str:
+    """One sentence naming the plan's biggest initiative, and its heaviest shock if any (pure).
+
+    >>> table = pd.DataFrame({"initiative": ["Dunning", "Recession"], "lever": ["churn_rate", "churn_rate"],
+    ...                       "mrr_gain": [12_000.0, -30_000.0]})
+    >>> text = impacts_text(table, "$", months=36)
+    >>> text.startswith("Biggest gain: **Dunning** (churn), +$12,000 of MRR at month 36.")
+    True
+    >>> text.endswith("Heaviest shock: **Recession** (churn), −$30,000.")
+    True
+    """
+    gains = impacts[impacts["mrr_gain"] > 0]
+    shocks = impacts[impacts["mrr_gain"] < 0].sort_values("mrr_gain", kind="stable")
+
+    def named(row: Any) -> str:
+        return f"**{row.initiative}** ({BY_FIELD[row.lever].noun})"
+
+    parts = []
+    if not gains.empty:
+        top = next(gains.itertuples())
+        parts.append(
+            f"Biggest gain: {named(top)}, {signed_money(top.mrr_gain, currency)} of MRR at month {months}."
+        )
+    if not shocks.empty:
+        worst = next(shocks.itertuples())
+        where = "" if parts else f" of MRR at month {months}"
+        parts.append(f"Heaviest shock: {named(worst)}, {money(worst.mrr_gain, currency)}{where}.")
+    if not parts:
+        return f"No initiative of the plan changes MRR at month {months}."
+    return " ".join(parts)
+
+
+def paths_caption(summary: Summary) -> str:
+    """What the levers chart shows, in words (pure)."""
+    return (
+        "Each initiative ramps in evenly from its start month and, if it has an end month, stops after it. "
+        f"Every figure includes the plan: monthly NRR is month 1's ({pct(summary.monthly_nrr)}), annual "
+        "NRR what today's customers keep over the first year."
+    )

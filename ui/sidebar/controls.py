@@ -9,29 +9,29 @@ from __future__ import annotations
 import streamlit as st
 
 from simulator.presets import PRESETS
-from ui import state
-from ui.advanced import draw_advanced
 from ui.format import CURRENCIES
-from ui.plan import draw_plan
+from ui.sidebar.advanced import draw_advanced
+from ui.sidebar.plan import draw_plan
+from ui.state import controls, session
 
 
 def _pct_slider(key: str, label: str, help_text: str) -> None:
-    control = state.CONTROL_BY_KEY[key]
+    control = controls.CONTROL_BY_KEY[key]
     st.slider(
         label,
         min_value=control.low,
         max_value=control.high,
-        step=state.PERCENT_STEP,
-        format=state.PERCENT_FORMAT,
+        step=controls.PERCENT_STEP,
+        format=controls.PERCENT_FORMAT,
         key=key,
         help=help_text,
-        on_change=state.on_control_change,
+        on_change=session.on_control_change,
         args=(key,),
     )
 
 
 def _count_input(key: str, label: str, help_text: str, *, step: int) -> None:
-    control = state.CONTROL_BY_KEY[key]
+    control = controls.CONTROL_BY_KEY[key]
     kind = control.kind
     st.number_input(
         label,
@@ -41,26 +41,26 @@ def _count_input(key: str, label: str, help_text: str, *, step: int) -> None:
         format="%g" if kind is float else "%d",
         key=key,
         help=help_text,
-        on_change=state.on_control_change,
+        on_change=session.on_control_change,
         args=(key,),
     )
 
 
 def draw_sidebar() -> None:
     """Draw every shared control; their values land in ``st.session_state``."""
-    money = state.currency()
+    money = session.currency()
     with st.sidebar:
         st.subheader("Your scenario")
         st.selectbox(
             "Start from a benchmark",
-            state.PRESET_OPTIONS,
-            key=state.PRESET_KEY,
-            format_func=state.preset_label,
+            controls.PRESET_OPTIONS,
+            key=session.PRESET_KEY,
+            format_func=controls.preset_label,
             help="Typical churn, contraction and expansion by company stage (ARR) or pricing model.",
-            on_change=state.on_preset_change,
+            on_change=session.on_preset_change,
         )
-        chosen = st.session_state.get(state.PRESET_KEY, state.CUSTOM)
-        if chosen != state.CUSTOM:
+        chosen = st.session_state.get(session.PRESET_KEY, controls.CUSTOM)
+        if chosen != controls.CUSTOM:
             st.caption(f"{PRESETS[chosen].name}: {PRESETS[chosen].note}.")
 
         st.markdown("**Existing customers, per month**")
@@ -97,12 +97,12 @@ def draw_sidebar() -> None:
         _count_input("starting_customers", "Starting customers", "How many customers pay today.", step=1)
         st.slider(
             "Horizon (months)",
-            min_value=int(state.CONTROL_BY_KEY["months"].low),  # type: ignore[arg-type]
-            max_value=int(state.CONTROL_BY_KEY["months"].high),  # type: ignore[arg-type]
+            min_value=int(controls.CONTROL_BY_KEY["months"].low),  # type: ignore[arg-type]
+            max_value=int(controls.CONTROL_BY_KEY["months"].high),  # type: ignore[arg-type]
             step=1,
             key="months",
             help="How far ahead the projection runs.",
-            on_change=state.on_control_change,
+            on_change=session.on_control_change,
             args=("months",),
         )
         st.selectbox(
@@ -110,7 +110,7 @@ def draw_sidebar() -> None:
             CURRENCIES,
             key="currency",
             help="Only changes how money is written; no conversion.",
-            on_change=state.on_control_change,
+            on_change=session.on_control_change,
             args=("currency",),
         )
         draw_advanced(money)
@@ -118,7 +118,7 @@ def draw_sidebar() -> None:
         st.button(
             "Reset to the worked example",
             key="reset",
-            on_click=state.reset,
+            on_click=session.reset,
             help="Back to the default scenario.",
             width="stretch",
         )

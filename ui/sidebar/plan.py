@@ -2,10 +2,10 @@
 
 Each initiative (or shock) moves one lever by an amount from a start month,
 ramping in over some months, and may end. The table lives in session state
-under the ``plan`` control of :data:`ui.state.CONTROLS`, in people's units
+under the ``plan`` control of :data:`controls.CONTROLS`, in people's units
 (points for a rate, % for acquisition and new-customer MRR), rides in the
 address as compact JSON rows when there is one, and the engine checks it
-(:func:`ui.state.initiatives_of`). The section is a collapsed expander below
+(:func:`tables.initiatives_of`). The section is a collapsed expander below
 the "Advanced model" one; the table opens in a wide popover.
 """
 
@@ -18,9 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from simulator.levers import BY_FIELD
-from simulator.summary import Summary
-from ui import state
-from ui.format import money, pct, signed_money
+from ui.state import session, tables
 
 
 def _whole(value: Any) -> int | None:
@@ -38,11 +36,11 @@ def describe(row: tuple[Any, ...]) -> str:
     'Recession: new customers −30%, months 1–12, 3-month ramp'
     """
     name, lever, change, start, ramp, end = row
-    label = BY_FIELD[lever].noun if lever in state.LEVER_NAMES else "no lever"
+    label = BY_FIELD[lever].noun if lever in tables.LEVER_NAMES else "no lever"
     text = f"{name}: {label}"
     if isinstance(change, (int, float)) and not isinstance(change, bool) and math.isfinite(change):
         number = f"{abs(change):.2f}".rstrip("0").rstrip(".")
-        unit = " pt" if state.LEVER_UNITS.get(lever) == "pts" else "%"
+        unit = " pt" if tables.LEVER_UNITS.get(lever) == "pts" else "%"
         text += f" {'−' if change < 0 else '+'}{number}{unit}"
     start_month, ramp_months, end_month = _whole(start), _whole(ramp), _whole(end)
     if start_month is not None and end_month is not None:
@@ -56,8 +54,8 @@ def describe(row: tuple[Any, ...]) -> str:
 
 def plan_frame(rows: tuple[tuple[Any, ...], ...]) -> pd.DataFrame:
     """The plan as the editor shows it."""
-    frame = pd.DataFrame([list(row) for row in rows], columns=list(state.PLAN_COLUMNS))
-    numbers = list(state.PLAN_COLUMNS[2:])
+    frame = pd.DataFrame([list(row) for row in rows], columns=list(tables.PLAN_COLUMNS))
+    numbers = list(tables.PLAN_COLUMNS[2:])
     frame[numbers] = frame[numbers].apply(pd.to_numeric, errors="coerce").astype("float64")
     frame["Initiative"] = frame["Initiative"].astype("string")
     frame["Lever"] = frame["Lever"].astype("object")
@@ -66,7 +64,7 @@ def plan_frame(rows: tuple[tuple[Any, ...], ...]) -> pd.DataFrame:
 
 def lever_option(lever: str) -> str:
     """A lever as the editor lists it, with the unit of its change: ``"Churn (pts)"``."""
-    return f"{state.LEVER_NAMES.get(lever, str(lever))} ({state.LEVER_UNITS.get(lever, '?')})"
+    return f"{tables.LEVER_NAMES.get(lever, str(lever))} ({tables.LEVER_UNITS.get(lever, '?')})"
 
 
 def _plan_editor() -> None:
@@ -76,19 +74,19 @@ def _plan_editor() -> None:
     panel = st.popover("Edit the plan", icon="✏️", width="stretch")
     panel.data_editor(
         plan_frame(rows),
-        key=state.PLAN_EDITOR_KEY,
+        key=session.PLAN_EDITOR_KEY,
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
         placeholder="—",
-        on_change=state.on_plan_edit,
+        on_change=session.on_plan_edit,
         column_config={
             "Initiative": st.column_config.TextColumn(
                 "Initiative", help="A name, e.g. Dunning emails.", max_chars=60, width=175
             ),
             "Lever": st.column_config.SelectboxColumn(
                 "Lever",
-                options=state.LEVER_NAMES,
+                options=tables.LEVER_NAMES,
                 format_func=lever_option,
                 help="The lever this initiative moves, and the unit of its change.",
                 width=165,
@@ -122,7 +120,7 @@ def _plan_editor() -> None:
 def draw_plan() -> None:
     """The "Plan" expander and, below it, the engine's message when it refuses the plan."""
     rows = st.session_state.get("plan", ())
-    problem = state.plan_problem({"plan": rows})
+    problem = tables.plan_problem({"plan": rows})
     with st.expander("Plan: initiatives & shocks", icon="🗓️"):
         st.caption(
             "Changes that take time: each moves one lever from a start month, ramping in. "
@@ -137,7 +135,7 @@ def draw_plan() -> None:
             "Add the recession preset",
             key="plan_recession",
             icon="🌧️",
-            on_click=state.on_add_recession,
+            on_click=session.on_add_recession,
             help="A year of recession from month 1: churn +1 point, contraction +0.5 point, 30% fewer new "
             "customers, ramping in over 3 months. Edit it in the table.",
             width="stretch",
@@ -147,7 +145,7 @@ def draw_plan() -> None:
                 "Clear the plan",
                 key="plan_clear",
                 icon="🧹",
-                on_click=state.on_clear_plan,
+                on_click=session.on_clear_plan,
                 help="Remove every initiative.",
                 width="stretch",
             )
@@ -159,44 +157,3 @@ def draw_plan() -> None:
             "1 point or 1% is 0.01.) The simulator keeps the last valid scenario until it is fixed.",
             icon="🚫",
         )
-
-
-def impacts_text(impacts: pd.DataFrame, currency: str, *, months: int) -> str:
-    """One sentence naming the plan's biggest initiative, and its heaviest shock if any (pure).
-
-    >>> table = pd.DataFrame({"initiative": ["Dunning", "Recession"], "lever": ["churn_rate", "churn_rate"],
-    ...                       "mrr_gain": [12_000.0, -30_000.0]})
-    >>> text = impacts_text(table, "$", months=36)
-    >>> text.startswith("Biggest gain: **Dunning** (churn), +$12,000 of MRR at month 36.")
-    True
-    >>> text.endswith("Heaviest shock: **Recession** (churn), −$30,000.")
-    True
-    """
-    gains = impacts[impacts["mrr_gain"] > 0]
-    shocks = impacts[impacts["mrr_gain"] < 0].sort_values("mrr_gain", kind="stable")
-
-    def named(row: Any) -> str:
-        return f"**{row.initiative}** ({BY_FIELD[row.lever].noun})"
-
-    parts = []
-    if not gains.empty:
-        top = next(gains.itertuples())
-        parts.append(
-            f"Biggest gain: {named(top)}, {signed_money(top.mrr_gain, currency)} of MRR at month {months}."
-        )
-    if not shocks.empty:
-        worst = next(shocks.itertuples())
-        where = "" if parts else f" of MRR at month {months}"
-        parts.append(f"Heaviest shock: {named(worst)}, {money(worst.mrr_gain, currency)}{where}.")
-    if not parts:
-        return f"No initiative of the plan changes MRR at month {months}."
-    return " ".join(parts)
-
-
-def paths_caption(summary: Summary) -> str:
-    """What the levers chart shows, in words (pure)."""
-    return (
-        "Each initiative ramps in evenly from its start month and, if it has an end month, stops after it. "
-        f"Every figure includes the plan: monthly NRR is month 1's ({pct(summary.monthly_nrr)}), annual "
-        "NRR what today's customers keep over the first year."
-    )

@@ -1,0 +1,103 @@
+"""The page address: the scenario's controls as query parameters, read back with every value checked.
+
+A link carries every basic control and the advanced ones that differ from
+their defaults; a value that cannot be read makes the whole link fall back to
+the defaults, with a notice saying why.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from ui.state.controls import CONTROL_BY_KEY, CONTROLS, Control, defaults, on_grid, scenario_from_values
+from ui.state.tables import plan_from_text, segments_from_text, segments_to_text
+
+#: Address parameters that pick a view of one page, not part of the scenario
+#: (the presenter's ``slide``, the scenarios page's ``compare``): a link may carry
+#: them beside the scenario, and :func:`sync_url` keeps them while the scenario changes.
+VIEW_PARAMS: tuple[str, ...] = ("slide", "compare")
+
+
+def _parse(control: Control, text: str) -> Any:
+    """One URL value, checked against the control's range; raises ValueError with a message."""
+    if control.kind is bool:
+        if text not in ("0", "1"):
+            raise ValueError(f"{control.key} is '{text}', not 0 or 1")
+        return text == "1"
+    if control.kind is tuple:
+        return plan_from_text(text) if control.key == "plan" else segments_from_text(text)
+    if control.kind is str:
+        if text not in control.options:
+            raise ValueError(f"{control.key} is '{text}', not one of {' '.join(control.options)}")
+        return text
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"{control.key} is '{text}', not a number") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{control.key} is '{text}', not a finite number")
+    value = on_grid(control, number)
+    if not control.low <= value <= control.high:  # type: ignore[operator]
+        raise ValueError(
+            f"{control.key} is {text}, outside the allowed range {control.low:g} to {control.high:g}"
+        )
+    return value
+
+
+def values_from_query(params: Mapping[str, str]) -> tuple[dict[str, Any], str | None]:
+    """The control values a page address asks for, or the defaults and a notice why not.
+
+    Missing parameters take their defaults; an unknown parameter, a value that
+    is not a number or is out of range, or a combination the engine refuses
+    makes the whole address fall back to the defaults, with a message.
+
+    >>> values_from_query({"churn_pct": "5"})[0]["churn_pct"]
+    5.0
+    >>> print(values_from_query({"churn_pct": "lots"})[1])
+    This link's scenario could not be read (churn_pct is 'lots', not a number), so the default ...
+    """
+    values = defaults()
+    try:
+        for key, text in params.items():
+            if key in VIEW_PARAMS:
+                continue
+            if key not in CONTROL_BY_KEY:
+                raise ValueError(f"'{key}' is not a setting of this app")
+            values[key] = _parse(CONTROL_BY_KEY[key], text)
+        scenario_from_values(values)
+        if "segments" in params:  # a table kept while segments are off must be valid too
+            scenario_from_values({**values, "segments_on": True})
+    except ValueError as error:  # ScenarioError is a ValueError
+        return defaults(), (
+            f"This link's scenario could not be read ({error}), so the default scenario is shown."
+        )
+    return values, None
+
+
+def query_from_values(values: Mapping[str, Any]) -> dict[str, str]:
+    """The address parameters for some control values: every control, in order.
+
+    An advanced control is left out while it is at its default.
+
+    >>> query_from_values(defaults())["churn_pct"]
+    '3'
+    >>> query_from_values({**defaults(), "ceiling_on": True})["ceiling_on"]
+    '1'
+    """
+    return {
+        c.key: _text(c, values[c.key]) for c in CONTROLS if not (c.advanced and values[c.key] == c.default)
+    }
+
+
+def _text(control: Control, value: Any) -> str:
+    if control.kind is bool:
+        return "1" if value else "0"
+    if control.kind is tuple:
+        return segments_to_text(value)  # the same compact JSON rows for the plan
+    if control.kind is str:
+        return str(value)
+    if control.kind is int:
+        return str(int(value))  # `:g` would write 25000000 as 2.5e+07 and lose digits past six
+    return f"{value:.12g}"

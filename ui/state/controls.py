@@ -1,0 +1,228 @@
+"""The sidebar's controls: what each one is, its range and grid, and the scenario the values describe.
+
+Every control keeps its value in ``st.session_state`` under its key; the same
+keys, in the same people's units (percent, customers, whole currency units),
+are the page address's parameters (:mod:`ui.state.address`). Everything here
+is pure: values in, values or a :class:`~simulator.scenario.Scenario` out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from simulator.presets import PRESETS
+from simulator.scenario import Scenario, ScenarioError, to_dict
+from ui.format import CURRENCIES
+from ui.state.tables import DEFAULT_SEGMENTS, initiatives_of, plan_rows, segment_rows, segments_of
+
+
+@dataclass(frozen=True)
+class Control:
+    """One sidebar control: its key (also its URL parameter), range and engine field.
+
+    ``divisor`` turns the widget's value into the engine's: 100 for a percent.
+    ``advanced`` marks the "Advanced model" refinements: the address carries
+    them only when they differ from their default, so a core scenario's link
+    stays as it was. ``kind`` ``bool`` is a toggle ("1"/"0" in the address);
+    ``tuple`` is a table: the segments (see :func:`segments_from_text`) or
+    the plan's initiatives (see :func:`plan_from_text`).
+    """
+
+    key: str
+    field: str | None
+    kind: type
+    default: Any
+    low: float | None = None
+    high: float | None = None
+    divisor: float = 1.0
+    options: tuple[str, ...] = ()
+    advanced: bool = False
+
+
+#: The sidebar's controls, in the order they are drawn and written to the address.
+#: Defaults: domain.md's worked example 1 (start $100,000; 3% churn, 1%
+#: contraction, 6% expansion: 102% monthly NRR), from 50 customers paying
+#: $2,000 each, with 5 new customers a month at that same $2,000.
+CONTROLS: tuple[Control, ...] = (
+    Control("churn_pct", "churn_rate", float, 3.0, 0.0, 20.0, 100.0),
+    Control("contraction_pct", "contraction_rate", float, 1.0, 0.0, 10.0, 100.0),
+    Control("expansion_pct", "expansion_rate", float, 6.0, 0.0, 20.0, 100.0),
+    Control("new_customers", "new_customers_per_month", float, 5.0, 0, 100_000),
+    Control("acquisition_growth_pct", "acquisition_growth_rate", float, 0.0, -10.0, 20.0, 100.0),
+    Control("new_customer_mrr", "new_customer_mrr", int, 2_000, 0, 10_000_000),
+    Control("starting_mrr", "starting_mrr", int, 100_000, 0, 10_000_000_000),
+    Control("starting_customers", "starting_customers", int, 50, 0, 100_000_000),
+    Control("months", "months", int, 36, 12, 120),
+    Control("currency", None, str, "$", options=CURRENCIES),
+    # The "Advanced model" refinements; at these defaults the engine is exactly the core model.
+    Control("early_churn_x", "early_churn_multiple", float, 1.0, 1.0, 10.0, advanced=True),
+    Control("early_churn_months", "early_churn_months", int, 0, 0, 36, advanced=True),
+    Control("involuntary_pct", "involuntary_churn_share", float, 0.0, 0.0, 100.0, 100.0, advanced=True),
+    Control("recovery_pct", "involuntary_recovery_rate", float, 0.0, 0.0, 100.0, 100.0, advanced=True),
+    Control("annual_plans_pct", "annual_plan_share", float, 0.0, 0.0, 100.0, 100.0, advanced=True),
+    Control("ceiling_on", None, bool, False, advanced=True),
+    Control("ceiling_x", None, float, 3.0, 1.0, 100.0, advanced=True),
+    Control("segments_on", None, bool, False, advanced=True),
+    Control("segments", None, tuple, DEFAULT_SEGMENTS, advanced=True),
+    # The plan: initiatives and shocks (none by default; in the address only when there are some).
+    Control("plan", None, tuple, (), advanced=True),
+)
+
+
+CONTROL_BY_KEY: dict[str, Control] = {c.key: c for c in CONTROLS}
+
+
+KEYS: tuple[str, ...] = tuple(CONTROL_BY_KEY)
+
+
+#: The levers a preset sets; moving one by hand makes the preset "Custom".
+PRESET_KEYS: tuple[str, ...] = ("churn_pct", "contraction_pct", "expansion_pct")
+
+
+CUSTOM = "Custom"
+
+
+#: Rates are kept to 4 decimals of a percent (a millionth of MRR): fine enough that
+#: levers measured from data reproduce their annual NRR and GRR to the decimal shown.
+#: Sliders move in steps of 0.01 point and show two decimals.
+PERCENT_DECIMALS = 4
+
+
+PERCENT_STEP = 0.01
+
+
+PERCENT_FORMAT = "%.2f"
+
+
+#: New customers a month may be fractional (an average: 3.5 a month), to two decimals.
+COUNT_DECIMALS = 2
+
+
+def defaults() -> dict[str, Any]:
+    """The default value of every control."""
+    return {c.key: c.default for c in CONTROLS}
+
+
+def preset_label(name: str) -> str:
+    """How a preset is listed: its group, then its name."""
+    if name == CUSTOM:
+        return "Custom (your own levers)"
+    group = "Stage" if PRESETS[name].group == "Company stage" else "Pricing"
+    return f"{group} · {name}"
+
+
+PRESET_OPTIONS: tuple[str, ...] = (CUSTOM, *PRESETS)
+
+
+def preset_values(name: str) -> dict[str, float]:
+    """The slider values a preset sets, in percent on the sliders' grid."""
+    levers = PRESETS[name].levers()
+    return {
+        key: round(levers[CONTROL_BY_KEY[key].field] * 100, PERCENT_DECIMALS)  # type: ignore[index]
+        for key in PRESET_KEYS
+    }
+
+
+def on_grid(control: Control, number: float) -> Any:
+    """A number in the control's units on its grid: whole, or to its decimals (not clipped).
+
+    >>> on_grid(CONTROL_BY_KEY["churn_pct"], 3.018749), on_grid(CONTROL_BY_KEY["new_customers"], 3.5)
+    (3.0187, 3.5)
+    """
+    if control.kind is int:
+        return int(round(number))
+    decimals = PERCENT_DECIMALS if control.divisor == 100.0 else COUNT_DECIMALS
+    return float(round(number, decimals))
+
+
+def control_value(control: Control, field_value: float) -> Any:
+    """The control's value for an engine field's value: in people's units, on the grid, in range.
+
+    >>> control_value(CONTROL_BY_KEY["churn_pct"], 0.0301874), control_value(CONTROL_BY_KEY["months"], 600)
+    (3.0187, 120)
+    """
+    value = on_grid(control, field_value * control.divisor)
+    return control.kind(min(max(value, control.low), control.high))  # type: ignore[type-var]
+
+
+def scenario_from_values(values: Mapping[str, Any]) -> Scenario:
+    """The engine's scenario for some control values (percent → fraction).
+
+    Raises
+    ------
+    ScenarioError
+        When the engine refuses the combination.
+    """
+    fields: dict[str, Any] = {c.field: values[c.key] / c.divisor for c in CONTROLS if c.field is not None}
+    fields["months"] = int(values["months"])
+    fields["early_churn_months"] = int(values["early_churn_months"])
+    fields["expansion_ceiling"] = float(values["ceiling_x"]) if values["ceiling_on"] else None
+    if values["segments_on"]:
+        fields["segments"] = segments_of(values["segments"])
+    if values.get("plan"):
+        fields["initiatives"] = initiatives_of(values["plan"])
+    return Scenario(**fields)
+
+
+def sidebar_values(scenario: Scenario, current: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The sidebar's control values for a saved scenario, and what the sidebar cannot show.
+
+    Rates become percents on the sliders' grid, counts whole numbers, each
+    value within its control's range; controls without an engine field (the
+    currency) keep their ``current`` value; the initiatives become the
+    sidebar's plan. The notes name each field whose loaded value differs
+    from the scenario's (rounded, clipped, or not in the sidebar at all);
+    none means an exact load.
+    """
+    values = dict(current)
+    for control in CONTROLS:
+        if control.field is None or control.kind not in (int, float):
+            continue
+        raw = getattr(scenario, control.field)
+        if raw is None:  # no starting customer count: the sidebar keeps its own
+            continue
+        values[control.key] = control_value(control, raw)
+    values["ceiling_on"] = scenario.expansion_ceiling is not None
+    if scenario.expansion_ceiling is not None:
+        values["ceiling_x"] = round(scenario.expansion_ceiling, COUNT_DECIMALS)
+    values["segments_on"] = bool(scenario.segments)
+    if scenario.segments:
+        values["segments"] = segment_rows(scenario.segments)
+    values["plan"] = plan_rows(scenario.initiatives)
+    return values, _differences(scenario, values)
+
+
+def _differences(scenario: Scenario, values: Mapping[str, Any]) -> list[str]:
+    try:
+        loaded = to_dict(scenario_from_values(values))
+    except ScenarioError as error:
+        return [f"the sidebar cannot hold this scenario ({error})"]
+    wanted = to_dict(scenario)
+    notes = []
+    for field, value in wanted.items():
+        if field == "starting_customers" and value is None:
+            notes.append("starting_customers: the file has none, so the sidebar keeps its own count")
+        elif field == "initiatives" and not _same(value, loaded[field]):
+            notes.append("initiatives: each change is rounded to 0.0001 point or 0.0001%")
+        elif not _same(value, loaded[field]):
+            notes.append(f"{field}: {_short(value)} becomes {_short(loaded[field])}")
+    return notes
+
+
+def _same(left: Any, right: Any) -> bool:
+    if isinstance(left, list) and isinstance(right, list):
+        return len(left) == len(right) and all(_same(a, b) for a, b in zip(left, right, strict=True))
+    if isinstance(left, dict) and isinstance(right, dict):
+        return left.keys() == right.keys() and all(_same(left[key], right[key]) for key in left)
+    if isinstance(left, float | int) and isinstance(right, float | int):
+        return math.isclose(left, right, rel_tol=1e-9, abs_tol=1e-12)
+    return bool(left == right)
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, list):
+        return f"{len(value)} segments" if value else "none"
+    return f"{value:g}" if isinstance(value, float) else str(value)

@@ -1,0 +1,156 @@
+"""The session's scenario: control values in ``st.session_state``, the address kept in step, the callbacks.
+
+Pages read the scenario through :func:`current_scenario`, which falls back
+to the defaults when a page runs alone. Widget callbacks (``on_*``) run
+before the script; each clears the link notice and rewrites the address.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from simulator.scenario import Scenario, ScenarioError
+from ui.state.address import VIEW_PARAMS, query_from_values, values_from_query
+from ui.state.controls import (
+    CONTROL_BY_KEY,
+    CONTROLS,
+    CUSTOM,
+    PRESET_KEYS,
+    defaults,
+    preset_values,
+    scenario_from_values,
+)
+from ui.state.tables import DEFAULT_SEGMENTS, PLAN_COLUMNS, edited_segments, with_recession
+
+PRESET_KEY = "preset"
+
+
+NOTICE_KEY = "url_notice"
+
+
+_LOADED_KEY = "_scenario_loaded_from_url"
+
+
+_VALID_KEY = "_last_valid_values"
+
+
+#: The segments editor's widget key (its value is the edits, applied to ``segments``).
+SEGMENTS_EDITOR_KEY = "segments_editor"
+
+
+#: The plan editor's widget key (its value is the edits, applied to ``plan``).
+PLAN_EDITOR_KEY = "plan_editor"
+
+
+def current_values() -> dict[str, Any]:
+    """The control values in session state, each missing one at its default."""
+    return {c.key: st.session_state.get(c.key, c.default) for c in CONTROLS}
+
+
+def checked_scenario() -> tuple[Scenario, str | None]:
+    """The scenario the sidebar describes, and the engine's message when it refuses it.
+
+    A refused combination (a segments table whose shares do not add up to
+    100%, a rate out of range) leaves the simulator on the last valid
+    scenario of the session (the defaults if there was none), while the
+    sidebar keeps what the user typed.
+    """
+    values = current_values()
+    try:
+        scenario = scenario_from_values(values)
+    except ScenarioError as error:
+        last = st.session_state.get(_VALID_KEY) or defaults()
+        return scenario_from_values(last), str(error)
+    st.session_state[_VALID_KEY] = values
+    return scenario, None
+
+
+def valid_values() -> dict[str, Any]:
+    """The control values of the scenario in use: the current ones, or the last valid ones."""
+    _, problem = checked_scenario()
+    return dict(st.session_state.get(_VALID_KEY) or defaults()) if problem else current_values()
+
+
+def current_scenario() -> Scenario:
+    """The scenario the sidebar describes, or the default one when a page runs alone."""
+    return checked_scenario()[0]
+
+
+def currency() -> str:
+    """The currency symbol the user picked."""
+    return str(st.session_state.get("currency", CONTROL_BY_KEY["currency"].default))
+
+
+def load_from_url() -> None:
+    """On a session's first run, fill session state from the page address.
+
+    Later runs leave session state alone: from then on the widgets own it.
+    """
+    if st.session_state.get(_LOADED_KEY):
+        return
+    values, notice = values_from_query(st.query_params.to_dict())
+    for key, value in values.items():
+        st.session_state[key] = value
+    st.session_state.setdefault(PRESET_KEY, CUSTOM)
+    st.session_state[NOTICE_KEY] = notice
+    st.session_state[_LOADED_KEY] = True
+
+
+def sync_url() -> None:
+    """Write the current scenario to the address, when it differs from what is there."""
+    wanted = query_from_values(valid_values())
+    present = st.query_params.to_dict()
+    wanted.update({key: present[key] for key in VIEW_PARAMS if key in present})
+    if present != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def on_control_change(key: str | None = None) -> None:
+    """Callback for every sidebar control: clear the link notice, update the address."""
+    st.session_state[NOTICE_KEY] = None
+    if key in PRESET_KEYS:
+        st.session_state[PRESET_KEY] = CUSTOM
+    sync_url()
+
+
+def on_segments_edit() -> None:
+    """Callback for the segments editor: fold its edits into the ``segments`` table."""
+    edits = st.session_state.get(SEGMENTS_EDITOR_KEY) or {}
+    st.session_state["segments"] = edited_segments(st.session_state.get("segments", DEFAULT_SEGMENTS), edits)
+    on_control_change("segments")
+
+
+def on_plan_edit() -> None:
+    """Callback for the plan editor: fold its edits into the ``plan`` table."""
+    edits = st.session_state.get(PLAN_EDITOR_KEY) or {}
+    st.session_state["plan"] = edited_segments(st.session_state.get("plan", ()), edits, columns=PLAN_COLUMNS)
+    on_control_change("plan")
+
+
+def on_add_recession() -> None:
+    """Callback for "Add the recession preset"."""
+    st.session_state["plan"] = with_recession(st.session_state.get("plan", ()))
+    on_control_change("plan")
+
+
+def on_clear_plan() -> None:
+    """Callback for "Clear the plan"."""
+    st.session_state["plan"] = ()
+    on_control_change("plan")
+
+
+def on_preset_change() -> None:
+    """Callback for the preset select: set its levers."""
+    name = st.session_state.get(PRESET_KEY, CUSTOM)
+    if name != CUSTOM:
+        st.session_state.update(preset_values(name))
+    on_control_change()
+
+
+def reset() -> None:
+    """Callback for the reset button: every control back to its default."""
+    st.session_state.update(defaults())
+    st.session_state[PRESET_KEY] = CUSTOM
+    on_control_change()
