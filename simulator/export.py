@@ -308,10 +308,11 @@ def _refuse_long_rows(source: bytes | Path) -> None:
         _refuse_long_rows_in(source)
         return
     try:
-        with source.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-            _refuse_long_rows_in(mapped)
-    except ValueError:
-        return  # an empty file: nothing to scan
+        with source.open("rb") as file:
+            if os.fstat(file.fileno()).st_size == 0:
+                return  # nothing to scan (and nothing to map)
+            with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                _refuse_long_rows_in(mapped)
     except OSError as error:
         raise ExportError(f"cannot read {source}: {error.strerror}") from None
 
