@@ -16,7 +16,7 @@ any parser sees the file, a byte-level scan (two ``find`` calls per
 than :data:`MAX_ROW_BYTES`, and the header and first row are checked against
 :data:`MAX_COLUMNS` and the header's width. Months more than
 :data:`MAX_MONTHS_SPAN` apart are refused, and so are amounts that would take
-a month's MRR past :data:`simulator.scenario.MAX_MONEY`. Every allocation
+a month's MRR past :data:`simulator.levers.MAX_MONEY`. Every allocation
 after that is sized by the rows (see :mod:`simulator.metrics`), so reading
 and analysing a file of ``B`` bytes peaks below ``40 × B + 300 MB`` (2.3 GB
 at the app's 50 MB upload limit; the worst shape measured, 42 MB of unique
@@ -43,7 +43,7 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
-from simulator.scenario import MAX_MONEY
+from simulator.levers import MAX_MONEY
 
 #: The columns an export needs, and the optional one.
 REQUIRED_COLUMNS: tuple[str, ...] = ("customer_id", "month", "mrr")
@@ -624,7 +624,7 @@ def _check_money(amounts: np.ndarray, month_codes: np.ndarray, values: pd.Series
     """Refuse amounts that are float residue, or that take a month's MRR over the simulator's limit.
 
     Every ratio of the metrics then stays finite (a denominator is a cent at
-    least, a numerator a few times :data:`~simulator.scenario.MAX_MONEY` at
+    least, a numerator a few times :data:`~simulator.levers.MAX_MONEY` at
     most), and every scenario built from the data is valid.
     """
     cents = "" if in_cents else ", or read the amounts as cents (the 'amounts in cents' option)"
