@@ -367,4 +367,4 @@ def test_memory_stays_under_forty_times_the_file_plus_300_mb(shape: str, tmp_pat
     size = path.stat().st_size
     assert 2e6 < size < 8e6
     assert grown < 40 * size + 300e6
-    assert seconds < SECONDS
+    assert seconds < 5 * SECONDS  # linear in the file (about 1 s here), not minutes
