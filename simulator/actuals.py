@@ -25,19 +25,19 @@ def cohort_retention(metrics: ExportMetrics) -> pd.DataFrame:
         (0, 1, …); cells: the cohort's MRR then ÷ its MRR in its first month
         (1.0 at month 0; NaN past the end of the data). The first row holds
         every customer already paying in the export's first month.
+
+    Notes
+    -----
+    One pass over the payments (a customer's months without one pay 0);
+    the table is months × months, at most 601 × 601.
     """
-    matrix = metrics.matrix
-    n_months = matrix.shape[1]
-    paying = matrix > 0
-    ever = paying.any(axis=1)
-    first = paying.argmax(axis=1)[ever]
-    rows = matrix[ever]
-    # Align every customer on their first payment: aligned[c, age] = MRR at first + age.
-    month = first[:, None] + np.arange(n_months)[None, :]
-    inside = month < n_months
-    aligned = np.where(inside, np.take_along_axis(rows, np.minimum(month, n_months - 1), axis=1), 0.0)
-    cell = (first[:, None] * n_months + np.arange(n_months)[None, :]).ravel()
-    totals = np.bincount(cell, weights=aligned.ravel(), minlength=n_months * n_months).reshape(
+    payments = metrics.payments
+    n_months = len(metrics.months)
+    first = payments.is_first()
+    # Each payment's cohort: its customer's first month (payments come by customer, then month).
+    cohort = np.repeat(payments.month[first], np.diff(np.flatnonzero(np.append(first, True))))
+    cell = cohort * n_months + (payments.month - cohort)
+    totals = np.bincount(cell, weights=payments.mrr, minlength=n_months * n_months).reshape(
         n_months, n_months
     )
     start = totals[:, :1]
@@ -47,7 +47,7 @@ def cohort_retention(metrics: ExportMetrics) -> pd.DataFrame:
     retained[age[None, :] >= n_months - age[:, None]] = np.nan  # past the end of the data
     table = pd.DataFrame(retained, index=pd.Index(metrics.months, name="first_month"), columns=age)
     table.columns.name = "months_since"
-    return table.loc[np.bincount(first, minlength=n_months) > 0]
+    return table.loc[np.bincount(payments.month[first], minlength=n_months) > 0]
 
 
 def top_expansion_share(metrics: ExportMetrics, *, top: float = 0.10) -> float:
@@ -56,10 +56,12 @@ def top_expansion_share(metrics: ExportMetrics, *, top: float = 0.10) -> float:
     Accounts are every customer in the export, ranked by the expansion they
     added over the whole period; NaN when there was no expansion.
     """
-    matrix = metrics.matrix
-    change = np.diff(matrix, axis=1)
-    expanding = (matrix[:, :-1] > 0) & (change > 0)
-    per_customer = np.where(expanding, change, 0.0).sum(axis=1)
+    payments = metrics.payments
+    change = np.diff(payments.mrr, prepend=0.0)
+    expanding = payments.follows() & (change > 0)
+    per_customer = np.bincount(
+        payments.customer[expanding], weights=change[expanding], minlength=len(metrics.customer_ids)
+    )
     total = per_customer.sum()
     if total <= 0:
         return math.nan

@@ -2,68 +2,139 @@
 
 Bad input exits with status 2 and one line on standard error saying what is
 wrong and where; never a traceback. Tables are written by
-:mod:`simulator.output` (one rounding policy for every file).
+:mod:`simulator.output` (one rounding policy for every file). Input is read
+with a limit (a scenario file up to
+:data:`~simulator.scenario.MAX_SCENARIO_BYTES`, an export up to
+:data:`MAX_EXPORT_BYTES`), a pipe nobody writes to reads as empty, and a
+closed or full standard output is an error, not a silent success.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+import numpy as np
+import pandas as pd
+
 from simulator.export import ExportError, read_export
 from simulator.metrics import METRICS_COLUMNS, analyse
 from simulator.output import CURRENCIES, write_table
 from simulator.projection import PROJECTION_COLUMNS, project
-from simulator.scenario import MAX_MONTHS, Scenario, ScenarioError, from_json
+from simulator.scenario import MAX_MONTHS, MAX_SCENARIO_BYTES, Scenario, ScenarioError, read_scenario
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 1
+#: The largest export the command line reads (a pipe or a device too), in bytes.
+MAX_EXPORT_BYTES = 200_000_000
 
 
 def main(
     argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    Whatever the input, the outcome is a table on standard output and status
+    0, or one line on standard error and status 2 (1 for a bug): never a
+    traceback, never an empty success, never ``inf`` or ``nan`` in the output.
+    """
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     args = _parser().parse_args(argv)
+    if out is None and getattr(args, "output", None) is None:  # standard output closed (`>&-`)
+        _say(err, "error: standard output is closed; send it to a file (> table.csv) or a pipe")
+        return EXIT_BAD_INPUT
     try:
         if args.command == "report":
             return _report(_scenario(args.file), args, out, err)
         if args.command == "project":
             table = project(_scenario(args.file), months=args.months).table[list(PROJECTION_COLUMNS)]
         else:
-            table = analyse(read_export(args.file)).monthly[list(METRICS_COLUMNS)]
+            table = analyse(read_export(args.file, max_bytes=MAX_EXPORT_BYTES)).monthly[list(METRICS_COLUMNS)]
+        _refuse_infinite(table)
     except (ScenarioError, ExportError) as error:
-        print(f"error: {args.file}: {error}", file=err)
+        _say(err, f"error: {args.file}: {error}")
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        _say(err, "error: interrupted")
+        return 130
+    except Exception as error:  # a bug: still one line, never a traceback
+        _say(err, f"error: {args.file}: internal error ({type(error).__name__}: {error}); please report it")
+        return EXIT_INTERNAL
     try:
         write_table(table, out, fmt=args.format)
+        out.flush()
     except BrokenPipeError:
         # The reader stopped early (`| head`). Point stdout at devnull so that
         # Python's flush at exit does not complain (the recipe of the signal docs).
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence(out)
+    except OSError as error:  # a full disk (`> /dev/full`), a closed descriptor
+        _silence(out)
+        _say(err, f"error: cannot write the output: {error.strerror or error}")
+        return EXIT_BAD_INPUT
     return 0
 
 
+def _say(err: TextIO | None, message: str) -> None:
+    """One line on standard error, whatever the message holds (a name may hold a line break)."""
+    if err is None:
+        return
+    line = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in message)
+    with contextlib.suppress(OSError):  # standard error is gone too: the status says it
+        print(line, file=err, flush=True)
+
+
+def _silence(out: TextIO) -> None:
+    """Point standard output at devnull, so that what is left in its buffer goes nowhere at exit."""
+    if out is not sys.stdout:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _refuse_infinite(table: pd.DataFrame) -> None:
+    """Never print inf: the engine's bounds keep every figure finite, and this keeps the promise."""
+    numbers = table.select_dtypes("number").to_numpy(dtype=float)
+    if np.isinf(numbers).any():
+        column = table.select_dtypes("number").columns[np.isinf(numbers).any(axis=0)][0]
+        raise ExportError(f"the result has an infinite value in column '{column}'; please report it")
+
+
 def _scenario(path: str) -> Scenario:
+    """The scenario in a file, through the one reader the app uses too."""
+    return read_scenario(_read_input(path, limit=MAX_SCENARIO_BYTES))
+
+
+def _read_input(path: str, *, limit: int) -> bytes:
+    """At most ``limit`` bytes of a scenario file (a pipe or device too), never waiting on an idle pipe."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         raise ScenarioError("no such file; check the path") from None
     except IsADirectoryError:
         raise ScenarioError("this is a folder, not a scenario file") from None
-    except UnicodeDecodeError:
-        raise ScenarioError("not a JSON text file (it is not UTF-8); save the scenario as JSON") from None
     except OSError as error:
         raise ScenarioError(f"cannot read the file: {error.strerror}") from None
-    if not text.strip():
-        raise ScenarioError('the file is empty; a scenario is JSON such as {"starting_mrr": 100000}')
-    return from_json(text)
+    try:
+        with os.fdopen(descriptor, "rb") as file:
+            os.set_blocking(descriptor, True)  # a pipe with a writer: wait for its data
+            data = file.read(limit + 1)
+    except IsADirectoryError:
+        raise ScenarioError("this is a folder, not a scenario file") from None
+    except OSError as error:
+        raise ScenarioError(f"cannot read the file: {error.strerror}") from None
+    if len(data) > limit:
+        raise ScenarioError(
+            f"the file is over {limit:,} bytes, more than a scenario file may take; "
+            'a scenario is a short JSON object such as {"starting_mrr": 100000}'
+        )
+    return data
 
 
 def _report(scenario: Scenario, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

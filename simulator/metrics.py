@@ -1,27 +1,37 @@
 """Actual NRR and GRR from an MRR export ("know your number").
 
-The export becomes one dense customer × month matrix of MRR (a customer with
-no row in a month pays 0 there; several rows for one customer and month add
-up). Every flow is then a comparison of two whole columns of that matrix, and
-totals per segment are one matrix product: no loop over customers or months.
+The export becomes its payments: one ``(customer, month, MRR)`` triple for
+every customer and month with MRR above 0 (several rows for one customer and
+month add up; a month without a row pays 0), sorted by customer then month.
+Each payment is compared with the customer's payment just before it, and
+every flow is a sum over payments by month (and segment): one ``bincount``
+per flow, no loop over customers or months.
 
 Per month t, against month t − 1, each customer's change is exactly one of:
 new (first month they ever pay), reactivation (pays again after a month at
 0), expansion, contraction, churned (paid last month, 0 now). So the bridge
 ``starting + new + reactivation + expansion − contraction − churned = ending``
 holds by construction.
+
+Work and memory are sized by the data, never by the span of months: for an
+export of ``R`` rows, ``C`` customers, ``M`` months (first to last, at most
+:data:`simulator.export.MAX_MONTHS_SPAN` + 1) and ``S`` segments (at most
+:data:`MAX_EXPORT_SEGMENTS`), :func:`analyse` allocates O(R + C + S × M) and
+sorts the rows once (O(R log R); no sort when the rows already come by
+customer and month). Its peak, result included, is about 100 bytes per row
+(at most 110 in the shapes measured, against 8 bytes per customer × month
+for a dense matrix: 10 GB for 2 million customers over 50 years);
+tests/test_metrics.py checks it with ``tracemalloc``.
 """
 
 from __future__ import annotations
 
-import itertools
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from simulator.export import month_labels
+from simulator.export import ExportError, check_month_span, month_labels
 
 #: The columns of :attr:`ExportMetrics.monthly`, in order.
 METRICS_COLUMNS: tuple[str, ...] = (
@@ -42,6 +52,43 @@ METRICS_COLUMNS: tuple[str, ...] = (
 
 _FLOWS = ("new_mrr", "reactivation_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr")
 
+#: The most segments analysed (each is a block of months in :attr:`ExportMetrics.by_segment`).
+MAX_EXPORT_SEGMENTS = 100
+#: The most cells :attr:`ExportMetrics.matrix` builds (400 MB of float64).
+MAX_MATRIX_CELLS = 50_000_000
+
+
+@dataclass(frozen=True)
+class Payments:
+    """Every customer and month with MRR above 0, sorted by customer then month.
+
+    Attributes
+    ----------
+    customer
+        Position of the customer in :attr:`ExportMetrics.customer_ids` (int64).
+    month
+        Position of the month in :attr:`ExportMetrics.months` (int64).
+    mrr
+        The MRR of that customer in that month, all its rows added up (float64, > 0).
+    """
+
+    customer: np.ndarray
+    month: np.ndarray
+    mrr: np.ndarray
+
+    def follows(self) -> np.ndarray:
+        """Per payment, whether the same customer paid in the month just before (bool)."""
+        follows = np.zeros(len(self.month), dtype=bool)
+        np.equal(self.customer[1:], self.customer[:-1], out=follows[1:])
+        follows[1:] &= self.month[1:] - self.month[:-1] == 1
+        return follows
+
+    def is_first(self) -> np.ndarray:
+        """Per payment, whether it is its customer's first (bool)."""
+        first = np.ones(len(self.customer), dtype=bool)
+        np.not_equal(self.customer[1:], self.customer[:-1], out=first[1:])
+        return first
+
 
 @dataclass(frozen=True)
 class ExportMetrics:
@@ -59,19 +106,41 @@ class ExportMetrics:
         months per segment; ``None`` without a segment column. Each customer
         belongs to the segment of their latest row, so segments add up to the
         total.
-    matrix
-        Customer × month MRR (rows in the order of ``customer_ids``).
+    payments
+        The customer and month of every MRR above 0 (see :class:`Payments`).
     customer_ids
-        The customers, in matrix order.
+        The customers (every one in the export, paying or not).
     months
-        ``YYYY-MM`` labels of the matrix columns.
+        ``YYYY-MM`` labels of every month from the first to the last.
     """
 
     monthly: pd.DataFrame
     by_segment: pd.DataFrame | None
-    matrix: np.ndarray
+    payments: Payments
     customer_ids: np.ndarray
     months: list[str]
+
+    @property
+    def matrix(self) -> np.ndarray:
+        """Customer × month MRR as a dense array (rows in the order of ``customer_ids``).
+
+        Built on demand, ``len(customer_ids) × len(months)`` floats: for tests
+        and small exports; nothing in the engine uses it.
+
+        Raises
+        ------
+        ExportError
+            Above :data:`MAX_MATRIX_CELLS` cells.
+        """
+        cells = len(self.customer_ids) * len(self.months)
+        if cells > MAX_MATRIX_CELLS:
+            raise ExportError(
+                f"a dense matrix of {len(self.customer_ids):,} customers × {len(self.months)} months "
+                f"would hold {cells:,} cells, over {MAX_MATRIX_CELLS:,}; use ExportMetrics.payments"
+            )
+        dense = np.zeros((len(self.customer_ids), len(self.months)))
+        dense[self.payments.customer, self.payments.month] = self.payments.mrr
+        return dense
 
 
 def analyse(export: pd.DataFrame) -> ExportMetrics:
@@ -81,6 +150,12 @@ def analyse(export: pd.DataFrame) -> ExportMetrics:
     ----------
     export
         A frame from :func:`simulator.export.read_export`.
+
+    Raises
+    ------
+    ExportError
+        When the months span more than :data:`simulator.export.MAX_MONTHS_SPAN`
+        (``read_export`` refuses those already).
 
     Examples
     --------
@@ -92,51 +167,58 @@ def analyse(export: pd.DataFrame) -> ExportMetrics:
     """
     customer_code, customer_ids = pd.factorize(export["customer_id"], sort=False)
     month_code = export["month"].to_numpy(dtype=np.int64)
-    first = int(month_code.min())
-    n_months = int(month_code.max()) - first + 1
+    first, last = int(month_code.min()), int(month_code.max())
+    check_month_span(first, last)
+    n_months = last - first + 1
     labels = month_labels(np.arange(first, first + n_months))
 
     segment_names: list[str] = []
-    bounds = [0, len(customer_ids)]
+    segment_of = np.zeros(0, dtype=np.int64)
     if "segment" in export:
-        # Each customer belongs to the segment of their latest month. Renumber
-        # the customers so that each segment is one contiguous block of rows.
+        # Each customer belongs to the segment of their latest month (their last row in it).
         n_rows = len(month_code)
         latest_key = np.full(len(customer_ids), -1, dtype=np.int64)
         np.maximum.at(latest_key, customer_code, month_code * n_rows + np.arange(n_rows))
-        latest_row = latest_key % n_rows
-        segment_code, names = pd.factorize(export["segment"].iloc[latest_row], sort=True)
-        by_segment_order = np.argsort(segment_code, kind="stable")
-        renumber = np.empty_like(by_segment_order)
-        renumber[by_segment_order] = np.arange(len(by_segment_order))
-        customer_code = renumber[customer_code]
-        customer_ids = customer_ids[by_segment_order]
-        segment_names = [str(name) for name in names]
-        bounds = [0, *np.cumsum(np.bincount(segment_code, minlength=len(names))).tolist()]
+        segment_of, segment_names = _segments(export["segment"].iloc[latest_key % n_rows])
 
-    flat = customer_code.astype(np.int64) * n_months + (month_code - first)
-    matrix = np.bincount(
-        flat, weights=export["mrr"].to_numpy(dtype=float), minlength=len(customer_ids) * n_months
-    )
-    matrix = matrix.reshape(len(customer_ids), n_months)
-
-    block_sums = _sums_in_parallel(matrix, bounds)
-    total = {name: np.sum([sums[name] for sums in block_sums], axis=0) for name in block_sums[0]}
+    payments = _payments(customer_code, month_code - first, export["mrr"].to_numpy(dtype=float), n_months)
+    segment = segment_of[payments.customer] if segment_names else None
+    sums = _sums(payments, segment, max(len(segment_names), 1), n_months)
+    total = {name: values.sum(axis=0, keepdims=True) for name, values in sums.items()}
     by_segment = None
     if segment_names:
-        blocks = [
-            _table(sums, labels).assign(segment=name)
-            for name, sums in zip(segment_names, block_sums, strict=True)
-        ]
-        by_segment = pd.concat(blocks, ignore_index=True)
-        by_segment = by_segment[["segment", *blocks[0].columns.drop("segment")]]
+        by_segment = _table(sums, labels)
+        by_segment.insert(0, "segment", np.repeat(segment_names, n_months))
     return ExportMetrics(
         monthly=_table(total, labels),
         by_segment=by_segment,
-        matrix=matrix,
+        payments=payments,
         customer_ids=np.asarray(customer_ids),
         months=labels,
     )
+
+
+def _segments(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Each value's segment number, and the segments' names in order; surrounding spaces do not count.
+
+    Raises
+    ------
+    ExportError
+        Over :data:`MAX_EXPORT_SEGMENTS` segments.
+    """
+    codes, names = pd.factorize(values.astype("str").fillna("(none)"))
+    # " SMB" is "SMB", and a blank segment is none; counted before sorting (a column of ids sorts slowly).
+    stripped = names.str.strip()
+    stripped = stripped.where(stripped != "", "(none)")
+    if stripped.nunique() > MAX_EXPORT_SEGMENTS:
+        raise ExportError(
+            f"column 'segment' has {stripped.nunique():,} different values, over the {MAX_EXPORT_SEGMENTS} "
+            "segments analysed; map segment to a column with fewer values (a plan or a region), "
+            "or leave it unmapped"
+        )
+    renumber, stripped = pd.factorize(stripped, sort=True)
+    codes = renumber[codes]
+    return codes, [str(name) for name in stripped]
 
 
 def rebuilt_ending(monthly: pd.DataFrame) -> pd.Series:
@@ -154,69 +236,131 @@ def rebuilt_ending(monthly: pd.DataFrame) -> pd.Series:
     )
 
 
-def _sums_in_parallel(matrix: np.ndarray, bounds: list[int]) -> list[dict[str, np.ndarray]]:
-    """:func:`_sums` of each block of rows between ``bounds``, two halves at a time.
+def _payments(customer: np.ndarray, month: np.ndarray, mrr: np.ndarray, n_months: int) -> Payments:
+    """One payment per customer and month with MRR above 0, sorted by customer then month.
 
-    The sums are additive over customers, so each block is split in two and
-    the halves run on two threads (numpy releases the GIL in its loops).
+    An export that already comes one row per customer and month, in that
+    order, with no zero rows, is taken as it is (no copy).
     """
-    halves = []
-    for low, high in itertools.pairwise(bounds):
-        middle = (low + high) // 2
-        halves.extend([(low, middle), (middle, high)])
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        sums = list(pool.map(lambda rows: _sums(matrix[rows[0] : rows[1]]), halves))
-    return [
-        {name: first[name] + second[name] for name in first}
-        for first, second in zip(sums[::2], sums[1::2], strict=True)
-    ]
+    key = customer.astype(np.int64) * n_months + month
+    if not bool(np.all(key[1:] > key[:-1])):
+        if not bool(np.all(key[1:] >= key[:-1])):
+            # Stable, so that the rows of one customer and month add up in file order.
+            order = np.argsort(key, kind="stable")
+            key, mrr = key[order], mrr[order]
+        starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+        key, mrr = key[starts], np.add.reduceat(mrr, starts)
+        customer, month = key // n_months, key % n_months
+    paying = mrr > 0
+    if not bool(paying.all()):
+        customer, month, mrr = customer[paying], month[paying], mrr[paying]
+    return Payments(customer=customer.astype(np.int64, copy=False), month=month, mrr=mrr)
 
 
-def _sums(matrix: np.ndarray) -> dict[str, np.ndarray]:
-    """Per-month sums of every flow over the customers (rows) of ``matrix``; all additive.
+def _sums(
+    payments: Payments, segment: np.ndarray | None, n_segments: int, n_months: int
+) -> dict[str, np.ndarray]:
+    """Per segment and month (an ``n_segments × n_months`` array each), the sum of every flow.
 
     Month 0 has no month before it: everyone paying is new there.
     """
-    n_months = matrix.shape[1]
-    now, before = matrix[:, 1:], matrix[:, :-1]  # views: month t against t - 1
-    paying = matrix > 0
-    paying_now, paying_before = paying[:, 1:], paying[:, :-1]
-    paid_ever_before = np.logical_or.accumulate(paying, axis=1)[:, :-1]
-    starts = paying_now & ~paying_before
-    new = starts & ~paid_ever_before
-    change = now - before
+    month, mrr = payments.month, payments.mrr
+    size = n_segments * n_months
+    shape = (n_segments, n_months)
+    cell = month if segment is None else segment * n_months + month
+    follows = payments.follows()
+    # Every full-length temporary costs its page faults: few of them, reused in place.
+    change = np.empty_like(mrr)
+    change[:1] = 0.0
+    np.subtract(mrr[1:], mrr[:-1], out=change[1:])
+    # Each payment is exactly one kind (see _NEW…): new or reactivated, with no payment the
+    # month before; else steady, expanded or contracted against it.
+    grew, shrank = (change > 0).view(np.uint8), (change < 0).view(np.uint8)
+    kind = (~payments.is_first()).view(np.uint8) + follows.view(np.uint8) * (1 + grew + 2 * shrank)
+    index = kind.astype(np.intp)
+    index *= size
+    index += cell
+    value = np.abs(change, out=change)
+    np.copyto(value, mrr, where=~follows)
+    flows = np.bincount(index, weights=value, minlength=_KINDS * size).reshape(_KINDS, *shape)
+    counts = np.bincount(index, minlength=_KINDS * size).reshape(_KINDS, *shape)
+    # A payment not followed by one the month after churns then (unless it is the last month):
+    # the payments that stop and those that go on, summed apart in one pass.
+    stopped = month < n_months - 1
+    stopped[:-1] &= ~follows[1:]
+    np.multiply(stopped, size, out=index)
+    index += cell
+    going_on, stopping = np.bincount(index, weights=mrr, minlength=2 * size).reshape(2, *shape)
+    ending = going_on + stopping
+    churned = np.zeros(shape)
+    churned[:, 1:] = stopping[:, :-1]
 
-    def with_month_zero(first: float | np.number, rest: np.ndarray) -> np.ndarray:
-        return np.concatenate((np.array([first], dtype=rest.dtype), rest))
-
-    sums = {
-        "customers": np.count_nonzero(paying, axis=0),
-        "new_customers": with_month_zero(np.count_nonzero(paying[:, 0]), np.count_nonzero(new, axis=0)),
-        "ending_mrr": matrix.sum(axis=0),
-        "new_mrr": with_month_zero(matrix[:, 0].sum(), now.sum(axis=0, where=new)),
-        "reactivation_mrr": with_month_zero(0.0, now.sum(axis=0, where=starts & paid_ever_before)),
-        # A customer paying in both months expanded or contracted; one who stopped churned.
-        "expansion_mrr": with_month_zero(0.0, change.sum(axis=0, where=paying_before & (change > 0))),
-        "contraction_mrr": with_month_zero(0.0, -change.sum(axis=0, where=paying_now & (change < 0))),
-        "churned_mrr": with_month_zero(0.0, before.sum(axis=0, where=paying_before & ~paying_now)),
-        # Trailing 12, over the customers paying at t − 12: what they pay at t,
-        # as it is and capped at what they paid at t − 12.
-        "then_12": np.zeros(n_months),
-        "now_12": np.zeros(n_months),
-        "capped_12": np.zeros(n_months),
+    # Trailing 12, over the customers paying at t − 12: what they pay at t,
+    # as it is and capped at what they paid at t − 12.
+    then_12 = np.zeros(shape)
+    then_12[:, 12:] = ending[:, :-12]
+    earlier, later = _a_year_on(payments, n_months)
+    at = cell[later]
+    now = mrr[later]
+    return {
+        "customers": counts.sum(axis=0),
+        "new_customers": counts[_NEW],
+        "ending_mrr": ending,
+        "new_mrr": flows[_NEW],
+        "reactivation_mrr": flows[_REACTIVATED],
+        "expansion_mrr": flows[_EXPANDED],
+        "contraction_mrr": flows[_CONTRACTED],
+        "churned_mrr": churned,
+        "then_12": then_12,
+        "now_12": np.bincount(at, weights=now, minlength=size).reshape(shape),
+        "capped_12": np.bincount(at, weights=np.minimum(now, mrr[earlier], out=now), minlength=size).reshape(
+            shape
+        ),
     }
-    if n_months > 12:
-        then, later = matrix[:, :-12], matrix[:, 12:]
-        sums["then_12"][12:] = then.sum(axis=0)
-        sums["now_12"][12:] = later.sum(axis=0, where=paying[:, :-12])
-        sums["capped_12"][12:] = np.minimum(later, then).sum(axis=0)
-    return sums
+
+
+#: The kinds of payment, against the customer's month before.
+_NEW, _REACTIVATED, _STEADY, _EXPANDED, _CONTRACTED = range(5)
+_KINDS = 5
+
+
+def _a_year_on(payments: Payments, n_months: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of payments by one customer twelve months apart: their (earlier, later) positions.
+
+    A customer's payments come in month order, one a month at most, so the
+    one a year on is at most twelve payments on: exactly twelve when the
+    customer paid every month in between (one comparison of shifted arrays
+    finds most pairs), fewer after a gap.
+    """
+    customer, month = payments.customer, payments.month
+    if len(month) == 0:
+        return month, month
+    twelve_on = np.zeros(len(month), dtype=bool)
+    np.equal(customer[12:], customer[:-12], out=twelve_on[:-12])
+    twelve_on[:-12] &= month[12:] - month[:-12] == 12
+    earlier = np.flatnonzero(twelve_on)
+    found_early, found_later = [earlier], [earlier + 12]
+    # The others: only a customer still paying a year on can have a pair (after a gap).
+    last = np.flatnonzero(np.append(payments.is_first()[1:], True))
+    last_month = np.zeros(int(customer[-1]) + 1 if len(customer) else 0, dtype=month.dtype)
+    last_month[customer[last]] = month[last]
+    rest = np.flatnonzero(~twelve_on & (month < n_months - 12))
+    rest = rest[last_month[customer[rest]] >= month[rest] + 12]
+    customer_rest, year_on = customer[rest], month[rest] + 12
+    # One step per possible distance (eleven, whatever the data), over those few payments.
+    for distance in range(1, 12):
+        candidate = np.minimum(rest + distance, len(month) - 1)
+        hit = (candidate == rest + distance) & (customer[candidate] == customer_rest)
+        hit &= month[candidate] == year_on
+        found_early.append(rest[hit])
+        found_later.append(candidate[hit])
+    return np.concatenate(found_early), np.concatenate(found_later)
 
 
 def _table(sums: dict[str, np.ndarray], labels: list[str]) -> pd.DataFrame:
-    """The metrics table from additive sums: ratios are taken only here."""
+    """The metrics table from additive sums (one row of months per segment): ratios are taken only here."""
     ending = sums["ending_mrr"]
-    starting = np.concatenate(([0.0], ending[:-1]))
+    starting = np.concatenate((np.zeros((len(ending), 1)), ending[:, :-1]), axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         retained = starting - sums["churned_mrr"] - sums["contraction_mrr"]
         nrr = np.where(starting > 0, (retained + sums["expansion_mrr"]) / starting, np.nan)
@@ -227,15 +371,15 @@ def _table(sums: dict[str, np.ndarray], labels: list[str]) -> pd.DataFrame:
     # Exports are in cents: round the sums back to cents, dropping float dust.
     return pd.DataFrame(
         {
-            "month": labels,
-            "customers": sums["customers"].astype(np.int64),
-            "starting_mrr": starting.round(2),
-            **{name: sums[name].round(2) for name in _FLOWS},
-            "ending_mrr": ending.round(2),
-            "nrr_month": nrr,
-            "grr_month": grr,
-            "nrr_trailing_12": nrr_12,
-            "grr_trailing_12": grr_12,
-            "new_customers": sums["new_customers"].astype(np.int64),
+            "month": labels * len(ending),
+            "customers": sums["customers"].ravel().astype(np.int64),
+            "starting_mrr": starting.ravel().round(2),
+            **{name: sums[name].ravel().round(2) for name in _FLOWS},
+            "ending_mrr": ending.ravel().round(2),
+            "nrr_month": nrr.ravel(),
+            "grr_month": grr.ravel(),
+            "nrr_trailing_12": nrr_12.ravel(),
+            "grr_trailing_12": grr_12.ravel(),
+            "new_customers": sums["new_customers"].ravel().astype(np.int64),
         }
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -111,3 +112,153 @@ def test_usage_errors_exit_2_with_one_line(args: list[str]) -> None:
     result = run(*args)
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+# The contract holds for hostile files and outputs too (issue 13).
+
+
+def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
+    """The single stderr line of a refused run, after checking the rest of the contract."""
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+def test_a_scenario_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "scenario.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(SCENARIO).encode())
+    result = run("project", str(path), "--months", "1")
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 3
+
+
+def test_an_endless_device_is_read_no_further_than_the_limit() -> None:
+    assert "the file is over 1,000,000 bytes, more than a scenario file may take" in one_error_line(
+        run("project", "/dev/zero")
+    )
+    assert "this is a binary file, not CSV text" in one_error_line(run("metrics", "/dev/zero"))
+
+
+@pytest.mark.parametrize(
+    ("command", "message"), [("project", "the file is empty"), ("metrics", "the file is empty")]
+)
+def test_a_pipe_nobody_writes_to_is_empty_not_a_wait(tmp_path: Path, command: str, message: str) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = subprocess.run(
+        [sys.executable, "-m", "simulator", command, str(fifo)], capture_output=True, text=True, timeout=20
+    )
+    assert message in one_error_line(result)
+
+
+def test_a_pipe_with_a_writer_is_read(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "simulator", "project", str(fifo), "--months", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    with fifo.open("w") as writer:  # opens once the command has the pipe open
+        writer.write(json.dumps(SCENARIO))
+    out, err = child.communicate(timeout=20)
+    assert child.returncode == 0, err
+    assert len(out.splitlines()) == 3
+
+
+def test_a_closed_standard_output_is_an_error_not_a_silent_success(scenario_file: Path) -> None:
+    result = subprocess.run(
+        ["sh", "-c", 'exec "$0" -m simulator project "$1" >&-', sys.executable, str(scenario_file)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "error: standard output is closed; send it to a file (> table.csv) or a pipe"
+    ]
+
+
+@pytest.mark.parametrize("command", ["project", "metrics"])
+def test_a_full_disk_is_an_error_on_one_line(tmp_path: Path, scenario_file: Path, command: str) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "customer_id,month,mrr\n" + "".join(f"c{i},2024-0{1 + i % 2},100\n" for i in range(5000))
+    )
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "simulator",
+                command,
+                str(scenario_file if command == "project" else export),
+            ],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == ["error: cannot write the output: No space left on device"]
+
+
+def test_an_export_over_the_money_cap_exits_2_instead_of_printing_inf(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("customer_id,month,mrr\na,2024-01,6e11\nb,2024-01,6e11\na,2024-02,1\n")
+    assert "adds up to 1.2e+12, over 1e+12" in one_error_line(run("metrics", str(path)))
+    path.write_text("customer_id,month,mrr\na,2024-01,1e308\nb,2024-01,1e308\na,2024-02,1\n")
+    assert "amounts over 1e+12 a month" in one_error_line(run("metrics", str(path)))
+
+
+def test_a_file_name_with_a_line_break_stays_on_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "two\nlines.json"
+    path.write_text("not json")
+    assert "two\\nlines.json: not valid JSON" in one_error_line(run("project", str(path)))
+
+
+def test_the_output_never_says_inf(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The engine's bounds keep figures finite; were one infinite, the command would refuse, not print it."""
+    import pandas as pd
+
+    import simulator.cli
+    from simulator.cli import main
+
+    path = tmp_path / "export.csv"
+    path.write_text("customer_id,month,mrr\na,2024-01,1\na,2024-02,2\n")
+    real = simulator.cli.analyse
+
+    def infinite(export: pd.DataFrame) -> object:
+        result = real(export)
+        result.monthly.loc[1, "nrr_month"] = float("inf")
+        return result
+
+    monkeypatch.setattr(simulator.cli, "analyse", infinite)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["metrics", str(path)], stdout=out, stderr=err) == 2
+    assert out.getvalue() == ""
+    assert (
+        err.getvalue()
+        == f"error: {path}: the result has an infinite value in column 'nrr_month'; please report it\n"
+    )
+
+
+def test_a_bug_is_one_line_too_with_its_own_status(
+    monkeypatch: pytest.MonkeyPatch, scenario_file: Path
+) -> None:
+    import simulator.cli
+    from simulator.cli import main
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(simulator.cli, "project", broken)
+    err = io.StringIO()
+    assert main(["project", str(scenario_file)], stdout=io.StringIO(), stderr=err) == 1
+    assert (
+        err.getvalue() == f"error: {scenario_file}: internal error (RuntimeError: boom); please report it\n"
+    )

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from simulator.export import ExportError, month_labels, read_export
 
@@ -128,3 +133,199 @@ def test_the_header_columns_are_offered_for_mapping() -> None:
     ]
     with pytest.raises(ExportError, match="the file is empty"):
         header_columns(b"")
+
+
+# Reading amounts, ids, columns and times as a user means them (issue 13, silent misreads).
+
+
+def test_european_amounts_with_decimal_commas_are_read_right() -> None:
+    data = b"customer_id;month;mrr\na;2024-01;1.200,50\na;2024-02;100,50\nb;2024-02;1.200.000\n"
+    assert read_export(data)["mrr"].tolist() == [1200.5, 100.5, 1_200_000.0]
+
+
+def test_thousands_commas_with_a_decimal_point_still_read_as_before() -> None:
+    data = b'customer_id,month,mrr\na,2024-01,"$1,200.50"\na,2024-02,"1,200"\nb,2024-02,12.5\n'
+    assert read_export(data)["mrr"].tolist() == [1200.5, 1200.0, 12.5]
+
+
+def test_a_currency_sign_after_the_amount_and_spaces_between_thousands_are_read() -> None:
+    data = "customer_id;month;mrr\na;2024-01;1 200,50 €\na;2024-02;1\u202f200,50\n".encode()
+    assert read_export(data)["mrr"].tolist() == [1200.5, 1200.5]
+
+
+def test_an_ambiguous_amount_follows_the_rest_of_its_column() -> None:
+    """1.200 is 1,200 among decimal commas, and 1.2 among decimal points."""
+    commas = b"customer_id;month;mrr\na;2024-01;1.200\na;2024-02;5,25\n"
+    points = b"customer_id;month;mrr\na;2024-01;1.200\na;2024-02;$5.25\n"
+    assert read_export(commas)["mrr"].tolist() == [1200.0, 5.25]
+    assert read_export(points)["mrr"].tolist() == [1.2, 5.25]
+
+
+def test_a_column_mixing_decimal_commas_and_points_is_refused_naming_rows() -> None:
+    data = b'customer_id,month,mrr\na,2024-01,"100,50"\na,2024-02,"1,200.50"\n'
+    with pytest.raises(
+        ExportError,
+        match=r"'mrr' mixes decimal points \(row 3: '1,200.50'\) and decimal commas \(row 2: '100,50'\)",
+    ):
+        read_export(data)
+
+
+def test_a_quoted_decimal_comma_in_a_comma_separated_file_is_a_decimal() -> None:
+    assert read_export(b'customer_id,month,mrr\na,2024-01,"1,00"\na,2024-02,2\n')["mrr"].tolist() == [
+        1.0,
+        2.0,
+    ]
+
+
+def test_ids_differing_only_by_surrounding_spaces_are_one_customer() -> None:
+    export = read_export(b'customer_id,month,mrr\na,2024-01,1\n" a ",2024-02,1\n007 ,2024-02,1\n')
+    assert export["customer_id"].tolist() == ["a", "a", "007"]
+
+
+def test_an_id_of_spaces_only_is_an_empty_id() -> None:
+    with pytest.raises(ExportError, match=r"'customer_id' is empty in row 3"):
+        read_export(b'customer_id,month,mrr\na,2024-01,1\n"  ",2024-02,1\n')
+
+
+def test_a_repeated_column_name_is_refused_instead_of_reading_the_first() -> None:
+    with pytest.raises(
+        ExportError, match=r"2 columns could be mrr: 'mrr' \(column 3\) and 'MRR' \(column 4\)"
+    ):
+        read_export(b"customer_id,month,mrr,MRR\na,2024-01,1,5\na,2024-02,2,5\n")
+    with pytest.raises(ExportError, match=r"2 columns could be mrr: 'Amount' \(column 3\) and 'Amount'"):
+        read_export(
+            b"id,month,Amount,Amount\na,2024-01,1,5\na,2024-02,2,5\n",
+            columns={"customer_id": "id", "mrr": "Amount"},
+        )
+
+
+def test_a_repeated_column_that_is_not_read_does_not_matter() -> None:
+    export = read_export(b"customer_id,month,mrr,note,note\na,2024-01,1,x,y\na,2024-02,2,x,y\n")
+    assert export["mrr"].tolist() == [1.0, 2.0]
+
+
+@pytest.mark.parametrize(
+    "month",
+    ["2024-03-31 12:30:00", "2024-03-31T23:59:59Z", "2024-03-31T00:00:00.000+05:30", "2024-03-31 08:15"],
+)
+def test_dates_with_a_real_time_of_day_are_read(month: str) -> None:
+    export = read_export(f"customer_id,month,mrr\na,{month},1\na,2024-04,1\n".encode())
+    assert month_labels(export["month"].to_numpy()) == ["2024-03", "2024-04"]
+
+
+@pytest.mark.parametrize(
+    "month", ["2024-03-01 25:99:99", "2024-03-01T12:60", "2024-03-01T1", "2024-03-01 ::::"]
+)
+def test_a_time_of_day_that_does_not_exist_is_refused(month: str) -> None:
+    with pytest.raises(ExportError, match=rf"'month' has values that are not a month \(row 2: '{month}'\)"):
+        read_export(f"customer_id,month,mrr\na,{month},1\na,2024-04,1\n".encode())
+
+
+# Crashes and bounds (issue 13).
+
+
+def test_a_stray_carriage_return_with_an_unquoted_decimal_comma_names_the_row() -> None:
+    with pytest.raises(ExportError, match=r"header's 3 \(row 3 has 4\); check for a stray delimiter"):
+        read_export(b"customer_id,month,mrr\na,2024-01,1\rb,2024-02,1,00\n")
+
+
+def test_an_unclosed_quote_names_its_row() -> None:
+    with pytest.raises(ExportError, match=r"a quote opened in row 3 is never closed"):
+        read_export(b'customer_id,month,mrr\na,2024-01,1\nb,2024-02,"2\n')
+
+
+def test_months_fifty_years_apart_at_most() -> None:
+    fine = read_export(b"customer_id,month,mrr\na,1990-01,1\na,2040-01,1\n")
+    assert month_labels(fine["month"].to_numpy()) == ["1990-01", "2040-01"]
+    with pytest.raises(
+        ExportError,
+        match=r"the months run from 1990-01 to 2040-02 \(row 2 and row 3\), 601 months apart; .* "
+        r"at most 600 months \(50 years\), so check the month column for typos",
+    ):
+        read_export(b"customer_id,month,mrr\na,1990-01,1\na,2040-02,1\n")
+
+
+def test_an_amount_over_the_simulators_money_cap_is_refused_with_the_cents_hint() -> None:
+    with pytest.raises(
+        ExportError, match=r"amounts over 1e\+12 a month.*\(row 3: 1e\+308\).*amounts in cents"
+    ):
+        read_export(b"customer_id,month,mrr\na,2024-01,1\nb,2024-01,1e308\na,2024-02,1\n")
+
+
+def test_a_month_adding_up_over_the_money_cap_is_refused_and_cents_bring_it_under() -> None:
+    data = b"customer_id,month,mrr\na,2024-01,6e11\nb,2024-01,6e11\na,2024-02,1\n"
+    with pytest.raises(
+        ExportError,
+        match=r"the MRR of 2024-01 \(from row 2\) adds up to 1.2e\+12, over 1e\+12.*amounts in cents",
+    ):
+        read_export(data)
+    assert read_export(data, amounts_in_cents=True)["mrr"].max() == 6e9
+    with pytest.raises(ExportError, match=r"over 1e\+12, the most MRR a month .* separator$"):
+        read_export(data.replace(b"6e11", b"6e13"), amounts_in_cents=True)
+
+
+def test_amounts_below_a_cent_are_refused() -> None:
+    with pytest.raises(ExportError, match=r"amounts above 0 but below 0.01 \(row 3: 1e-300\); MRR is money"):
+        read_export(b"customer_id,month,mrr\na,2024-01,1\na,2024-02,1e-300\n")
+
+
+def test_a_row_longer_than_a_row_may_take_is_refused_before_parsing() -> None:
+    wide = b",".join([b"x"] * 40_000)
+    with pytest.raises(
+        ExportError, match=r"row 3 is 79,999 bytes long, over the 65,536 bytes a row may take"
+    ):
+        read_export(b"customer_id,month,mrr\na,2024-01,1\n" + wide + b"\nb,2024-02,1\n")
+
+
+def test_a_row_just_under_the_limit_is_read() -> None:
+    note = b"x" * 65_000
+    export = read_export(b"customer_id,month,mrr,note\na,2024-01,1," + note + b"\na,2024-02,1,y\n")
+    assert len(export) == 2
+
+
+def test_a_header_with_too_many_columns_is_refused() -> None:
+    header = b",".join(b"c%d" % i for i in range(1_001))
+    with pytest.raises(ExportError, match=r"the header has 1,001 columns, over the 1,000 an export may have"):
+        read_export(header + b"\n" + b",".join([b"1"] * 1_001) + b"\n")
+
+
+def test_a_first_row_wider_than_the_header_is_refused_before_pandas_reads_it() -> None:
+    with pytest.raises(ExportError, match=r"header's 3 \(row 2 has 30,000\)"):
+        read_export(b"customer_id,month,mrr\n" + b",".join([b"x"] * 30_000) + b"\nb,2024-02,1\n")
+
+
+def test_a_pipe_nobody_writes_to_reads_as_empty(tmp_path: Path) -> None:
+    fifo = tmp_path / "export.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(ExportError, match=r"the file is empty"):
+        read_export(fifo)
+
+
+def test_a_device_of_zeros_is_refused_from_its_first_bytes() -> None:
+    with pytest.raises(ExportError, match=r"binary file, not CSV"):
+        read_export("/dev/zero")
+
+
+amounts_in_cents = st.integers(min_value=0, max_value=10**11)
+
+
+@given(
+    st.lists(amounts_in_cents, min_size=2, max_size=20),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from([",", ";"]),
+)
+def test_amounts_written_either_way_read_back_as_written(
+    cents: list[int], decimal_comma: bool, grouped: bool, delimiter: str
+) -> None:
+    """Amounts in cents written as text with a decimal comma or point, thousands grouped or not."""
+
+    def written(amount: int) -> str:
+        whole, fraction = divmod(amount, 100)
+        text = f"{whole:,}" if grouped else str(whole)
+        point, comma = (",", ".") if decimal_comma else (".", ",")
+        return f'"{text.replace(",", comma)}{point}{fraction:02d}"'
+
+    rows = "".join(f"c{i}{delimiter}2024-0{1 + i % 2}{delimiter}{written(a)}\n" for i, a in enumerate(cents))
+    export = read_export(f"customer_id{delimiter}month{delimiter}mrr\n{rows}".encode())
+    assert export["mrr"].tolist() == [a / 100 for a in cents]

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.export import read_export
+from simulator.export import ExportError, read_export
 from simulator.metrics import METRICS_COLUMNS, analyse, rebuilt_ending
 from tests.strategies import examples
 
@@ -198,3 +198,99 @@ def test_random_messy_exports_match_a_slow_reference_and_balance(
         assert table[column].to_numpy() == pytest.approx(
             reference[column].to_numpy(), rel=1e-9, abs=0.006, nan_ok=True
         )
+
+
+def dense_cohorts_and_top_share(matrix: np.ndarray, months: list[str]) -> tuple[pd.DataFrame, float]:
+    """The dense reference: cohort retention and the top-10% expansion share, one customer row at a time."""
+    n_months = matrix.shape[1]
+    totals = np.zeros((n_months, n_months))
+    expansion = []
+    for row in matrix:
+        paying = np.flatnonzero(row > 0)
+        expansion.append(sum(max(row[t] - row[t - 1], 0.0) for t in range(1, n_months) if row[t - 1] > 0))
+        if paying.size:
+            first = paying[0]
+            totals[first, : n_months - first] += row[first:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        retained = np.where(totals[:, :1] > 0, totals / totals[:, :1], np.nan)
+    for cohort in range(n_months):
+        retained[cohort, n_months - cohort :] = np.nan
+    kept = [i for i in range(n_months) if totals[i, 0] > 0]
+    table = pd.DataFrame(retained[kept], index=[months[i] for i in kept])
+    ranked = sorted(expansion, reverse=True)
+    total = sum(expansion)
+    top = sum(ranked[: max(1, -(-len(ranked) // 10))]) / total if total > 0 else np.nan
+    return table, top
+
+
+@settings(max_examples=60, deadline=None)
+@given(messy_rows)
+def test_cohorts_and_expansion_share_match_a_dense_reference(rows: list[tuple[str, int, float, str]]) -> None:
+    """The payments (sparse) give what the customer × month matrix gave, rows in any order."""
+    from simulator.actuals import cohort_retention, top_expansion_share
+
+    frame = pd.DataFrame(rows, columns=["customer_id", "month", "mrr", "segment"])
+    if frame["month"].nunique() < 2:
+        return
+    frame["month"] = frame["month"].map(lambda m: f"{2020 + m // 12}-{m % 12 + 1:02d}")
+    result = analyse(read_export(frame.to_csv(index=False).encode()))
+    table, top = dense_cohorts_and_top_share(result.matrix, result.months)
+    cohorts = cohort_retention(result)
+    assert cohorts.index.tolist() == table.index.tolist()
+    assert cohorts.to_numpy() == pytest.approx(table.to_numpy(), rel=1e-12, nan_ok=True)
+    assert top_expansion_share(result) == pytest.approx(top, rel=1e-12, nan_ok=True)
+
+
+def test_rows_in_any_order_give_the_same_metrics() -> None:
+    rows = [f"c{i % 7},2024-{1 + i % 5:02d},{10 + i}\n" for i in range(40)]
+    in_order = metrics_of("customer_id,month,mrr\n" + "".join(rows))
+    shuffled = metrics_of("customer_id,month,mrr\n" + "".join(rows[::-3] + rows[1::3] + rows[2::3]))
+    pd.testing.assert_frame_equal(in_order, shuffled)
+
+
+def test_memory_follows_the_rows_not_the_span_of_months() -> None:
+    """20,000 customers paying twice, 600 months apart: a dense matrix would be 96 MB; the payments take 1."""
+    import tracemalloc
+
+    rows = "".join(f"c{i},1990-01,1\nc{i},2040-01,1\n" for i in range(20_000))
+    export = read_export(("customer_id,month,mrr\n" + rows).encode())
+    tracemalloc.start()
+    try:
+        result = analyse(export)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(result.months) == 601
+    assert result.monthly["churned_mrr"].iat[1] == 20_000
+    assert peak < 10e6
+
+
+def test_segment_names_differing_only_by_surrounding_spaces_are_one_segment() -> None:
+    csv = (
+        "customer_id,month,mrr,segment\n"
+        'a,2024-01,1,SMB\na,2024-02,1,SMB\nb,2024-01,1, SMB \nb,2024-02,1," SMB"\n'
+    )
+    result = analyse(read_export(csv.encode()))
+    assert result.by_segment is not None
+    assert result.by_segment["segment"].unique().tolist() == ["SMB"]
+    assert result.by_segment["customers"].tolist() == [2, 2]
+
+
+def test_a_segment_column_of_ids_is_refused_before_it_becomes_thousands_of_tables() -> None:
+    rows = "".join(f"c{i},2024-01,1,s{i}\nc{i},2024-02,1,s{i}\n" for i in range(101))
+    with pytest.raises(
+        ExportError, match=r"'segment' has 101 different values, over the 100 segments analysed"
+    ):
+        analyse(read_export(("customer_id,month,mrr,segment\n" + rows).encode()))
+
+
+def test_the_dense_matrix_is_built_on_demand_and_refused_when_too_big(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import simulator.metrics
+
+    result = analyse(read_export(b"customer_id,month,mrr\na,2024-01,1\nb,2024-01,2\na,2024-03,3\n"))
+    assert result.matrix.tolist() == [[1.0, 0.0, 3.0], [2.0, 0.0, 0.0]]
+    monkeypatch.setattr(simulator.metrics, "MAX_MATRIX_CELLS", 5)
+    with pytest.raises(ExportError, match=r"2 customers × 3 months would hold 6 cells, over 5"):
+        _ = result.matrix
