@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from ui import cache, charts, sentences
+from ui import cache, sentences, show
+from ui.charts import lever_bars
 from ui.format import money, signed_money, tick_prefix
 from ui.goal import goal_ui
 from ui.state import navigation, session
@@ -41,12 +42,7 @@ st.info(
     ),
     icon="🏆",
 )
-st.plotly_chart(
-    charts.tornado(impacts, currency, step_points=step_points, months=months),
-    theme=None,
-    config=charts.PLOTLY_CONFIG,
-    key="tornado_chart",
-)
+show.chart(lever_bars.tornado(impacts, currency, step_points=step_points, months=months), "tornado_chart")
 st.caption(
     "In this model a point of churn, contraction or expansion moves monthly NRR, and so MRR, by the same "
     "amount; churn and contraction cannot fall below 0%, so a lever already near zero gains less."
@@ -60,12 +56,7 @@ if scenario.initiatives:
     st.subheader("Your plan: each initiative ranked")
     ranked = cache.initiative_impacts(scenario)
     st.info(sentences.impacts_text(ranked, currency, months=months), icon="🗓️")
-    st.plotly_chart(
-        charts.initiative_bars(ranked, currency, months=months),
-        theme=None,
-        config=charts.PLOTLY_CONFIG,
-        key="initiatives_chart",
-    )
+    show.chart(lever_bars.initiative_bars(ranked, currency, months=months), "initiatives_chart")
     st.caption(
         f"Each bar: MRR at month {months} with the whole plan, minus MRR with the plan except that "
         "initiative. The levers above are improved on top of the plan."

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from ui import charts
+from ui import show
 from ui.calculator import PeriodInputError, period_metrics
+from ui.charts import tier_bar
 from ui.format import money, pct
 from ui.sentences import verdict_text
 from ui.state import navigation, session
@@ -77,9 +78,7 @@ st.latex(
 
 st.subheader("Where that sits")
 st.markdown(verdict_text(result.annual_nrr, result.annual_grr, result.verdict))
-st.plotly_chart(
-    charts.tiers(result.annual_nrr), theme=None, config=charts.PLOTLY_CONFIG, key="calc_tiers_chart"
-)
+show.chart(tier_bar.tiers(result.annual_nrr), "calc_tiers_chart")
 st.caption(
     f"Ending MRR of these customers: {money(start - churned - contraction + expansion, currency)}. "
     "New customers won in the month would come on top; they never count in NRR."

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from ui import cache, charts, sentences
+from ui import cache, sentences, show
+from ui.charts import growth, plan_paths, tier_bar
 from ui.format import money, pct
 from ui.state import navigation, session
 
@@ -49,7 +50,7 @@ if scenario.early_churn_multiple > 1 and scenario.early_churn_months > 0 and sum
     )
 
 st.markdown(sentences.summary_verdict(summary))
-st.plotly_chart(charts.tiers(summary.annual_nrr), theme=None, config=charts.PLOTLY_CONFIG, key="tiers_chart")
+show.chart(tier_bar.tiers(summary.annual_nrr), "tiers_chart")
 
 if scenario.annual_plan_share > 0 or scenario.expansion_ceiling is not None or scenario.initiatives:
     title = (
@@ -59,12 +60,7 @@ if scenario.annual_plan_share > 0 or scenario.expansion_ceiling is not None or s
         if scenario.expansion_ceiling is not None
         else "With the plan, NRR moves as its initiatives ramp in and end"
     )
-    st.plotly_chart(
-        charts.nrr_over_time(shown, title=title),
-        theme=None,
-        config=charts.PLOTLY_CONFIG,
-        key="nrr_time_chart",
-    )
+    show.chart(growth.nrr_over_time(shown, title=title), "nrr_time_chart")
     if scenario.annual_plan_share > 0:
         st.caption(
             f"{pct(scenario.annual_plan_share, decimals=0)} of MRR is on annual plans, which churn or "
@@ -75,12 +71,7 @@ if scenario.annual_plan_share > 0 or scenario.expansion_ceiling is not None or s
 
 if scenario.initiatives:
     moved = tuple(dict.fromkeys(initiative.lever for initiative in scenario.initiatives))
-    st.plotly_chart(
-        charts.lever_paths(cache.lever_paths(scenario), moved),
-        theme=None,
-        config=charts.PLOTLY_CONFIG,
-        key="lever_paths_chart",
-    )
+    show.chart(plan_paths.lever_paths(cache.lever_paths(scenario), moved), "lever_paths_chart")
     st.caption(sentences.paths_caption(summary))
 
 left, right = st.columns(2, gap="medium")
@@ -89,15 +80,13 @@ with left:
         "Split MRR by segment", value=True, key="revenue_by_segment"
     )
     figure = (
-        charts.segment_revenue(summary.projection.segments, currency, months=summary.months)
+        growth.segment_revenue(summary.projection.segments, currency, months=summary.months)
         if by_segment
-        else charts.revenue(shown, currency)
+        else growth.revenue(shown, currency)
     )
-    st.plotly_chart(figure, theme=None, config=charts.PLOTLY_CONFIG, key="revenue_chart")
+    show.chart(figure, "revenue_chart")
 with right:
-    st.plotly_chart(
-        charts.layer_cake(layers, currency), theme=None, config=charts.PLOTLY_CONFIG, key="layers_chart"
-    )
+    show.chart(growth.layer_cake(layers, currency), "layers_chart")
 
 base_end = shown["existing_base_mrr"].iloc[-1]
 st.caption(

@@ -10,8 +10,9 @@ import datetime as dt
 
 import streamlit as st
 
-from ui import cache, report
+from ui import cache
 from ui.format import pct
+from ui.report import content, html, images, pdf
 from ui.state import navigation, session
 
 navigation.require_app("export")
@@ -39,7 +40,7 @@ with data:
     )
     st.download_button(
         "Download the projection (CSV)",
-        data=lambda s=scenario: report.projection_csv(s),
+        data=lambda s=scenario: content.projection_csv(s),
         file_name=f"nrr-projection-{today.isoformat()}.csv",
         mime="text/csv",
         on_click="ignore",
@@ -54,8 +55,8 @@ with document:
     )
     st.download_button(
         "Download the report (HTML)",
-        data=lambda s=scenario, c=currency: report.html_report(report.build_report(s, c)),
-        file_name=report.report_file_name(today, "html"),
+        data=lambda s=scenario, c=currency: html.html_report(content.build_report(s, c)),
+        file_name=content.report_file_name(today, "html"),
         mime="text/html",
         on_click="ignore",
         icon="🌐",
@@ -70,18 +71,18 @@ if files is not None and files["for"] != wanted:
     files = None
     st.session_state.pop(FILES_KEY, None)
 
-if report.find_chromium() is None:
-    st.warning(report.CHROMIUM_MISSING, icon="🧭")
+if images.find_chromium() is None:
+    st.warning(images.CHROMIUM_MISSING, icon="🧭")
 elif files is None:
     st.markdown("An A4 page with the key figures, four charts and the assumptions; each chart as a PNG.")
     if st.button("Prepare the PDF and the chart images", icon="🖨️", key="export_prepare"):
         with st.spinner("Drawing the charts with chromium (a few seconds)…"):
             try:
-                built = report.build_report(scenario, currency, today=today)
-                with report.ChartRenderer() as renderer:
-                    pngs = report.chart_pngs(built, renderer=renderer)
-                    pdf = report.pdf_report(built, renderer=renderer)
-            except report.ChromiumMissingError as error:
+                built = content.build_report(scenario, currency, today=today)
+                with images.ChartRenderer() as renderer:
+                    pngs = images.chart_pngs(built, renderer=renderer)
+                    pdf = pdf.pdf_report(built, renderer=renderer)
+            except images.ChromiumMissingError as error:
                 st.warning(str(error), icon="🧭")
             except (RuntimeError, TimeoutError, OSError) as error:
                 st.error(f"The images could not be drawn: {error}", icon="✋")
@@ -93,7 +94,7 @@ if files is not None:
     st.download_button(
         "Download the one-pager (PDF)",
         data=files["pdf"],
-        file_name=report.report_file_name(today, "pdf"),
+        file_name=content.report_file_name(today, "pdf"),
         mime="application/pdf",
         on_click="ignore",
         icon="📑",
@@ -103,9 +104,9 @@ if files is not None:
     columns = st.columns(3)
     for index, (name, png) in enumerate(files["pngs"].items()):
         columns[index % 3].download_button(
-            f"{report.CHART_TITLES[name]} (PNG)",
+            f"{content.CHART_TITLES[name]} (PNG)",
             data=png,
-            file_name=report.png_file_name(name, today),
+            file_name=content.png_file_name(name, today),
             mime="image/png",
             on_click="ignore",
             icon="🖼️",

@@ -5,7 +5,9 @@ import math
 import streamlit as st
 
 from simulator.tiers import verdict
-from ui import charts, upload
+from ui import show
+from ui.actuals import reading, uploads
+from ui.charts import actual
 from ui.format import money, pct
 from ui.sentences import verdict_text
 from ui.state import navigation, session
@@ -17,11 +19,11 @@ currency = session.currency()
 st.title("🔢 Know your number")
 st.caption("Upload a monthly MRR export to see your actual NRR and GRR, then start the simulator from them.")
 
-source = upload.source_ui()
+source = uploads.source_ui()
 if source is not None:
-    upload.load(source, upload.mapping_ui(source))
+    uploads.load(source, uploads.mapping_ui(source))
 
-data = upload.loaded()
+data = uploads.loaded()
 if data is None:
     st.info("Upload an export, or load the sample data, to see your numbers.", icon="⬆️")
     st.stop()
@@ -48,40 +50,21 @@ if data.warning:
     st.warning(data.warning, icon="⚠️")
 
 with st.container(border=True):
-    upload.use_numbers_ui(data)
+    uploads.use_numbers_ui(data)
 
 st.subheader("MRR bridge, month by month")
-st.plotly_chart(
-    charts.actual_bridge(monthly, currency), theme=None, config=charts.PLOTLY_CONFIG, key="kyn_bridge_chart"
-)
+show.chart(actual.actual_bridge(monthly, currency), "kyn_bridge_chart")
 st.subheader("NRR and GRR")
 left, right = st.columns(2, gap="medium")
-left.plotly_chart(
-    charts.actual_retention(monthly, trailing=True),
-    theme=None,
-    config=charts.PLOTLY_CONFIG,
-    key="kyn_trailing_chart",
-)
-right.plotly_chart(
-    charts.actual_retention(monthly, trailing=False),
-    theme=None,
-    config=charts.PLOTLY_CONFIG,
-    key="kyn_monthly_chart",
-)
+show.chart(actual.actual_retention(monthly, trailing=True), "kyn_trailing_chart", where=left)
+show.chart(actual.actual_retention(monthly, trailing=False), "kyn_monthly_chart", where=right)
 st.subheader("Cohorts")
-st.plotly_chart(
-    charts.cohort_heatmap(data.cohorts), theme=None, config=charts.PLOTLY_CONFIG, key="kyn_cohort_chart"
-)
+show.chart(actual.cohort_heatmap(data.cohorts), "kyn_cohort_chart")
 
 if data.segments is not None:
     st.subheader("By segment")
     chart, table = st.columns([3, 2], gap="medium")
-    chart.plotly_chart(
-        charts.segment_retention(data.segments),
-        theme=None,
-        config=charts.PLOTLY_CONFIG,
-        key="kyn_segment_chart",
-    )
+    show.chart(actual.segment_retention(data.segments), "kyn_segment_chart", where=chart)
     table.dataframe(
         data.segments.rename(
             columns={"segment": "Segment", "customers": "Customers", "mrr": "MRR", "nrr": "NRR", "grr": "GRR"}
@@ -96,9 +79,9 @@ if data.segments is not None:
 
 st.download_button(
     "Download the monthly metrics (CSV)",
-    data=upload.metrics_csv(monthly),
+    data=reading.metrics_csv(monthly),
     file_name="monthly_metrics.csv",
     mime="text/csv",
-    key=upload.DOWNLOAD_KEY,
+    key=uploads.DOWNLOAD_KEY,
     icon="⬇️",
 )

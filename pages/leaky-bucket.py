@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from ui import cache, charts, sentences
+from ui import cache, sentences, show
+from ui.charts import bucket, plan_paths
 from ui.format import money, pct
 from ui.state import navigation, session
 
@@ -58,30 +59,19 @@ year = pick_year.selectbox(
 )
 left, right = st.columns(2, gap="medium")
 with left:
-    st.plotly_chart(
-        charts.waterfall(cache.bridge(scenario, month, month), currency, title=f"Month {month}"),
-        theme=None,
-        config=charts.PLOTLY_CONFIG,
-        key="bridge_month_chart",
+    show.chart(
+        bucket.waterfall(cache.bridge(scenario, month, month), currency, title=f"Month {month}"),
+        "bridge_month_chart",
     )
 with right:
-    st.plotly_chart(
-        charts.waterfall(cache.bridge(scenario, 12 * year - 11, 12 * year), currency, title=f"Year {year}"),
-        theme=None,
-        config=charts.PLOTLY_CONFIG,
-        key="bridge_year_chart",
+    show.chart(
+        bucket.waterfall(cache.bridge(scenario, 12 * year - 11, 12 * year), currency, title=f"Year {year}"),
+        "bridge_year_chart",
     )
 
-st.plotly_chart(
-    charts.stay_flat(table, currency), theme=None, config=charts.PLOTLY_CONFIG, key="stay_flat_chart"
-)
+show.chart(bucket.stay_flat(table, currency), "stay_flat_chart")
 
 if scenario.initiatives:
     moved = tuple(dict.fromkeys(initiative.lever for initiative in scenario.initiatives))
-    st.plotly_chart(
-        charts.lever_paths(cache.lever_paths(scenario), moved, height=440),
-        theme=None,
-        config=charts.PLOTLY_CONFIG,
-        key="lever_paths_chart",
-    )
+    show.chart(plan_paths.lever_paths(cache.lever_paths(scenario), moved, height=440), "lever_paths_chart")
     st.caption(sentences.paths_caption(summary))

@@ -3,13 +3,15 @@
 import streamlit as st
 
 from simulator.output import csv_bytes
-from ui import charts, scenario_page, scenarios
+from ui import show
+from ui.charts import overlays
 from ui.format import money, pct
+from ui.scenarios import display, files, saved, store, variants
 from ui.state import navigation, session
 
 navigation.require_app("scenarios")
 
-scenario_page.follow_link()
+saved.follow_link()
 currency = session.currency()
 
 st.title("🗂️ Scenarios")
@@ -17,79 +19,75 @@ st.caption(
     "Compare two to four scenarios side by side. The address bar holds the comparison: a copied link "
     "opens the same view. Saved scenarios last as long as this tab; download them to keep them."
 )
-notice = scenario_page.link_notice()
+notice = saved.link_notice()
 if notice:
     st.warning(notice, icon="⚠️")
 
-saved = scenario_page.store()
+stored = saved.scenarios()
 
 # Compare.
 st.subheader("Compare")
-st.session_state[scenario_page.PICK_KEY] = scenario_page.compared_names()
+st.session_state[saved.PICK_KEY] = saved.compared_names()
 st.multiselect(
     "Scenarios to compare (the first is the reference)",
-    list(saved),
-    key=scenario_page.PICK_KEY,
-    max_selections=scenarios.MAX_COMPARED,
-    on_change=scenario_page.on_pick,
-    placeholder="Pick two to four saved scenarios",
+    list(stored),
+    key=saved.PICK_KEY,
+    max_selections=store.MAX_COMPARED,
+    on_change=saved.on_pick,
+    placeholder="Pick two to four stored scenarios",
 )
-names = scenario_page.compared_names()
-scenario_page.write_link(names)
+names = saved.compared_names()
+saved.write_link(names)
 
-if len(names) < scenarios.MIN_COMPARED:
+if len(names) < store.MIN_COMPARED:
     st.info(
-        "Pick two to four saved scenarios to compare. One click: **Save as Base**, then **Save as Plan** "
+        "Pick two to four stored scenarios to compare. One click: **Save as Base**, then **Save as Plan** "
         "and **Save as Downside**.",
         icon="👆",
     )
 else:
-    result = scenario_page.comparison(names)
+    result = saved.comparison(names)
     tables, differences = result.tables, result.differences
     st.caption(f"Every scenario over {names[0]}'s horizon: {result.month} months.")
     for card, row in zip(st.columns(len(names)), result.at_horizon.itertuples(), strict=True):
         card.metric(
             f"{row.scenario}: MRR at month {row.month}",
             money(row.mrr, currency),
-            scenarios.delta_text(row.mrr_vs_first, names[0], currency) if row.Index else "the reference",
+            display.delta_text(row.mrr_vs_first, names[0], currency) if row.Index else "the reference",
             delta_color="normal" if row.Index else "off",
             delta_arrow="auto" if row.Index else "off",
             help=f"Trailing-12 NRR {pct(row.nrr_trailing_12)}, GRR {pct(row.grr_trailing_12)} at month "
             f"{row.month}.",
             border=True,
         )
-    st.plotly_chart(
-        charts.scenario_lines(tables, "mrr", title="MRR over the horizon", currency=currency),
-        theme=None,
-        config=charts.PLOTLY_CONFIG,
-        key="scenario_mrr_chart",
+    show.chart(
+        overlays.scenario_lines(tables, "mrr", title="MRR over the horizon", currency=currency),
+        "scenario_mrr_chart",
     )
     view = st.segmented_control(
         "NRR and GRR",
         ["Trailing 12 months", "Monthly"],
         default="Trailing 12 months",
-        key=scenario_page.NRR_VIEW_KEY,
+        key=saved.NRR_VIEW_KEY,
         help="Trailing 12 months: what a year of the cohort really retains. Monthly: one month's figure.",
     )
     suffix = "month" if view == "Monthly" else "trailing_12"
     label = "monthly" if view == "Monthly" else "trailing 12 months"
     left, right = st.columns(2)
-    left.plotly_chart(
-        charts.scenario_lines(tables, f"nrr_{suffix}", title=f"NRR, {label}", axis_title="NRR"),
-        theme=None,
-        config=charts.PLOTLY_CONFIG,
-        key="scenario_nrr_chart",
+    show.chart(
+        overlays.scenario_lines(tables, f"nrr_{suffix}", title=f"NRR, {label}", axis_title="NRR"),
+        "scenario_nrr_chart",
+        where=left,
     )
-    right.plotly_chart(
-        charts.scenario_lines(tables, f"grr_{suffix}", title=f"GRR, {label}", axis_title="GRR"),
-        theme=None,
-        config=charts.PLOTLY_CONFIG,
-        key="scenario_grr_chart",
+    show.chart(
+        overlays.scenario_lines(tables, f"grr_{suffix}", title=f"GRR, {label}", axis_title="GRR"),
+        "scenario_grr_chart",
+        where=right,
     )
 
     st.markdown(f"**Against {names[0]}**: MRR, and NRR and GRR over the 12 months to each month")
     st.dataframe(
-        scenarios.differences_display(differences, currency), hide_index=True, key="scenario_differences"
+        display.differences_display(differences, currency), hide_index=True, key="scenario_differences"
     )
     csv_left, csv_right, _ = st.columns([1, 1, 2])
     csv_left.download_button(
@@ -112,32 +110,32 @@ else:
 
 # Save the current levers.
 st.subheader("Save the sidebar's scenario")
-scenario_page.show_message(scenario_page.SAVE)
+saved.show_message(saved.SAVE)
 name_column, save_column = st.columns([4, 1], vertical_alignment="bottom")
-name_column.text_input("Name", key=scenario_page.NAME_KEY, placeholder="e.g. Board plan", max_chars=40)
-save_column.button("Save", key="scenario_save", on_click=scenario_page.on_save, width="stretch")
-variant_columns = st.columns(len(scenarios.VARIANTS))
-for column, (kind, what) in zip(variant_columns, scenarios.VARIANTS.items(), strict=True):
+name_column.text_input("Name", key=saved.NAME_KEY, placeholder="e.g. Board plan", max_chars=40)
+save_column.button("Save", key="scenario_save", on_click=saved.on_save, width="stretch")
+variant_columns = st.columns(len(variants.VARIANTS))
+for column, (kind, what) in zip(variant_columns, variants.VARIANTS.items(), strict=True):
     column.button(
         f"Save as {kind}",
         key=f"scenario_variant_{kind.lower()}",
-        on_click=scenario_page.on_variant,
+        on_click=saved.on_variant,
         args=(kind,),
         help=f"{kind}: {what}, from the sidebar's scenario. Replaces an earlier '{kind}'.",
         width="stretch",
     )
     column.caption(f"**{kind}**: {what}.")
 
-saved = scenario_page.store()
+stored = saved.scenarios()
 
 # Manage.
 st.subheader("Saved scenarios")
-scenario_page.show_message(scenario_page.MANAGE)
-if not saved:
+saved.show_message(saved.MANAGE)
+if not stored:
     st.caption("None yet: save the sidebar's scenario above, or upload a file below.")
 else:
     st.dataframe(
-        scenarios.levers_table(saved),
+        display.levers_table(stored),
         hide_index=True,
         key="scenario_levers",
         column_config={
@@ -148,28 +146,26 @@ else:
             "Starting MRR": st.column_config.NumberColumn(format="localized"),
         },
     )
-    if st.session_state.get(scenario_page.SELECTED_KEY) not in saved:
-        st.session_state[scenario_page.SELECTED_KEY] = next(iter(saved))
+    if st.session_state.get(saved.SELECTED_KEY) not in stored:
+        st.session_state[saved.SELECTED_KEY] = next(iter(stored))
     pick, rename_to = st.columns(2, vertical_alignment="bottom")
-    selected = pick.selectbox("Scenario", list(saved), key=scenario_page.SELECTED_KEY)
-    rename_to.text_input("New name", key=scenario_page.NEW_NAME_KEY, max_chars=40, placeholder=selected)
+    selected = pick.selectbox("Scenario", list(stored), key=saved.SELECTED_KEY)
+    rename_to.text_input("New name", key=saved.NEW_NAME_KEY, max_chars=40, placeholder=selected)
     actions = st.columns(5)
     actions[0].button(
         "Load into sidebar",
         key="scenario_load",
-        on_click=scenario_page.on_load,
+        on_click=saved.on_load,
         help="Every page then shows this scenario.",
         width="stretch",
     )
-    actions[1].button("Rename", key="scenario_rename", on_click=scenario_page.on_rename, width="stretch")
-    actions[2].button(
-        "Duplicate", key="scenario_duplicate", on_click=scenario_page.on_duplicate, width="stretch"
-    )
-    actions[3].button("Delete", key="scenario_delete", on_click=scenario_page.on_delete, width="stretch")
+    actions[1].button("Rename", key="scenario_rename", on_click=saved.on_rename, width="stretch")
+    actions[2].button("Duplicate", key="scenario_duplicate", on_click=saved.on_duplicate, width="stretch")
+    actions[3].button("Delete", key="scenario_delete", on_click=saved.on_delete, width="stretch")
     actions[4].download_button(
         "Download JSON",
-        scenario_page.scenario_json(selected),
-        file_name=f"{scenarios.file_stem(selected)}.json",
+        saved.scenario_json(selected),
+        file_name=f"{files.file_stem(selected)}.json",
         mime="application/json",
         key="scenario_download",
         help="Exactly the file `python -m simulator project FILE` reads.",
@@ -178,16 +174,16 @@ else:
 
 # Files.
 st.subheader("Files")
-scenario_page.show_message(scenario_page.FILES)
+saved.show_message(saved.FILES)
 files_left, files_right = st.columns(2)
 with files_left:
     st.download_button(
         "Download all scenarios (JSON set)",
-        scenarios.set_file(saved),
+        files.set_file(stored),
         file_name="scenarios.json",
         mime="application/json",
         key="scenario_download_set",
-        disabled=not saved,
+        disabled=not stored,
     )
     st.caption(
         'A set is `{"scenarios": [{"name": "Base", "scenario": {...}}, ...]}`; each `"scenario"` is a '
@@ -198,8 +194,8 @@ with files_right:
     st.file_uploader(
         "Upload a scenario or a set (JSON)",
         type=["json"],
-        key=scenario_page.UPLOAD_KEY,
-        on_change=scenario_page.on_upload,
+        key=saved.UPLOAD_KEY,
+        on_change=saved.on_upload,
         help="Checked exactly as the command line checks it; a file with a mistake changes nothing.",
         max_upload_size=1,
     )

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from simulator.monte_carlo import simulated_scenario
-from ui import cache, charts, sentences
+from ui import cache, sentences, show
+from ui.charts import bands
 from ui.format import money, pct
 from ui.state import navigation, session
 
@@ -42,7 +43,7 @@ seed = seed_col.number_input(
     help="The same seed, the same futures.",
 )
 result = cache.monte_carlo(scenario, int(paths), float(skew), int(seed))
-bands = result.bands
+futures = result.bands
 simulated = simulated_scenario(scenario)
 expected_summary = cache.summary(simulated)
 expected = expected_summary.projection.table.set_index("month")["mrr"]
@@ -50,19 +51,19 @@ expected = expected_summary.projection.table.set_index("month")["mrr"]
 cards = st.columns(5)
 cards[0].metric(
     "Median MRR",
-    money(bands["mrr_p50"].iloc[-1], currency),
+    money(futures["mrr_p50"].iloc[-1], currency),
     help=f"At month {months}: half the futures end above, half below.",
     border=True,
 )
 cards[1].metric(
     "P10: a bad future",
-    money(bands["mrr_p10"].iloc[-1], currency),
+    money(futures["mrr_p10"].iloc[-1], currency),
     help=f"MRR at month {months}: one future in ten ends below this.",
     border=True,
 )
 cards[2].metric(
     "P90: a good future",
-    money(bands["mrr_p90"].iloc[-1], currency),
+    money(futures["mrr_p90"].iloc[-1], currency),
     help=f"MRR at month {months}: one future in ten ends above this.",
     border=True,
 )
@@ -79,24 +80,16 @@ cards[4].metric(
     border=True,
 )
 
-st.plotly_chart(
-    charts.band(bands, "mrr", title="MRR: the range of futures", currency=currency, expected=expected),
-    theme=None,
-    config=charts.PLOTLY_CONFIG,
-    key="mc_mrr_chart",
+show.chart(
+    bands.band(futures, "mrr", title="MRR: the range of futures", currency=currency, expected=expected),
+    "mc_mrr_chart",
 )
 left, right = st.columns(2, gap="medium")
-left.plotly_chart(
-    charts.band(bands, "nrr_month", title="Monthly NRR: noisy"),
-    theme=None,
-    config=charts.PLOTLY_CONFIG,
-    key="mc_nrr_month_chart",
-)
-right.plotly_chart(
-    charts.band(bands, "nrr_trailing_12", title="Trailing-12 NRR: the trend"),
-    theme=None,
-    config=charts.PLOTLY_CONFIG,
-    key="mc_nrr_trailing_chart",
+show.chart(bands.band(futures, "nrr_month", title="Monthly NRR: noisy"), "mc_nrr_month_chart", where=left)
+show.chart(
+    bands.band(futures, "nrr_trailing_12", title="Trailing-12 NRR: the trend"),
+    "mc_nrr_trailing_chart",
+    where=right,
 )
 st.markdown(sentences.dip_text(result.dip_share, result.paths))
 not_simulated = (

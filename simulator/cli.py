@@ -140,18 +140,18 @@ def _read_input(path: str, *, limit: int) -> bytes:
 def _report(scenario: Scenario, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Write the Export page's HTML report (to ``--output`` or standard output) or PDF one-pager."""
     # The report draws plotly charts: it lives with the app's other surfaces, outside the engine.
-    from ui import report
+    from ui.report import content, html, images, pdf
 
-    built = report.build_report(scenario, args.currency)
+    built = content.build_report(scenario, args.currency)
     if args.format == "html":
-        data = report.html_report(built)
+        data = html.html_report(built)
     elif args.output is None:
         print("error: a PDF is binary: give it a file with --output FILE", file=err)
         return EXIT_BAD_INPUT
     else:
         try:
-            data = report.pdf_report(built)
-        except (report.ChromiumMissingError, RuntimeError, TimeoutError) as error:
+            data = pdf.pdf_report(built)
+        except (images.ChromiumMissingError, RuntimeError, TimeoutError) as error:
             print(f"error: the PDF could not be made: {error}", file=err)
             return EXIT_BAD_INPUT
     if args.output is None:
@@ -197,9 +197,9 @@ def _parser() -> argparse.ArgumentParser:
     metrics = commands.add_parser("metrics", help="monthly MRR bridge, NRR and GRR of an MRR export CSV")
     metrics.add_argument("file", help="CSV with customer_id, month, mrr (and optionally segment)")
     metrics.add_argument("--format", choices=("csv", "json"), default="csv")
-    report = commands.add_parser("report", help="the Export page's report on a scenario, as HTML or PDF")
-    report.add_argument("file", help="scenario JSON")
-    report.add_argument("--format", choices=("html", "pdf"), default="html")
-    report.add_argument("--output", help="the file to write (HTML goes to standard output without it)")
-    report.add_argument("--currency", choices=CURRENCIES, default="$", help="how money is written")
+    reporting = commands.add_parser("report", help="the Export page's report on a scenario, as HTML or PDF")
+    reporting.add_argument("file", help="scenario JSON")
+    reporting.add_argument("--format", choices=("html", "pdf"), default="html")
+    reporting.add_argument("--output", help="the file to write (HTML goes to standard output without it)")
+    reporting.add_argument("--currency", choices=CURRENCIES, default="$", help="how money is written")
     return parser

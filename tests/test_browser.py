@@ -36,7 +36,8 @@ from tests.browser import (
 )
 from ui.format import pct
 from ui.presenter import SLIDES
-from ui.scenarios import link_text, variant
+from ui.scenarios.link import link_text
+from ui.scenarios.variants import variant
 from ui.state import controls
 from ui.state.controls import defaults, scenario_from_values
 

@@ -1,4 +1,4 @@
-"""Chart builders skip plotly's validation at run time (ui.figure.Spec); here every one is validated."""
+"""Chart builders skip plotly's validation at run time (ui.charts.spec.Spec); here every one is validated."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from simulator.metrics import analyse
 from simulator.monte_carlo import simulate
 from simulator.ranking import lever_impacts
 from simulator.sample_data import generate_export
-from ui import charts
-from ui.figure import Spec
+from ui.charts import actual, bands, bucket, growth, lever_bars, overlays, tier_bar
+from ui.charts.spec import Spec
 
 SCENARIO = Scenario(
     starting_mrr=100_000,
@@ -53,25 +53,25 @@ ACTUALS = analyse(read_export(generate_export(120).to_csv(index=False).encode())
 BANDS = simulate(SCENARIO.replace(annual_plan_share=0), paths=20).bands
 
 BUILDERS: dict[str, Callable[[], go.Figure]] = {
-    "revenue": lambda: charts.revenue(PROJECTION.table, "$"),
-    "layer_cake": lambda: charts.layer_cake(cohort_layers(PROJECTION), "$"),
-    "waterfall": lambda: charts.waterfall(
+    "revenue": lambda: growth.revenue(PROJECTION.table, "$"),
+    "layer_cake": lambda: growth.layer_cake(cohort_layers(PROJECTION), "$"),
+    "waterfall": lambda: bucket.waterfall(
         bridge(PROJECTION, first_month=1, last_month=12), "$", title="Year 1"
     ),
-    "stay_flat": lambda: charts.stay_flat(PROJECTION.table, "€"),
-    "tornado": lambda: charts.tornado(lever_impacts(SCENARIO), "$", step_points=1.0, months=36),
-    "variant_bars": lambda: charts.variant_bars(["Today", "+10 NRR"], [1.0, 2.0], "$", months=36),
-    "tiers": lambda: charts.tiers(1.27),
-    "actual_bridge": lambda: charts.actual_bridge(ACTUALS.monthly, "$"),
-    "actual_retention": lambda: charts.actual_retention(ACTUALS.monthly, trailing=True),
-    "cohort_heatmap": lambda: charts.cohort_heatmap(cohort_retention(ACTUALS)),
-    "segment_retention": lambda: charts.segment_retention(
+    "stay_flat": lambda: bucket.stay_flat(PROJECTION.table, "€"),
+    "tornado": lambda: lever_bars.tornado(lever_impacts(SCENARIO), "$", step_points=1.0, months=36),
+    "variant_bars": lambda: overlays.variant_bars(["Today", "+10 NRR"], [1.0, 2.0], "$", months=36),
+    "tiers": lambda: tier_bar.tiers(1.27),
+    "actual_bridge": lambda: actual.actual_bridge(ACTUALS.monthly, "$"),
+    "actual_retention": lambda: actual.actual_retention(ACTUALS.monthly, trailing=True),
+    "cohort_heatmap": lambda: actual.cohort_heatmap(cohort_retention(ACTUALS)),
+    "segment_retention": lambda: actual.segment_retention(
         pd.DataFrame({"segment": ["A", "B"], "nrr": [1.02, 0.95], "grr": [0.9, 0.85]})
     ),
-    "nrr_over_time": lambda: charts.nrr_over_time(PROJECTION.table, title="NRR"),
-    "segment_revenue": lambda: charts.segment_revenue(project(SEGMENTED).segments, "$", months=36),
-    "band": lambda: charts.band(BANDS, "mrr", title="MRR", currency="$"),
-    "scenario_lines": lambda: charts.scenario_lines({"a": PROJECTION.table}, "nrr_month", title="NRR"),
+    "nrr_over_time": lambda: growth.nrr_over_time(PROJECTION.table, title="NRR"),
+    "segment_revenue": lambda: growth.segment_revenue(project(SEGMENTED).segments, "$", months=36),
+    "band": lambda: bands.band(BANDS, "mrr", title="MRR", currency="$"),
+    "scenario_lines": lambda: overlays.scenario_lines({"a": PROJECTION.table}, "nrr_month", title="NRR"),
 }
 
 

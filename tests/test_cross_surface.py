@@ -34,8 +34,9 @@ from simulator.scenario import Scenario, to_json
 from simulator.summary import Summary, summarise
 from tests.apptest_support import APP, TIMEOUT, shown_text
 from tests.strategies import examples
-from ui import report, scenario_page
 from ui.format import compact_money, money, pct
+from ui.report import content, html
+from ui.scenarios import saved
 from ui.sentences import summary_verdict
 from ui.state.address import query_from_values
 from ui.state.controls import defaults, scenario_from_values
@@ -205,7 +206,7 @@ def check_report(html: str, summary: Summary, figures: dict[str, str]) -> None:
 
 def check_files(scenario: Scenario, summary: Summary, tmp_path: Path) -> None:
     table = summary.projection.table
-    csv = pd.read_csv(io.BytesIO(report.projection_csv(scenario)))
+    csv = pd.read_csv(io.BytesIO(content.projection_csv(scenario)))
     for column in ("mrr", "customers", "new_mrr_to_stay_flat", "nrr_month", "grr_trailing_12"):
         assert csv[column].to_numpy() == pytest.approx(
             table[column].round(decimals_of(column)).to_numpy(), rel=1e-12, abs=1e-12, nan_ok=True
@@ -218,7 +219,7 @@ def check_files(scenario: Scenario, summary: Summary, tmp_path: Path) -> None:
     out = io.StringIO()
     assert cli.main(["project", str(path)], stdout=out) == 0
     width = len(PROJECTION_COLUMNS)
-    ours = [line.split(",")[:width] for line in report.projection_csv(scenario).decode().splitlines()]
+    ours = [line.split(",")[:width] for line in content.projection_csv(scenario).decode().splitlines()]
     assert ours == [line.split(",") for line in out.getvalue().splitlines()]
     html = io.StringIO()
     assert cli.main(["report", str(path), "--currency", CURRENCY], stdout=html) == 0
@@ -228,8 +229,8 @@ def check_files(scenario: Scenario, summary: Summary, tmp_path: Path) -> None:
 def check_comparison(at: AppTest, scenario: Scenario) -> None:
     """The Scenarios page's cards and the presenter's comparison slide: MRR at the reference's horizon."""
     other = scenario.replace(months=min(scenario.months + 24, 120), churn_rate=scenario.churn_rate / 2)
-    at.session_state[scenario_page.STORE_KEY] = {"Reference": scenario, "Other": other}
-    at.session_state[scenario_page.COMPARED_KEY] = ["Reference", "Other"]
+    at.session_state[saved.STORE_KEY] = {"Reference": scenario, "Other": other}
+    at.session_state[saved.COMPARED_KEY] = ["Reference", "Other"]
     result = compare({"Reference": scenario, "Other": other}).at_horizon.set_index("scenario")
     at.switch_page("pages/scenarios.py").run()
     assert not at.exception
@@ -264,7 +265,7 @@ def test_every_surface_shows_the_engines_figures(values: dict[str, Any], tmp_pat
     assert not at.exception
 
     check_pages(at, summary, figures)
-    check_report(report.html_report(report.build_report(scenario, CURRENCY)).decode(), summary, figures)
+    check_report(html.html_report(content.build_report(scenario, CURRENCY)).decode(), summary, figures)
     check_files(scenario, summary, tmp_path)
     check_comparison(at, scenario)
 

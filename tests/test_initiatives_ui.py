@@ -18,6 +18,7 @@ from simulator.presets import recession
 from simulator.projection import project
 from tests.apptest_support import app, metrics, specs, values_of
 from ui import sentences
+from ui.charts import lever_bars, plan_paths
 from ui.format import money
 from ui.state.address import query_from_values
 from ui.state.controls import defaults, scenario_from_values
@@ -206,13 +207,12 @@ def test_the_plan_charts_are_valid_plotly_figures(rows: tuple[tuple[object, ...]
     import plotly.graph_objects as go
 
     from simulator.refined import lever_paths
-    from ui import charts
 
     scenario = scenario_from_values({**defaults(), "plan": rows})
     moved = tuple(dict.fromkeys(i.lever for i in scenario.initiatives))
     figures = (
-        charts.initiative_bars(ranking.initiative_impacts(scenario), "€", months=36),
-        charts.lever_paths(lever_paths(scenario), moved),
+        lever_bars.initiative_bars(ranking.initiative_impacts(scenario), "€", months=36),
+        plan_paths.lever_paths(lever_paths(scenario), moved),
     )
     for figure in figures:
         go.Figure(figure.to_dict())  # validates every property; raises on a typo

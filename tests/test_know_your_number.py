@@ -1,4 +1,4 @@
-"""The "Know your number" page under AppTest, and its pure helpers in ui/upload.py.
+"""The "Know your number" page under AppTest, and its pure helpers in ui/actuals/.
 
 Reference values: a 13-month export made by hand (below), whose trailing
 figures follow from domain.md's cohort definition of NRR and GRR; the sample
@@ -16,20 +16,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-import ui.upload
+import ui.actuals.uploads
 from simulator.export import read_export
 from simulator.metrics import METRICS_COLUMNS, analyse
 from simulator.projection import project
+from ui.actuals import reading
+from ui.actuals.levers import _rounded_rates
+from ui.actuals.reading import metrics_csv
+from ui.actuals.uploads import CENTS_KEY, MAP_KEYS, SAMPLE_KEY, UPLOAD_KEY, USE_KEY
 from ui.state import controls
-from ui.upload import (
-    CENTS_KEY,
-    MAP_KEYS,
-    SAMPLE_KEY,
-    UPLOAD_KEY,
-    USE_KEY,
-    _rounded_rates,
-    metrics_csv,
-)
 
 pytestmark = pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")
 
@@ -143,7 +138,7 @@ def test_a_bad_file_with_nothing_loaded_before_shows_only_its_message() -> None:
 
 def test_a_file_over_the_size_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     at = upload(page(), hand_made())
-    monkeypatch.setattr(ui.upload, "max_upload_bytes", lambda: 200)
+    monkeypatch.setattr(ui.actuals.uploads, "max_upload_bytes", lambda: 200)
 
     at = upload(at, hand_made(12345.0), name="big.csv")
 
@@ -185,13 +180,13 @@ def test_the_result_is_kept_for_the_session_so_reruns_do_not_analyse_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     calls: list[str] = []
-    original = ui.upload.analyse_export
+    original = reading.analyse_export
 
-    def counting(data: bytes, **options: object) -> ui.upload.Loaded:
+    def counting(data: bytes, **options: object) -> reading.Loaded:
         calls.append(str(options["name"]))
         return original(data, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(ui.upload, "analyse_export", counting)
+    monkeypatch.setattr(ui.actuals.uploads, "analyse_export", counting)
     at = upload(page(), hand_made())
     at.run()
     at.sidebar.slider(key="churn_pct").set_value(2.0).run()

@@ -23,8 +23,8 @@ from streamlit.testing.v1 import AppTest
 from simulator.cli import main as cli_main
 from simulator.projection import project
 from tests.apptest_support import shown_text
-from ui import report
 from ui.format import compact_money
+from ui.report import content, html
 from ui.state.address import query_from_values, values_from_query
 from ui.state.controls import defaults, scenario_from_values
 
@@ -62,9 +62,9 @@ def segments_scenario():  # type: ignore[no-untyped-def]
 
 def test_segments_drive_the_report_presenter_export_page_lever_diagnosis_and_plateau() -> None:
     scenario = segments_scenario()
-    html = report.html_report(report.build_report(scenario, "$")).decode()
-    assert "95.4%" in html and "60.6%" in html
-    assert "102.0%" not in html and "126.8%" not in html
+    page = html.html_report(content.build_report(scenario, "$")).decode()
+    assert "95.4%" in page and "60.6%" in page
+    assert "102.0%" not in page and "126.8%" not in page
     present = shown_text(opened("pages/present.py", slide="1", **SEGMENTS_LINK))
     assert "95.4%" in present and "60.6%" in present and "102.0%" not in present
     export = shown_text(opened("pages/export.py", **SEGMENTS_LINK))
@@ -77,8 +77,8 @@ def test_segments_drive_the_report_presenter_export_page_lever_diagnosis_and_pla
 
 def test_the_default_scenario_has_one_verdict_with_the_grr_diagnosis_everywhere() -> None:
     scenario = scenario_from_values(defaults())
-    html = report.html_report(report.build_report(scenario, "$")).decode()
-    assert DIAGNOSIS in html and "61.3%" in html
+    page = html.html_report(content.build_report(scenario, "$")).decode()
+    assert DIAGNOSIS in page and "61.3%" in page
     for page, params in (
         ("pages/compounding.py", {}),
         ("pages/biggest-lever.py", {}),
@@ -116,7 +116,7 @@ def test_a_saved_downside_loads_back_with_the_same_mrr() -> None:
 
 
 def test_the_projection_csv_says_what_the_pages_say_without_float_noise() -> None:
-    data = report.projection_csv(scenario_from_values(defaults())).decode()
+    data = content.projection_csv(scenario_from_values(defaults())).decode()
     header, first, second = data.splitlines()[:3]
     row = dict(zip(header.split(","), second.split(","), strict=True))
     assert float(row["new_mrr_to_stay_flat"]) == 0.0  # the leaky bucket says $0

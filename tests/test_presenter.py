@@ -184,13 +184,13 @@ def test_the_comparison_slide_shows_the_scenarios_picked_on_the_scenarios_page(
     apptest_like_server: None, clear_streamlit_cache: None
 ) -> None:
     from simulator import Scenario
-    from ui import scenario_page
+    from ui.scenarios import saved
 
     base = Scenario(starting_mrr=100_000, churn_rate=0.03, expansion_rate=0.02, months=36)
     plan = base.replace(churn_rate=0.02)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.session_state[scenario_page.STORE_KEY] = {"Base": base, "Plan": plan}
-    at.session_state[scenario_page.COMPARED_KEY] = ["Base", "Plan"]
+    at.session_state[saved.STORE_KEY] = {"Base": base, "Plan": plan}
+    at.session_state[saved.COMPARED_KEY] = ["Base", "Plan"]
     at.query_params["slide"] = "4"
     at.switch_page("pages/present.py").run()
     assert not at.exception

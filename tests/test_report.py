@@ -27,8 +27,8 @@ from plotly.offline import get_plotlyjs
 from simulator import PROJECTION_COLUMNS, cli, project
 from simulator.output import decimals_of
 from simulator.scenario import Initiative, Scenario, to_json
-from ui import report
 from ui.format import money
+from ui.report import content, html, images, pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 #: domain.md's worked example 1 with acquisition, as the sidebar's defaults.
@@ -70,7 +70,7 @@ def _need(available: bool, message: str) -> None:
 
 def test_projection_csv_has_the_command_lines_columns_first_then_the_extras() -> None:
     table = project(SCENARIO).table
-    read = pd.read_csv(io.BytesIO(report.projection_csv(SCENARIO)))
+    read = pd.read_csv(io.BytesIO(content.projection_csv(SCENARIO)))
     assert list(read.columns[: len(PROJECTION_COLUMNS)]) == list(PROJECTION_COLUMNS)
     assert set(read.columns) == set(table.columns)
     # The rounding policy: money to the cent, counts to 2 decimals, rates to 6.
@@ -85,7 +85,7 @@ def test_projection_csv_reads_exactly_as_the_command_line_writes(tmp_path: Path)
     path.write_text(to_json(SCENARIO), encoding="utf-8")
     out = io.StringIO()
     assert cli.main(["project", str(path)], stdout=out) == 0
-    ours = report.projection_csv(SCENARIO).decode().splitlines()
+    ours = content.projection_csv(SCENARIO).decode().splitlines()
     theirs = out.getvalue().splitlines()
     width = len(PROJECTION_COLUMNS)
     # The same text, cell for cell, in the command line's columns.
@@ -122,13 +122,13 @@ class _Sources(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def default_report() -> report.Report:
-    return report.build_report(SCENARIO, "$")
+def default_report() -> content.Report:
+    return content.build_report(SCENARIO, "$")
 
 
 @pytest.fixture(scope="module")
-def default_html(default_report: report.Report) -> str:
-    return report.html_report(default_report).decode("utf-8")
+def default_html(default_report: content.Report) -> str:
+    return html.html_report(default_report).decode("utf-8")
 
 
 def test_html_report_shows_the_key_figures_as_the_pages_do(default_html: str) -> None:
@@ -164,8 +164,8 @@ def test_html_report_lists_every_assumption_and_the_date(default_html: str) -> N
         assert f"<tr><th>{label}</th><td>{value}</td></tr>" in default_html
     today = dt.date.today()
     assert (
-        report.format_date(today) in default_html
-        or report.format_date(today - dt.timedelta(days=1)) in default_html
+        content.format_date(today) in default_html
+        or content.format_date(today - dt.timedelta(days=1)) in default_html
     )
 
 
@@ -178,11 +178,11 @@ def test_html_report_carries_plotly_inline_once_and_asks_nothing_from_outside(de
     assert len(bundles) == 1
     assert default_html.count(get_plotlyjs()[:300]) == 1
     # Every chart is drawn, from the inline bundle.
-    assert default_html.count("Plotly.newPlot(") == len(report.CHART_TITLES)
+    assert default_html.count("Plotly.newPlot(") == len(content.CHART_TITLES)
 
 
 def test_html_report_escapes_names_and_lists_initiatives_and_the_horizon() -> None:
-    page = report.html_report(report.build_report(LEAKY, "€")).decode()
+    page = html.html_report(content.build_report(LEAKY, "€")).decode()
     assert "Dunning &lt;v2&gt;" in page and "Dunning <v2>" not in page
     assert "churn −0.80 pts from month 3, in full by month 6" in page
     assert money(project(LEAKY).table["mrr"].iloc[-1], "€") in page
@@ -193,24 +193,24 @@ def test_html_report_escapes_names_and_lists_initiatives_and_the_horizon() -> No
 
 
 @pytest.fixture(scope="module")
-def renderer() -> Iterator[report.ChartRenderer]:
-    _need(report.find_chromium() is not None, report.CHROMIUM_MISSING)
-    with report.ChartRenderer() as started:
+def renderer() -> Iterator[images.ChartRenderer]:
+    _need(images.find_chromium() is not None, images.CHROMIUM_MISSING)
+    with images.ChartRenderer() as started:
         yield started
 
 
 @pytest.fixture(scope="module")
 def pdf_text(
-    default_report: report.Report, renderer: report.ChartRenderer, tmp_path_factory: pytest.TempPathFactory
+    default_report: content.Report, renderer: images.ChartRenderer, tmp_path_factory: pytest.TempPathFactory
 ) -> str:
     _need(
         shutil.which("pdftotext") is not None,
         "reading the PDF back needs pdftotext: install it with `sudo apt-get install -y poppler-utils`",
     )
-    pdf = report.pdf_report(default_report, renderer=renderer)
-    assert pdf.startswith(b"%PDF-")
+    printed = pdf.pdf_report(default_report, renderer=renderer)
+    assert printed.startswith(b"%PDF-")
     path = tmp_path_factory.mktemp("pdf") / "report.pdf"
-    path.write_bytes(pdf)
+    path.write_bytes(printed)
     result = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True)
     return result.stdout.decode("utf-8")
 
@@ -236,18 +236,18 @@ def test_pdf_shows_the_key_figures_and_the_assumptions(pdf_text: str) -> None:
         assert text in pdf_text, text
 
 
-def test_chart_pngs_are_png_images(default_report: report.Report, renderer: report.ChartRenderer) -> None:
-    images = report.chart_pngs(default_report, renderer=renderer)
-    assert list(images) == list(report.CHART_TITLES)
-    for image in images.values():
+def test_chart_pngs_are_png_images(default_report: content.Report, renderer: images.ChartRenderer) -> None:
+    pngs = images.chart_pngs(default_report, renderer=renderer)
+    assert list(pngs) == list(content.CHART_TITLES)
+    for image in pngs.values():
         assert image.startswith(b"\x89PNG\r\n\x1a\n")
 
 
 def test_without_chromium_images_say_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHROMIUM", "/nonexistent/chromium")
-    assert report.find_chromium() is None
-    with pytest.raises(report.ChromiumMissingError, match="apt-get install -y chromium"):
-        report.ChartRenderer()
+    assert images.find_chromium() is None
+    with pytest.raises(images.ChromiumMissingError, match="apt-get install -y chromium"):
+        images.ChartRenderer()
 
 
 # The page.

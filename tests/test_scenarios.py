@@ -18,29 +18,22 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import ui.charts
-import ui.scenarios
+import ui.format
+import ui.scenarios.files
+import ui.scenarios.link
+import ui.scenarios.store
 from simulator.cli import main as cli_main
 from simulator.comparison import DIFFERENCE_COLUMNS, checkpoints, compare
 from simulator.output import csv_bytes
 from simulator.projection import project
 from simulator.scenario import Initiative, Scenario, Segment, from_json, to_dict, to_json
-from ui import scenario_page
-from ui.scenarios import (
-    StoreError,
-    delete,
-    duplicate,
-    link_text,
-    merge,
-    read_file,
-    rename,
-    save,
-    scenarios_from_link,
-    set_file,
-    sidebar_values,
-    variant,
-)
-from ui.state.controls import defaults, scenario_from_values
+from ui.charts import overlays
+from ui.scenarios import saved
+from ui.scenarios.files import read_file, set_file
+from ui.scenarios.link import link_text, scenarios_from_link
+from ui.scenarios.store import StoreError, delete, duplicate, merge, rename, save
+from ui.scenarios.variants import variant
+from ui.state.controls import defaults, scenario_from_values, sidebar_values
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -116,7 +109,7 @@ def test_an_empty_or_long_name_is_refused(name: str, message: str) -> None:
 def test_a_missing_scenario_and_a_full_store_are_refused_by_message() -> None:
     with pytest.raises(StoreError, match="no scenario named 'Ghost'"):
         delete({}, "Ghost")
-    full = {f"S{i}": BASE for i in range(ui.scenarios.MAX_SCENARIOS)}
+    full = {f"S{i}": BASE for i in range(ui.scenarios.store.MAX_SCENARIOS)}
     with pytest.raises(StoreError, match="delete one first"):
         save(full, "One more", BASE)
     with pytest.raises(StoreError, match="at most 20"):
@@ -374,7 +367,7 @@ def opened(**params: str) -> AppTest:
 
 
 def saved_as(at: AppTest, name: str) -> AppTest:
-    at.text_input(key=scenario_page.NAME_KEY).input(name)
+    at.text_input(key=saved.NAME_KEY).input(name)
     return at.button(key="scenario_save").click().run()
 
 
@@ -386,8 +379,8 @@ def test_saving_two_scenarios_compares_them_with_the_engines_values(page: AppTes
     saved_as(at, "Less churn")
 
     assert not at.exception and not at.error
-    assert list(at.session_state[scenario_page.STORE_KEY]) == ["Today", "Less churn"]
-    assert at.multiselect(key=scenario_page.PICK_KEY).value == ["Today", "Less churn"]
+    assert list(at.session_state[saved.STORE_KEY]) == ["Today", "Less churn"]
+    assert at.multiselect(key=saved.PICK_KEY).value == ["Today", "Less churn"]
     assert len(at.get("plotly_chart")) == 3
     mrr_chart = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert [trace["name"] for trace in mrr_chart["data"]] == ["Today", "Less churn"]
@@ -396,9 +389,9 @@ def test_saving_two_scenarios_compares_them_with_the_engines_values(page: AppTes
     engine = project(BASE.replace(churn_rate=0.02)).table.set_index("month")
     first = project(BASE).table.set_index("month")
     row = shown.loc[(36, "Less churn")]
-    assert row["MRR"] == ui.scenarios.money(engine.loc[36, "mrr"])
-    assert row["MRR vs Today"] == ui.scenarios.signed_money(engine.loc[36, "mrr"] - first.loc[36, "mrr"])
-    assert row["NRR, trailing 12"] == ui.scenarios.pct(engine.loc[36, "nrr_trailing_12"])
+    assert row["MRR"] == ui.format.money(engine.loc[36, "mrr"])
+    assert row["MRR vs Today"] == ui.format.signed_money(engine.loc[36, "mrr"] - first.loc[36, "mrr"])
+    assert row["NRR, trailing 12"] == ui.format.pct(engine.loc[36, "nrr_trailing_12"])
     assert shown.loc[(12, "Today"), "NRR, trailing 12"] == "126.8%"  # worked example 1: 1.02^12
 
 
@@ -407,13 +400,13 @@ def test_base_plan_and_downside_are_one_click_each_and_compared(page: AppTest) -
     for kind in ("base", "plan", "downside"):
         at.button(key=f"scenario_variant_{kind}").click().run()
     assert not at.exception
-    assert at.multiselect(key=scenario_page.PICK_KEY).value == ["Base", "Plan", "Downside"]
+    assert at.multiselect(key=saved.PICK_KEY).value == ["Base", "Plan", "Downside"]
     assert "new customers −30%" in at.success[0].value
-    assert at.session_state[scenario_page.STORE_KEY]["Plan"] == variant(BASE, "Plan")
+    assert at.session_state[saved.STORE_KEY]["Plan"] == variant(BASE, "Plan")
     assert len(json.loads(at.get("plotly_chart")[1].proto.spec)["data"]) == 3
     cards = {m.label: (m.value, m.delta) for m in at.metric}
     plan = project(variant(BASE, "Plan")).mrr_at(36) - project(BASE).mrr_at(36)
-    assert cards["Plan: MRR at month 36"][1] == f"{ui.scenarios.signed_money(plan)} vs Base"
+    assert cards["Plan: MRR at month 36"][1] == f"{ui.format.signed_money(plan)} vs Base"
     assert cards["Downside: MRR at month 36"][1].startswith("-$")  # st.metric's arrow points down
 
 
@@ -422,7 +415,7 @@ def test_four_overlaid_ten_year_scenarios_stay_a_small_chart_payload() -> None:
     tables = {k: project(variant(long, k)).table for k in ("Base", "Plan", "Downside")}
     tables["Rich"] = project(RICH.replace(months=120)).table
     for column, currency in (("mrr", "$"), ("nrr_month", None), ("grr_trailing_12", None)):
-        fig = ui.charts.scenario_lines(tables, column, title="t", currency=currency)
+        fig = overlays.scenario_lines(tables, column, title="t", currency=currency)
         assert len(fig.data) == 4
         assert len(fig.to_json()) < 150_000
 
@@ -437,8 +430,8 @@ def test_the_comparison_link_reopens_the_same_comparison_in_a_fresh_session(page
 
     again = opened(**link)
     assert not again.exception and not again.warning
-    assert list(again.session_state[scenario_page.STORE_KEY]) == ["Base", "Downside"]
-    assert again.session_state[scenario_page.STORE_KEY] == at.session_state[scenario_page.STORE_KEY]
+    assert list(again.session_state[saved.STORE_KEY]) == ["Base", "Downside"]
+    assert again.session_state[saved.STORE_KEY] == at.session_state[saved.STORE_KEY]
     assert again.dataframe[0].value.equals(at.dataframe[0].value)
     assert again.sidebar.slider(key="expansion_pct").value == 4.5  # the link's scenario too
     assert again.query_params["compare"] == link["compare"]
@@ -456,7 +449,7 @@ def test_a_malformed_comparison_link_shows_a_notice_and_falls_back() -> None:
 def test_loading_a_saved_scenario_moves_the_sidebar_and_the_address(page: AppTest) -> None:
     at = page
     at.button(key="scenario_variant_plan").click().run()
-    at.selectbox(key=scenario_page.SELECTED_KEY).set_value("Plan")
+    at.selectbox(key=saved.SELECTED_KEY).set_value("Plan")
     at.button(key="scenario_load").click().run()
     assert not at.exception
     assert at.sidebar.slider(key="churn_pct").value == 2.0
@@ -469,17 +462,17 @@ def test_rename_duplicate_and_delete_follow_the_comparison(page: AppTest) -> Non
     at = page
     for kind in ("base", "plan"):
         at.button(key=f"scenario_variant_{kind}").click().run()
-    at.selectbox(key=scenario_page.SELECTED_KEY).set_value("Plan")
-    at.text_input(key=scenario_page.NEW_NAME_KEY).input("Board plan")
+    at.selectbox(key=saved.SELECTED_KEY).set_value("Plan")
+    at.text_input(key=saved.NEW_NAME_KEY).input("Board plan")
     at.button(key="scenario_rename").click().run()
-    assert at.multiselect(key=scenario_page.PICK_KEY).value == ["Base", "Board plan"]
+    assert at.multiselect(key=saved.PICK_KEY).value == ["Base", "Board plan"]
     at.button(key="scenario_duplicate").click().run()
-    assert list(at.session_state[scenario_page.STORE_KEY]) == ["Base", "Board plan", "Board plan (2)"]
-    at.selectbox(key=scenario_page.SELECTED_KEY).set_value("Base")
+    assert list(at.session_state[saved.STORE_KEY]) == ["Base", "Board plan", "Board plan (2)"]
+    at.selectbox(key=saved.SELECTED_KEY).set_value("Base")
     at.button(key="scenario_delete").click().run()
     assert not at.exception
-    assert list(at.session_state[scenario_page.STORE_KEY]) == ["Board plan", "Board plan (2)"]
-    assert at.multiselect(key=scenario_page.PICK_KEY).value == ["Board plan"]
+    assert list(at.session_state[saved.STORE_KEY]) == ["Board plan", "Board plan (2)"]
+    assert at.multiselect(key=saved.PICK_KEY).value == ["Board plan"]
     assert "compare" not in at.query_params
 
 
@@ -489,14 +482,14 @@ def test_an_uploaded_set_is_added_and_a_broken_file_changes_nothing(page: AppTes
     good = set_file({"Base": BASE, "Rich": RICH}).encode("utf-8")
     uploader.set_value(("scenarios.json", good, "application/json")).run()
     assert not at.exception
-    assert at.session_state[scenario_page.STORE_KEY] == {"Base": BASE, "Rich": RICH}
+    assert at.session_state[saved.STORE_KEY] == {"Base": BASE, "Rich": RICH}
 
     broken = b'{"scenarios": [{"name": "X", "scenario": {"starting_mrr": 1, "churn_rat": 0.1}}]}'
     at.get("file_uploader")[0].set_value(("broken.json", broken, "application/json")).run()
     assert not at.exception
     assert len(at.error) == 1
     assert "nothing changed" in at.error[0].value and "did you mean 'churn_rate'" in at.error[0].value
-    assert at.session_state[scenario_page.STORE_KEY] == {"Base": BASE, "Rich": RICH}
+    assert at.session_state[saved.STORE_KEY] == {"Base": BASE, "Rich": RICH}
 
 
 def test_the_page_runs_alone_on_the_default_scenario(clear_streamlit_cache: None) -> None:

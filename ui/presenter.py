@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from simulator.scenario import Scenario
-from ui import cache, charts, scenario_page, sentences
+from ui import cache, sentences, show
+from ui.charts import bucket, growth, lever_bars, overlays, slides
 from ui.format import compact_money, pct
+from ui.scenarios import saved
 from ui.state import address, controls, session
 
 SLIDE_PARAM = "slide"
@@ -135,13 +138,8 @@ def draw_navigation(number: int) -> None:
         leave.caption("Exit presenter: open the compounding page.")
 
 
-def _chart(fig: object, key: str, *, height: int = CHART_HEIGHT) -> None:
-    st.plotly_chart(
-        charts.presenter(fig, height=height),  # type: ignore[arg-type]
-        theme=None,
-        config=charts.PLOTLY_CONFIG,
-        key=key,
-    )
+def _chart(fig: go.Figure, key: str, *, height: int = CHART_HEIGHT) -> None:
+    show.chart(slides.presenter(fig, height=height), key)
 
 
 def compounding(scenario: Scenario, currency: str) -> None:
@@ -156,7 +154,7 @@ def compounding(scenario: Scenario, currency: str) -> None:
     cards[2].metric(
         f"MRR at month {summary.months}", compact_money(summary.mrr_at(summary.months), currency), border=True
     )
-    _chart(charts.revenue(summary.projection.table, currency), "present_revenue_chart")
+    _chart(growth.revenue(summary.projection.table, currency), "present_revenue_chart")
 
 
 def treadmill(scenario: Scenario, currency: str) -> None:
@@ -178,7 +176,7 @@ def treadmill(scenario: Scenario, currency: str) -> None:
             compact_money(table["existing_base_mrr"].iloc[-1], currency),
             border=True,
         )
-    _chart(charts.stay_flat(table, currency), "present_treadmill_chart")
+    _chart(bucket.stay_flat(table, currency), "present_treadmill_chart")
 
 
 def biggest_lever(scenario: Scenario, currency: str) -> None:
@@ -194,7 +192,7 @@ def biggest_lever(scenario: Scenario, currency: str) -> None:
             customers_kept=cache.customers_kept(scenario, step),
         )
     )
-    fig = charts.tornado(impacts, currency, step_points=LEVER_STEP_POINTS, months=scenario.months)
+    fig = lever_bars.tornado(impacts, currency, step_points=LEVER_STEP_POINTS, months=scenario.months)
     # Every bar carries its value: the axes' tick labels would only crowd the slide.
     fig.update_xaxes(showticklabels=False, showgrid=False, ticks="")
     _chart(fig, "present_lever_chart", height=LEVER_HEIGHT)
@@ -203,9 +201,9 @@ def biggest_lever(scenario: Scenario, currency: str) -> None:
 def comparison(scenario: Scenario, currency: str) -> None:
     """The saved scenarios picked on the Scenarios page; without two, today's scenario
     against +10 points of NRR and +30–40% acquisition."""
-    picked = scenario_page.compared_names()
+    picked = saved.compared_names()
     if len(picked) >= 2:
-        saved_comparison(scenario_page.store(), picked, currency)
+        saved_comparison(saved.scenarios(), picked, currency)
         return
     months = scenario.months
     table = cache.nrr_versus_acquisition(scenario)
@@ -217,7 +215,7 @@ def comparison(scenario: Scenario, currency: str) -> None:
     labels = ["Today's scenario", *(str(change) for change in table["change"])]
     values = [base, *(float(value) for value in table["mrr_at_horizon"])]
     _chart(
-        charts.variant_bars(labels, values, currency, months=months),
+        overlays.variant_bars(labels, values, currency, months=months),
         "present_comparison_chart",
         height=COMPARISON_HEIGHT,
     )
@@ -245,7 +243,7 @@ def saved_comparison(store: dict[str, Scenario], names: list[str], currency: str
         delta = None if row.Index == 0 else f"{gap} vs {first}"
         card.metric(str(row.scenario), compact_money(row.mrr, currency), delta, border=True)
     _chart(
-        charts.variant_bars(list(finals), list(finals.values()), currency, months=result.month),
+        overlays.variant_bars(list(finals), list(finals.values()), currency, months=result.month),
         "present_comparison_chart",
         height=COMPARISON_HEIGHT,
     )

@@ -17,17 +17,17 @@ from simulator.scenario import MAX_SEGMENTS
 from ui.state import controls, session, tables
 
 
-def _slider(key: str, label: str, help_text: str, *, step: float, fmt: str, disabled: bool = False) -> None:
+def _slider(key: str, *, step: float, fmt: str, disabled: bool = False) -> None:
     control = controls.CONTROL_BY_KEY[key]
     kind = control.kind
     st.slider(
-        label,
+        control.label,
         min_value=kind(control.low),
         max_value=kind(control.high),
         step=kind(step),
         format=fmt,
         key=key,
-        help=help_text,
+        help=control.help,
         disabled=disabled,
         on_change=session.on_control_change,
         args=(key,),
@@ -119,15 +119,11 @@ def draw_advanced(currency: str) -> None:
         st.markdown("**Early-life churn**")
         _slider(
             "early_churn_x",
-            "New customers' churn in month 1 (× base)",
-            "New customers churn this multiple of the base rate in month 1, fading to the base rate.",
             step=0.1,
             fmt="%.1f×",
         )
         _slider(
             "early_churn_months",
-            "Months until it fades to the base rate",
-            "0 switches early-life churn off.",
             step=1,
             fmt="%d",
         )
@@ -137,15 +133,11 @@ def draw_advanced(currency: str) -> None:
         st.markdown("**Involuntary churn**")
         _slider(
             "involuntary_pct",
-            "Failed payments (% of churn)",
-            "Churn from expired cards and failed payments: typically 20–40% of all churn.",
             step=1.0,
             fmt="%.0f%%",
         )
         _slider(
             "recovery_pct",
-            "Of those, recovered (%)",
-            "Saved by payment retries, dunning emails and card-expiry reminders.",
             step=1.0,
             fmt="%.0f%%",
         )
@@ -153,24 +145,20 @@ def draw_advanced(currency: str) -> None:
         st.markdown("**Annual plans**")
         _slider(
             "annual_plans_pct",
-            "MRR on annual plans (%)",
-            "Annual contracts churn or contract only in their renewal month: monthly NRR turns lumpy.",
             step=1.0,
             fmt="%.0f%%",
         )
 
         st.markdown("**Expansion ceiling**")
         st.toggle(
-            "Cap expansion per account",
+            controls.CONTROL_BY_KEY["ceiling_on"].label,
             key="ceiling_on",
-            help="Seats and usage saturate: an account stops expanding at a multiple of its starting MRR.",
+            help=controls.CONTROL_BY_KEY["ceiling_on"].help,
             on_change=session.on_control_change,
             args=("ceiling_on",),
         )
         _slider(
             "ceiling_x",
-            "Ceiling (× starting MRR)",
-            "How far expansion alone can grow an account.",
             step=0.5,
             fmt="%.1f×",
             disabled=not values["ceiling_on"],
@@ -178,9 +166,9 @@ def draw_advanced(currency: str) -> None:
 
         st.markdown("**Segments**")
         st.toggle(
-            "Split customers into segments",
+            controls.CONTROL_BY_KEY["segments_on"].label,
             key="segments_on",
-            help="SMB, mid-market, enterprise…: each with its own rates and shares.",
+            help=controls.CONTROL_BY_KEY["segments_on"].help,
             on_change=session.on_control_change,
             args=("segments_on",),
         )

@@ -9,38 +9,37 @@ from __future__ import annotations
 import streamlit as st
 
 from simulator.presets import PRESETS
-from ui.format import CURRENCIES
 from ui.sidebar.advanced import draw_advanced
 from ui.sidebar.plan import draw_plan
 from ui.state import controls, session
 
 
-def _pct_slider(key: str, label: str, help_text: str) -> None:
+def _pct_slider(key: str) -> None:
     control = controls.CONTROL_BY_KEY[key]
     st.slider(
-        label,
+        control.label,
         min_value=control.low,
         max_value=control.high,
         step=controls.PERCENT_STEP,
         format=controls.PERCENT_FORMAT,
         key=key,
-        help=help_text,
+        help=control.help,
         on_change=session.on_control_change,
         args=(key,),
     )
 
 
-def _count_input(key: str, label: str, help_text: str, *, step: int) -> None:
+def _count_input(key: str, currency: str, *, step: int) -> None:
     control = controls.CONTROL_BY_KEY[key]
     kind = control.kind
     st.number_input(
-        label,
+        control.label_in(currency),
         min_value=kind(control.low),
         max_value=kind(control.high),
         step=kind(step),
         format="%g" if kind is float else "%d",
         key=key,
-        help=help_text,
+        help=control.help,
         on_change=session.on_control_change,
         args=(key,),
     )
@@ -64,52 +63,34 @@ def draw_sidebar() -> None:
             st.caption(f"{PRESETS[chosen].name}: {PRESETS[chosen].note}.")
 
         st.markdown("**Existing customers, per month**")
-        _pct_slider("churn_pct", "Churn (% of MRR a month)", "MRR lost to customers who cancel, each month.")
-        _pct_slider(
-            "contraction_pct",
-            "Contraction (% of MRR a month)",
-            "MRR lost to customers who stay but pay less (downgrades, fewer seats).",
-        )
-        _pct_slider(
-            "expansion_pct",
-            "Expansion (% of MRR a month)",
-            "MRR gained from customers who stay and pay more (upsells, seats, usage).",
-        )
+        _pct_slider("churn_pct")
+        _pct_slider("contraction_pct")
+        _pct_slider("expansion_pct")
 
         st.markdown("**New customers**")
-        _count_input("new_customers", "New customers a month", "Customers won in month 1.", step=1)
-        _pct_slider(
-            "acquisition_growth_pct",
-            "Growth of new customers (% a month)",
-            "How fast the number of new customers a month grows (negative: shrinks).",
-        )
-        _count_input(
-            "new_customer_mrr",
-            f"MRR per new customer ({money})",
-            "What each new customer pays a month when they join.",
-            step=100,
-        )
+        _count_input("new_customers", money, step=1)
+        _pct_slider("acquisition_growth_pct")
+        _count_input("new_customer_mrr", money, step=100)
 
         st.markdown("**Starting point**")
-        _count_input(
-            "starting_mrr", f"Starting MRR ({money})", "MRR of today's customers, at month 0.", step=1000
-        )
-        _count_input("starting_customers", "Starting customers", "How many customers pay today.", step=1)
+        _count_input("starting_mrr", money, step=1000)
+        _count_input("starting_customers", money, step=1)
+        horizon, currency = controls.CONTROL_BY_KEY["months"], controls.CONTROL_BY_KEY["currency"]
         st.slider(
-            "Horizon (months)",
-            min_value=int(controls.CONTROL_BY_KEY["months"].low),  # type: ignore[arg-type]
-            max_value=int(controls.CONTROL_BY_KEY["months"].high),  # type: ignore[arg-type]
+            horizon.label,
+            min_value=int(horizon.low or 0),
+            max_value=int(horizon.high or 0),
             step=1,
             key="months",
-            help="How far ahead the projection runs.",
+            help=horizon.help,
             on_change=session.on_control_change,
             args=("months",),
         )
         st.selectbox(
-            "Currency",
-            CURRENCIES,
+            currency.label,
+            currency.options,
             key="currency",
-            help="Only changes how money is written; no conversion.",
+            help=currency.help,
             on_change=session.on_control_change,
             args=("currency",),
         )

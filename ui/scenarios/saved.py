@@ -15,8 +15,9 @@ import streamlit as st
 
 from simulator.comparison import Comparison
 from simulator.scenario import Scenario, to_json
-from ui import cache, scenarios
-from ui.scenarios import StoreError
+from ui import cache
+from ui.scenarios import files, link, store, variants
+from ui.scenarios.store import StoreError
 from ui.state import controls, session
 
 STORE_KEY = "scenario_store"
@@ -32,14 +33,14 @@ _LINK_KEY = "_scenario_link"
 _LINK_NOTICE_KEY = "_scenario_link_notice"
 
 
-def store() -> dict[str, Scenario]:
+def scenarios() -> dict[str, Scenario]:
     """The session's saved scenarios, in the order saved."""
     return dict(st.session_state.get(STORE_KEY) or {})
 
 
 def compared_names() -> list[str]:
     """The names picked for the comparison that the store still holds."""
-    saved = store()
+    saved = scenarios()
     return [name for name in st.session_state.get(COMPARED_KEY) or [] if name in saved]
 
 
@@ -72,7 +73,7 @@ def _set_store(new: dict[str, Scenario], compared: list[str] | None = None) -> N
 def _add_to_comparison(names: list[str]) -> list[str]:
     current = list(st.session_state.get(COMPARED_KEY) or [])
     for name in names:
-        if name not in current and len(current) < scenarios.MAX_COMPARED:
+        if name not in current and len(current) < store.MAX_COMPARED:
             current.append(name)
     return current
 
@@ -83,8 +84,8 @@ def _add_to_comparison(names: list[str]) -> list[str]:
 def on_save() -> None:
     """Save the sidebar's scenario under the typed name."""
     try:
-        name = scenarios.clean_name(st.session_state.get(NAME_KEY, ""))
-        new = scenarios.save(store(), name, session.current_scenario())
+        name = store.clean_name(st.session_state.get(NAME_KEY, ""))
+        new = store.save(scenarios(), name, session.current_scenario())
     except StoreError as error:
         _say("error", f"Not saved: {error}.", SAVE)
         return
@@ -96,16 +97,16 @@ def on_save() -> None:
 
 def on_variant(kind: str) -> None:
     """Save the sidebar's scenario as "Base", "Plan" or "Downside", replacing an earlier one."""
-    existed = kind in store()
+    existed = kind in scenarios()
     try:
-        new = scenarios.save(store(), kind, scenarios.variant(session.current_scenario(), kind), replace=True)
+        new = store.save(scenarios(), kind, variants.variant(session.current_scenario(), kind), replace=True)
     except StoreError as error:
         _say("error", f"Not saved: {error}.", SAVE)
         return
     _set_store(new, _add_to_comparison([kind]))
     st.session_state[SELECTED_KEY] = kind
     what = "Updated" if existed else "Saved"
-    _say("success", f"{what} '{kind}': {scenarios.VARIANTS[kind]}.", SAVE)
+    _say("success", f"{what} '{kind}': {variants.VARIANTS[kind]}.", SAVE)
 
 
 def on_pick() -> None:
@@ -117,8 +118,8 @@ def on_rename() -> None:
     """Rename the selected scenario to the typed name (the comparison follows)."""
     old = st.session_state.get(SELECTED_KEY)
     try:
-        new_name = scenarios.clean_name(st.session_state.get(NEW_NAME_KEY, ""))
-        new = scenarios.rename(store(), old, new_name)
+        new_name = store.clean_name(st.session_state.get(NEW_NAME_KEY, ""))
+        new = store.rename(scenarios(), old, new_name)
     except StoreError as error:
         _say("error", f"Not renamed: {error}.", MANAGE)
         return
@@ -133,7 +134,7 @@ def on_duplicate() -> None:
     """Save a copy of the selected scenario under the next free name."""
     name = st.session_state.get(SELECTED_KEY)
     try:
-        new, copy = scenarios.duplicate(store(), name)
+        new, copy = store.duplicate(scenarios(), name)
     except StoreError as error:
         _say("error", f"Not duplicated: {error}.", MANAGE)
         return
@@ -146,7 +147,7 @@ def on_delete() -> None:
     """Delete the selected scenario (and drop it from the comparison)."""
     name = st.session_state.get(SELECTED_KEY)
     try:
-        new = scenarios.delete(store(), name)
+        new = store.delete(scenarios(), name)
     except StoreError as error:
         _say("error", f"Not deleted: {error}.", MANAGE)
         return
@@ -158,11 +159,11 @@ def on_delete() -> None:
 def on_load() -> None:
     """Put the selected scenario into the sidebar; the address follows through :mod:`ui.state`."""
     name = st.session_state.get(SELECTED_KEY)
-    saved = store()
+    saved = scenarios()
     if name not in saved:
         _say("error", f"There is no scenario named '{name}'.", MANAGE)
         return
-    values, notes = scenarios.sidebar_values(saved[name], session.current_values())
+    values, notes = controls.sidebar_values(saved[name], session.current_values())
     st.session_state.update(values)
     st.session_state[session.PRESET_KEY] = controls.CUSTOM
     session.on_control_change()
@@ -182,12 +183,12 @@ def on_upload() -> None:
     if uploaded is None:
         return
     try:
-        incoming = scenarios.read_file(uploaded.getvalue(), file_name=uploaded.name)
-        new = scenarios.merge(store(), incoming)
+        incoming = files.read_file(uploaded.getvalue(), file_name=uploaded.name)
+        new = store.merge(scenarios(), incoming)
     except StoreError as error:
         _say("error", f"'{uploaded.name}' was not loaded, nothing changed: {error}.", FILES)
         return
-    replaced = [name for name in incoming if name in store()]
+    replaced = [name for name in incoming if name in scenarios()]
     _set_store(new, _add_to_comparison(list(incoming)))
     st.session_state[SELECTED_KEY] = next(iter(incoming))
     text = f"Added {len(incoming)} scenario{'s' if len(incoming) > 1 else ''} from '{uploaded.name}'"
@@ -205,18 +206,18 @@ def follow_link() -> None:
     The scenarios of the link join the store (replacing same-named ones: the
     link is what the room is looking at) and become the comparison.
     """
-    text = st.query_params.get(scenarios.COMPARE_PARAM)
+    text = st.query_params.get(link.COMPARE_PARAM)
     if not text or text == st.session_state.get(_LINK_KEY):
         return
     st.session_state[_LINK_KEY] = text
     try:
-        linked = scenarios.scenarios_from_link(text)
-        new = scenarios.merge(store(), linked)
+        linked = link.scenarios_from_link(text)
+        new = store.merge(scenarios(), linked)
     except StoreError as error:
         st.session_state[_LINK_NOTICE_KEY] = (
             f"This link's comparison could not be opened, so your own scenarios are shown: {error}."
         )
-        del st.query_params[scenarios.COMPARE_PARAM]
+        del st.query_params[link.COMPARE_PARAM]
         return
     st.session_state[_LINK_NOTICE_KEY] = None
     _set_store(new, list(linked))
@@ -229,18 +230,14 @@ def link_notice() -> str | None:
 
 def write_link(names: list[str]) -> None:
     """Keep the address's ``compare`` parameter in step with the compared scenarios."""
-    wanted = (
-        scenarios.link_text(scenarios.compared(store(), names))
-        if len(names) >= scenarios.MIN_COMPARED
-        else None
-    )
-    present = st.query_params.get(scenarios.COMPARE_PARAM)
+    wanted = link.link_text(store.compared(scenarios(), names)) if len(names) >= store.MIN_COMPARED else None
+    present = st.query_params.get(link.COMPARE_PARAM)
     if wanted == present:
         return
     if wanted is None:
-        del st.query_params[scenarios.COMPARE_PARAM]
+        del st.query_params[link.COMPARE_PARAM]
     else:
-        st.query_params[scenarios.COMPARE_PARAM] = wanted
+        st.query_params[link.COMPARE_PARAM] = wanted
         st.session_state[_LINK_KEY] = wanted
         st.session_state[_LINK_NOTICE_KEY] = None
 
@@ -250,10 +247,10 @@ def write_link(names: list[str]) -> None:
 
 def comparison(names: list[str]) -> Comparison:
     """The compared scenarios, over the first one's horizon (cached by the engine wrapper)."""
-    saved = store()
+    saved = scenarios()
     return cache.comparison(tuple((name, saved[name]) for name in names))
 
 
 def scenario_json(name: str) -> str:
     """One saved scenario as the command line's file."""
-    return to_json(store()[name])
+    return to_json(scenarios()[name])

@@ -1,0 +1,171 @@
+"""An uploaded MRR export read and analysed once: the file, its column mapping, and every figure the
+Know your number page shows (pure: bytes in, engine results out)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from simulator.actuals import (
+    Levers,
+    annual_retention,
+    cohort_retention,
+    concentration_warning,
+    levers_from_metrics,
+    top_expansion_share,
+)
+from simulator.export import read_export
+from simulator.metrics import METRICS_COLUMNS, ExportMetrics, analyse
+
+#: Header names each canonical column is guessed from (compared without case,
+#: spaces or punctuation), best first.
+_GUESSES: dict[str, tuple[str, ...]] = {
+    "customer_id": ("customerid", "customer", "accountid", "account", "clientid", "client", "subscriber"),
+    "month": ("month", "date", "period", "billingmonth", "billingdate", "invoicedate", "monthstart"),
+    "mrr": ("mrr", "amount", "monthlyrevenue", "revenue", "mrramount", "value", "price"),
+    "segment": ("segment", "plan", "tier", "planname", "customersegment"),
+}
+
+
+#: How the engine finds a column by itself: its canonical name, or these aliases.
+_AUTO: dict[str, tuple[str, ...]] = {
+    "customer_id": ("customerid",),
+    "month": ("month",),
+    "mrr": ("mrr",),
+    "segment": ("segment", "plan"),
+}
+
+
+REQUIRED = ("customer_id", "month", "mrr")
+
+
+NOT_MAPPED = "(not mapped)"
+
+
+@dataclass(frozen=True)
+class Source:
+    """The bytes being analysed, what to call them, and their SHA-256 (hashed once, not per rerun)."""
+
+    name: str
+    data: bytes
+    digest: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "digest", hashlib.sha256(self.data).hexdigest())
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """An export analysed: everything the page shows, computed once."""
+
+    name: str
+    rows: int
+    metrics: ExportMetrics
+    cohorts: pd.DataFrame
+    top_share: float
+    warning: str | None
+    levers: Levers
+    segments: pd.DataFrame | None
+
+
+def _normal(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+def auto_detected(header: Sequence[str]) -> bool:
+    """Whether the engine finds every required column of ``header`` by itself."""
+    present = {_normal(name) for name in header}
+    return all(any(alias in present for alias in _AUTO[name]) for name in REQUIRED)
+
+
+def guess_mapping(header: Sequence[str]) -> dict[str, str | None]:
+    """The header column that most likely holds each canonical column, or None.
+
+    >>> guess_mapping(["Customer ID", "Date", "Amount"])
+    {'customer_id': 'Customer ID', 'month': 'Date', 'mrr': 'Amount', 'segment': None}
+    """
+    by_normal: dict[str, str] = {}
+    for name in header:
+        by_normal.setdefault(_normal(name), name)
+    chosen: dict[str, str | None] = {}
+    taken: set[str] = set()
+    for canonical, names in _GUESSES.items():
+        found = next((by_normal[n] for n in names if n in by_normal and by_normal[n] not in taken), None)
+        chosen[canonical] = found
+        if found is not None:
+            taken.add(found)
+    return chosen
+
+
+def result_key(digest: str, columns: Mapping[str, str] | None, amounts_in_cents: bool) -> str:
+    """The key of one reading of a file: its bytes' digest and the options that change the reading.
+
+    >>> result_key("ab12", {"mrr": "Amount"}, True)
+    'ab12:[[["mrr", "Amount"]], true]'
+    """
+    return f"{digest}:{json.dumps([sorted((columns or {}).items()), amounts_in_cents])}"
+
+
+def segment_summary(metrics: ExportMetrics) -> pd.DataFrame | None:
+    """Per segment: customers and MRR in the last month, and its annual NRR and GRR
+    (:func:`simulator.actuals.annual_retention`, as the page's cards read the whole export).
+
+    Largest segment (by MRR) first; None without a segment column.
+    """
+    table = metrics.by_segment
+    if table is None:
+        return None
+    rows = []
+    for name, block in table.groupby("segment", sort=False):
+        last = block.iloc[-1]
+        measured = annual_retention(block.reset_index(drop=True))
+        rows.append(
+            {
+                "segment": str(name),
+                "customers": int(last["customers"]),
+                "mrr": float(last["ending_mrr"]),
+                "nrr": measured.nrr,
+                "grr": measured.grr,
+            }
+        )
+    return pd.DataFrame(rows).sort_values("mrr", ascending=False, ignore_index=True)
+
+
+def analyse_export(
+    data: bytes,
+    *,
+    name: str,
+    columns: Mapping[str, str] | None = None,
+    amounts_in_cents: bool = False,
+    max_bytes: int | None = None,
+) -> Loaded:
+    """Read, validate and analyse an export's bytes.
+
+    Raises
+    ------
+    ExportError
+        With the engine's one-line message naming the problem.
+    """
+    export = read_export(data, columns=columns, amounts_in_cents=amounts_in_cents, max_bytes=max_bytes)
+    metrics = analyse(export)
+    share = top_expansion_share(metrics)
+    return Loaded(
+        name=name,
+        rows=len(export),
+        metrics=metrics,
+        cohorts=cohort_retention(metrics),
+        top_share=share,
+        warning=concentration_warning(metrics, top_share=share if np.isfinite(share) else 0.0),
+        levers=levers_from_metrics(metrics),
+        segments=segment_summary(metrics),
+    )
+
+
+def metrics_csv(monthly: pd.DataFrame) -> bytes:
+    """The monthly metrics as CSV bytes (UTF-8, a header row, :data:`METRICS_COLUMNS` in order)."""
+    return monthly[list(METRICS_COLUMNS)].to_csv(index=False).encode("utf-8")

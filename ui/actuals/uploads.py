@@ -1,0 +1,275 @@
+"""The Know your number page's Streamlit side: the upload, its options, and each session's results.
+
+What a session loaded stays in ``st.session_state``, never in ``st.cache_data`` (which
+every session shares) and never on disk: an upload stays in this session's memory only.
+A bad file never replaces what was loaded before: its one-line message is shown, and the
+page goes on showing the earlier data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import streamlit as st
+
+from simulator.export import ExportError, header_columns
+from simulator.sample_data import generate_export
+from ui.actuals.levers import lever_rows, lever_values
+from ui.actuals.reading import (
+    NOT_MAPPED,
+    Loaded,
+    Source,
+    analyse_export,
+    auto_detected,
+    guess_mapping,
+    result_key,
+)
+from ui.format import pct
+from ui.state import controls, session
+
+# Widget keys.
+UPLOAD_KEY = "export_file"
+
+
+CENTS_KEY = "kyn_cents"
+
+
+MAP_TOGGLE_KEY = "kyn_map_columns"
+
+
+SAMPLE_KEY = "kyn_sample"
+
+
+USE_KEY = "kyn_use_numbers"
+
+
+DOWNLOAD_KEY = "kyn_download"
+
+
+#: One select per canonical column, in the mapping form.
+MAP_KEYS: dict[str, str] = {
+    "customer_id": "kyn_map_customer_id",
+    "month": "kyn_map_month",
+    "mrr": "kyn_map_mrr",
+    "segment": "kyn_map_segment",
+}
+
+
+# Session state (not widgets).
+_SOURCE = "_kyn_source"
+
+
+_SEEN_UPLOAD = "_kyn_seen_upload"
+
+
+_RESULTS = "_kyn_results"
+
+
+_LOADED = "_kyn_loaded"
+
+
+_APPLIED = "_kyn_applied"
+
+
+#: How many parsed results (or errors) a session keeps, newest last: switching
+#: back and forth between options is instant, and memory stays bounded.
+RESULTS_KEPT = 4
+
+
+SAMPLE_CUSTOMERS = 500
+
+
+SAMPLE_MONTHS = 36
+
+
+SAMPLE_SEED = 7
+
+
+SAMPLE_NAME = "Sample data"
+
+
+def max_upload_bytes() -> int:
+    """The upload limit in bytes: ``server.maxUploadSize`` (megabytes) from the config."""
+    return int(st.get_option("server.maxUploadSize")) * 1_000_000
+
+
+@st.cache_data(show_spinner=False, max_entries=1)
+def sample_bytes() -> bytes:
+    """The seeded sample export as CSV bytes (the same for everyone, so a shared cache is right)."""
+    export = generate_export(SAMPLE_CUSTOMERS, months=SAMPLE_MONTHS, seed=SAMPLE_SEED)
+    return export.to_csv(index=False).encode("utf-8")
+
+
+def _forget_mapping() -> None:
+    for key in (*MAP_KEYS.values(), MAP_TOGGLE_KEY):
+        st.session_state.pop(key, None)
+
+
+def _load_sample() -> None:
+    """Callback of the sample button: analyse the sample next, in dollars, columns as they are."""
+    st.session_state[_SOURCE] = Source(SAMPLE_NAME, sample_bytes())
+    st.session_state[CENTS_KEY] = False
+    _forget_mapping()
+
+
+def source_ui() -> Source | None:
+    """The upload and the sample button; returns the bytes to analyse (the latest chosen)."""
+    limit_mb = max_upload_bytes() / 1_000_000
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        uploaded = st.file_uploader(
+            "Your MRR export (CSV)",
+            type=["csv"],
+            key=UPLOAD_KEY,
+            help=(
+                "One row per customer and month: customer_id, month (2024-03 or a date), mrr, "
+                "and optionally segment or plan. Other column names can be mapped below."
+            ),
+        )
+        st.caption(
+            f"Up to {limit_mb:g} MB. Your file stays in this session's memory only: it is never "
+            "written to disk, and it is gone when you close this tab."
+        )
+    with right:
+        st.markdown("**No export at hand?**")
+        st.button(
+            "Load the sample data",
+            key=SAMPLE_KEY,
+            on_click=_load_sample,
+            help=f"{SAMPLE_CUSTOMERS} made-up customers over {SAMPLE_MONTHS} months, three segments.",
+        )
+        st.checkbox(
+            "Amounts are in cents",
+            key=CENTS_KEY,
+            help="Stripe and many billing tools export 1200.00 as 120000: tick to divide by 100.",
+        )
+    if uploaded is not None:
+        token = (uploaded.file_id, uploaded.name, uploaded.size)
+        if st.session_state.get(_SEEN_UPLOAD) != token:
+            st.session_state[_SEEN_UPLOAD] = token
+            st.session_state[_SOURCE] = Source(uploaded.name, uploaded.getvalue())
+            _forget_mapping()
+    source: Source | None = st.session_state.get(_SOURCE)
+    return source
+
+
+def mapping_ui(source: Source) -> dict[str, str] | None:
+    """The column mapping, when the file's names are not found by themselves or on demand.
+
+    Returns the mapping to pass to the engine, or None to let it find the columns.
+    """
+    try:
+        header = header_columns(source.data)
+    except ExportError:
+        return None  # the engine says what is wrong when it reads the file
+    automatic = auto_detected(header)
+    if automatic:
+        shown = st.checkbox("Map the columns by hand", key=MAP_TOGGLE_KEY)
+        if not shown:
+            return None
+    else:
+        st.info(
+            f"Which column is which? The file's columns are: {', '.join(header)}.",
+            icon="🧭",
+        )
+    guesses = guess_mapping(header)
+    cells = st.columns(len(MAP_KEYS))
+    mapping: dict[str, str] = {}
+    for cell, (canonical, key) in zip(cells, MAP_KEYS.items(), strict=True):
+        optional = canonical == "segment"
+        options = [NOT_MAPPED, *header] if optional else list(header)
+        guess = guesses[canonical]
+        index = options.index(guess) if guess in options else (0 if optional else None)
+        chosen = cell.selectbox(
+            f"{canonical}{' (optional)' if optional else ''}",
+            options,
+            index=index,
+            key=key,
+            placeholder="Choose a column",
+        )
+        if chosen and chosen != NOT_MAPPED:
+            mapping[canonical] = chosen
+    return mapping
+
+
+def load(source: Source, columns: Mapping[str, str] | None) -> None:
+    """Analyse ``source`` once per session and options; show an error, or make it the loaded data."""
+    cents = bool(st.session_state.get(CENTS_KEY, False))
+    key = result_key(source.digest, columns, cents)
+    results: dict[str, Loaded | str] = st.session_state.setdefault(_RESULTS, {})
+    if key not in results:
+        size = len(source.data) / 1e6
+        with st.spinner(f"Reading and analysing {source.name} ({size:.1f} MB)…", show_time=size > 5):
+            try:
+                results[key] = analyse_export(
+                    source.data,
+                    name=source.name,
+                    columns=columns,
+                    amounts_in_cents=cents,
+                    max_bytes=max_upload_bytes(),
+                )
+            except ExportError as error:
+                results[key] = str(error)
+        while len(results) > RESULTS_KEPT:
+            results.pop(next(iter(results)))
+    outcome = results[key]
+    if isinstance(outcome, str):
+        kept = " The data loaded before is still shown." if st.session_state.get(_LOADED) else ""
+        st.error(f"**{source.name}**: {outcome}.{kept}", icon="🚫")
+    elif st.session_state.get(_LOADED) is not outcome:
+        st.session_state[_LOADED] = outcome
+        st.session_state.pop(_APPLIED, None)
+
+
+def loaded() -> Loaded | None:
+    """The export this session shows, if any."""
+    result: Loaded | None = st.session_state.get(_LOADED)
+    return result
+
+
+def _use_numbers() -> None:
+    """Callback of "use my numbers": the sidebar takes the data's levers, the address follows."""
+    data = loaded()
+    if data is None:
+        return
+    values = lever_values(data.levers, session.current_values())
+    st.session_state.update({key: values[key] for key in controls.KEYS})
+    st.session_state[session.PRESET_KEY] = controls.CUSTOM
+    st.session_state[_APPLIED] = lever_rows(data.levers, values, session.currency())
+    session.on_control_change()
+
+
+def use_numbers_ui(data: Loaded) -> None:
+    """The "use my numbers" button, and what it set once pressed."""
+    levers = data.levers
+    first, last = levers.window
+    measured = levers.measured
+    rates = levers.monthly
+    compounded_nrr = (1 - rates["churn"] - rates["contraction"] + rates["expansion"]) ** 12
+    compounded_grr = (1 - rates["churn"] - rates["contraction"]) ** 12
+    st.markdown(
+        f"**Start the simulator from your data.** Starting MRR and customers from {levers.last_month}; "
+        f"churn, contraction and expansion set so that the simulator's annual NRR and GRR are yours "
+        f"({pct(measured.nrr)} and {pct(measured.grr)}); new customers a month and their MRR from "
+        f"{first} to {last}."
+    )
+    if measured.basis == "trailing 12":
+        st.caption(
+            f"Your month-by-month rates of {first} to {last}, compounded over 12 months, would say "
+            f"{pct(compounded_nrr)} and {pct(compounded_grr)}: lower, because a customer who leaves counts "
+            "once in what a cohort keeps but in every month's rate, and monthly rates also count new "
+            "customers' first months and ups and downs within the year. The simulator starts from what "
+            "your customers actually kept."
+        )
+    st.button(
+        "Use my numbers in the simulator",
+        key=USE_KEY,
+        type="primary",
+        on_click=_use_numbers,
+        help="Sets the sidebar's levers (and the address) to these numbers; the horizon stays.",
+    )
+    applied = st.session_state.get(_APPLIED)
+    if applied is not None:
+        st.success(
+            "The sidebar now holds your numbers: every page of the simulator starts from them.", icon="✅"
+        )
+        st.dataframe(applied, hide_index=True, width="stretch")

@@ -1,0 +1,235 @@
+"""Charts of an uploaded export's actual metrics: the monthly bridge, NRR and GRR, cohorts, segments."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from simulator.tiers import NRR_TIERS
+from ui.charts.spec import Spec
+from ui.charts.theme import (
+    AMBER,
+    BLUE,
+    GREEN,
+    GRID,
+    INK,
+    MUTED,
+    RED,
+    TEMPLATE_LAYOUT,
+    TIER_COLOURS,
+    month_ticks,
+    new_figure,
+)
+from ui.format import tick_prefix
+
+#: The flows of the actual MRR bridge, in stacking order, with their colours; losses go down.
+_FLOW_BARS = (
+    ("new_mrr", "New", BLUE, 1.0),
+    ("reactivation_mrr", "Reactivation", "#7c3aed", 1.0),
+    ("expansion_mrr", "Expansion", GREEN, 1.0),
+    ("contraction_mrr", "Contraction", AMBER, -1.0),
+    ("churned_mrr", "Churned", RED, -1.0),
+)
+
+
+#: Heatmap colours for retained revenue: red below 100% of the first month, green above.
+_RETENTION_SCALE = (
+    (0.0, "#b91c1c"),
+    (0.25, "#f87171"),
+    (0.5, "#f9fafb"),
+    (0.75, "#34d399"),
+    (1.0, "#047857"),
+)
+
+
+def actual_bridge(monthly: pd.DataFrame, currency: str) -> go.Figure:
+    """The monthly MRR bridge of an export: ending MRR above, the month's movements below.
+
+    The first month has no month before it (every payer counts as new), so it
+    is left out of the movements.
+    """
+    rows = monthly.iloc[1:]
+    months = rows["month"].to_numpy()
+    prefix = tick_prefix(currency)
+    fig = Spec.subplots(
+        TEMPLATE_LAYOUT,
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[0.38, 0.62],
+        vertical_spacing=0.07,
+        subplot_titles=("Ending MRR", "Movements each month (losses below zero)"),
+    )
+    fig.add_scatter(
+        x=months,
+        y=rows["ending_mrr"].to_numpy(dtype=float),
+        name="Ending MRR",
+        line={"color": INK, "width": 4},
+        showlegend=False,
+        hovertemplate="Ending MRR: " + prefix + "%{y:,.0f}<extra></extra>",
+        row=1,
+        col=1,
+    )
+    for column, label, colour, sign in _FLOW_BARS:
+        fig.add_bar(
+            x=months,
+            y=sign * rows[column].to_numpy(dtype=float),
+            name=label,
+            marker={"color": colour},
+            hovertemplate=f"{label}: " + prefix + "%{y:,.0f}<extra></extra>",
+            row=2,
+            col=1,
+        )
+    fig.update_layout(
+        barmode="relative",
+        bargap=0.15,
+        hovermode="x unified",
+        height=580,
+        margin={"t": 70},
+        legend={"y": 1.08},
+    )
+    fig.update_annotations(font={"size": 18}, x=0, xanchor="left")
+    fig.update_yaxes(tickprefix=prefix, tickformat="~s", gridcolor=GRID, zeroline=False)
+    fig.update_yaxes(rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(zeroline=True, zerolinecolor="#9ca3af", row=2, col=1)
+    fig.update_xaxes(**month_ticks(len(months)), row=2, col=1)
+    fig.update_xaxes(type="category", showticklabels=False, row=1, col=1)
+    return fig.figure()
+
+
+def actual_retention(monthly: pd.DataFrame, *, trailing: bool) -> go.Figure:
+    """NRR and GRR of an export, month by month or trailing 12 months.
+
+    Trailing-12 figures are annual, so the benchmark tiers (which are annual)
+    are drawn behind them as bands; monthly figures get a 100% line instead.
+    """
+    suffix = "trailing_12" if trailing else "month"
+    rows = monthly[["month", f"nrr_{suffix}", f"grr_{suffix}"]].dropna()
+    nrr = rows[f"nrr_{suffix}"].to_numpy(dtype=float) * 100
+    grr = rows[f"grr_{suffix}"].to_numpy(dtype=float) * 100
+    fig = new_figure()
+    values = np.concatenate([nrr, grr]) if len(rows) else np.array([100.0])
+    low = math.floor(min(float(values.min()), 100.0 if not trailing else 80.0) / 5) * 5 - 2
+    high = math.ceil(max(float(values.max()), 100.0 if not trailing else 120.0) / 5) * 5 + 2
+    if trailing:
+        for tier in NRR_TIERS:
+            start, stop = max(tier.low * 100, low), min(tier.high * 100, high)
+            if stop <= start:
+                continue
+            fig.add_hrect(
+                y0=start,
+                y1=stop,
+                fillcolor=TIER_COLOURS[tier.name],
+                opacity=0.13,
+                line_width=0,
+                layer="below",
+            )
+            fig.add_annotation(
+                x=1.01,
+                xref="paper",
+                y=(start + stop) / 2,
+                text=tier.name,
+                showarrow=False,
+                xanchor="left",
+                font={"size": 13, "color": MUTED},
+            )
+    else:
+        fig.add_hline(y=100, line={"color": "#9ca3af", "width": 1.5, "dash": "dot"})
+    for name, series, colour in (("NRR", nrr, BLUE), ("GRR", grr, AMBER)):
+        fig.add_scatter(
+            x=rows["month"].to_numpy(),
+            y=series,
+            name=name,
+            mode="lines+markers" if len(rows) < 3 else "lines",
+            line={"color": colour, "width": 4 if trailing else 2.5},
+            hovertemplate=f"{name}: " + "%{y:.1f}%<extra></extra>",
+        )
+    fig.update_layout(
+        title={"text": "Trailing 12 months, with the tiers" if trailing else "Month by month"},
+        xaxis=month_ticks(len(rows), most=7),
+        yaxis={"ticksuffix": "%", "range": [low, high], "title": {"text": "NRR / GRR"}},
+        hovermode="x unified",
+        height=440,
+        margin={"t": 100, "r": 110 if trailing else 20},
+    )
+    return fig.figure()
+
+
+def cohort_heatmap(retention: pd.DataFrame, *, max_size: int = 36) -> go.Figure:
+    """Revenue each cohort keeps, as % of its first month, by months since its first payment.
+
+    At most the latest ``max_size`` cohorts and months 1 to ``max_size`` since
+    are drawn (month 0 is 100% by definition), so the chart stays small
+    whatever the export's length. The first row holds every customer already
+    paying in the export's first month, so it is labelled "≤ month".
+    """
+    shown = retention.iloc[-max_size:, 1 : max_size + 1]
+    z = shown.to_numpy(dtype=float) * 100
+    labels = [str(label) for label in shown.index]
+    if len(shown) == len(retention) and labels:
+        labels[0] = f"≤ {labels[0]}"
+    fig = new_figure()
+    fig.add_trace(
+        {
+            "type": "heatmap",
+            "z": np.round(z, 1),
+            "x": [int(c) for c in shown.columns],
+            "y": labels,
+            "zmin": 0,
+            "zmax": 200,
+            "zmid": 100,
+            "colorscale": [list(stop) for stop in _RETENTION_SCALE],
+            "colorbar": {"title": {"text": "Kept"}, "ticksuffix": "%", "thickness": 14},
+            "xgap": 1,
+            "ygap": 1,
+            "hoverongaps": False,
+            "hovertemplate": "First paid %{y}, month %{x}: %{z:.0f}% of first-month MRR<extra></extra>",
+        }
+    )
+    fig.update_layout(
+        title={"text": "Revenue kept by each cohort (100% = its first month's MRR)"},
+        xaxis={"title": {"text": "Months since first payment"}, "tick0": 0, "dtick": 3, "showgrid": False},
+        yaxis={
+            "title": {"text": "First payment"},
+            "autorange": "reversed",
+            "type": "category",
+            "nticks": 12,
+            "tickfont": {"size": 14},
+            "showgrid": False,
+            "ticks": "",
+        },
+        height=max(360, 18 * len(shown) + 140),
+        margin={"t": 70},
+    )
+    return fig.figure()
+
+
+def segment_retention(summary: pd.DataFrame) -> go.Figure:
+    """Trailing-12 NRR and GRR per segment, side by side, with the 100% line."""
+    fig = new_figure()
+    for column, name, colour in (("nrr", "NRR", BLUE), ("grr", "GRR", AMBER)):
+        values = summary[column].to_numpy(dtype=float) * 100
+        fig.add_bar(
+            x=summary["segment"].astype(str).to_numpy(),
+            y=values,
+            name=name,
+            marker={"color": colour},
+            text=[f"{v:.0f}%" for v in values],
+            textposition="inside",
+            insidetextanchor="end",
+            textfont={"color": "white", "size": 16},
+            hovertemplate=f"{name}: " + "%{y:.1f}%<extra></extra>",
+        )
+    fig.add_hline(y=100, line={"color": INK, "width": 1.5, "dash": "dot"})
+    top = float(np.nanmax(summary[["nrr", "grr"]].to_numpy(dtype=float))) * 100 if len(summary) else 100
+    fig.update_layout(
+        title={"text": "NRR and GRR by segment, trailing 12 months"},
+        barmode="group",
+        yaxis={"ticksuffix": "%", "range": [0, max(110.0, top * 1.15)]},
+        height=380,
+        margin={"t": 100},
+    )
+    return fig.figure()

@@ -1,0 +1,84 @@
+"""Monte Carlo bands: the P10 to P90 range of futures, the median, and the model's average path."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ui.charts.theme import (
+    AMBER,
+    BLUE,
+    MUTED,
+    hover_money,
+    money_axis,
+    months_axis,
+    new_figure,
+    percent_axis,
+)
+
+
+def band(
+    bands: pd.DataFrame,
+    column: str,
+    *,
+    title: str,
+    currency: str | None = None,
+    expected: pd.Series | None = None,
+) -> go.Figure:
+    """The P10–P90 band of a Monte Carlo column, its median, and the deterministic line if given.
+
+    ``column`` is ``"mrr"``, ``"nrr_month"`` or ``"nrr_trailing_12"``; money
+    when ``currency`` is given, else a percentage with the 100% line.
+    """
+    rows = bands.dropna(subset=[f"{column}_p50"])
+    rows = rows[rows["month"] > 0] if column != "mrr" else rows
+    months = int(bands["month"].iloc[-1])
+    hover = hover_money(currency) if currency is not None else "%{y:.1%}"
+    fig = new_figure()
+    if currency is None:
+        fig.add_hline(y=1.0, line={"color": MUTED, "width": 1.5, "dash": "dot"})
+    x = rows["month"].to_numpy()
+    fig.add_scatter(
+        x=x,
+        y=rows[f"{column}_p90"].to_numpy(),
+        name="P90",
+        line={"width": 0, "color": BLUE},
+        hovertemplate=hover,
+        showlegend=False,
+    )
+    fig.add_scatter(
+        x=x,
+        y=rows[f"{column}_p10"].to_numpy(),
+        name="P10–P90 (8 futures in 10)",
+        fill="tonexty",
+        fillcolor="rgba(37, 99, 235, 0.18)",
+        line={"width": 0, "color": BLUE},
+        hovertemplate=hover,
+    )
+    fig.add_scatter(
+        x=x,
+        y=rows[f"{column}_p50"].to_numpy(),
+        name="Median (P50)",
+        line={"color": BLUE, "width": 4},
+        hovertemplate=hover,
+    )
+    if expected is not None:
+        fig.add_scatter(
+            x=expected.index.to_numpy(),
+            y=expected.to_numpy(),
+            name="The model's average path",
+            line={"color": AMBER, "width": 3, "dash": "dash"},
+            hovertemplate=hover,
+        )
+    yaxis = (
+        {**money_axis(currency), "title": {"text": "MRR"}} if currency is not None else percent_axis("NRR")
+    )
+    fig.update_layout(
+        title={"text": title},
+        xaxis={**months_axis(months), "range": [0 if column == "mrr" else 0.5, months + 0.5]},
+        yaxis=yaxis,
+        hovermode="x unified",
+        margin={"t": 100},
+        height=400,
+    )
+    return fig.figure()

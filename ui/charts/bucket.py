@@ -1,0 +1,104 @@
+"""Leaky-bucket charts: the MRR bridge as a waterfall, and acquisition against what leaks out."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ui.charts.theme import (
+    BLUE,
+    GREEN,
+    RED,
+    hover_money,
+    money_axis,
+    months_axis,
+    new_figure,
+)
+from ui.format import compact_money, tick_prefix
+
+_BRIDGE_LABELS = {
+    "starting_mrr": "Start",
+    "new_mrr": "New",
+    "expansion_mrr": "Expansion",
+    "contraction_mrr": "Contraction",
+    "churned_mrr": "Churn",
+    "ending_mrr": "End",
+}
+
+
+def waterfall(steps: pd.Series, currency: str, *, title: str) -> go.Figure:
+    """An MRR bridge: start, the four flows (losses negative), end."""
+    prefix = tick_prefix(currency)
+    values = steps.to_numpy(dtype=float)
+    labels = [_BRIDGE_LABELS[name] for name in steps.index]
+    measure = ["absolute", "relative", "relative", "relative", "relative", "total"]
+    text = [compact_money(v, currency, signed=0 < i < 5) for i, v in enumerate(values)]
+    hover = [f"{'−' if v < 0 else ''}{prefix}{abs(v):,.0f}" for v in values]
+    fig = new_figure()
+    fig.add_trace(
+        {
+            "type": "waterfall",
+            "x": labels,
+            "y": values,
+            "measure": measure,
+            "text": text,
+            "textposition": "outside",
+            "textfont": {"size": 16},
+            "constraintext": "none",
+            "customdata": hover,
+            "cliponaxis": False,
+            "increasing": {"marker": {"color": GREEN}},
+            "decreasing": {"marker": {"color": RED}},
+            "totals": {"marker": {"color": BLUE}},
+            "connector": {"line": {"color": "#9ca3af", "width": 1}},
+            "hovertemplate": "%{x}: %{customdata}<extra></extra>",
+        }
+    )
+    low = min(values[0], values[-1], *(np.cumsum(values[:5])))
+    high = max(values[0], values[-1], *(np.cumsum(values[:5])))
+    span = max(high - low, abs(high) * 0.05, 1.0)
+    fig.update_layout(
+        title={"text": title},
+        showlegend=False,
+        xaxis={"tickangle": -30, "tickfont": {"size": 15}},
+        yaxis={
+            "tickprefix": prefix,
+            "tickformat": "~s",
+            "title": {"text": "MRR"},
+            "range": [max(0.0, low - 0.6 * span), high + 0.25 * span],
+        },
+        height=420,
+    )
+    return fig.figure()
+
+
+def stay_flat(table: pd.DataFrame, currency: str) -> go.Figure:
+    """New MRR acquired each month against the new MRR needed just to stay flat."""
+    rows = table.iloc[1:]
+    months = int(table["month"].iloc[-1])
+    needed = rows["new_mrr_to_stay_flat"].clip(lower=0.0)
+    fig = new_figure()
+    fig.add_bar(
+        x=rows["month"],
+        y=rows["new_mrr"],
+        name="New MRR acquired",
+        marker={"color": "#93c5fd"},
+        hovertemplate=hover_money(currency),
+    )
+    fig.add_scatter(
+        x=rows["month"],
+        y=needed,
+        name="New MRR needed just to stay flat",
+        line={"color": RED, "width": 4},
+        hovertemplate=hover_money(currency),
+    )
+    fig.update_layout(
+        title={"text": "The treadmill: acquisition against what leaks out"},
+        xaxis={**months_axis(months), "range": [0.5, months + 0.5]},
+        yaxis={**money_axis(currency), "title": {"text": "MRR per month"}},
+        hovermode="x unified",
+        bargap=0.15,
+        margin={"t": 100},
+    )
+    return fig.figure()

@@ -1,0 +1,89 @@
+"""Scenarios side by side: one measure overlaid over time, and MRR at one month as bars."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ui.charts.theme import (
+    BLUE,
+    GREEN,
+    MUTED,
+    SCENARIO_STYLES,
+    hover_money,
+    money_axis,
+    months_axis,
+    new_figure,
+)
+from ui.format import compact_money
+
+
+def scenario_lines(
+    tables: dict[str, pd.DataFrame],
+    column: str,
+    *,
+    title: str,
+    currency: str | None = None,
+    axis_title: str = "",
+) -> go.Figure:
+    """``column`` of each scenario's projection table over time, overlaid, the first (the reference) boldest.
+
+    Money with a ``currency``, else a rate drawn as a percentage (NRR with the 100% line).
+    """
+    months = max(int(table["month"].iloc[-1]) for table in tables.values())
+    start = 0 if column == "mrr" else 12 if column.endswith("trailing_12") else 1
+    fig = new_figure()
+    if column.startswith("nrr"):
+        fig.add_hline(y=1.0, line={"color": MUTED, "width": 1.5, "dash": "dot"})
+    hover = hover_money(currency) if currency is not None else "%{y:.1%}"
+    for i, (name, table) in enumerate(tables.items()):
+        colour, dash = SCENARIO_STYLES[i % len(SCENARIO_STYLES)]
+        rows = table[table["month"] >= start]
+        fig.add_scatter(
+            x=rows["month"].to_numpy(),
+            y=rows[column].to_numpy(dtype=float),
+            name=name,
+            line={"color": colour, "width": 4.5 if i == 0 else 3.5, "dash": dash},
+            hovertemplate=hover,
+        )
+    yaxis: dict[str, object] = (
+        {**money_axis(currency), "title": {"text": axis_title or "MRR"}}
+        if currency is not None
+        # Three significant digits, trailing zeros dropped: 96.5% and 97% never print alike.
+        else {"tickformat": ".3~%", "title": {"text": axis_title}}
+    )
+    fig.update_layout(
+        title={"text": title},
+        xaxis={**months_axis(months), "range": [start - (0.5 if start else 0), months + 0.5]},
+        yaxis=yaxis,
+        hovermode="x unified",
+        margin={"t": 100},
+        height=400,
+    )
+    return fig.figure()
+
+
+def variant_bars(labels: list[str], mrr: list[float], currency: str, *, months: int) -> go.Figure:
+    """MRR at the horizon of a few variants of one scenario, the first one (today's) in grey."""
+    colours = [MUTED, *(GREEN if "NRR" in label else BLUE for label in labels[1:])]
+    fig = new_figure()
+    fig.add_bar(
+        x=mrr,
+        y=labels,
+        orientation="h",
+        marker={"color": colours},
+        text=[compact_money(value, currency) for value in mrr],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{y}: " + hover_money(currency).replace("%{y", "%{x") + "<extra></extra>",
+    )
+    fig.update_layout(
+        title={"text": f"MRR at month {months}"},
+        showlegend=False,
+        # Each bar carries its value, so the money axis only takes room.
+        xaxis={**money_axis(currency), "range": [0, max(max(mrr) * 1.15, 1.0)], "visible": False},
+        yaxis={"autorange": "reversed"},
+        bargap=0.25,
+        margin={"b": 0},
+    )
+    return fig.figure()

@@ -1,0 +1,149 @@
+"""The look every chart shares: one lean plotly template, legible on a projector, and axis helpers.
+
+Every builder in :mod:`ui.charts` takes engine output (a table, a series,
+numbers) and the currency, and returns a ``plotly.graph_objects.Figure`` that
+shows exactly that, nothing more: labelled axes, currency ticks, hover values
+with separators, no mode bar (see :data:`PLOTLY_CONFIG`). Builders are pure:
+no Streamlit, so the report draws the same figures offline.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ui.charts.spec import Spec
+from ui.format import tick_prefix
+
+INK = "#1f2937"
+
+
+MUTED = "#6b7280"
+
+
+GRID = "#e5e7eb"
+
+
+BLUE = "#2563eb"
+
+
+GREEN = "#059669"
+
+
+RED = "#dc2626"
+
+
+AMBER = "#d97706"
+
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+
+#: The one template every chart uses (kept small: it travels with each figure).
+TEMPLATE = go.layout.Template(
+    layout={
+        "font": {"family": FONT, "size": 17, "color": INK},
+        "title": {"font": {"size": 21}, "x": 0, "xanchor": "left", "y": 0.97, "yanchor": "top"},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "colorway": [BLUE, GREEN, AMBER, RED, "#7c3aed", "#0891b2"],
+        "xaxis": {
+            "showgrid": False,
+            "linecolor": "#9ca3af",
+            "ticks": "outside",
+            "tickcolor": "#9ca3af",
+            "automargin": True,
+            "title": {"standoff": 10},
+        },
+        "yaxis": {
+            "gridcolor": GRID,
+            "zeroline": False,
+            "automargin": True,
+            "title": {"standoff": 10},
+        },
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
+        "hoverlabel": {"font": {"size": 16, "family": FONT}},
+        "margin": {"l": 10, "r": 20, "t": 80, "b": 10},
+        "height": 440,
+    }
+)
+
+
+#: ``st.plotly_chart(..., config=PLOTLY_CONFIG)``: no mode bar, no plotly logo.
+PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
+
+
+#: Layer colours, starting base first (dark), then newer cohorts lighter.
+LAYER_COLOURS = (
+    "#1e3a8a",
+    "#1d4ed8",
+    "#3b82f6",
+    "#0e7490",
+    "#0891b2",
+    "#06b6d4",
+    "#059669",
+    "#10b981",
+    "#6ee7b7",
+)
+
+
+TIER_COLOURS = {
+    "Elite": "#065f46",
+    "Best in class": "#059669",
+    "Good": "#34d399",
+    "Okay": "#fbbf24",
+    "Concerning": "#f97316",
+    "Red flag": "#dc2626",
+}
+
+
+SEGMENT_COLOURS = ("#1d4ed8", "#059669", "#d97706", "#7c3aed", "#0891b2", "#dc2626")
+
+
+#: Each compared scenario's colour and dash, the reference first (dashes tell them apart in grey too).
+SCENARIO_STYLES: tuple[tuple[str, str], ...] = (
+    (BLUE, "solid"),
+    (GREEN, "dash"),
+    (AMBER, "dot"),
+    ("#7c3aed", "dashdot"),
+)
+
+
+#: The template as a plain dict, for :class:`ui.charts.spec.Spec`.
+TEMPLATE_LAYOUT: dict[str, object] = {"template": TEMPLATE.to_plotly_json()}
+
+
+def new_figure() -> Spec:
+    return Spec(TEMPLATE_LAYOUT)
+
+
+def money_axis(currency: str) -> dict[str, object]:
+    return {"tickprefix": tick_prefix(currency), "tickformat": "~s", "rangemode": "tozero"}
+
+
+def months_axis(months: int) -> dict[str, object]:
+    dtick = 12 if months > 48 else 6 if months > 18 else 3
+    return {"title": {"text": "Month"}, "dtick": dtick, "range": [0, months]}
+
+
+def hover_money(currency: str) -> str:
+    return tick_prefix(currency) + "%{y:,.0f}"
+
+
+def percent_axis(title: str) -> dict[str, object]:
+    return {"tickformat": ".0%", "title": {"text": title}}
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """About ``count`` round tick values from ``low`` to ``high`` (1, 2 or 5 times a power of ten)."""
+    raw = max((high - low) / count, 1e-9)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return [float(v) for v in np.arange(math.ceil(low / step) * step, high + step / 2, step)]
+
+
+def month_ticks(count: int, *, most: int = 12) -> dict[str, object]:
+    """Category month labels (``YYYY-MM``), thinned to ``most`` so a projector can read them."""
+    return {"type": "category", "nticks": min(count, most), "tickangle": -45, "tickfont": {"size": 14}}

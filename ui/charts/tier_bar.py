@@ -1,0 +1,69 @@
+"""Where an annual NRR sits among the benchmark tiers, red flag to elite."""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+
+from simulator.tiers import NRR_TIERS
+from ui.charts.theme import (
+    INK,
+    TIER_COLOURS,
+    new_figure,
+)
+from ui.format import pct
+
+
+def tiers(annual_nrr: float) -> go.Figure:
+    """Where an annual NRR sits among the tiers, red flag to elite."""
+    low_end, high_end = 0.8, max(1.45, min(annual_nrr + 0.08, 2.0))
+    fig = new_figure()
+    for tier in reversed(NRR_TIERS):
+        start, stop = max(tier.low, low_end), min(tier.high, high_end)
+        if stop <= start:
+            continue
+        fig.add_bar(
+            x=[(stop - start) * 100],
+            base=[start * 100],
+            y=["NRR"],
+            orientation="h",
+            name=tier.name,
+            marker={"color": TIER_COLOURS[tier.name], "line": {"color": "white", "width": 2}},
+            text=[tier.name],
+            textposition="inside",
+            insidetextanchor="middle",
+            textfont={"color": "white" if tier.name not in ("Good", "Okay") else INK, "size": 16},
+            hovertemplate=f"{tier.name}: {_tier_range(tier.low, tier.high)}, {tier.meaning}<extra></extra>",
+            showlegend=False,
+        )
+    shown = min(max(annual_nrr, low_end), high_end) * 100
+    fig.add_shape(
+        type="line", x0=shown, x1=shown, y0=-0.7, y1=0.7, line={"color": INK, "width": 4}, layer="above"
+    )
+    position = (shown - low_end * 100) / ((high_end - low_end) * 100)
+    fig.add_annotation(
+        x=shown,
+        y=0.72,
+        yanchor="bottom",
+        xanchor="left" if position < 0.15 else "right" if position > 0.85 else "center",
+        text=f"<b>Annual NRR {pct(annual_nrr)}</b>",
+        showarrow=False,
+        font={"size": 18},
+    )
+    fig.update_layout(
+        barmode="overlay",
+        height=190,
+        margin={"t": 45, "b": 10, "l": 10, "r": 10},
+        xaxis={"range": [low_end * 100, high_end * 100], "ticksuffix": "%", "showgrid": False, "dtick": 10},
+        yaxis={"visible": False, "range": [-0.6, 1.3]},
+    )
+    return fig.figure()
+
+
+def _tier_range(low: float, high: float) -> str:
+    if math.isinf(high):
+        return f"{low * 100:.0f}% and above"
+    if low <= 0:
+        return f"below {high * 100:.0f}%"
+    return f"{low * 100:.0f}–{high * 100:.0f}%"

@@ -1,0 +1,244 @@
+"""What a report on a scenario says: its figures, sentences, assumptions and charts, as the pages show them.
+
+Pure functions, no Streamlit: each takes a :class:`~simulator.scenario.Scenario`
+and the currency symbol, so the Export page, the command line
+(``python -m simulator report``) and tests make the same report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import plotly.graph_objects as go
+
+from simulator import breakdown, ranking
+from simulator.levers import BY_FIELD
+from simulator.output import csv_bytes
+from simulator.projection import PROJECTION_COLUMNS
+from simulator.scenario import Initiative, Scenario
+from simulator.summary import BASIS_TEXT, HEADLINE_MONTHS, Summary, summarise
+from ui import sentences
+from ui.charts import bucket, growth, lever_bars, tier_bar
+from ui.format import money, pct
+
+#: The step, in points, of the "biggest lever" sentence (the lever page's default).
+LEVER_STEP_POINTS = 1.0
+
+
+#: Chart names, in report order, with their titles for file names and buttons.
+CHART_TITLES: dict[str, str] = {
+    "tiers": "Where annual NRR sits",
+    "revenue": "MRR over the horizon",
+    "cohorts": "MRR by acquisition cohort",
+    "bridge": "MRR bridge over the horizon",
+    "treadmill": "The treadmill",
+    "levers": "Biggest lever",
+}
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a report shows, as text formatted as on screen, and its figures.
+
+    Attributes
+    ----------
+    figures
+        ``(label, value)`` pairs: monthly and annual NRR, annual GRR, both
+        tiers, MRR at months 12 and 36 and at the horizon.
+    tier_sentence
+        The verdict: ``"Annual NRR 126.8%: **Best in class**, … Annual GRR
+        61.3%: **Leaky**. GRR below 90%: …"`` (markdown bold).
+    plateau_sentence, lever_sentence
+        Where the leaky bucket levels off (or that the base grows by itself);
+        which lever moves MRR most for a one-point change.
+    assumptions
+        ``(lever, value)`` pairs, every lever in people's units.
+    charts
+        The report's plotly figures by name (see :data:`CHART_TITLES`).
+    basis
+        What annual NRR and GRR are (monthly ^ 12, or the cohort way).
+    """
+
+    scenario: Scenario
+    currency: str
+    date: dt.date
+    figures: tuple[tuple[str, str], ...]
+    tier_sentence: str
+    plateau_sentence: str
+    lever_sentence: str
+    assumptions: tuple[tuple[str, str], ...]
+    charts: Mapping[str, go.Figure]
+    basis: str
+
+
+def format_date(day: dt.date) -> str:
+    """``"23 November 2025"``: the report's date, the same in every locale."""
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def _rate(fraction: float, unit: str = "of MRR a month") -> str:
+    return f"{fraction * 100:.2f}% {unit}"
+
+
+def _count(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def initiative_text(initiative: Initiative) -> str:
+    """``"churn −0.80 pts from month 3, in full by month 6"``: an initiative in words."""
+    lever = BY_FIELD[initiative.lever].noun
+    if BY_FIELD[initiative.lever].is_rate:
+        change = f"{initiative.change * 100:+.2f} pts"
+    else:
+        change = f"{initiative.change * 100:+.0f}%"
+    text = f"{lever} {change.replace('-', '−')} from month {initiative.start_month}"
+    if initiative.ramp_months > 1:
+        text += f", in full by month {initiative.start_month + initiative.ramp_months - 1}"
+    if initiative.end_month is not None:
+        text += f", until month {initiative.end_month}"
+    return text
+
+
+def assumptions(scenario: Scenario, currency: str) -> tuple[tuple[str, str], ...]:
+    """Every lever of the scenario in people's units, refinements only when they are set."""
+    rows: list[tuple[str, str]] = [
+        ("Starting MRR", money(scenario.starting_mrr, currency)),
+        (
+            "Starting customers",
+            "not set" if scenario.starting_customers is None else _count(scenario.starting_customers),
+        ),
+        # With segments, their own rates and new-customer MRR replace these (listed below).
+        *(
+            ()
+            if scenario.segments
+            else (
+                ("Churn", _rate(scenario.churn_rate)),
+                ("Contraction", _rate(scenario.contraction_rate)),
+                ("Expansion", _rate(scenario.expansion_rate)),
+            )
+        ),
+        ("New customers a month", _count(scenario.new_customers_per_month)),
+        ("Growth of new customers", _rate(scenario.acquisition_growth_rate, "a month")),
+        *(
+            ()
+            if scenario.segments
+            else (("MRR per new customer", money(scenario.new_customer_mrr, currency)),)
+        ),
+        ("Horizon", f"{scenario.months} months"),
+    ]
+    if scenario.involuntary_churn_share > 0:
+        rows.append(("Involuntary share of churn", pct(scenario.involuntary_churn_share)))
+        rows.append(("Failed payments recovered", pct(scenario.involuntary_recovery_rate)))
+    if scenario.early_churn_months > 0 and scenario.early_churn_multiple != 1.0:
+        rows.append(
+            (
+                "Early-life churn",
+                f"{scenario.early_churn_multiple:g}× for a customer's first "
+                f"{scenario.early_churn_months} months",
+            )
+        )
+    if scenario.annual_plan_share > 0:
+        rows.append(("Customers on annual plans", pct(scenario.annual_plan_share)))
+    if scenario.expansion_ceiling is not None:
+        rows.append(("Expansion ceiling", f"{scenario.expansion_ceiling:g}× a customer's first MRR"))
+    for segment in scenario.segments:
+        rows.append(
+            (
+                f"Segment {segment.name}",
+                f"{pct(segment.mrr_share)} of MRR, {pct(segment.new_customer_share)} of new customers at "
+                f"{money(segment.new_customer_mrr, currency)}; churn {segment.churn_rate * 100:.2f}%, "
+                f"contraction {segment.contraction_rate * 100:.2f}%, "
+                f"expansion {segment.expansion_rate * 100:.2f}% a month",
+            )
+        )
+    for initiative in scenario.initiatives:
+        rows.append((initiative.name, initiative_text(initiative)))
+    return tuple(rows)
+
+
+def _last_figure(summary: Summary, currency: str) -> tuple[str, str]:
+    """MRR at the horizon, or, when the horizon is month 12 or 36 (already shown), the customers then."""
+    months = summary.months
+    if months not in HEADLINE_MONTHS:
+        return f"MRR at {months} months (horizon)", money(summary.mrr_at(months), currency)
+    customers = summary.customers_at(months)
+    if math.isfinite(customers):
+        return f"Customers at {months} months", f"{customers:,.0f}"
+    return "Monthly GRR", pct(summary.monthly_grr)
+
+
+def build_report(scenario: Scenario, currency: str = "$", *, today: dt.date | None = None) -> Report:
+    """The numbers, sentences and charts of a report on ``scenario``, as the pages show them."""
+    summary = summarise(scenario)
+    months = summary.months
+    figures = (
+        ("Blended monthly NRR" if scenario.segments else "Monthly NRR", pct(summary.monthly_nrr)),
+        ("Annual NRR", pct(summary.annual_nrr)),
+        ("Annual GRR", pct(summary.annual_grr)),
+        ("NRR tier", summary.nrr_tier.name),
+        ("GRR tier", summary.grr_tier.name),
+        *((f"MRR at {month} months", money(summary.mrr_at(month), currency)) for month in HEADLINE_MONTHS),
+        _last_figure(summary, currency),
+    )
+    step = LEVER_STEP_POINTS / 100
+    impacts = ranking.lever_impacts(scenario, step=step)
+    lever_sentence = sentences.lever_verdict(
+        impacts,
+        step_points=LEVER_STEP_POINTS,
+        months=months,
+        currency=currency,
+        customers_kept=ranking.customers_kept(scenario, step=step),
+    )
+    return Report(
+        scenario=scenario,
+        currency=currency,
+        date=today or dt.date.today(),
+        figures=figures,
+        tier_sentence=sentences.summary_verdict(summary),
+        plateau_sentence=sentences.plateau_text(summary, currency),
+        lever_sentence=lever_sentence,
+        assumptions=assumptions(scenario, currency),
+        charts=report_charts(summary, currency, impacts=impacts),
+        basis=BASIS_TEXT[summary.retention.annual_basis],
+    )
+
+
+def report_charts(summary: Summary, currency: str, *, impacts: Any | None = None) -> dict[str, go.Figure]:
+    """The report's charts by name, in the order of :data:`CHART_TITLES`."""
+    projection = summary.projection
+    months = summary.months
+    if impacts is None:
+        impacts = ranking.lever_impacts(summary.scenario, step=LEVER_STEP_POINTS / 100)
+    steps = breakdown.bridge(projection, first_month=1, last_month=months)
+    return {
+        "tiers": tier_bar.tiers(summary.annual_nrr),
+        "revenue": growth.revenue(projection.table, currency),
+        "cohorts": growth.layer_cake(breakdown.cohort_layers(projection), currency),
+        "bridge": bucket.waterfall(steps, currency, title=f"MRR bridge, months 1–{months}"),
+        "treadmill": bucket.stay_flat(projection.table, currency),
+        "levers": lever_bars.tornado(impacts, currency, step_points=LEVER_STEP_POINTS, months=months),
+    }
+
+
+def projection_csv(scenario: Scenario) -> bytes:
+    """The projection as CSV: the command line's columns first, then the table's others.
+
+    The first columns read exactly as ``python -m simulator project`` writes them (one writer,
+    :func:`simulator.output.csv_bytes`, so one rounding policy).
+    """
+    table = summarise(scenario).projection.table
+    columns = [*PROJECTION_COLUMNS, *(c for c in table.columns if c not in PROJECTION_COLUMNS)]
+    return csv_bytes(table[columns])
+
+
+def report_file_name(day: dt.date, extension: str) -> str:
+    """``"nrr-report-2025-11-23.pdf"``."""
+    return f"nrr-report-{day.isoformat()}.{extension}"
+
+
+def png_file_name(name: str, day: dt.date) -> str:
+    """``"nrr-revenue-2025-11-23.png"``."""
+    return f"nrr-{name}-{day.isoformat()}.png"
