@@ -6,7 +6,8 @@
 """
 
 from simulator.projection import PROJECTION_COLUMNS, Projection, project
-from simulator.scenario import Scenario, ScenarioError, from_dict, from_json, to_dict, to_json
+from simulator.scenario import Scenario, ScenarioError, from_dict, to_dict
+from simulator.scenario_json import from_json, to_json
 
 __all__ = [
     "PROJECTION_COLUMNS",

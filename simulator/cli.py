@@ -26,7 +26,8 @@ from simulator.export import ExportError, read_export
 from simulator.metrics import METRICS_COLUMNS, analyse
 from simulator.output import CURRENCIES, write_table
 from simulator.projection import PROJECTION_COLUMNS, project
-from simulator.scenario import MAX_MONTHS, MAX_SCENARIO_BYTES, Scenario, ScenarioError, read_scenario
+from simulator.scenario import MAX_MONTHS, Scenario, ScenarioError
+from simulator.scenario_json import MAX_SCENARIO_BYTES, read_scenario
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1

@@ -30,7 +30,8 @@ from simulator import cli
 from simulator.comparison import compare
 from simulator.output import decimals_of
 from simulator.projection import PROJECTION_COLUMNS
-from simulator.scenario import Scenario, to_json
+from simulator.scenario import Scenario
+from simulator.scenario_json import to_json
 from simulator.summary import Summary, summarise
 from tests.apptest_support import APP, TIMEOUT, shown_text
 from tests.strategies import examples

@@ -37,15 +37,8 @@ from simulator.actuals import cohort_retention, levers_from_metrics
 from simulator.export import ExportError, read_export
 from simulator.metrics import analyse
 from simulator.projection import project
-from simulator.scenario import (
-    MAX_JSON_DEPTH,
-    MAX_SCENARIO_BYTES,
-    Scenario,
-    ScenarioError,
-    from_json,
-    parse_json,
-    read_scenario,
-)
+from simulator.scenario import Scenario, ScenarioError
+from simulator.scenario_json import MAX_JSON_DEPTH, MAX_SCENARIO_BYTES, from_json, parse_json, read_scenario
 
 #: The wall-time bound the issue sets for a clear message.
 SECONDS = 2.0
@@ -73,7 +66,7 @@ def test_a_scenario_file_with_a_byte_order_mark_loads_as_bytes_and_as_text() -> 
 def test_deeply_nested_json_is_refused_before_the_parser_recurses(levels: int) -> None:
     for data in (b"[" * levels + b"]" * levels, b'{"segments": ' + b"[" * levels):
         with pytest.raises(
-            ScenarioError, match=r"nests arrays and objects [\d,]+ deep, over the 20 a scenario file may"
+            ScenarioError, match=r"nests arrays and objects [\d,]+ deep, over the 20 allowed"
         ):
             within_bound(lambda data=data: read_scenario(data))
 

@@ -26,7 +26,8 @@ from plotly.offline import get_plotlyjs
 
 from simulator import PROJECTION_COLUMNS, cli, project
 from simulator.output import decimals_of
-from simulator.scenario import Initiative, Scenario, to_json
+from simulator.scenario import Initiative, Scenario
+from simulator.scenario_json import to_json
 from ui.format import money
 from ui.report import content, html, images, pdf
 

@@ -26,7 +26,8 @@ from simulator.cli import main as cli_main
 from simulator.comparison import DIFFERENCE_COLUMNS, checkpoints, compare
 from simulator.output import csv_bytes
 from simulator.projection import project
-from simulator.scenario import Initiative, Scenario, Segment, from_json, to_dict, to_json
+from simulator.scenario import Initiative, Scenario, Segment, to_dict
+from simulator.scenario_json import from_json, to_json
 from ui.charts import overlays
 from ui.scenarios import saved
 from ui.scenarios.files import read_file, set_file
@@ -306,7 +307,7 @@ def test_a_broken_scenario_file_gives_the_command_lines_own_message(tmp_path: Pa
 
 def test_a_file_that_is_not_utf8_text_is_refused() -> None:
     with pytest.raises(StoreError, match="not UTF-8"):
-        read_file(b"\xff\xfe\x00{")
+        read_file('{"starting_mrr": 1000, "name": "Café"}'.encode("latin-1"))
 
 
 # The link.

@@ -7,9 +7,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from simulator.scenario import (
-    Scenario,
-)
+from simulator.scenario import Scenario
 from ui.format import MINUS, money, pct, points, signed_money
 
 

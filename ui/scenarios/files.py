@@ -8,13 +8,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from simulator.scenario import (
-    Scenario,
-    ScenarioError,
-    from_dict,
-    from_json,
-    to_dict,
-)
+from simulator.scenario import Scenario, ScenarioError, from_dict, to_dict
+from simulator.scenario_json import parse_json
 from ui.scenarios.store import MAX_SCENARIOS, StoreError, clean_name
 
 #: Uploaded files larger than this are refused (a set of 20 scenarios with segments is ~40 KB).
@@ -44,16 +39,11 @@ def read_file(data: bytes | str, *, file_name: str = "scenario.json") -> dict[st
         Saying what is wrong and where (the engine's own message for a
         scenario it refuses); nothing is returned in part.
     """
-    if len(data) > MAX_FILE_BYTES:
-        raise StoreError(f"the file is {len(data):,} bytes; a scenario file is at most {MAX_FILE_BYTES:,}")
     try:
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-    except UnicodeDecodeError:
-        raise StoreError("the file is not UTF-8 text; save it as a .json text file") from None
-    try:
-        parsed = json.loads(text)
-    except json.JSONDecodeError:
-        parsed = None  # from_json below gives the command line's own message
+        # The command line's own reader: bounded, a byte-order mark allowed, no key twice.
+        parsed = parse_json(data, max_bytes=MAX_FILE_BYTES)
+    except ScenarioError as error:
+        raise StoreError(str(error)) from None
     if isinstance(parsed, dict) and "scenarios" in parsed:
         if set(parsed) != {"scenarios"}:
             extra = sorted(set(parsed) - {"scenarios"})[0]
@@ -62,7 +52,7 @@ def read_file(data: bytes | str, *, file_name: str = "scenario.json") -> dict[st
     if isinstance(parsed, list):
         return _read_set(parsed)
     try:
-        scenario = from_json(text)
+        scenario = from_dict(parsed)
     except ScenarioError as error:
         raise StoreError(str(error)) from None
     stem = file_name.rsplit("/", 1)[-1].removesuffix(".json").removesuffix(".JSON")

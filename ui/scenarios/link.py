@@ -11,12 +11,8 @@ import zlib
 from collections.abc import Mapping
 from typing import Any
 
-from simulator.scenario import (
-    Scenario,
-    ScenarioError,
-    from_dict,
-    to_dict,
-)
+from simulator.scenario import Scenario, ScenarioError, from_dict, to_dict
+from simulator.scenario_json import parse_json
 from ui.scenarios.store import MAX_COMPARED, MIN_COMPARED, StoreError, clean_name
 
 #: The address parameter that carries the compared scenarios.
@@ -66,8 +62,12 @@ def scenarios_from_link(text: str) -> dict[str, Scenario]:
         raw = inflater.decompress(packed, _MAX_LINK_JSON_BYTES)
         if inflater.unconsumed_tail:
             raise StoreError("it is larger than a link carries")
-        items = json.loads(raw.decode("utf-8"))
-    except (binascii.Error, zlib.error, UnicodeDecodeError, json.JSONDecodeError, ValueError) as error:
+        if not raw.strip():
+            raise ValueError("nothing inside")
+        items = parse_json(raw.decode("utf-8"), max_bytes=_MAX_LINK_JSON_BYTES, what="the link")
+    except ScenarioError as error:
+        raise StoreError(str(error).removeprefix("the link ")) from None
+    except (binascii.Error, zlib.error, UnicodeDecodeError, ValueError) as error:
         if isinstance(error, StoreError):
             raise
         raise StoreError("it is damaged; was the link cut short when copied?") from None

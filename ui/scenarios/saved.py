@@ -14,7 +14,8 @@ from __future__ import annotations
 import streamlit as st
 
 from simulator.comparison import Comparison
-from simulator.scenario import Scenario, to_json
+from simulator.scenario import Scenario
+from simulator.scenario_json import to_json
 from ui import cache
 from ui.scenarios import files, link, store, variants
 from ui.scenarios.store import StoreError

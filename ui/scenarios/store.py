@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from simulator.scenario import (
-    Scenario,
-)
+from simulator.scenario import Scenario
 
 MAX_SCENARIOS = 20
 

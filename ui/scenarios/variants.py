@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.scenario import (
-    Scenario,
-    from_dict,
-    to_dict,
-)
+from simulator.scenario import Scenario, from_dict, to_dict
 from ui.scenarios.store import StoreError
 
 #: What each one-click variant does to the current levers, as the page says it.

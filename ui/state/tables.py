@@ -16,9 +16,12 @@ from typing import Any
 from simulator.levers import BY_FIELD
 from simulator.presets import recession
 from simulator.scenario import INITIATIVE_LEVERS, MAX_SEGMENTS, Initiative, ScenarioError, Segment
+from simulator.scenario_json import parse_json
 
 #: Values in tables are kept to this many decimals (a rate's percent, a change's points).
 TABLE_DECIMALS = 4
+#: The longest table an address parameter may hold (50 initiatives with long names stay far below).
+MAX_TABLE_CHARS = 20_000
 
 
 #: The segments table's columns, in people's units: a name, five percents, new-customer MRR.
@@ -102,9 +105,9 @@ def _json_rows(text: str, param: str, item: str, most: int, width: int) -> list[
     Returns ``(position, row)`` pairs from 1; raises ``ValueError`` naming the parameter or row.
     """
     try:
-        rows = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"{param} is not a list of {item}s: {error.msg}") from None
+        rows = parse_json(text, max_bytes=MAX_TABLE_CHARS, what=param)
+    except ScenarioError as error:
+        raise ValueError(f"{param} is not a list of {item}s: {error}") from None
     if not isinstance(rows, list) or not 1 <= len(rows) <= most:
         raise ValueError(f"{param} must be a list of 1 to {most} {item}s")
     for position, row in enumerate(rows, start=1):

@@ -1,0 +1,279 @@
+"""Reading an MRR export end to end: find the columns, parse the rows (pandas' C parser), check each value."""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from simulator.export.amounts import _amounts, _check_money
+from simulator.export.bounds import (
+    _HEAD_BYTES,
+    _decode,
+    _header,
+    _read_bytes,
+    _refuse_long_rows,
+    _refuse_wide_first_row,
+    _source,
+)
+from simulator.export.errors import ROWS_SHOWN, ExportError, _rows
+from simulator.export.months import check_month_span, parse_months
+
+#: The columns an export needs, and the optional one.
+REQUIRED_COLUMNS: tuple[str, ...] = ("customer_id", "month", "mrr")
+
+
+OPTIONAL_COLUMNS: tuple[str, ...] = ("segment",)
+
+
+#: Other names a column is found under when the file is not mapped.
+ALIASES: dict[str, tuple[str, ...]] = {"segment": ("plan",)}
+
+
+_BAD_LINE = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
+
+
+def read_export(
+    source: bytes | str | Path,
+    *,
+    columns: Mapping[str, str] | None = None,
+    amounts_in_cents: bool = False,
+    max_bytes: int | None = None,
+) -> pd.DataFrame:
+    """Read and validate an MRR export.
+
+    Parameters
+    ----------
+    source
+        The file's bytes, or a path to it (a pipe or device is read up to
+        ``max_bytes``, or :data:`STREAM_BYTES`).
+    columns
+        Which of the file's columns holds each canonical column, e.g.
+        ``{"customer_id": "Customer ID", "month": "Date", "mrr": "Amount"}``;
+        unmapped canonical names are looked up as they are (ignoring case and
+        spaces).
+    amounts_in_cents
+        Divide the MRR column by 100.
+    max_bytes
+        Refuse larger files.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The canonical frame described in the module docstring, in file order.
+
+    Raises
+    ------
+    ExportError
+    """
+    data, size = _source(source, max_bytes)
+    # A path is parsed straight from the file (pandas reads a file faster than a buffer);
+    # its first bytes are enough to check it and find the columns.
+    head = _read_bytes(data, limit=_HEAD_BYTES)
+    head_text = _decode(head, partial=True)
+    _refuse_long_rows(data)
+    header, delimiter = _header(head_text)
+    _refuse_wide_first_row(head_text, delimiter, header, complete=len(head) == size)
+    mapping = _resolve_columns(header, columns or {})
+    try:
+        raw = _read_fast(data, delimiter, header, mapping)
+    except (ValueError, pd.errors.ParserWarning):
+        # Anything the fast reader refuses (UTF-16, latin-1, ragged rows) is
+        # read again as text, to accept it or to say which rows are wrong.
+        raw = _read_text(_read_bytes(data), delimiter, header, mapping)
+
+    if raw.empty:
+        raise ExportError("the file has a header row but no data rows")
+    # The two heavy hashes, customer ids and month texts, run side by side (both release the GIL).
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        months = pool.submit(parse_months, raw["month"])
+        codes, customers = _customer_ids(raw["customer_id"])
+        month_codes = months.result()
+    first, last = int(month_codes.min()), int(month_codes.max())
+    if first == last:
+        raise ExportError(
+            "the file covers a single month; retention compares a month with the one before, "
+            "so export at least two months"
+        )
+    check_month_span(first, last, rows=(int(month_codes.argmin()) + 2, int(month_codes.argmax()) + 2))
+    amounts = _amounts(raw["mrr"], in_cents=amounts_in_cents)
+    _check_money(amounts, month_codes, raw["mrr"], in_cents=amounts_in_cents)
+    canonical = {
+        # Categorical: the ids as text, already numbered for the analysis.
+        "customer_id": pd.Categorical.from_codes(codes, categories=customers, validate=False),
+        "month": month_codes,
+        "mrr": amounts,
+    }
+    if "segment" in raw:
+        canonical["segment"] = raw["segment"].fillna("(none)").astype("str")
+    return pd.DataFrame(canonical, copy=False)
+
+
+def header_columns(data: bytes) -> list[str]:
+    """The column names of an export's header row, to offer for mapping.
+
+    Raises
+    ------
+    ExportError
+        When the file is empty, binary or has no readable header.
+    """
+    return _header(_decode(data[:_HEAD_BYTES], partial=True))[0]
+
+
+def _read_fast(
+    data: bytes | Path, delimiter: str, header: list[str], mapping: dict[str, int]
+) -> pd.DataFrame:
+    """The fast path: pandas' C parser with its own type inference, as a plain read_csv.
+
+    Only an empty field is missing (a customer called "NA" is a customer).
+    Ids that look like numbers are read again as text, so that 007 stays 007.
+    Columns are taken by position (pandas renames a repeated name).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)  # ragged rows: take the careful path
+        raw = pd.read_csv(
+            _readable(data), sep=delimiter, index_col=False, keep_default_na=False, na_values=[""]
+        )
+    if raw.shape[1] != len(header):
+        raise ValueError("pandas read another header")  # the careful path says what is wrong
+    table = pd.DataFrame({name: raw.iloc[:, position] for name, position in mapping.items()}, copy=False)
+    if not pd.api.types.is_string_dtype(table["customer_id"]):
+        table["customer_id"] = pd.read_csv(
+            _readable(data),
+            sep=delimiter,
+            usecols=[mapping["customer_id"]],
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+        ).iloc[:, 0]
+    return table
+
+
+def _readable(data: bytes | Path) -> io.BytesIO | Path:
+    return data if isinstance(data, Path) else io.BytesIO(data)
+
+
+def _read_text(data: bytes, delimiter: str, header: list[str], mapping: dict[str, int]) -> pd.DataFrame:
+    """The careful path: every field as text, so that errors can name their rows.
+
+    Still pandas' C parser (linear in the file, whatever its rows), which
+    reports each row with too many fields instead of stopping at the first.
+    """
+    text = _decode(data)
+    utf8 = data if not data.startswith((b"\xff\xfe", b"\xfe\xff")) else text.encode("utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.ParserWarning)
+        try:
+            raw = pd.read_csv(
+                io.BytesIO(utf8),
+                sep=delimiter,
+                dtype=str,
+                index_col=False,
+                keep_default_na=False,
+                na_values=[""],
+                on_bad_lines="warn",
+            )
+        except pd.errors.ParserError as error:
+            raise ExportError(_parser_problem(str(error))) from None
+    parser_warnings = [str(w.message) for w in caught if issubclass(w.category, pd.errors.ParserWarning)]
+    bad = [
+        (int(line), int(saw)) for message in parser_warnings for line, _, saw in _BAD_LINE.findall(message)
+    ]
+    if parser_warnings:
+        # pandas' other warning here: the first row has more fields than the header.
+        shown = ", ".join(f"row {line} has {saw:,}" for line, saw in bad[:ROWS_SHOWN]) or "row 2 has more"
+        more = f" and {len(bad) - ROWS_SHOWN} more" if len(bad) > ROWS_SHOWN else ""
+        raise ExportError(
+            f"rows have a different number of fields than the header's {len(header)} ({shown}{more}); "
+            "check for a stray delimiter or an unquoted comma in a name"
+        )
+    if raw.shape[1] != len(header):
+        raise ExportError(
+            f"the header has {len(header)} columns but the rows {raw.shape[1]}; "
+            "check the header row for a stray delimiter"
+        )
+    return pd.DataFrame({name: raw.iloc[:, position] for name, position in mapping.items()}, copy=False)
+
+
+def _parser_problem(message: str) -> str:
+    """A one-line reason from a pandas parser error."""
+    unclosed = re.search(r"EOF inside string starting at row (\d+)", message)
+    if unclosed:
+        return (
+            f"a quote opened in row {int(unclosed.group(1)) + 1} is never closed; "
+            "close it, or remove the stray quote"
+        )
+    reason = message.rsplit("C error:", 1)[-1].strip().splitlines()[0] if message.strip() else "unknown"
+    return f"the file cannot be read as CSV ({reason}); save it again as 'CSV UTF-8'"
+
+
+def _normal(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+def _resolve_columns(present: list[str], chosen: Mapping[str, str]) -> dict[str, int]:
+    """The position in the header of each canonical column found."""
+    mapping: dict[str, int] = {}
+    for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS):
+        column = chosen.get(name)
+        if column:
+            if column not in present:
+                raise ExportError(
+                    f"the column '{column}' chosen for {name} is not in the file; "
+                    f"its columns are: {', '.join(present)}"
+                )
+            mapping[name] = _only([i for i, c in enumerate(present) if c == column], present, name)
+            continue
+        for candidate in (_normal(name), *ALIASES.get(name, ())):
+            found = [i for i, c in enumerate(present) if _normal(c) == candidate]
+            if found:
+                mapping[name] = _only(found, present, name)
+                break
+        else:
+            if name in REQUIRED_COLUMNS:
+                raise ExportError(
+                    f"no '{name}' column; the file's columns are: {', '.join(present)}. "
+                    f"Rename one to '{name}' or map it to '{name}'"
+                )
+    used = list(mapping.values())
+    if len(set(used)) < len(used):
+        raise ExportError("one column is mapped to two fields; map each field to its own column")
+    return mapping
+
+
+def _only(positions: list[int], present: list[str], name: str) -> int:
+    """The one column found for ``name``; two are ambiguous (pandas would read the first silently)."""
+    if len(positions) > 1:
+        shown = " and ".join(f"'{present[i]}' (column {i + 1})" for i in positions[:2])
+        raise ExportError(
+            f"{len(positions)} columns could be {name}: {shown}; rename or delete the extra one, "
+            f"or map {name} to a column with a name of its own"
+        )
+    return positions[0]
+
+
+def _customer_ids(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes and distinct ids, surrounding spaces dropped (`` a `` is ``a``)."""
+    ids = values.astype("str")
+    codes, customers = pd.factorize(ids)  # an empty field is missing (code -1)
+    stripped = customers.str.strip()
+    if not stripped.equals(customers):
+        # Rare: spaces around some ids. Merge the ids that differ only by them.
+        renumber, stripped = pd.factorize(stripped)
+        codes = np.where(codes >= 0, renumber[codes], -1)
+        customers = stripped
+        empty = np.flatnonzero(customers == "")
+        if empty.size:
+            codes = np.where(np.isin(codes, empty), -1, codes)
+    blank = codes < 0
+    if blank.any():
+        raise ExportError(
+            f"column 'customer_id' is empty in {_rows(values, blank)}; every row needs a customer"
+        )
+    return codes, customers
