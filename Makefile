@@ -39,11 +39,11 @@ room: $(BIN)/.dev
 	bash scripts/ensure_chromium.sh
 	$(BIN)/python -m benchmarks.room
 
-## lint: ruff and strict mypy on the engine
+## lint: ruff, and strict mypy on the engine, the ui and the pages
 lint: $(BIN)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy simulator
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

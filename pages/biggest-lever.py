@@ -68,11 +68,13 @@ st.markdown(sentences.summary_verdict(summary))
 st.subheader("+10 points of NRR, or 30–40% more new customers?")
 comparison = cache.nrr_versus_acquisition(scenario)
 cards = st.columns(3, gap="medium")
-for card, row in zip(cards, comparison.itertuples(), strict=True):
+for card, change, gain, mrr in zip(
+    cards, comparison["change"], comparison["mrr_gain"], comparison["mrr_at_horizon"], strict=True
+):
     card.metric(
-        str(row.change),
-        signed_money(row.mrr_gain, currency),
-        help=f"MRR at month {months}: {money(row.mrr_at_horizon, currency)}",
+        str(change),
+        signed_money(float(gain), currency),
+        help=f"MRR at month {months}: {money(float(mrr), currency)}",
         border=True,
     )
 st.markdown(sentences.comparison_text(comparison, currency, months=months))

@@ -7,9 +7,11 @@ changes.
 """
 
 import datetime as dt
+import functools
 
 import streamlit as st
 
+from simulator.scenario import Scenario
 from ui import cache
 from ui.format import pct
 from ui.report import content, html, images, pdf
@@ -18,6 +20,12 @@ from ui.state import navigation, session
 navigation.require_app("export")
 
 FILES_KEY = "_export_files"
+
+
+def report_html(scenario: Scenario, currency: str) -> bytes:
+    """The HTML report, made when its button is clicked (not on every run)."""
+    return html.html_report(content.build_report(scenario, currency))
+
 
 scenario = session.current_scenario()
 currency = session.currency()
@@ -40,7 +48,7 @@ with data:
     )
     st.download_button(
         "Download the projection (CSV)",
-        data=lambda s=scenario: content.projection_csv(s),
+        data=functools.partial(content.projection_csv, scenario),
         file_name=f"nrr-projection-{today.isoformat()}.csv",
         mime="text/csv",
         on_click="ignore",
@@ -55,7 +63,7 @@ with document:
     )
     st.download_button(
         "Download the report (HTML)",
-        data=lambda s=scenario, c=currency: html.html_report(content.build_report(s, c)),
+        data=functools.partial(report_html, scenario, currency),
         file_name=content.report_file_name(today, "html"),
         mime="text/html",
         on_click="ignore",
@@ -81,13 +89,13 @@ elif files is None:
                 built = content.build_report(scenario, currency, today=today)
                 with images.ChartRenderer() as renderer:
                     pngs = images.chart_pngs(built, renderer=renderer)
-                    pdf = pdf.pdf_report(built, renderer=renderer)
+                    printed = pdf.pdf_report(built, renderer=renderer)
             except images.ChromiumMissingError as error:
                 st.warning(str(error), icon="🧭")
             except (RuntimeError, TimeoutError, OSError) as error:
                 st.error(f"The images could not be drawn: {error}", icon="✋")
             else:
-                files = {"for": wanted, "pdf": pdf, "pngs": pngs}
+                files = {"for": wanted, "pdf": printed, "pngs": pngs}
                 st.session_state[FILES_KEY] = files
 
 if files is not None:

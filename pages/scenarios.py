@@ -49,15 +49,17 @@ else:
     result = saved.comparison(names)
     tables, differences = result.tables, result.differences
     st.caption(f"Every scenario over {names[0]}'s horizon: {result.month} months.")
-    for card, row in zip(st.columns(len(names)), result.at_horizon.itertuples(), strict=True):
+    for index, (card, row) in enumerate(
+        zip(st.columns(len(names)), result.at_horizon.to_dict("records"), strict=True)
+    ):
         card.metric(
-            f"{row.scenario}: MRR at month {row.month}",
-            money(row.mrr, currency),
-            display.delta_text(row.mrr_vs_first, names[0], currency) if row.Index else "the reference",
-            delta_color="normal" if row.Index else "off",
-            delta_arrow="auto" if row.Index else "off",
-            help=f"Trailing-12 NRR {pct(row.nrr_trailing_12)}, GRR {pct(row.grr_trailing_12)} at month "
-            f"{row.month}.",
+            f"{row['scenario']}: MRR at month {result.month}",
+            money(row["mrr"], currency),
+            display.delta_text(row["mrr_vs_first"], names[0], currency) if index else "the reference",
+            delta_color="normal" if index else "off",
+            delta_arrow="auto" if index else "off",
+            help=f"Trailing-12 NRR {pct(row['nrr_trailing_12'])}, GRR {pct(row['grr_trailing_12'])} at month "
+            f"{result.month}.",
             border=True,
         )
     show.chart(

@@ -200,7 +200,7 @@ def _root12(annual: float) -> float:
     """The monthly rate that compounds to ``annual`` (0 to 1; 1 when there is nothing to measure)."""
     if not math.isfinite(annual):
         return 1.0
-    return min(max(annual, 0.0), 1.0 if annual <= 1.0 else annual) ** (1.0 / 12.0)
+    return float(max(annual, 0.0) ** (1.0 / 12.0))
 
 
 def concentration_warning(metrics: ExportMetrics, *, top_share: float) -> str | None:

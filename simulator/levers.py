@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from simulator.scenario import Scenario
@@ -68,7 +68,9 @@ class Lever:
     moves_by: Unit
     segmented: bool = False
     in_plan: bool = True
-    _applies: Callable[[Scenario], bool] = field(default=lambda scenario: True, repr=False, compare=False)
+    _applies: Callable[[Scenario], bool] = dataclasses.field(
+        default=lambda scenario: True, repr=False, compare=False
+    )
 
     @property
     def is_rate(self) -> bool:
@@ -142,17 +144,12 @@ class Lever:
         return self.scaled(scenario, 1.0 + change)
 
     def _each_segment(self, scenario: Scenario, new_value: Callable[[float], float]) -> Scenario:
-        segments = [
-            dataclasses.replace(
-                segment,
-                **{
-                    self.field: min(
-                        max(new_value(getattr(segment, self.field)), 0.0), _room(segment, self.field)
-                    )
-                },
-            )
-            for segment in scenario.segments
-        ]
+        segments = []
+        for segment in scenario.segments:
+            moved: dict[str, Any] = {
+                self.field: min(max(new_value(getattr(segment, self.field)), 0.0), _room(segment, self.field))
+            }
+            segments.append(dataclasses.replace(segment, **moved))
         return scenario.replace(segments=segments)
 
 
@@ -162,7 +159,7 @@ def _room(rates: object, field: str) -> float:
     return 1.0 - float(getattr(rates, other)) if other else 1.0
 
 
-def _scenario(**fields: float) -> Scenario:
+def _scenario(**fields: Any) -> Scenario:
     """A small scenario for the examples."""
     from simulator.scenario import Scenario
 

@@ -24,6 +24,8 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+import pandas as pd
+
 from simulator.plateau import Plateau, plateau
 from simulator.projection import Projection, project
 from simulator.scenario import Scenario
@@ -89,10 +91,10 @@ def retention(scenario: Scenario, projection: Projection | None = None) -> Reten
     assert projection is not None
     table = projection.table
     return Retention(
-        monthly_nrr=float(table["nrr_month"].iat[1]),
-        monthly_grr=float(table["grr_month"].iat[1]),
-        annual_nrr=float(table["nrr_trailing_12"].iat[12]),
-        annual_grr=float(table["grr_trailing_12"].iat[12]),
+        monthly_nrr=_at(table, "nrr_month", 1),
+        monthly_grr=_at(table, "grr_month", 1),
+        annual_nrr=_at(table, "nrr_trailing_12", 12),
+        annual_grr=_at(table, "grr_trailing_12", 12),
         annual_basis="cohort",
     )
 
@@ -164,21 +166,21 @@ class Summary:
     def customers_at(self, month: int) -> float:
         """Customers paying at the end of ``month``; NaN without a starting count."""
         month = min(max(month, 0), self._long.scenario.months)
-        return float(self._long.table["customers"].iat[month])
+        return _at(self._long.table, "customers", month)
 
     def stay_flat_at(self, month: int) -> float:
         """New MRR needed in ``month`` (from 1) just to replace what the base loses; 0 when it grows."""
-        return float(self.projection.table["new_mrr_to_stay_flat"].iat[month])
+        return _at(self.projection.table, "new_mrr_to_stay_flat", month)
 
     def refilling_at(self, month: int) -> float:
         """The share of ``month``'s new MRR that only replaces losses (0 to 1; NaN without new MRR)."""
-        return float(self.projection.table["share_of_new_mrr_replacing_losses"].iat[month])
+        return _at(self.projection.table, "share_of_new_mrr_replacing_losses", month)
 
     def trailing_at(self, month: int) -> tuple[float, float]:
         """The trailing-12 NRR and GRR at ``month`` (12 to the horizon): customers paying at
         ``month`` − 12, what they pay at ``month`` over what they paid then."""
         table = self._long.table
-        return float(table["nrr_trailing_12"].iat[month]), float(table["grr_trailing_12"].iat[month])
+        return _at(table, "nrr_trailing_12", month), _at(table, "grr_trailing_12", month)
 
 
 def summarise(scenario: Scenario) -> Summary:
@@ -203,6 +205,11 @@ def summarise(scenario: Scenario) -> Summary:
         plateau=plateau(scenario),
         _long=long,
     )
+
+
+def _at(table: pd.DataFrame, column: str, month: int) -> float:
+    """One figure of a projection table, by month."""
+    return float(table[column].to_numpy()[month])
 
 
 def finite_or_none(value: float) -> float | None:

@@ -65,9 +65,7 @@ def test_a_scenario_file_with_a_byte_order_mark_loads_as_bytes_and_as_text() -> 
 @pytest.mark.parametrize("levels", [3_000, 10_000])
 def test_deeply_nested_json_is_refused_before_the_parser_recurses(levels: int) -> None:
     for data in (b"[" * levels + b"]" * levels, b'{"segments": ' + b"[" * levels):
-        with pytest.raises(
-            ScenarioError, match=r"nests arrays and objects [\d,]+ deep, over the 20 allowed"
-        ):
+        with pytest.raises(ScenarioError, match=r"nests arrays and objects [\d,]+ deep, over the 20 allowed"):
             within_bound(lambda data=data: read_scenario(data))
 
 

@@ -18,10 +18,11 @@ from simulator.projection import Projection
 from simulator.scenario import Scenario
 from simulator.summary import Summary, summarise
 
-_CACHE = {"max_entries": 128, "show_spinner": False}
+#: Every cache: bounded (a long session's memory), and silent (a slider move shows no spinner).
+_CACHE = st.cache_data(max_entries=128, show_spinner=False)
 
 
-@st.cache_data(**_CACHE)
+@_CACHE
 def summary(scenario: Scenario) -> Summary:
     """Every headline figure of the scenario, and its projection over the horizon."""
     return summarise(scenario)
@@ -32,37 +33,37 @@ def projection(scenario: Scenario) -> Projection:
     return summary(scenario).projection
 
 
-@st.cache_data(**_CACHE)
+@_CACHE
 def cohort_layers(scenario: Scenario, max_layers: int = 9) -> pd.DataFrame:
     """MRR by acquisition cohort, grouped into at most ``max_layers`` layers."""
     return breakdown.cohort_layers(projection(scenario), max_layers=max_layers)
 
 
-@st.cache_data(**_CACHE)
+@_CACHE
 def bridge(scenario: Scenario, first_month: int, last_month: int) -> pd.Series:
     """The MRR bridge from the start of ``first_month`` to the end of ``last_month``."""
     return breakdown.bridge(projection(scenario), first_month=first_month, last_month=last_month)
 
 
-@st.cache_data(**_CACHE)
+@_CACHE
 def lever_impacts(scenario: Scenario, step: float) -> pd.DataFrame:
     """Each lever improved by ``step`` (acquisition: the same relative change), ranked."""
     return ranking.lever_impacts(scenario, step=step)
 
 
-@st.cache_data(**_CACHE)
+@_CACHE
 def customers_kept(scenario: Scenario, step: float) -> float:
     """How many more customers the horizon has when churn falls by ``step``."""
     return ranking.customers_kept(scenario, step=step)
 
 
-@st.cache_data(**_CACHE)
+@_CACHE
 def nrr_versus_acquisition(scenario: Scenario) -> pd.DataFrame:
     """MRR at the horizon after +10 points of annual NRR versus +30% and +40% new customers."""
     return ranking.nrr_versus_acquisition(scenario)
 
 
-@st.cache_data(**_CACHE)
+@_CACHE
 def goal(
     scenario: Scenario,
     lever: str,
@@ -84,19 +85,19 @@ def monte_carlo(scenario: Scenario, paths: int, skew: float, seed: int) -> Monte
     return simulate(scenario, paths=paths, skew=skew, seed=seed)
 
 
-@st.cache_data(**_CACHE)
+@_CACHE
 def initiative_impacts(scenario: Scenario) -> pd.DataFrame:
     """Each initiative of the plan ranked by its effect on MRR at the horizon (empty without any)."""
     return ranking.initiative_impacts(scenario)
 
 
-@st.cache_data(**_CACHE)
+@_CACHE
 def lever_paths(scenario: Scenario) -> dict[str, np.ndarray]:
     """Each lever month by month (months 0..horizon), with the plan's initiatives in force."""
     return refined.lever_paths(scenario)
 
 
-@st.cache_data(**_CACHE)
+@_CACHE
 def comparison(named: tuple[tuple[str, Scenario], ...]) -> Comparison:
     """Two to four named scenarios compared over the first one's horizon."""
     return compare(dict(named))

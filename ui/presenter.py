@@ -210,8 +210,8 @@ def comparison(scenario: Scenario, currency: str) -> None:
     base = cache.summary(scenario).mrr_at(months)
     st.markdown(sentences.comparison_headline(table, currency, months=months))
     cards = st.columns(len(table), gap="large")
-    for card, row in zip(cards, table.itertuples(), strict=True):
-        card.metric(str(row.change), compact_money(row.mrr_gain, currency, signed=True), border=True)
+    for card, row in zip(cards, table.to_dict("records"), strict=True):
+        card.metric(str(row["change"]), compact_money(row["mrr_gain"], currency, signed=True), border=True)
     labels = ["Today's scenario", *(str(change) for change in table["change"])]
     values = [base, *(float(value) for value in table["mrr_at_horizon"])]
     _chart(
@@ -237,11 +237,11 @@ def saved_comparison(store: dict[str, Scenario], names: list[str], currency: str
         )
     )
     cards = st.columns(len(names), gap="large")
-    for card, row in zip(cards, rows.itertuples(), strict=True):
+    for index, (card, row) in enumerate(zip(cards, rows.to_dict("records"), strict=True)):
         # st.metric points its arrow down only for an ASCII hyphen.
-        gap = compact_money(row.mrr_vs_first, currency, signed=True).replace("−", "-")
-        delta = None if row.Index == 0 else f"{gap} vs {first}"
-        card.metric(str(row.scenario), compact_money(row.mrr, currency), delta, border=True)
+        gap = compact_money(row["mrr_vs_first"], currency, signed=True).replace("−", "-")
+        delta = None if index == 0 else f"{gap} vs {first}"
+        card.metric(str(row["scenario"]), compact_money(row["mrr"], currency), delta, border=True)
     _chart(
         overlays.variant_bars(list(finals), list(finals.values()), currency, months=result.month),
         "present_comparison_chart",

@@ -174,9 +174,12 @@ def comparison_text(table: pd.DataFrame, currency: str, *, months: int) -> str:
     """
     nrr_gain = float(table["mrr_gain"].iloc[0])
     acq = table.iloc[1:]
-    parts = " and ".join(f"{row.change} add {money(row.mrr_gain, currency)}" for row in acq.itertuples())
+    gains = acq["mrr_gain"].to_numpy(dtype=float)
+    parts = " and ".join(
+        f"{change} add {money(gain, currency)}" for change, gain in zip(acq["change"], gains, strict=True)
+    )
     text = f"By month {months}, +10 points of annual NRR add {money(nrr_gain, currency)} of MRR; {parts}."
-    best = acq.loc[acq["mrr_gain"].idxmax()]
+    best = acq.iloc[int(gains.argmax())]
     if float(best["mrr_gain"]) <= 0.5:
         return text + " Here NRR is the only one of these that moves MRR."
     if nrr_gain >= float(best["mrr_gain"]):
@@ -207,7 +210,7 @@ def comparison_headline(table: pd.DataFrame, currency: str, *, months: int) -> s
     """
     nrr_change, nrr_gain = str(table["change"].iloc[0]), float(table["mrr_gain"].iloc[0])
     acq = table.iloc[1:]
-    best = acq.loc[acq["mrr_gain"].idxmax()]
+    best = acq.iloc[int(acq["mrr_gain"].to_numpy(dtype=float).argmax())]
     best_gain = float(best["mrr_gain"])
     if best_gain <= 0.5:
         return (
@@ -291,19 +294,19 @@ def impacts_text(impacts: pd.DataFrame, currency: str, *, months: int) -> str:
     gains = impacts[impacts["mrr_gain"] > 0]
     shocks = impacts[impacts["mrr_gain"] < 0].sort_values("mrr_gain", kind="stable")
 
-    def named(row: Any) -> str:
-        return f"**{row.initiative}** ({BY_FIELD[row.lever].noun})"
+    def named(row: dict[Any, Any]) -> str:
+        return f"**{row['initiative']}** ({BY_FIELD[row['lever']].noun})"
 
     parts = []
     if not gains.empty:
-        top = next(gains.itertuples())
+        top = gains.to_dict("records")[0]
         parts.append(
-            f"Biggest gain: {named(top)}, {signed_money(top.mrr_gain, currency)} of MRR at month {months}."
+            f"Biggest gain: {named(top)}, {signed_money(top['mrr_gain'], currency)} of MRR at month {months}."
         )
     if not shocks.empty:
-        worst = next(shocks.itertuples())
+        worst = shocks.to_dict("records")[0]
         where = "" if parts else f" of MRR at month {months}"
-        parts.append(f"Heaviest shock: {named(worst)}, {money(worst.mrr_gain, currency)}{where}.")
+        parts.append(f"Heaviest shock: {named(worst)}, {money(worst['mrr_gain'], currency)}{where}.")
     if not parts:
         return f"No initiative of the plan changes MRR at month {months}."
     return " ".join(parts)

@@ -117,7 +117,7 @@ def on_pick() -> None:
 
 def on_rename() -> None:
     """Rename the selected scenario to the typed name (the comparison follows)."""
-    old = st.session_state.get(SELECTED_KEY)
+    old = str(st.session_state.get(SELECTED_KEY))
     try:
         new_name = store.clean_name(st.session_state.get(NEW_NAME_KEY, ""))
         new = store.rename(scenarios(), old, new_name)
@@ -133,7 +133,7 @@ def on_rename() -> None:
 
 def on_duplicate() -> None:
     """Save a copy of the selected scenario under the next free name."""
-    name = st.session_state.get(SELECTED_KEY)
+    name = str(st.session_state.get(SELECTED_KEY))
     try:
         new, copy = store.duplicate(scenarios(), name)
     except StoreError as error:
@@ -146,7 +146,7 @@ def on_duplicate() -> None:
 
 def on_delete() -> None:
     """Delete the selected scenario (and drop it from the comparison)."""
-    name = st.session_state.get(SELECTED_KEY)
+    name = str(st.session_state.get(SELECTED_KEY))
     try:
         new = store.delete(scenarios(), name)
     except StoreError as error:

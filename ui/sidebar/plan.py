@@ -62,9 +62,10 @@ def plan_frame(rows: tuple[tuple[Any, ...], ...]) -> pd.DataFrame:
     return frame
 
 
-def lever_option(lever: str) -> str:
+def lever_option(lever: str | float | bool) -> str:
     """A lever as the editor lists it, with the unit of its change: ``"Churn (pts)"``."""
-    return f"{tables.LEVER_NAMES.get(lever, str(lever))} ({tables.LEVER_UNITS.get(lever, '?')})"
+    name = str(lever)
+    return f"{tables.LEVER_NAMES.get(name, name)} ({tables.LEVER_UNITS.get(name, '?')})"
 
 
 def _plan_editor() -> None:

@@ -39,7 +39,7 @@ def _parse(control: Control, text: str) -> Any:
     if not math.isfinite(number):
         raise ValueError(f"{control.key} is '{text}', not a finite number")
     value = on_grid(control, number)
-    if not control.low <= value <= control.high:  # type: ignore[operator]
+    if not control.low <= value <= control.high:
         raise ValueError(
             f"{control.key} is {text}, outside the allowed range {control.low:g} to {control.high:g}"
         )

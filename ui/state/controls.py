@@ -321,7 +321,7 @@ def control_value(control: Control, field_value: float) -> Any:
     (3.0187, 120)
     """
     value = on_grid(control, field_value * control.divisor)
-    return control.kind(min(max(value, control.low), control.high))  # type: ignore[type-var]
+    return control.kind(min(max(value, control.low), control.high))
 
 
 def scenario_from_values(values: Mapping[str, Any]) -> Scenario:

@@ -70,8 +70,9 @@ MAX_INITIATIVES = 50
 MAX_INITIATIVE_NAME = 200
 
 
-def _number_or_none(value: Any) -> float | None:
-    """A table cell as a number, ``None`` for an empty one; text that is not a number stays text."""
+def _number_or_none(value: Any) -> Any:
+    """A table cell as a number, ``None`` for an empty one; text that is not a number stays text
+    (for the engine to refuse with its own message)."""
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, (int, float)):
@@ -168,7 +169,7 @@ def segments_of(rows: Any) -> tuple[Segment, ...]:
                     field: value / 100 if isinstance(value, float) else value
                     for field, value in percents.items()
                 },
-                new_customer_mrr=new_mrr,  # type: ignore[arg-type]
+                new_customer_mrr=new_mrr,
             )
         )
     return tuple(segments)
@@ -258,10 +259,10 @@ def initiatives_of(rows: Any) -> tuple[Initiative, ...]:
             Initiative(
                 name=name.strip() if isinstance(name, str) else name,
                 lever=lever,
-                change=change / 100 if isinstance(change, float) else change,  # type: ignore[arg-type]
-                start_month=start,  # type: ignore[arg-type]
-                ramp_months=ramp,  # type: ignore[arg-type]
-                end_month=end,  # type: ignore[arg-type]
+                change=change / 100 if isinstance(change, float) else change,
+                start_month=start,
+                ramp_months=ramp,
+                end_month=end,
             )
         )
     return tuple(initiatives)
