@@ -71,9 +71,9 @@ PAGES = {
     "leaky-bucket": "pages/leaky-bucket.py",
     "biggest-lever": "pages/biggest-lever.py",
 }
-# URL path of every page: the default page (the calculator) is served at the root.
+# URL path of every page.
 URL_PATHS = {
-    "calculator": "",
+    "calculator": "calculator",
     "compounding": "compounding",
     "leaky-bucket": "leaky-bucket",
     "biggest-lever": "biggest-lever",

@@ -18,12 +18,8 @@ from simulator.scenario import Scenario, ScenarioError, from_dict, to_dict
 
 #: The largest scenario file read, in bytes (the app's upload limit too).
 MAX_SCENARIO_BYTES = 1_000_000
-
-
 #: How deeply arrays and objects may nest in a scenario file (a scenario needs 3, a set of them 5).
 MAX_JSON_DEPTH = 20
-
-
 #: The most digits of a whole number in a scenario file (no field takes more than 13).
 MAX_INT_DIGITS = 20
 

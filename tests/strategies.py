@@ -37,11 +37,28 @@ segment_rows = st.lists(
 )
 
 
+def plans() -> st.SearchStrategy[list[Any]]:
+    """Up to three initiatives or shocks on any lever, starting and ramping at any time."""
+    from simulator.scenario import INITIATIVE_LEVERS, Initiative
+
+    return st.lists(
+        st.builds(
+            Initiative,
+            name=st.sampled_from(["Dunning", "Upsell", "Shock"]),
+            lever=st.sampled_from(INITIATIVE_LEVERS),
+            change=st.floats(-1.0, 1.0),
+            start_month=st.integers(1, 30),
+            ramp_months=st.integers(1, 12),
+        ),
+        max_size=3,
+    )
+
+
 @st.composite
 def refined_scenarios(draw: Any, *, max_months: int = 60) -> Scenario:
     """A valid scenario with any mix of refinements: segments, early-life churn, failed payments,
     annual plans, an expansion ceiling and a plan of initiatives."""
-    from simulator.scenario import INITIATIVE_LEVERS, Initiative, Segment
+    from simulator.scenario import Segment
 
     base = draw(scenarios(max_months=max_months))
     changes: dict[str, Any] = {}
@@ -61,20 +78,7 @@ def refined_scenarios(draw: Any, *, max_months: int = 60) -> Scenario:
         changes["involuntary_recovery_rate"] = draw(st.floats(0.0, 1.0))
     changes["annual_plan_share"] = draw(st.one_of(st.just(0.0), st.floats(0.0, 1.0)))
     changes["expansion_ceiling"] = draw(st.one_of(st.none(), st.floats(1.0, 100.0)))
-    plan = draw(
-        st.lists(
-            st.builds(
-                Initiative,
-                name=st.sampled_from(["Dunning", "Upsell", "Shock"]),
-                lever=st.sampled_from(INITIATIVE_LEVERS),
-                change=st.floats(-1.0, 1.0),
-                start_month=st.integers(1, 30),
-                ramp_months=st.integers(1, 12),
-            ),
-            max_size=3,
-        )
-    )
-    changes["initiatives"] = tuple(plan)
+    changes["initiatives"] = tuple(draw(plans()))
     return base.replace(**changes)
 
 

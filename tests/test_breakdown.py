@@ -10,17 +10,8 @@ from hypothesis import strategies as st
 
 from simulator import Scenario, project
 from simulator.breakdown import BRIDGE_STEPS, bridge, cohort_layers
+from tests.examples import LEAKY
 from tests.strategies import scenarios, within
-
-LEAKY = Scenario(
-    starting_mrr=100_000,
-    churn_rate=0.03,
-    contraction_rate=0.01,
-    expansion_rate=0.02,
-    new_customers_per_month=10,
-    new_customer_mrr=500,
-    months=60,
-)
 
 
 def test_worked_example_two_a_year_that_ends_at_105_percent() -> None:

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from simulator import Scenario, project
+from simulator import project
 from simulator.actuals import cohort_retention
 from simulator.breakdown import bridge, cohort_layers
 from simulator.export import read_export
@@ -17,19 +17,12 @@ from simulator.metrics import analyse
 from simulator.monte_carlo import simulate
 from simulator.ranking import lever_impacts
 from simulator.sample_data import generate_export
+from tests.examples import WORKED_EXAMPLE
 from ui.charts import actual, bands, bucket, growth, lever_bars, overlays, tier_bar
 from ui.charts.spec import Spec
 
-SCENARIO = Scenario(
-    starting_mrr=100_000,
-    starting_customers=50,
-    churn_rate=0.03,
-    contraction_rate=0.01,
-    expansion_rate=0.06,
-    new_customers_per_month=5,
-    new_customer_mrr=2_000,
-    annual_plan_share=0.3,
-)
+#: The worked example with part of its MRR on annual plans (every chart family drawn).
+SCENARIO = WORKED_EXAMPLE.replace(annual_plan_share=0.3)
 PROJECTION = project(SCENARIO)
 SEGMENTED = SCENARIO.replace(
     segments=[

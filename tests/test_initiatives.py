@@ -5,14 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from simulator import Scenario, ScenarioError, from_json, project, to_json
 from simulator.presets import recession
 from simulator.ranking import initiative_impacts
 from simulator.refined import lever_paths
-from simulator.scenario import INITIATIVE_LEVERS, Initiative
-from tests.strategies import examples, scenarios
+from simulator.scenario import Initiative
+from tests.strategies import examples, plans, scenarios
 
 PLAN = Scenario(
     starting_mrr=100_000,
@@ -113,21 +112,8 @@ def test_initiatives_round_trip_through_json() -> None:
     assert from_json(to_json(scenario)) == scenario
 
 
-initiatives = st.lists(
-    st.builds(
-        Initiative,
-        name=st.sampled_from(["a", "b", "c"]),
-        lever=st.sampled_from(INITIATIVE_LEVERS),
-        change=st.floats(-1.0, 1.0),
-        start_month=st.integers(1, 30),
-        ramp_months=st.integers(1, 12),
-    ),
-    max_size=3,
-)
-
-
 @settings(max_examples=examples(60), deadline=None)
-@given(scenarios(max_months=48), initiatives)
+@given(scenarios(max_months=48), plans())
 def test_plans_balance_and_stay_finite(scenario: Scenario, plan: list[Initiative]) -> None:
     table = project(scenario.replace(initiatives=plan)).table
     previous = table["mrr"].shift(1, fill_value=table["mrr"].iat[0])

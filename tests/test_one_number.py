@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from simulator.cli import main as cli_main
 from simulator.projection import project
-from tests.apptest_support import shown_text
+from tests.apptest_support import app, shown_text
 from ui.format import compact_money
 from ui.report import content, html
 from ui.state.address import query_from_values, values_from_query
@@ -44,12 +44,7 @@ DIAGNOSIS = "GRR below 90%: fix churn first"
 
 
 def opened(page: str | None = None, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
+    at = app(page, **params)
     assert not at.exception
     return at
 

@@ -5,19 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator import Scenario, project
+from simulator import project
 from simulator.plateau import plateau
 from simulator.scenario import Segment
-
-LEAKY = Scenario(
-    starting_mrr=100_000,
-    churn_rate=0.03,
-    contraction_rate=0.01,
-    expansion_rate=0.02,
-    new_customers_per_month=10,
-    new_customer_mrr=500,
-    months=60,
-)
+from tests.examples import LEAKY
 
 
 def test_the_plateau_is_new_mrr_over_the_monthly_leak() -> None:

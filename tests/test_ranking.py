@@ -10,17 +10,8 @@ from simulator import Scenario, project
 from simulator.levers import RANKED
 from simulator.ranking import improved, lever_impacts, nrr_versus_acquisition, with_annual_nrr
 from simulator.summary import retention
+from tests.examples import LEAKY
 from tests.strategies import examples, scenarios
-
-LEAKY = Scenario(
-    starting_mrr=100_000,
-    churn_rate=0.03,
-    contraction_rate=0.01,
-    expansion_rate=0.02,
-    new_customers_per_month=10,
-    new_customer_mrr=500,
-    months=60,
-)
 
 
 def test_each_lever_improves_by_the_step_in_points_and_stays_in_range() -> None:

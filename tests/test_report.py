@@ -28,21 +28,11 @@ from simulator import PROJECTION_COLUMNS, cli, project
 from simulator.output import decimals_of
 from simulator.scenario import Initiative, Scenario
 from simulator.scenario_json import to_json
+from tests.examples import WORKED_EXAMPLE as SCENARIO
 from ui.format import money
 from ui.report import content, html, images, pdf
 
 ROOT = Path(__file__).resolve().parent.parent
-#: domain.md's worked example 1 with acquisition, as the sidebar's defaults.
-SCENARIO = Scenario(
-    starting_mrr=100_000,
-    starting_customers=50,
-    churn_rate=0.03,
-    contraction_rate=0.01,
-    expansion_rate=0.06,
-    new_customers_per_month=5,
-    new_customer_mrr=2_000,
-    months=36,
-)
 #: A shrinking base, a horizon of its own, an initiative whose name needs escaping.
 LEAKY = Scenario(
     starting_mrr=250_000,

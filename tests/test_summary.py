@@ -16,17 +16,9 @@ from hypothesis import given, settings
 from simulator import Scenario, project
 from simulator.scenario import Segment
 from simulator.summary import retention, summarise
+from tests.examples import WORKED_EXAMPLE
 from tests.strategies import examples, refined_scenarios, scenarios, within
 
-WORKED_EXAMPLE = Scenario(
-    starting_mrr=100_000,
-    starting_customers=50,
-    churn_rate=0.03,
-    contraction_rate=0.01,
-    expansion_rate=0.06,
-    new_customers_per_month=5,
-    new_customer_mrr=2_000,
-)
 SEGMENTS = WORKED_EXAMPLE.replace(
     segments=[
         Segment("SMB", 0.06, 0.02, 0.01, mrr_share=0.6, new_customer_share=0.6, new_customer_mrr=500),
@@ -86,14 +78,17 @@ def test_annual_nrr_is_what_todays_customers_pay_a_year_later(scenario: Scenario
 @settings(max_examples=examples(80))
 @given(refined_scenarios())
 def test_nrr_is_grr_plus_expansion_and_grr_never_exceeds_one_or_nrr(scenario: Scenario) -> None:
+    """NRR read off the base's own MRR (month 1 over month 0) equals GRR and the expansion rate read
+    off month 1's flows; on a base of 1,000 so that no share of it underflows."""
     summary = summarise(scenario)
-    table = summary.projection.table
-    expansion = (
-        float(table["expansion_mrr"].iat[1]) / float(table["starting_mrr"].iat[1])
-        if (scenario.starting_mrr > 0)
-        else summary.retention.monthly_expansion
-    )
-    assert within(summary.monthly_nrr, summary.monthly_grr + expansion, scale=1.0)
+    projection = project(scenario.replace(starting_mrr=1_000.0), months=12)
+    month = projection.table.iloc[1]
+    start = float(month["starting_mrr"])
+    flows_grr = 1.0 - (float(month["churned_mrr"]) + float(month["contraction_mrr"])) / start
+    flows_expansion = float(month["expansion_mrr"]) / start
+    base = projection.cohort_mrr[0]
+    assert within(base[1] / base[0], flows_grr + flows_expansion, scale=1.0 + flows_expansion)
+    assert within(summary.monthly_grr, flows_grr, scale=1.0)
     assert summary.monthly_grr <= 1.0 + 1e-12 and summary.annual_grr <= 1.0 + 1e-12
     assert summary.annual_grr <= summary.annual_nrr + 1e-12
     assert all(math.isfinite(v) for v in (summary.monthly_nrr, summary.annual_nrr, summary.annual_grr))

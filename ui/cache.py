@@ -63,20 +63,8 @@ def nrr_versus_acquisition(scenario: Scenario) -> pd.DataFrame:
     return ranking.nrr_versus_acquisition(scenario)
 
 
-@_CACHE
-def goal(
-    scenario: Scenario,
-    lever: str,
-    *,
-    annual_nrr: float | None = None,
-    mrr: float | None = None,
-    by_month: int | None = None,
-    currency: str = "",
-) -> goal_seek.GoalResult:
-    """The value ``lever`` needs to reach a target, the other levers held."""
-    return goal_seek.seek(
-        scenario, lever, annual_nrr=annual_nrr, mrr=mrr, by_month=by_month, currency=currency
-    )
+#: The value a lever needs to reach a target, the other levers held (:func:`simulator.goal_seek.seek`).
+goal = _CACHE(goal_seek.seek)
 
 
 @st.cache_data(max_entries=16, show_spinner="Simulating customer by customer…")

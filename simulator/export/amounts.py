@@ -11,21 +11,11 @@ from simulator.levers import MAX_MONEY
 
 #: The smallest MRR above 0 (a cent): below it, amounts are float residue, not money.
 MIN_AMOUNT = 0.01
-
-
 _SIGN = r"-?"
-
-
 _EXPONENT = r"(?:[eE][-+]?\d+)?"
-
-
 #: Amounts written with a decimal point (and maybe thousands commas), or with a decimal comma.
 _POINT_STYLE = rf"^{_SIGN}(?:\d{{1,3}}(?:,\d{{3}})+|\d*)(?:\.\d*)?{_EXPONENT}$"
-
-
 _COMMA_STYLE = rf"^{_SIGN}(?:\d{{1,3}}(?:\.\d{{3}})+|\d*)(?:,\d*)?$"
-
-
 _CURRENCY = r"^[$€£¥₹]|[$€£¥₹]$|[\s_']"
 
 

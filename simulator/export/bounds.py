@@ -17,16 +17,10 @@ from simulator.export.errors import ExportError
 
 #: The longest row read, in bytes (the header included); a longer one is refused unparsed.
 MAX_ROW_BYTES = 65_536
-
-
 #: The most columns a header may have.
 MAX_COLUMNS = 1_000
-
-
 #: How much of a file that is not a regular file (a pipe, a device) is read when no limit is given.
 STREAM_BYTES = 200_000_000
-
-
 _HEAD_BYTES = 65_536
 
 

@@ -9,11 +9,7 @@ from simulator.export.errors import ExportError, _rows
 
 #: The most months between an export's first and last month (50 years).
 MAX_MONTHS_SPAN = 600
-
-
 _TIME = r"(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+\-](?:[01]\d|2[0-3]):?[0-5]\d)?)?"
-
-
 _MONTH_PATTERN = rf"^\s*(\d{{4}})-(\d{{1,2}})(?:-(\d{{1,2}}){_TIME})?\s*$"
 
 

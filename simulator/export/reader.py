@@ -27,15 +27,9 @@ from simulator.export.months import check_month_span, parse_months
 
 #: The columns an export needs, and the optional one.
 REQUIRED_COLUMNS: tuple[str, ...] = ("customer_id", "month", "mrr")
-
-
 OPTIONAL_COLUMNS: tuple[str, ...] = ("segment",)
-
-
 #: Other names a column is found under when the file is not mapped.
 ALIASES: dict[str, tuple[str, ...]] = {"segment": ("plan",)}
-
-
 _BAD_LINE = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 
 

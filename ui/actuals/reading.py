@@ -42,8 +42,6 @@ _AUTO: dict[str, tuple[str, ...]] = {
 
 
 REQUIRED = ("customer_id", "month", "mrr")
-
-
 NOT_MAPPED = "(not mapped)"
 
 

@@ -28,23 +28,11 @@ from ui.state import controls, session
 
 # Widget keys.
 UPLOAD_KEY = "export_file"
-
-
 CENTS_KEY = "kyn_cents"
-
-
 MAP_TOGGLE_KEY = "kyn_map_columns"
-
-
 SAMPLE_KEY = "kyn_sample"
-
-
 USE_KEY = "kyn_use_numbers"
-
-
 DOWNLOAD_KEY = "kyn_download"
-
-
 #: One select per canonical column, in the mapping form.
 MAP_KEYS: dict[str, str] = {
     "customer_id": "kyn_map_customer_id",
@@ -56,31 +44,17 @@ MAP_KEYS: dict[str, str] = {
 
 # Session state (not widgets).
 _SOURCE = "_kyn_source"
-
-
 _SEEN_UPLOAD = "_kyn_seen_upload"
-
-
 _RESULTS = "_kyn_results"
-
-
 _LOADED = "_kyn_loaded"
-
-
 _APPLIED = "_kyn_applied"
-
-
 #: How many parsed results (or errors) a session keeps, newest last: switching
 #: back and forth between options is instant, and memory stays bounded.
 RESULTS_KEPT = 4
 
 
 SAMPLE_CUSTOMERS = 500
-
-
 SAMPLE_MONTHS = 36
-
-
 SAMPLE_SEED = 7
 
 

@@ -8,8 +8,6 @@ from ui.charts.theme import TEMPLATE
 
 #: The presenter's variant of :data:`TEMPLATE`: the same look, larger type, thicker lines.
 PRESENTER_TEMPLATE = go.layout.Template(TEMPLATE)
-
-
 #: Type sizes the presenter forces over a builder's own smaller ones.
 PRESENTER_FONT = 22
 

@@ -18,29 +18,13 @@ from ui.charts.spec import Spec
 from ui.format import tick_prefix
 
 INK = "#1f2937"
-
-
 MUTED = "#6b7280"
-
-
 GRID = "#e5e7eb"
-
-
 BLUE = "#2563eb"
-
-
 GREEN = "#059669"
-
-
 RED = "#dc2626"
-
-
 AMBER = "#d97706"
-
-
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
-
-
 #: The one template every chart uses (kept small: it travels with each figure).
 TEMPLATE = go.layout.Template(
     layout={
@@ -73,8 +57,6 @@ TEMPLATE = go.layout.Template(
 
 #: ``st.plotly_chart(..., config=PLOTLY_CONFIG)``: no mode bar, no plotly logo.
 PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
-
-
 #: Layer colours, starting base first (dark), then newer cohorts lighter.
 LAYER_COLOURS = (
     "#1e3a8a",
@@ -100,8 +82,6 @@ TIER_COLOURS = {
 
 
 SEGMENT_COLOURS = ("#1d4ed8", "#059669", "#d97706", "#7c3aed", "#0891b2", "#dc2626")
-
-
 #: Each compared scenario's colour and dash, the reference first (dashes tell them apart in grey too).
 SCENARIO_STYLES: tuple[tuple[str, str], ...] = (
     (BLUE, "solid"),

@@ -26,8 +26,6 @@ from ui.format import money, pct
 
 #: The step, in points, of the "biggest lever" sentence (the lever page's default).
 LEVER_STEP_POINTS = 1.0
-
-
 #: Chart names, in report order, with their titles for file names and buttons.
 CHART_TITLES: dict[str, str] = {
     "tiers": "Where annual NRR sits",

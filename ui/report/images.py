@@ -20,8 +20,6 @@ import plotly.graph_objects as go
 from ui.report.content import Report
 
 T = TypeVar("T")
-
-
 #: How a missing browser is reported, with the command that fixes it.
 CHROMIUM_MISSING = (
     "PDF and PNG exports need Chromium, which draws the images on this machine. "
@@ -31,8 +29,6 @@ CHROMIUM_MISSING = (
 
 
 _CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-
-
 #: The flags every headless chromium here runs with: no sandbox (root in containers),
 #: no background traffic to Google's servers.
 CHROMIUM_FLAGS = (

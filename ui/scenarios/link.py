@@ -17,12 +17,8 @@ from ui.scenarios.store import MAX_COMPARED, MIN_COMPARED, StoreError, clean_nam
 
 #: The address parameter that carries the compared scenarios.
 COMPARE_PARAM = "compare"
-
-
 #: Links longer than this are refused before decoding (4 scenarios with segments stay far below).
 MAX_LINK_CHARS = 6_000
-
-
 _MAX_LINK_JSON_BYTES = 200_000
 
 

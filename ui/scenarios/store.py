@@ -11,11 +11,7 @@ from typing import Any
 from simulator.scenario import Scenario
 
 MAX_SCENARIOS = 20
-
-
 MAX_NAME = 40
-
-
 MIN_COMPARED = 2
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from simulator.scenario import MAX_SEGMENTS
@@ -54,15 +53,6 @@ def active_refinements(values: dict[str, object]) -> list[str]:
     return names
 
 
-def segments_frame(rows: tuple[tuple[object, ...], ...]) -> pd.DataFrame:
-    """The segments table as the editor shows it."""
-    frame = pd.DataFrame([list(row) for row in rows], columns=list(tables.SEGMENT_COLUMNS))
-    numbers = list(tables.SEGMENT_COLUMNS[1:])
-    frame[numbers] = frame[numbers].apply(pd.to_numeric, errors="coerce").astype("float64")
-    frame["Segment"] = frame["Segment"].astype("string")
-    return frame
-
-
 def _segments_editor(currency: str) -> None:
     rows = st.session_state.get("segments", tables.DEFAULT_SEGMENTS)
     names = ", ".join(str(row[0]) for row in rows if isinstance(row[0], str) and row[0].strip())
@@ -71,7 +61,7 @@ def _segments_editor(currency: str) -> None:
     # The sidebar is too narrow for seven columns: the table opens in a wide popover.
     panel = st.popover("Edit segments", icon="✏️", width="stretch")
     panel.data_editor(
-        segments_frame(rows),
+        tables.editor_frame(rows, tables.SEGMENT_COLUMNS, numbers_from=1),
         key=session.SEGMENTS_EDITOR_KEY,
         num_rows="dynamic",
         hide_index=True,

@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from simulator.levers import BY_FIELD
@@ -52,16 +51,6 @@ def describe(row: tuple[Any, ...]) -> str:
     return text
 
 
-def plan_frame(rows: tuple[tuple[Any, ...], ...]) -> pd.DataFrame:
-    """The plan as the editor shows it."""
-    frame = pd.DataFrame([list(row) for row in rows], columns=list(tables.PLAN_COLUMNS))
-    numbers = list(tables.PLAN_COLUMNS[2:])
-    frame[numbers] = frame[numbers].apply(pd.to_numeric, errors="coerce").astype("float64")
-    frame["Initiative"] = frame["Initiative"].astype("string")
-    frame["Lever"] = frame["Lever"].astype("object")
-    return frame
-
-
 def lever_option(lever: str | float | bool) -> str:
     """A lever as the editor lists it, with the unit of its change: ``"Churn (pts)"``."""
     name = str(lever)
@@ -74,7 +63,7 @@ def _plan_editor() -> None:
     whole: dict[str, Any] = {"format": "%d", "step": 1, "width": 60}
     panel = st.popover("Edit the plan", icon="✏️", width="stretch")
     panel.data_editor(
-        plan_frame(rows),
+        tables.editor_frame(rows, tables.PLAN_COLUMNS, numbers_from=2),
         key=session.PLAN_EDITOR_KEY,
         num_rows="dynamic",
         hide_index=True,

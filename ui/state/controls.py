@@ -249,18 +249,10 @@ CONTROLS: tuple[Control, ...] = (
     Control("plan", None, tuple, (), advanced=True, label="Plan"),
 )
 CONTROL_BY_KEY: dict[str, Control] = {c.key: c for c in CONTROLS}
-
-
 KEYS: tuple[str, ...] = tuple(CONTROL_BY_KEY)
-
-
 #: The levers a preset sets; moving one by hand makes the preset "Custom".
 PRESET_KEYS: tuple[str, ...] = ("churn_pct", "contraction_pct", "expansion_pct")
-
-
 CUSTOM = "Custom"
-
-
 #: Rates are kept to 4 decimals of a percent (a millionth of MRR): fine enough that
 #: levers measured from data reproduce their annual NRR and GRR to the decimal shown.
 #: Sliders move in steps of 0.01 point and show two decimals.
@@ -268,11 +260,7 @@ PERCENT_DECIMALS = 4
 
 
 PERCENT_STEP = 0.01
-
-
 PERCENT_FORMAT = "%.2f"
-
-
 #: New customers a month may be fractional (an average: 3.5 a month), to two decimals.
 COUNT_DECIMALS = 2
 

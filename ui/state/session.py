@@ -24,23 +24,13 @@ from ui.state.controls import (
 )
 from ui.state.tables import DEFAULT_SEGMENTS, PLAN_COLUMNS, edited_segments, with_recession
 
+#: Session-state keys that are not widgets of the sidebar's controls.
 PRESET_KEY = "preset"
-
-
 NOTICE_KEY = "url_notice"
-
-
 _LOADED_KEY = "_scenario_loaded_from_url"
-
-
 _VALID_KEY = "_last_valid_values"
-
-
-#: The segments editor's widget key (its value is the edits, applied to ``segments``).
+#: The editors' widget keys (their values are the edits, applied to ``segments`` and ``plan``).
 SEGMENTS_EDITOR_KEY = "segments_editor"
-
-
-#: The plan editor's widget key (its value is the edits, applied to ``plan``).
 PLAN_EDITOR_KEY = "plan_editor"
 
 

@@ -13,6 +13,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
+
 from simulator.levers import BY_FIELD
 from simulator.presets import recession
 from simulator.scenario import INITIATIVE_LEVERS, MAX_SEGMENTS, Initiative, ScenarioError, Segment
@@ -22,8 +24,6 @@ from simulator.scenario_json import parse_json
 TABLE_DECIMALS = 4
 #: The longest table an address parameter may hold (50 initiatives with long names stay far below).
 MAX_TABLE_CHARS = 20_000
-
-
 #: The segments table's columns, in people's units: a name, five percents, new-customer MRR.
 SEGMENT_COLUMNS: tuple[str, ...] = (
     "Segment",
@@ -46,18 +46,12 @@ DEFAULT_SEGMENTS: tuple[tuple[Any, ...], ...] = (
 
 
 MAX_SEGMENT_NAME = 40
-
-
 #: The plan's columns: initiatives and shocks, each moving one lever from a start
 #: month, ramping in; the change is in points for a rate and in % for acquisition
 #: and new-customer MRR (both are hundredths of the engine's change). No end month: for good.
 PLAN_COLUMNS: tuple[str, ...] = ("Initiative", "Lever", "Change", "Start month", "Ramp months", "End month")
-
-
 #: The plan's levers in people's words, with the unit of their change (from the lever registry).
 LEVER_NAMES: dict[str, str] = {field: BY_FIELD[field].name for field in INITIATIVE_LEVERS}
-
-
 LEVER_UNITS: dict[str, str] = {
     field: "pts" if BY_FIELD[field].is_rate else "%" for field in INITIATIVE_LEVERS
 }
@@ -65,8 +59,6 @@ LEVER_UNITS: dict[str, str] = {
 
 #: What an address may hold (a saved scenario's plan loads whole into the sidebar, links included).
 MAX_INITIATIVES = 50
-
-
 MAX_INITIATIVE_NAME = 200
 
 
@@ -173,6 +165,18 @@ def segments_of(rows: Any) -> tuple[Segment, ...]:
             )
         )
     return tuple(segments)
+
+
+def editor_frame(rows: Any, columns: tuple[str, ...], *, numbers_from: int) -> pd.DataFrame:
+    """A table as ``st.data_editor`` shows it: the first column as text, the columns from
+    ``numbers_from`` on as numbers (a cell that is not one shows empty), the others as they are."""
+    frame = pd.DataFrame([list(row) for row in rows], columns=list(columns))
+    numbers = list(columns[numbers_from:])
+    frame[numbers] = frame[numbers].apply(pd.to_numeric, errors="coerce").astype("float64")
+    frame[columns[0]] = frame[columns[0]].astype("string")
+    for column in columns[1:numbers_from]:
+        frame[column] = frame[column].astype("object")
+    return frame
 
 
 def segment_rows(segments: Any) -> tuple[tuple[Any, ...], ...]:
