@@ -142,6 +142,10 @@ class Scenario:
         MRR each new customer starts with.
     months
         Horizon, 1 to 600.
+    cac, gross_margin
+        Optional unit economics: what acquiring one new customer costs, and
+        the share of revenue kept after the cost of serving it (above 0, up
+        to 1). ``None`` when not set; no projection depends on them.
 
     Raises
     ------
@@ -173,6 +177,9 @@ class Scenario:
     annual_plan_share: float = 0.0
     expansion_ceiling: float | None = None
     initiatives: tuple[Initiative, ...] = ()
+    # Optional unit economics: they change no projection, only what growth costs and earns.
+    cac: float | None = None
+    gross_margin: float | None = None
 
     def __post_init__(self) -> None:
         for name in ("churn_rate", "contraction_rate", "expansion_rate"):
@@ -203,6 +210,12 @@ class Scenario:
         )
         for name in ("involuntary_churn_share", "involuntary_recovery_rate", "annual_plan_share"):
             _check_number(name, getattr(self, name), low=0.0, high=1.0, unit="fraction")
+        if self.cac is not None:
+            _check_number("cac", self.cac, low=0.0, high=MAX_MONEY)
+        if self.gross_margin is not None:
+            _check_number(
+                "gross_margin", self.gross_margin, low=0.0, high=1.0, low_open=True, unit="fraction"
+            )
         if self.expansion_ceiling is not None:
             _check_number("expansion_ceiling", self.expansion_ceiling, low=1.0, high=MAX_EXPANSION_CEILING)
         object.__setattr__(self, "segments", _check_segments(self.segments))

@@ -100,3 +100,13 @@ def test_replace_validates_the_new_values() -> None:
 def test_json_round_trip_gives_the_same_scenario(scenario: Scenario) -> None:
     assert from_json(to_json(scenario)) == scenario
     assert from_dict(to_dict(scenario)) == scenario
+
+
+def test_unit_economics_are_optional_and_checked() -> None:
+    scenario = Scenario(starting_mrr=1_000, cac=1_500, gross_margin=0.8)
+    assert (scenario.cac, scenario.gross_margin) == (1_500, 0.8)
+    assert Scenario(starting_mrr=1_000).cac is None
+    with pytest.raises(ScenarioError, match=r"gross_margin is 0, outside the allowed range \(above 0 to 1"):
+        Scenario(starting_mrr=1_000, gross_margin=0)
+    with pytest.raises(ScenarioError, match="cac is -1"):
+        Scenario(starting_mrr=1_000, cac=-1)

@@ -96,6 +96,21 @@ def draw_sidebar() -> None:
         )
         draw_advanced(money)
         draw_plan()
+        with st.expander("Unit economics (optional)"):
+            st.caption("What growth costs and earns. They change no projection; 0 leaves one unset.")
+            _count_input("cac", money, step=100)
+            margin = controls.CONTROL_BY_KEY["gross_margin_pct"]
+            st.number_input(
+                margin.label,
+                min_value=float(margin.low or 0),
+                max_value=float(margin.high or 100),
+                step=1.0,
+                format="%.1f",
+                key="gross_margin_pct",
+                help=margin.help,
+                on_change=session.on_control_change,
+                args=("gross_margin_pct",),
+            )
         st.button(
             "Reset to the worked example",
             key="reset",

@@ -245,6 +245,30 @@ CONTROLS: tuple[Control, ...] = (
         help="SMB, mid-market, enterprise…: each with its own rates and shares.",
     ),
     Control("segments", None, tuple, DEFAULT_SEGMENTS, advanced=True, label="Segments"),
+    # Unit economics, optional (0: not set); in the address only when set.
+    Control(
+        "cac",
+        None,
+        int,
+        0,
+        0,
+        10_000_000,
+        advanced=True,
+        label="Cost to acquire a customer ({currency})",
+        help="Sales and marketing spent per new customer (CAC). 0: not set.",
+    ),
+    Control(
+        "gross_margin_pct",
+        None,
+        float,
+        0.0,
+        0.0,
+        100.0,
+        100.0,
+        advanced=True,
+        label="Gross margin (%)",
+        help="Share of revenue left after the cost of serving it. 0: not set.",
+    ),
     # The plan: initiatives and shocks (none by default; in the address only when there are some).
     Control("plan", None, tuple, (), advanced=True, label="Plan"),
 )
@@ -324,6 +348,8 @@ def scenario_from_values(values: Mapping[str, Any]) -> Scenario:
     fields["months"] = int(values["months"])
     fields["early_churn_months"] = int(values["early_churn_months"])
     fields["expansion_ceiling"] = float(values["ceiling_x"]) if values["ceiling_on"] else None
+    fields["cac"] = float(values["cac"]) if values["cac"] > 0 else None
+    fields["gross_margin"] = values["gross_margin_pct"] / 100 if values["gross_margin_pct"] > 0 else None
     if values["segments_on"]:
         fields["segments"] = segments_of(values["segments"])
     if values.get("plan"):
@@ -352,6 +378,10 @@ def sidebar_values(scenario: Scenario, current: Mapping[str, Any]) -> tuple[dict
     values["ceiling_on"] = scenario.expansion_ceiling is not None
     if scenario.expansion_ceiling is not None:
         values["ceiling_x"] = round(scenario.expansion_ceiling, COUNT_DECIMALS)
+    values["cac"] = control_value(CONTROL_BY_KEY["cac"], scenario.cac or 0.0)
+    values["gross_margin_pct"] = control_value(
+        CONTROL_BY_KEY["gross_margin_pct"], scenario.gross_margin or 0.0
+    )
     values["segments_on"] = bool(scenario.segments)
     if scenario.segments:
         values["segments"] = segment_rows(scenario.segments)
