@@ -5,11 +5,14 @@ import streamlit as st
 from simulator.output import csv_bytes
 from ui import show
 from ui.charts import overlays
-from ui.format import money, pct
+from ui.format import Delta, money, money_delta, pct
 from ui.scenarios import display, files, saved, store, variants
 from ui.state import navigation, session
 
 navigation.require_app("scenarios")
+
+#: The first card: what the others are measured against.
+REFERENCE = Delta("the reference", "gray", "off")
 
 saved.follow_link()
 currency = session.currency()
@@ -55,9 +58,7 @@ else:
         card.metric(
             f"{row['scenario']}: MRR at month {result.month}",
             money(row["mrr"], currency),
-            display.delta_text(row["mrr_vs_first"], names[0], currency) if index else "the reference",
-            delta_color="normal" if index else "off",
-            delta_arrow="auto" if index else "off",
+            **(money_delta(row["mrr_vs_first"], currency, against=names[0]) if index else REFERENCE).metric(),
             help=f"Trailing-12 NRR {pct(row['nrr_trailing_12'])}, GRR {pct(row['grr_trailing_12'])} at month "
             f"{result.month}.",
             border=True,

@@ -17,10 +17,13 @@ from simulator.scenario import Initiative, Scenario
 
 @dataclass(frozen=True)
 class Preset:
-    """Typical monthly levers for one kind of company.
+    """Typical monthly levers for one kind of company, and for a stage, a business of that size.
 
-    ``annual_nrr_range`` is the typical annual NRR the domain notes give;
-    the levers compound into it.
+    ``annual_nrr_range`` is the annual NRR the domain notes give: for a
+    stage its median and top quartile, for a pricing model its typical
+    range; the levers compound into it. ``business`` (stages only) sets a
+    company whose ARR sits inside the band: starting MRR and customers, and
+    new customers a month at a typical contract size.
     """
 
     name: str
@@ -30,14 +33,26 @@ class Preset:
     expansion_rate: float
     annual_nrr_range: tuple[float, float]
     note: str
+    business: tuple[tuple[str, float], ...] = ()
 
     def levers(self) -> dict[str, Any]:
-        """The scenario fields this preset sets."""
+        """The scenario fields this preset sets: the three rates, and the business for a stage."""
         return {
             "churn_rate": self.churn_rate,
             "contraction_rate": self.contraction_rate,
             "expansion_rate": self.expansion_rate,
+            **dict(self.business),
         }
+
+
+def _business(arr: float, contract: float, new_per_month: float) -> tuple[tuple[str, float], ...]:
+    """A company with ``arr`` of ARR from customers paying ``contract`` a year, winning ``new_per_month``."""
+    return (
+        ("starting_mrr", round(arr / 12)),
+        ("starting_customers", round(arr / contract)),
+        ("new_customers_per_month", new_per_month),
+        ("new_customer_mrr", round(contract / 12)),
+    )
 
 
 _PRESETS = (
@@ -50,6 +65,7 @@ _PRESETS = (
         0.0204,
         (1.15, 1.25),
         "median NRR 115%, top quartile 125%+",
+        _business(150_000_000, 60_000, 40),
     ),
     Preset(
         "$25M–100M ARR",
@@ -59,6 +75,7 @@ _PRESETS = (
         0.0182,
         (1.08, 1.18),
         "median NRR 108%, top quartile 118%",
+        _business(50_000_000, 30_000, 45),
     ),
     Preset(
         "$10M–25M ARR",
@@ -68,6 +85,7 @@ _PRESETS = (
         0.0171,
         (1.04, 1.12),
         "median NRR 104%, top quartile 112%",
+        _business(15_000_000, 15_000, 40),
     ),
     Preset(
         "$1M–10M ARR",
@@ -77,6 +95,7 @@ _PRESETS = (
         0.0182,
         (0.98, 1.06),
         "median NRR 98%, top quartile 106%",
+        _business(4_000_000, 6_000, 40),
     ),
     Preset(
         "Bootstrapped $3M–20M ARR",
@@ -86,6 +105,7 @@ _PRESETS = (
         0.0161,
         (1.04, 1.10),
         "median NRR 104%, top quartile 110%+",
+        _business(8_000_000, 4_000, 60),
     ),
     # By pricing model: the middle of each typical range.
     Preset("Usage-based", "Pricing model", 0.008, 0.015, 0.0514, (1.20, 1.60), "typical NRR 120–160%"),
@@ -102,7 +122,7 @@ PRESETS: MappingProxyType[str, Preset] = MappingProxyType({p.name: p for p in _P
 
 
 def apply_preset(scenario: Scenario, name: str) -> Scenario:
-    """The scenario with a preset's churn, contraction and expansion."""
+    """The scenario with a preset's churn, contraction and expansion (and, for a stage, its business)."""
     return scenario.replace(**PRESETS[name].levers())
 
 

@@ -383,6 +383,20 @@ def test_presenter_mode_steps_through_every_slide_at_1280_by_720_without_the_sid
         assert_no_error_box(page)
 
 
+def test_a_clickers_keys_step_the_presenter_back_and_forth(server: StreamlitServer, browser: Browser) -> None:
+    """A presentation clicker sends →/PageDown/Space forward and ←/PageUp back."""
+    with browser.new_context(viewport={"width": 1280, "height": 720}) as room:
+        page = room.new_page()
+        open_page(page, f"{server.url}/present?slide=1", charts=False)
+        page.mouse.click(5, 700)  # the page, not a button, has focus
+        for key, slide in (("ArrowRight", 2), ("PageDown", 3), (" ", 4), ("ArrowLeft", 3), ("PageUp", 2)):
+            page.keyboard.press(key)
+            page.wait_for_function("(n) => location.search.includes(`slide=${n}`)", arg=slide)
+            expect(page.get_by_role("heading", level=1)).to_have_text(SLIDES[slide - 1].title)
+            wait_for_idle(page)
+        assert_no_error_box(page)
+
+
 def test_a_comparison_link_opens_the_overlaid_charts_in_a_new_session(
     server: StreamlitServer, page: Page
 ) -> None:

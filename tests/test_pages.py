@@ -271,3 +271,33 @@ def test_money_follows_the_chosen_currency() -> None:
     at = app(currency="€")
     at.switch_page("pages/compounding.py").run()
     assert metrics(at)["MRR at 12 months"].startswith("€")
+
+
+def test_a_typed_rate_moves_the_slider_the_scenario_and_the_address() -> None:
+    at = app()
+    at.switch_page("pages/compounding.py").run()
+    at.number_input(key="typed_churn_pct").set_value(2.37).run()
+    assert not at.exception
+    assert at.sidebar.slider(key="churn_pct").value == 2.37
+    assert at.query_params["churn_pct"] == "2.37"
+    # 1 − 2.37% − 1% + 6% = 102.63% a month.
+    assert metrics(at)["Monthly NRR"] == "102.6%"
+
+
+def test_a_slider_follows_a_typed_rate_and_the_typed_box_follows_the_slider() -> None:
+    at = app()
+    at.number_input(key="typed_churn_pct").set_value(12.5).run()
+    assert at.sidebar.slider(key="churn_pct").value == 12.5
+    at.sidebar.slider(key="churn_pct").set_value(4.0).run()
+    assert not at.exception and at.session_state["typed_churn_pct"] == 4.0
+
+
+def test_a_stage_preset_sets_its_business_and_says_what_its_levers_give() -> None:
+    at = app()
+    at.sidebar.selectbox(key="preset").set_value("$100M+ ARR").run()
+    assert not at.exception
+    assert at.session_state["starting_mrr"] == 12_500_000 and at.session_state["churn_pct"] == 0.5
+    caption = " ".join(c.value for c in at.sidebar.caption)
+    assert "median NRR 115%" in caption and "annual NRR 115.9% (best in class, which starts at 115%)" in caption
+    at.sidebar.number_input(key="starting_mrr").set_value(1_000_000).run()
+    assert at.session_state["preset"] == "Custom"

@@ -408,7 +408,9 @@ def test_base_plan_and_downside_are_one_click_each_and_compared(page: AppTest) -
     cards = {m.label: (m.value, m.delta) for m in at.metric}
     plan = project(variant(BASE, "Plan")).mrr_at(36) - project(BASE).mrr_at(36)
     assert cards["Plan: MRR at month 36"][1] == f"{ui.format.signed_money(plan)} vs Base"
-    assert cards["Downside: MRR at month 36"][1].startswith("-$")  # st.metric's arrow points down
+    assert cards["Downside: MRR at month 36"][1].startswith("−$")  # the real minus; the arrow is set
+    downside = next(m for m in at.metric if m.label == "Downside: MRR at month 36")
+    assert downside.proto.direction == downside.proto.MetricDirection.DOWN
 
 
 def test_four_overlaid_ten_year_scenarios_stay_a_small_chart_payload() -> None:

@@ -81,3 +81,34 @@ def test_grr_tiers_are_the_diagnosis_rules_bands(annual_grr: float, tier: str) -
     assert grr_tier(annual_grr).name == tier
     for better, worse in zip(GRR_TIERS, GRR_TIERS[1:], strict=False):
         assert better.low == worse.high
+
+
+#: Each stage preset's ARR band, from its name (domain.md's table).
+STAGE_BANDS = {
+    "$100M+ ARR": (100e6, float("inf")),
+    "$25M–100M ARR": (25e6, 100e6),
+    "$10M–25M ARR": (10e6, 25e6),
+    "$1M–10M ARR": (1e6, 10e6),
+    "Bootstrapped $3M–20M ARR": (3e6, 20e6),
+}
+
+
+@pytest.mark.parametrize("name", list(STAGE_BANDS))
+def test_a_stage_preset_sets_a_business_of_its_size(name: str) -> None:
+    scenario = apply_preset(Scenario(starting_mrr=100_000), name)
+    low, high = STAGE_BANDS[name]
+    assert low <= scenario.starting_mrr * 12 < high
+    # New customers pay what the typical customer of that size pays.
+    assert scenario.new_customer_mrr == pytest.approx(
+        scenario.starting_mrr / scenario.starting_customers, rel=0.01
+    )
+
+
+def test_no_two_stage_presets_give_the_same_business() -> None:
+    sizes = {apply_preset(Scenario(starting_mrr=1), name).starting_mrr for name in STAGE_BANDS}
+    assert len(sizes) == len(STAGE_BANDS)
+
+
+def test_a_pricing_preset_keeps_the_business_and_sets_only_the_rates() -> None:
+    scenario = apply_preset(Scenario(starting_mrr=123_456, new_customers_per_month=7), "Seat-based B2B")
+    assert (scenario.starting_mrr, scenario.new_customers_per_month) == (123_456, 7)

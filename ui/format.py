@@ -7,10 +7,23 @@ that a card and a chart label never disagree.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import Any
 
 from simulator.output import CURRENCIES
 
-__all__ = ["CURRENCIES", "MINUS", "compact_money", "money", "pct", "points", "signed_money", "tick_prefix"]
+__all__ = [
+    "CURRENCIES",
+    "MINUS",
+    "Delta",
+    "compact_money",
+    "money",
+    "money_delta",
+    "pct",
+    "points",
+    "signed_money",
+    "tick_prefix",
+]
 
 MINUS = "\u2212"  # a real minus sign, as wide as a plus
 
@@ -85,3 +98,37 @@ def compact_money(value: float, currency: str = "$", *, signed: bool = False) ->
 def tick_prefix(currency: str) -> str:
     """The prefix plotly puts before axis ticks and hover values."""
     return f"{currency} " if len(currency) > 1 else currency
+
+
+@dataclass(frozen=True)
+class Delta:
+    """A card's change against a reference: its text, colour and arrow, said explicitly.
+
+    ``st.metric`` guesses the direction from an ASCII hyphen; spelling the arrow
+    and the colour out lets every amount keep the real minus sign (−$3,000),
+    and a change of nothing show as grey, with no arrow.
+    """
+
+    text: str | None
+    color: str
+    arrow: str
+
+    def metric(self) -> dict[str, Any]:
+        """The ``st.metric`` arguments: ``card.metric(label, value, **delta.metric())``."""
+        return {"delta": self.text, "delta_color": self.color, "delta_arrow": self.arrow}
+
+
+def money_delta(gap: float, currency: str, *, against: str, compact: bool = False) -> Delta:
+    """MRR gained or lost against ``against``; "same as" when it rounds to nothing.
+
+    >>> money_delta(-76_945, "$", against="Base")
+    Delta(text='−$76,945 vs Base', color='red', arrow='down')
+    >>> money_delta(0.2, "$", against="Base").text
+    'same as Base'
+    """
+    if not math.isfinite(gap):
+        return Delta(None, "gray", "off")
+    amount = compact_money(gap, currency, signed=True) if compact else signed_money(gap, currency)
+    if round(gap) == 0:
+        return Delta(f"same as {against}", "gray", "off")
+    return Delta(f"{amount} vs {against}", "green" if gap > 0 else "red", "up" if gap > 0 else "down")

@@ -19,7 +19,8 @@ from streamlit.errors import StreamlitPageNotFoundError
 from simulator.scenario import Scenario
 from ui import cache, sentences, show
 from ui.charts import bucket, growth, lever_bars, overlays, slides
-from ui.format import compact_money, pct
+from ui.charts.theme import scenario_colours
+from ui.format import compact_money, money, money_delta, pct
 from ui.scenarios import saved
 from ui.state import address, controls, session
 
@@ -59,12 +60,61 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
   font-size: 3.3rem !important; line-height: 1.1;
 }
 [data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * { font-size: 1.5rem !important; }
 [data-testid="stMetric"] { padding: 0.6rem 1rem !important; }
 [data-testid="stMarkdown"] p { font-size: 1.5rem; line-height: 1.35; }
 [data-testid="stCaptionContainer"] p { font-size: 1.1rem; }
 h1 { font-size: 2.6rem !important; padding: 0 !important; }
 .stButton button p, [data-testid="stPageLink"] p { font-size: 1.2rem; }
+/* A phone: cards stack, the type steps down so a figure still fits its card. */
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding: 0.8rem 0.8rem 0.5rem 0.8rem; }
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 2.2rem !important; }
+  [data-testid="stMarkdown"] p { font-size: 1.15rem; }
+  h1 { font-size: 1.7rem !important; }
+}
 </style>
+"""
+
+#: What a clicker sends: next on →, PageDown, Space and Enter; back on ←, PageUp and Backspace;
+#: F (or the button) for full screen. It clicks the slide's own buttons, so the address and the
+#: session follow exactly as with a mouse, and does nothing once the presenter is left or while
+#: someone types. Fixed code, no user text.
+PRESENTER_KEYS_JS = """
+<script>
+(function () {
+  if (window.__nrrPresenterKeys) { return; }
+  window.__nrrPresenterKeys = true;
+  const press = (key) => {
+    const button = document.querySelector('.st-key-' + key + ' button');
+    if (button && !button.disabled) { button.click(); return true; }
+    return false;
+  };
+  const fullScreen = () => {
+    if (document.fullscreenElement) { document.exitFullscreen(); }
+    else if (document.documentElement.requestFullscreen) { document.documentElement.requestFullscreen(); }
+  };
+  document.addEventListener('keydown', (event) => {
+    if (!document.querySelector('.st-key-present_next')) { return; }
+    const target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) { return; }
+    if (event.altKey || event.ctrlKey || event.metaKey) { return; }
+    if (['ArrowRight', 'PageDown', ' ', 'Enter'].includes(event.key)) {
+      event.preventDefault();
+      if (!event.repeat) { press('present_next'); }
+    } else if (['ArrowLeft', 'PageUp', 'Backspace'].includes(event.key)) {
+      event.preventDefault();
+      if (!event.repeat) { press('present_back'); }
+    } else if (event.key === 'f' || event.key === 'F') {
+      event.preventDefault();
+      fullScreen();
+    }
+  });
+  document.addEventListener('click', (event) => {
+    if (event.target.closest && event.target.closest('.st-key-present_fullscreen')) { fullScreen(); }
+  });
+})();
+</script>
 """
 
 
@@ -106,8 +156,9 @@ def _go_to(number: int) -> None:
 
 
 def draw_navigation(number: int) -> None:
-    """The top row: back, where we are, next, and the way out."""
-    back, title, forward, leave = st.columns([1.1, 5, 1.1, 1.4], vertical_alignment="center")
+    """The top row: back, where we are, next, full screen and the way out; the clicker's keys."""
+    st.html(PRESENTER_KEYS_JS, unsafe_allow_javascript=True)
+    back, title, forward, screen, leave = st.columns([1.1, 5, 1.1, 1.3, 1.4], vertical_alignment="center")
     back.button(
         "← Back",
         key="present_back",
@@ -126,11 +177,18 @@ def draw_navigation(number: int) -> None:
         type="primary",
         width="stretch",
     )
+    screen.button(
+        "Full screen",
+        key="present_fullscreen",
+        icon=":material/fullscreen:",
+        help="Or press F. → and Space go forward, ← goes back (what a clicker sends).",
+        width="stretch",
+    )
     try:
         leave.page_link(
             EXIT_PAGE,
             label="Exit presenter",
-            icon="✖️",
+            icon=":material/close:",
             query_params=address.query_from_values(session.current_values()),
         )
     except StreamlitPageNotFoundError:
@@ -172,7 +230,7 @@ def treadmill(scenario: Scenario, currency: str) -> None:
     else:
         # No plateau: what today's customers alone pay at the horizon tells the story.
         cards[2].metric(
-            f"Today's customers alone, month {summary.months}",
+            f"Month {summary.months}, no new customers",
             compact_money(table["existing_base_mrr"].iloc[-1], currency),
             border=True,
         )
@@ -238,12 +296,22 @@ def saved_comparison(store: dict[str, Scenario], names: list[str], currency: str
     )
     cards = st.columns(len(names), gap="large")
     for index, (card, row) in enumerate(zip(cards, rows.to_dict("records"), strict=True)):
-        # st.metric points its arrow down only for an ASCII hyphen.
-        gap = compact_money(row["mrr_vs_first"], currency, signed=True).replace("−", "-")
-        delta = None if index == 0 else f"{gap} vs {first}"
-        card.metric(str(row["scenario"]), compact_money(row["mrr"], currency), delta, border=True)
+        delta = money_delta(row["mrr_vs_first"], currency, against=first, compact=True)
+        card.metric(
+            str(row["scenario"]),
+            compact_money(row["mrr"], currency),
+            **(delta.metric() if index else {}),
+            help=f"MRR at month {result.month}: {money(row['mrr'], currency)}",
+            border=True,
+        )
     _chart(
-        overlays.variant_bars(list(finals), list(finals.values()), currency, months=result.month),
+        overlays.variant_bars(
+            list(finals),
+            list(finals.values()),
+            currency,
+            months=result.month,
+            colours=scenario_colours(len(finals)),
+        ),
         "present_comparison_chart",
         height=COMPARISON_HEIGHT,
     )

@@ -13,9 +13,10 @@ import pandas as pd
 
 from simulator.levers import BY_FIELD, LEVERS
 from simulator.plateau import Plateau
+from simulator.presets import PRESETS
 from simulator.scenario import Scenario
-from simulator.summary import Summary
-from simulator.tiers import Verdict
+from simulator.summary import Summary, retention
+from simulator.tiers import Verdict, verdict
 from ui.format import money, pct, signed_money
 
 
@@ -318,4 +319,25 @@ def paths_caption(summary: Summary) -> str:
         "Each initiative ramps in evenly from its start month and, if it has an end month, stops after it. "
         f"Every figure includes the plan: monthly NRR is month 1's ({pct(summary.monthly_nrr)}), annual "
         "NRR what today's customers keep over the first year."
+    )
+
+
+def preset_caption(name: str, currency: str = "$") -> str:
+    """What a preset is, and what its levers give, with the tier that NRR falls in.
+
+    >>> preset_caption("$100M+ ARR")
+    'Companies at $100M+ ARR: median NRR 115%, top quartile 125%+. These levers give annual NRR \
+115.9% (best in class, which starts at 115%), from $12,500,000 of MRR.'
+    >>> preset_caption("Usage-based")[:52]
+    'Usage-based pricing: typical NRR 120–160%. These lev'
+    """
+    preset = PRESETS[name]
+    levers = preset.levers()
+    figures = retention(Scenario(starting_mrr=1.0).replace(**levers))
+    tier = verdict(figures.annual_nrr, figures.annual_grr).nrr_tier
+    who = f"Companies at {name}" if preset.group == "Company stage" else f"{name} pricing"
+    size = f", from {money(levers['starting_mrr'], currency)} of MRR" if "starting_mrr" in levers else ""
+    return (
+        f"{who}: {preset.note}. These levers give annual NRR {pct(figures.annual_nrr)} "
+        f"({tier.name.lower()}, which starts at {tier.low * 100:.0f}%){size}."
     )

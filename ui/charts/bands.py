@@ -70,8 +70,11 @@ def band(
             line={"color": AMBER, "width": 3, "dash": "dash"},
             hovertemplate=hover,
         )
+    shown = [rows[f"{column}_p{q}"].to_numpy(dtype=float) for q in (10, 50, 90)]
     yaxis = (
-        {**money_axis(currency), "title": {"text": "MRR"}} if currency is not None else percent_axis("NRR")
+        {**money_axis(currency), "title": {"text": "MRR"}}
+        if currency is not None
+        else percent_axis("NRR", *shown, marks=(1.0,))
     )
     fig.update_layout(
         title={"text": title},

@@ -28,12 +28,18 @@ _BRIDGE_LABELS = {
 
 
 def waterfall(steps: pd.Series, currency: str, *, title: str) -> go.Figure:
-    """An MRR bridge: start, the four flows (losses negative), end."""
+    """An MRR bridge: start, the four flows (losses negative), end, on an axis from zero.
+
+    The axis starts at zero so that a month's flows look as large as they are
+    next to the MRR they move. A currency written in letters (CHF) goes on the
+    axis title rather than on every bar, which keeps the labels short.
+    """
     prefix = tick_prefix(currency)
     values = steps.to_numpy(dtype=float)
     labels = [_BRIDGE_LABELS[name] for name in steps.index]
     measure = ["absolute", "relative", "relative", "relative", "relative", "total"]
-    text = [compact_money(v, currency, signed=0 < i < 5) for i, v in enumerate(values)]
+    on_bars = currency if len(currency) == 1 else ""
+    text = [compact_money(v, on_bars, signed=0 < i < 5) for i, v in enumerate(values)]
     hover = [f"{'−' if v < 0 else ''}{prefix}{abs(v):,.0f}" for v in values]
     fig = new_figure()
     fig.add_trace(
@@ -55,20 +61,19 @@ def waterfall(steps: pd.Series, currency: str, *, title: str) -> go.Figure:
             "hovertemplate": "%{x}: %{customdata}<extra></extra>",
         }
     )
-    low = min(values[0], values[-1], *(np.cumsum(values[:5])))
-    high = max(values[0], values[-1], *(np.cumsum(values[:5])))
-    span = max(high - low, abs(high) * 0.05, 1.0)
+    high = max(values[0], values[-1], *(np.cumsum(values[:5])), 1.0)
     fig.update_layout(
         title={"text": title},
         showlegend=False,
         xaxis={"tickangle": -30, "tickfont": {"size": 15}},
         yaxis={
-            "tickprefix": prefix,
+            "tickprefix": on_bars,
             "tickformat": "~s",
-            "title": {"text": "MRR"},
-            "range": [max(0.0, low - 0.6 * span), high + 0.25 * span],
+            "title": {"text": "MRR" if on_bars else f"MRR ({currency})"},
+            "range": [0.0, high * 1.18],
         },
         height=420,
+        margin={"t": 80},
     )
     return fig.figure()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,7 +20,23 @@ from ui.charts.theme import (
     money_axis,
     months_axis,
     new_figure,
+    percent_axis,
 )
+
+#: The revenue charts a page draws side by side (MRR, cohorts, segments): one height, one plot area,
+#: the legend under the months (however many layers it lists), clear of the title.
+SIDE_BY_SIDE: dict[str, Any] = {
+    "height": 500,
+    "margin": {"t": 60, "b": 150},
+    "legend": {
+        "orientation": "h",
+        "x": 0,
+        "xanchor": "left",
+        "y": -0.2,
+        "yanchor": "top",
+        "traceorder": "normal",
+    },
+}
 
 
 def revenue(table: pd.DataFrame, currency: str) -> go.Figure:
@@ -44,8 +62,7 @@ def revenue(table: pd.DataFrame, currency: str) -> go.Figure:
         xaxis=months_axis(months),
         yaxis={**money_axis(currency), "title": {"text": "MRR"}},
         hovermode="x unified",
-        legend={"y": 1.0},
-        margin={"t": 100},
+        **SIDE_BY_SIDE,
     )
     return fig.figure()
 
@@ -77,8 +94,7 @@ def _stacked_mrr(
         xaxis=months_axis(months),
         yaxis={**money_axis(currency), "title": {"text": "MRR"}},
         hovermode="x unified",
-        legend={"traceorder": "normal"},
-        margin={"t": 100},
+        **SIDE_BY_SIDE,
     )
 
 
@@ -150,6 +166,8 @@ def nrr_over_time(table: pd.DataFrame, *, title: str) -> go.Figure:
     fig.update_layout(title={"text": title}, hovermode="x unified", height=560, margin={"t": 110})
     fig.update_xaxes(dtick=months_axis(months)["dtick"], range=[0.5, months + 0.5])
     fig.update_xaxes(title={"text": "Month"}, row=2, col=1)
-    fig.update_yaxes(tickformat=".1%", gridcolor=GRID, title={"text": "Monthly"}, row=1, col=1)
-    fig.update_yaxes(tickformat=".0%", gridcolor=GRID, title={"text": "Trailing 12"}, row=2, col=1)
+    monthly = percent_axis("Monthly", rows["nrr_month"])
+    trailing = percent_axis("Trailing 12", rows["nrr_trailing_12"], rows["grr_trailing_12"])
+    fig.update_yaxes(gridcolor=GRID, **monthly, row=1, col=1)
+    fig.update_yaxes(gridcolor=GRID, **trailing, row=2, col=1)
     return fig.figure()

@@ -14,6 +14,7 @@ from ui.charts.theme import (
     money_axis,
     months_axis,
     new_figure,
+    percent_axis,
 )
 from ui.format import compact_money
 
@@ -49,8 +50,11 @@ def scenario_lines(
     yaxis: dict[str, object] = (
         {**money_axis(currency), "title": {"text": axis_title or "MRR"}}
         if currency is not None
-        # Three significant digits, trailing zeros dropped: 96.5% and 97% never print alike.
-        else {"tickformat": ".3~%", "title": {"text": axis_title}}
+        else percent_axis(
+            axis_title,
+            *(table.loc[table["month"] >= start, column] for table in tables.values()),
+            marks=(1.0,) if column.startswith("nrr") else (),
+        )
     )
     fig.update_layout(
         title={"text": title},
@@ -63,9 +67,12 @@ def scenario_lines(
     return fig.figure()
 
 
-def variant_bars(labels: list[str], mrr: list[float], currency: str, *, months: int) -> go.Figure:
-    """MRR at the horizon of a few variants of one scenario, the first one (today's) in grey."""
-    colours = [MUTED, *(GREEN if "NRR" in label else BLUE for label in labels[1:])]
+def variant_bars(
+    labels: list[str], mrr: list[float], currency: str, *, months: int, colours: list[str] | None = None
+) -> go.Figure:
+    """MRR at one month of a few scenarios, one bar each: ``colours`` (saved scenarios in the colours
+    the Scenarios page draws them in), else variants of today's scenario, today's in grey."""
+    colours = colours or [MUTED, *(GREEN if "NRR" in label else BLUE for label in labels[1:])]
     fig = new_figure()
     fig.add_bar(
         x=mrr,

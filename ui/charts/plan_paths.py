@@ -16,6 +16,7 @@ from ui.charts.theme import (
     TEMPLATE_LAYOUT,
     months_axis,
     new_figure,
+    percent_axis,
 )
 
 #: Lever colours on the plan's paths chart, in the lever registry's order.
@@ -64,12 +65,13 @@ def lever_paths(paths: dict[str, np.ndarray], moved: tuple[str, ...], *, height:
     )
     dtick = months_axis(months)["dtick"]
     fig.update_xaxes(dtick=dtick, range=[0.5, months + 0.5])
+    rate_axis = percent_axis("Monthly rate", *(paths[lever][1:] for lever in rates))
+    relative_axis = percent_axis("vs today", *(paths[lever][1:] / paths[lever][0] for lever in others))
     if len(panels) == 2:
         fig.update_xaxes(title={"text": "Month"}, row=2, col=1)
-        fig.update_yaxes(tickformat=".1%", gridcolor=GRID, title={"text": "Monthly rate"}, row=1, col=1)
-        fig.update_yaxes(tickformat=".0%", gridcolor=GRID, title={"text": "vs today"}, row=2, col=1)
+        fig.update_yaxes(gridcolor=GRID, **rate_axis, row=1, col=1)
+        fig.update_yaxes(gridcolor=GRID, **relative_axis, row=2, col=1)
     else:
         fig.update_xaxes(title={"text": "Month"})
-        title = "Monthly rate" if rates else "vs today"
-        fig.update_yaxes(tickformat=".1%" if rates else ".0%", gridcolor=GRID, title={"text": title})
+        fig.update_yaxes(gridcolor=GRID, **(rate_axis if rates else relative_axis))
     return fig.figure()

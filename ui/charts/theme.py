@@ -10,6 +10,7 @@ no Streamlit, so the report draws the same figures offline.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -91,6 +92,11 @@ SCENARIO_STYLES: tuple[tuple[str, str], ...] = (
 )
 
 
+def scenario_colours(count: int) -> list[str]:
+    """The colours of ``count`` compared scenarios, the reference first, as every comparison draws them."""
+    return [SCENARIO_STYLES[i % len(SCENARIO_STYLES)][0] for i in range(count)]
+
+
 #: The template as a plain dict, for :class:`ui.charts.spec.Spec`.
 TEMPLATE_LAYOUT: dict[str, object] = {"template": TEMPLATE.to_plotly_json()}
 
@@ -112,15 +118,41 @@ def hover_money(currency: str) -> str:
     return tick_prefix(currency) + "%{y:,.0f}"
 
 
-def percent_axis(title: str) -> dict[str, object]:
-    return {"tickformat": ".0%", "title": {"text": title}}
+def percent_axis(title: str, *series: object, marks: tuple[float, ...] = ()) -> dict[str, Any]:
+    """A percent axis whose ticks never repeat: round steps chosen from the data's span, with as many
+    decimals as the step needs (a 0.5-point step prints 101.5%, not 101% twice).
+
+    ``series`` are the values the axis shows (fractions; NaN ignored); ``marks`` values it must
+    also reach, such as the 100% line.
+
+    >>> percent_axis("NRR", [0.992, 1.018], marks=(1.0,))["tickformat"]
+    '.0%'
+    >>> percent_axis("NRR", [0.999, 1.004])["tickformat"]
+    '.1%'
+    """
+    values = np.concatenate(
+        [np.asarray(s, dtype=float).ravel() for s in series] + [np.asarray(marks, dtype=float)]
+    )
+    values = values[np.isfinite(values)]
+    axis: dict[str, Any] = {"title": {"text": title}}
+    if values.size == 0:
+        return {**axis, "tickformat": ".0%"}
+    low, high = float(values.min()), float(values.max())
+    step = nice_step(low, high) if high > low else max(abs(low) * 0.01, 1e-4)
+    decimals = max(0, -math.floor(math.log10(step * 100) + 1e-9))
+    return {**axis, "tickformat": f".{decimals}%", "tick0": 0, "dtick": step}
+
+
+def nice_step(low: float, high: float, count: int = 5) -> float:
+    """The round step (1, 2 or 5 times a power of ten) that cuts ``low`` to ``high`` in about ``count``."""
+    raw = max((high - low) / count, 1e-9)
+    power = 10 ** math.floor(math.log10(raw))
+    return float(next(m * power for m in (1, 2, 5, 10) if m * power >= raw))
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     """About ``count`` round tick values from ``low`` to ``high`` (1, 2 or 5 times a power of ten)."""
-    raw = max((high - low) / count, 1e-9)
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    step = nice_step(low, high, count)
     return [float(v) for v in np.arange(math.ceil(low / step) * step, high + step / 2, step)]
 
 

@@ -16,8 +16,11 @@ from ui.format import pct
 
 
 def tiers(annual_nrr: float) -> go.Figure:
-    """Where an annual NRR sits among the tiers, red flag to elite."""
-    low_end, high_end = 0.8, max(1.45, min(annual_nrr + 0.08, 2.0))
+    """Where an annual NRR sits among the tiers, red flag to elite: the scale reaches the value,
+    whatever it is (a 61% NRR widens it to 50%), and every tick carries its label."""
+    value = annual_nrr if math.isfinite(annual_nrr) else 1.0
+    low_end = max(0.0, min(0.8, math.floor((value - 0.05) * 10) / 10))
+    high_end = max(1.45, math.ceil((value + 0.08) * 10) / 10)
     fig = new_figure()
     for tier in reversed(NRR_TIERS):
         start, stop = max(tier.low, low_end), min(tier.high, high_end)
@@ -37,7 +40,7 @@ def tiers(annual_nrr: float) -> go.Figure:
             hovertemplate=f"{tier.name}: {_tier_range(tier.low, tier.high)}, {tier.meaning}<extra></extra>",
             showlegend=False,
         )
-    shown = min(max(annual_nrr, low_end), high_end) * 100
+    shown = min(max(value, low_end), high_end) * 100
     fig.add_shape(
         type="line", x0=shown, x1=shown, y0=-0.7, y1=0.7, line={"color": INK, "width": 4}, layer="above"
     )
@@ -51,11 +54,18 @@ def tiers(annual_nrr: float) -> go.Figure:
         showarrow=False,
         font={"size": 18},
     )
+    step = 10 if high_end - low_end <= 1.0 else 20 if high_end - low_end <= 2.0 else 50
+    ticks = list(range(round(low_end * 100), round(high_end * 100) + 1, step))
     fig.update_layout(
         barmode="overlay",
         height=190,
         margin={"t": 45, "b": 10, "l": 10, "r": 10},
-        xaxis={"range": [low_end * 100, high_end * 100], "ticksuffix": "%", "showgrid": False, "dtick": 10},
+        xaxis={
+            "range": [low_end * 100 - 1.5, high_end * 100 + 1.5],
+            "tickvals": ticks,
+            "ticktext": [f"{tick:.0f}%" for tick in ticks],
+            "showgrid": False,
+        },
         yaxis={"visible": False, "range": [-0.6, 1.3]},
     )
     return fig.figure()

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from simulator.scenario import Scenario
-from ui.format import MINUS, money, pct, points, signed_money
+from ui.format import money, pct, points, signed_money
 
 
 def differences_display(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
@@ -40,19 +40,6 @@ def differences_display(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
             ],
         }
     )
-
-
-def delta_text(gap: float, first: str, currency: str) -> str | None:
-    """A card's change against the first scenario, e.g. ``"+$49,416 vs Base"``; ``None`` when unknown.
-
-    A loss starts with an ASCII hyphen, the sign ``st.metric`` reads to point its arrow down.
-
-    >>> delta_text(-76945, "Base", "$"), delta_text(float("nan"), "Base", "$")
-    ('-$76,945 vs Base', None)
-    """
-    if not math.isfinite(gap):
-        return None
-    return f"{signed_money(gap, currency).replace(MINUS, '-')} vs {first}"
 
 
 def levers_table(store: Mapping[str, Scenario]) -> pd.DataFrame:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from simulator.presets import PRESETS
+from ui import sentences
 from ui.sidebar.advanced import draw_advanced
 from ui.sidebar.plan import draw_plan
 from ui.state import controls, session
@@ -45,6 +45,28 @@ def _count_input(key: str, currency: str, *, step: int) -> None:
     )
 
 
+#: The rates a slider moves; each can also be typed (:func:`_typed_rates`).
+RATE_KEYS: tuple[str, ...] = ("churn_pct", "contraction_pct", "expansion_pct", "acquisition_growth_pct")
+
+
+def _typed_rates() -> None:
+    """Every rate as a number to type, in a popover: a slider's pixel is a twentieth of a point."""
+    session.show_typed(RATE_KEYS)
+    with st.popover("Type exact rates", icon=":material/keyboard:", width="stretch"):
+        for key in RATE_KEYS:
+            control = controls.CONTROL_BY_KEY[key]
+            st.number_input(
+                control.label,
+                min_value=float(control.low or 0.0),
+                max_value=float(control.high or 0.0),
+                step=0.1,
+                format=controls.PERCENT_FORMAT,
+                key=session.typed_key(key),
+                on_change=session.on_typed_change,
+                args=(key,),
+            )
+
+
 def draw_sidebar() -> None:
     """Draw every shared control; their values land in ``st.session_state``."""
     money = session.currency()
@@ -60,12 +82,12 @@ def draw_sidebar() -> None:
         )
         chosen = st.session_state.get(session.PRESET_KEY, controls.CUSTOM)
         if chosen != controls.CUSTOM:
-            st.caption(f"{PRESETS[chosen].name}: {PRESETS[chosen].note}.")
+            st.caption(sentences.preset_caption(chosen, money))
 
         st.markdown("**Existing customers, per month**")
-        _pct_slider("churn_pct")
-        _pct_slider("contraction_pct")
-        _pct_slider("expansion_pct")
+        for key in RATE_KEYS[:3]:
+            _pct_slider(key)
+        _typed_rates()
 
         st.markdown("**New customers**")
         _count_input("new_customers", money, step=1)

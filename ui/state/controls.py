@@ -59,7 +59,7 @@ CONTROLS: tuple[Control, ...] = (
         float,
         3.0,
         0.0,
-        20.0,
+        15.0,
         100.0,
         label="Churn (% of MRR a month)",
         help="MRR lost to customers who cancel, each month.",
@@ -70,7 +70,7 @@ CONTROLS: tuple[Control, ...] = (
         float,
         1.0,
         0.0,
-        10.0,
+        5.0,
         100.0,
         label="Contraction (% of MRR a month)",
         help="MRR lost to customers who stay but pay less (downgrades, fewer seats).",
@@ -81,7 +81,7 @@ CONTROLS: tuple[Control, ...] = (
         float,
         6.0,
         0.0,
-        20.0,
+        10.0,
         100.0,
         label="Expansion (% of MRR a month)",
         help="MRR gained from customers who stay and pay more (upsells, seats, usage).",
@@ -101,8 +101,8 @@ CONTROLS: tuple[Control, ...] = (
         "acquisition_growth_rate",
         float,
         0.0,
-        -10.0,
-        20.0,
+        -5.0,
+        10.0,
         100.0,
         label="Growth of new customers (% a month)",
         help="How fast the number of new customers a month grows (negative: shrinks).",
@@ -275,15 +275,22 @@ CONTROLS: tuple[Control, ...] = (
 CONTROL_BY_KEY: dict[str, Control] = {c.key: c for c in CONTROLS}
 KEYS: tuple[str, ...] = tuple(CONTROL_BY_KEY)
 #: The levers a preset sets; moving one by hand makes the preset "Custom".
-PRESET_KEYS: tuple[str, ...] = ("churn_pct", "contraction_pct", "expansion_pct")
+PRESET_KEYS: tuple[str, ...] = (
+    "churn_pct",
+    "contraction_pct",
+    "expansion_pct",
+    "starting_mrr",
+    "starting_customers",
+    "new_customers",
+    "new_customer_mrr",
+)
 CUSTOM = "Custom"
 #: Rates are kept to 4 decimals of a percent (a millionth of MRR): fine enough that
 #: levers measured from data reproduce their annual NRR and GRR to the decimal shown.
-#: Sliders move in steps of 0.01 point and show two decimals.
+#: Sliders move in steps of 0.05 point (about a pixel each) and show two decimals;
+#: any value can be typed.
 PERCENT_DECIMALS = 4
-
-
-PERCENT_STEP = 0.01
+PERCENT_STEP = 0.05
 PERCENT_FORMAT = "%.2f"
 #: New customers a month may be fractional (an average: 3.5 a month), to two decimals.
 COUNT_DECIMALS = 2
@@ -305,12 +312,13 @@ def preset_label(name: str) -> str:
 PRESET_OPTIONS: tuple[str, ...] = (CUSTOM, *PRESETS)
 
 
-def preset_values(name: str) -> dict[str, float]:
-    """The slider values a preset sets, in percent on the sliders' grid."""
+def preset_values(name: str) -> dict[str, Any]:
+    """The control values a preset sets: its rates and, for a stage, its business."""
     levers = PRESETS[name].levers()
     return {
-        key: round(levers[CONTROL_BY_KEY[key].field] * 100, PERCENT_DECIMALS)  # type: ignore[index]
+        key: control_value(CONTROL_BY_KEY[key], levers[field])
         for key in PRESET_KEYS
+        if (field := CONTROL_BY_KEY[key].field) in levers
     }
 
 

@@ -105,6 +105,24 @@ def on_control_change(key: str | None = None) -> None:
     sync_url()
 
 
+def typed_key(key: str) -> str:
+    """The widget key of a control's typed twin (a number input beside its slider)."""
+    return f"typed_{key}"
+
+
+def show_typed(keys: tuple[str, ...]) -> None:
+    """Before the typed twins are drawn: each shows its control's value (a slider, a preset or a
+    loaded scenario may have moved it since)."""
+    for key in keys:
+        st.session_state[typed_key(key)] = float(st.session_state.get(key, CONTROL_BY_KEY[key].default))
+
+
+def on_typed_change(key: str) -> None:
+    """Callback of a typed twin: the control takes the typed value, the address follows."""
+    st.session_state[key] = float(st.session_state[typed_key(key)])
+    on_control_change(key)
+
+
 def on_segments_edit() -> None:
     """Callback for the segments editor: fold its edits into the ``segments`` table."""
     edits = st.session_state.get(SEGMENTS_EDITOR_KEY) or {}
