@@ -298,6 +298,8 @@ def test_a_stage_preset_sets_its_business_and_says_what_its_levers_give() -> Non
     assert not at.exception
     assert at.session_state["starting_mrr"] == 12_500_000 and at.session_state["churn_pct"] == 0.5
     caption = " ".join(c.value for c in at.sidebar.caption)
-    assert "median NRR 115%" in caption and "annual NRR 115.9% (best in class, which starts at 115%)" in caption
+    assert (
+        "median NRR 115%" in caption and "annual NRR 115.9% (best in class, which starts at 115%)" in caption
+    )
     at.sidebar.number_input(key="starting_mrr").set_value(1_000_000).run()
     assert at.session_state["preset"] == "Custom"
