@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import show
+from ui import cache, sentences, show
 from ui.calculator import PeriodInputError, period_metrics
 from ui.charts import tier_bar
 from ui.format import money, pct
@@ -12,41 +12,66 @@ from ui.state import navigation, session
 navigation.require_app("calculator")
 
 currency = session.currency()
+scenario = session.current_scenario()
+month_one = cache.summary(scenario).projection.table.iloc[1]
+# The calculator edits the scenario's own rates; the advanced model's refinements (segments,
+# recovered failed payments…) shape month 1 beyond them, so there it only shows month 1.
+editable = scenario.is_core
 
-st.title("🧮 NRR calculator")
+st.title("NRR calculator")
 st.caption(
     "One month of your existing customers: what they paid at the start, what they took away, "
     "what they added. New customers won during the month do not count."
 )
+if editable:
+    st.caption(
+        "These are month 1 of the scenario in the sidebar: change an amount and the sidebar's rates, "
+        "every page and the address follow."
+    )
+else:
+    st.caption(
+        "Your scenario uses the advanced model (segments, failed payments recovered, a plan…): these are "
+        "its month 1, blended. Change its levers in the sidebar."
+    )
 
+session.show_month_one(
+    tuple(
+        float(month_one[column])
+        for column in ("starting_mrr", "churned_mrr", "contraction_mrr", "expansion_mrr")
+    )
+)
 inputs = st.columns(4)
 labels = (
-    ("calc_start_mrr", f"Starting MRR ({currency})", 100_000, "MRR of the customers paying at the start."),
-    ("calc_churned", f"Churned MRR ({currency})", 3_000, "MRR of customers who cancelled entirely."),
-    (
-        "calc_contraction",
-        f"Contraction ({currency})",
-        1_000,
-        "MRR lost from customers who stayed but pay less.",
-    ),
-    (
-        "calc_expansion",
-        f"Expansion ({currency})",
-        6_000,
-        "MRR gained from customers who stayed and pay more.",
-    ),
+    ("calc_start_mrr", f"Starting MRR ({currency})", "MRR of the customers paying at the start."),
+    ("calc_churned", f"Churned MRR ({currency})", "MRR of customers who cancelled entirely."),
+    ("calc_contraction", f"Contraction ({currency})", "MRR lost from customers who stayed but pay less."),
+    ("calc_expansion", f"Expansion ({currency})", "MRR gained from customers who stayed and pay more."),
 )
 amounts = [
-    column.number_input(label, min_value=0, value=default, step=500, key=key, help=help_text)
-    for column, (key, label, default, help_text) in zip(inputs, labels, strict=True)
+    column.number_input(
+        label,
+        min_value=0,
+        step=500,
+        key=key,
+        help=help_text,
+        disabled=not editable,
+        on_change=session.on_calculator_change,
+    )
+    for column, (key, label, help_text) in zip(inputs, labels, strict=True)
 ]
 start, churned, contraction, expansion = amounts
 
 try:
     result = period_metrics(start, churned, contraction, expansion, currency=currency)
 except PeriodInputError as error:
-    st.error(str(error), icon="✋")
+    st.error(str(error), icon=":material/back_hand:")
     st.stop()
+if st.session_state.get(session.CALCULATOR_OWN_KEY):
+    st.info(
+        f"These amounts make a month beyond the simulator's ranges ({sentences.rate_ranges()}): the "
+        "figures below are this month's; the sidebar keeps its scenario.",
+        icon=":material/info:",
+    )
 
 cards = st.columns(4)
 cards[0].metric(

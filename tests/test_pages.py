@@ -303,3 +303,30 @@ def test_a_stage_preset_sets_its_business_and_says_what_its_levers_give() -> Non
     )
     at.sidebar.number_input(key="starting_mrr").set_value(1_000_000).run()
     assert at.session_state["preset"] == "Custom"
+
+
+def test_the_calculator_is_month_one_of_the_sidebars_scenario() -> None:
+    at = app(churn_pct="5")
+    at.switch_page("pages/calculator.py").run()
+    # 5% churn, 1% contraction, 6% expansion of $100,000: $5,000, $1,000 and $6,000.
+    assert at.number_input(key="calc_churned").value == 5_000
+    assert metrics(at)["NRR (month)"] == "100.0%"
+
+
+def test_editing_the_calculator_moves_the_sidebar_and_the_address() -> None:
+    at = app()
+    at.switch_page("pages/calculator.py").run()
+    at.number_input(key="calc_churned").set_value(2_000).run()
+    assert at.sidebar.slider(key="churn_pct").value == 2.0
+    assert at.query_params["churn_pct"] == "2"
+    at.switch_page("pages/compounding.py").run()
+    assert metrics(at)["Monthly NRR"] == "103.0%"
+
+
+def test_a_month_beyond_the_simulators_ranges_is_shown_but_not_sent_to_the_sidebar() -> None:
+    at = app()
+    at.switch_page("pages/calculator.py").run()
+    at.number_input(key="calc_churned").set_value(20_000).run()  # 20% churn: over the sidebar's 15%
+    assert not at.exception and at.sidebar.slider(key="churn_pct").value == 3.0
+    assert metrics(at)["NRR (month)"] == "85.0%"
+    assert "beyond the simulator's ranges" in at.info[0].value

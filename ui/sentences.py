@@ -18,6 +18,7 @@ from simulator.scenario import Scenario
 from simulator.summary import Summary, retention
 from simulator.tiers import Verdict, verdict
 from ui.format import money, pct, signed_money
+from ui.state.controls import CONTROL_BY_KEY
 
 
 def verdict_text(annual_nrr: float, annual_grr: float, verdict: Verdict) -> str:
@@ -341,3 +342,9 @@ def preset_caption(name: str, currency: str = "$") -> str:
         f"{who}: {preset.note}. These levers give annual NRR {pct(figures.annual_nrr)} "
         f"({tier.name.lower()}, which starts at {tier.low * 100:.0f}%){size}."
     )
+
+
+def rate_ranges() -> str:
+    """The sidebar's rate ranges in words: ``"churn up to 15%, contraction up to 5%, …"``."""
+    keys = {"churn_pct": "churn", "contraction_pct": "contraction", "expansion_pct": "expansion"}
+    return ", ".join(f"{word} up to {CONTROL_BY_KEY[key].high:g}%" for key, word in keys.items()) + " a month"

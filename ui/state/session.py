@@ -7,6 +7,7 @@ before the script; each clears the link notice and rewrites the address.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import streamlit as st
@@ -18,6 +19,7 @@ from ui.state.controls import (
     CONTROLS,
     CUSTOM,
     PRESET_KEYS,
+    control_value,
     defaults,
     preset_values,
     scenario_from_values,
@@ -121,6 +123,39 @@ def on_typed_change(key: str) -> None:
     """Callback of a typed twin: the control takes the typed value, the address follows."""
     st.session_state[key] = float(st.session_state[typed_key(key)])
     on_control_change(key)
+
+
+#: The calculator's four amounts: month 1 of the scenario, in money.
+CALCULATOR_KEYS: tuple[str, ...] = ("calc_start_mrr", "calc_churned", "calc_contraction", "calc_expansion")
+#: Set while the amounts typed into the calculator describe no possible month (they wait for a fix).
+CALCULATOR_OWN_KEY = "_calculator_own_amounts"
+
+
+def show_month_one(amounts: Sequence[float]) -> None:
+    """Before the calculator is drawn: its amounts are the scenario's month 1, unless the visitor's
+    own amounts are still waiting for a fix."""
+    if st.session_state.get(CALCULATOR_OWN_KEY):
+        return
+    for key, amount in zip(CALCULATOR_KEYS, amounts, strict=True):
+        st.session_state[key] = int(round(amount))
+
+
+def on_calculator_change() -> None:
+    """Callback of the calculator's amounts: a possible month becomes the scenario's starting MRR and
+    rates (the sidebar and the address follow); an impossible one stays, for the page to explain."""
+    start, churned, contraction, expansion = (float(st.session_state[key]) for key in CALCULATOR_KEYS)
+    rates = {"churn_pct": churned, "contraction_pct": contraction, "expansion_pct": expansion}
+    fits = start > 0 and all(
+        CONTROL_BY_KEY[key].low <= amount / start * 100 <= CONTROL_BY_KEY[key].high  # type: ignore[operator]
+        for key, amount in rates.items()
+    )
+    st.session_state[CALCULATOR_OWN_KEY] = not fits
+    if not fits:
+        return
+    st.session_state["starting_mrr"] = control_value(CONTROL_BY_KEY["starting_mrr"], start)
+    for key, amount in rates.items():
+        st.session_state[key] = control_value(CONTROL_BY_KEY[key], amount / start)
+    on_control_change("churn_pct")
 
 
 def on_segments_edit() -> None:
