@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import cache, sentences, show
 from ui.charts import growth, plan_paths, tier_bar
-from ui.format import money, pct
+from ui.format import compact_money, money, pct
 from ui.state import navigation, session
 
 navigation.require_app("compounding")
@@ -16,7 +16,7 @@ shown = summary.projection.table
 layers = cache.cohort_layers(scenario)
 exact = summary.retention.annual_basis == "monthly ^ 12"
 
-st.title("📈 NRR compounding")
+st.title("NRR compounding")
 st.caption("A monthly NRR a little above or below 100% compounds into a very different business.")
 
 cards = st.columns(5)
@@ -35,8 +35,14 @@ cards[2].metric(
     help=f"Monthly GRR {pct(summary.monthly_grr)}, to the power 12." if exact else None,
     border=True,
 )
-cards[3].metric("MRR at 12 months", money(summary.mrr_at(12), currency), border=True)
-cards[4].metric("MRR at 36 months", money(summary.mrr_at(36), currency), border=True)
+# Five cards to a row: compact money fits any currency; the full figure is on hover.
+for card, month in zip(cards[3:], (12, 36), strict=True):
+    card.metric(
+        f"MRR at {month} months",
+        compact_money(summary.mrr_at(month), currency),
+        help=money(summary.mrr_at(month), currency),
+        border=True,
+    )
 if not exact:
     st.caption(sentences.cards_note(summary))
 

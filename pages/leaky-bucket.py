@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import cache, sentences, show
 from ui.charts import bucket, plan_paths
-from ui.format import money, pct
+from ui.format import compact_money, money, pct
 from ui.state import navigation, session
 
 navigation.require_app("leaky-bucket")
@@ -15,13 +15,14 @@ summary = cache.summary(scenario)
 months = summary.months
 table = summary.projection.table
 
-st.title("🪣 Leaky bucket")
+st.title("Leaky bucket")
 st.caption(
     "Below 100% NRR, acquisition first has to replace what the base loses before the business grows at all."
 )
 
 (st.success if summary.plateau.grows_by_itself else st.warning)(
-    sentences.plateau_text(summary, currency), icon="✅" if summary.plateau.grows_by_itself else "🪣"
+    sentences.plateau_text(summary, currency),
+    icon=":material/trending_up:" if summary.plateau.grows_by_itself else ":material/water_drop:",
 )
 
 cards = st.columns(4)
@@ -30,18 +31,19 @@ cards[0].metric(
 )
 cards[1].metric(
     "To stay flat, month 1",
-    money(summary.stay_flat_at(1), currency),
-    help="(1 − monthly NRR) × MRR at the start of the month; zero when the base grows by itself.",
+    compact_money(summary.stay_flat_at(1), currency),
+    help=f"{money(summary.stay_flat_at(1), currency)}: (1 − monthly NRR) × MRR at the start of the month; "
+    "zero when the base grows by itself.",
     border=True,
 )
 cards[2].metric(
-    "Only refilling, month 1",
+    "Plugging the leak, month 1",
     pct(summary.refilling_at(1)),
     help="Share of the month's new MRR that replaces losses instead of adding growth.",
     border=True,
 )
 cards[3].metric(
-    f"Only refilling, month {months}",
+    f"Plugging the leak, month {months}",
     pct(summary.refilling_at(months)),
     help="Share of that month's new MRR that replaces losses.",
     border=True,

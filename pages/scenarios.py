@@ -17,14 +17,14 @@ REFERENCE = Delta("the reference", "gray", "off")
 saved.follow_link()
 currency = session.currency()
 
-st.title("🗂️ Scenarios")
+st.title("Scenarios")
 st.caption(
     "Compare two to four scenarios side by side. The address bar holds the comparison: a copied link "
     "opens the same view. Saved scenarios last as long as this tab; download them to keep them."
 )
 notice = saved.link_notice()
 if notice:
-    st.warning(notice, icon="⚠️")
+    st.warning(notice, icon=":material/warning:")
 
 stored = saved.scenarios()
 
@@ -46,7 +46,7 @@ if len(names) < store.MIN_COMPARED:
     st.info(
         "Pick two to four stored scenarios to compare. One click: **Save as Base**, then **Save as Plan** "
         "and **Save as Downside**.",
-        icon="👆",
+        icon=":material/touch_app:",
     )
 else:
     result = saved.comparison(names)
@@ -166,12 +166,12 @@ else:
     actions[2].button("Duplicate", key="scenario_duplicate", on_click=saved.on_duplicate, width="stretch")
     actions[3].button("Delete", key="scenario_delete", on_click=saved.on_delete, width="stretch")
     actions[4].download_button(
-        "Download JSON",
+        "Download the file",
         saved.scenario_json(selected),
         file_name=f"{files.file_stem(selected)}.json",
         mime="application/json",
         key="scenario_download",
-        help="Exactly the file `python -m simulator project FILE` reads.",
+        help="This scenario as a small file: keep it, send it, or upload it here later.",
         width="stretch",
     )
 
@@ -181,7 +181,7 @@ saved.show_message(saved.FILES)
 files_left, files_right = st.columns(2)
 with files_left:
     st.download_button(
-        "Download all scenarios (JSON set)",
+        "Download all scenarios",
         files.set_file(stored),
         file_name="scenarios.json",
         mime="application/json",
@@ -189,16 +189,14 @@ with files_left:
         disabled=not stored,
     )
     st.caption(
-        'A set is `{"scenarios": [{"name": "Base", "scenario": {...}}, ...]}`; each `"scenario"` is a '
-        "command-line scenario file. A single scenario's file is exactly what "
-        "`python -m simulator project` reads."
+        "Every saved scenario in one file, names and order kept: upload it here to pick up where you were."
     )
 with files_right:
     st.file_uploader(
-        "Upload a scenario or a set (JSON)",
+        "Upload a scenario, or a file of several",
         type=["json"],
         key=saved.UPLOAD_KEY,
         on_change=saved.on_upload,
-        help="Checked exactly as the command line checks it; a file with a mistake changes nothing.",
+        help="Every value is checked; a file with a mistake changes nothing and says what is wrong.",
         max_upload_size=1,
     )

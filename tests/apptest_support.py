@@ -29,6 +29,14 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def full_figures(at: AppTest) -> dict[str, str]:
+    """Each card's label and its full figure: a card that shows compact money (``$261k``) carries
+    the exact amount as its help (``$260,945``), another its value."""
+    return {
+        m.label: m.proto.help if m.proto.help.startswith(tuple("$€£¥₹C−")) else m.value for m in at.metric
+    }
+
+
 def specs(at: AppTest) -> list[str]:
     """The JSON of every plotly chart drawn."""
     return [chart.proto.spec for chart in at.get("plotly_chart")]

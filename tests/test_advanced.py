@@ -12,7 +12,7 @@ import pytest
 
 from simulator import goal_seek
 from simulator.projection import project
-from tests.apptest_support import app, metrics, specs, values_of
+from tests.apptest_support import app, full_figures, metrics, specs, values_of
 from ui.format import money, pct
 from ui.state import controls
 from ui.state.address import query_from_values
@@ -61,7 +61,7 @@ def test_involuntary_churn_recovery_lowers_churn_and_lifts_the_cards() -> None:
     # 3% churn, 30% of it failed payments, half of those recovered: 2.55% churn, NRR 102.45%.
     assert scenario.effective_churn_rate == pytest.approx(0.0255)
     assert metrics(at)["Monthly NRR"] == "102.5%"
-    assert metrics(at)["MRR at 36 months"] == money(project(scenario).table["mrr"].iloc[36])
+    assert full_figures(at)["MRR at 36 months"] == money(project(scenario).table["mrr"].iloc[36])
 
 
 def test_annual_plans_add_the_lumpy_and_smooth_nrr_chart() -> None:
@@ -80,12 +80,12 @@ def test_annual_plans_add_the_lumpy_and_smooth_nrr_chart() -> None:
 
 def test_the_expansion_ceiling_toggle_caps_growth() -> None:
     at = app("pages/compounding.py")
-    before = metrics(at)["MRR at 36 months"]
+    before = full_figures(at)["MRR at 36 months"]
     at.sidebar.toggle(key="ceiling_on").set_value(True).run()
     at.sidebar.slider(key="ceiling_x").set_value(1.5).run()
     scenario = scenario_from_values(values_of(at))
     assert scenario.expansion_ceiling == 1.5
-    after = metrics(at)["MRR at 36 months"]
+    after = full_figures(at)["MRR at 36 months"]
     assert after == money(project(scenario).table["mrr"].iloc[36]) != before
     assert any("falls back toward GRR" in spec for spec in specs(at))
 

@@ -33,7 +33,7 @@ from simulator.projection import PROJECTION_COLUMNS
 from simulator.scenario import Scenario
 from simulator.scenario_json import to_json
 from simulator.summary import Summary, summarise
-from tests.apptest_support import APP, TIMEOUT, shown_text
+from tests.apptest_support import APP, TIMEOUT, full_figures, shown_text
 from tests.strategies import examples
 from ui.format import compact_money, money, pct
 from ui.report import content, html
@@ -127,15 +127,18 @@ def check_pages(at: AppTest, summary: Summary, figures: dict[str, str]) -> None:
     assert shown[monthly_label(scenario)] == figures["monthly NRR"]
     assert shown["Annual NRR"] == figures["annual NRR"]
     assert shown["Annual GRR"] == figures["annual GRR"]
-    assert shown["MRR at 12 months"] == figures["MRR at 12"]
-    assert shown["MRR at 36 months"] == figures["MRR at 36"]
+    full = full_figures(at)
+    for month in (12, 36):  # compact on the card, the full figure on hover
+        assert shown[f"MRR at {month} months"] == compact_money(summary.mrr_at(month), CURRENCY)
+        assert full[f"MRR at {month} months"] == figures[f"MRR at {month}"]
     assert verdict in shown_text(at)
 
     at.switch_page("pages/leaky-bucket.py").run()
     assert not at.exception
     shown = cards(at)
     assert shown[monthly_label(scenario)] == figures["monthly NRR"]
-    assert shown["To stay flat, month 1"] == figures["to stay flat"]
+    assert shown["To stay flat, month 1"] == compact_money(summary.stay_flat_at(1), CURRENCY)
+    assert full_figures(at)["To stay flat, month 1"].startswith(figures["to stay flat"])
     if summary.plateau.mrr is not None:
         assert money(summary.plateau.mrr, CURRENCY) in shown_text(at)
 

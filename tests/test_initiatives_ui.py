@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from simulator import ranking
 from simulator.presets import recession
 from simulator.projection import project
-from tests.apptest_support import app, metrics, specs, values_of
+from tests.apptest_support import app, full_figures, metrics, specs, values_of
 from ui import sentences
 from ui.charts import lever_bars, plan_paths
 from ui.format import money
@@ -49,7 +49,7 @@ def with_plan(at: AppTest, rows: tuple[tuple[object, ...], ...]) -> AppTest:
 
 def test_adding_the_recession_preset_lowers_mrr_and_puts_the_plan_in_the_address() -> None:
     at = app("pages/compounding.py")
-    before = metrics(at)
+    before = full_figures(at)
     assert "plan" not in at.query_params
 
     at.sidebar.button(key="plan_recession").click().run()
@@ -57,7 +57,7 @@ def test_adding_the_recession_preset_lowers_mrr_and_puts_the_plan_in_the_address
     scenario = scenario_from_values(values_of(at))
     assert scenario.initiatives == recession()
     assert at.session_state["plan"] == RECESSION_ROWS
-    after = metrics(at)
+    after = full_figures(at)
     assert after["MRR at 12 months"] == money(project(scenario).table["mrr"].iloc[12])
     for card in ("MRR at 12 months", "MRR at 36 months"):
         assert int(after[card].strip("$").replace(",", "")) < int(before[card].strip("$").replace(",", ""))
