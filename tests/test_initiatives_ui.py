@@ -71,7 +71,7 @@ def test_adding_the_recession_preset_lowers_mrr_and_puts_the_plan_in_the_address
     at.sidebar.button(key="plan_clear").click().run()
     assert at.session_state["plan"] == ()
     assert "plan" not in at.query_params
-    assert metrics(at) == before
+    assert full_figures(at) == before
 
 
 def test_the_plan_round_trips_through_the_address_with_identical_cards() -> None:

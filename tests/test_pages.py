@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from simulator.plateau import plateau
 from simulator.projection import project
 from simulator.ranking import lever_impacts
-from ui.format import money
+from ui.format import compact_money, money
 from ui.state import controls
 from ui.state.address import query_from_values
 from ui.state.controls import defaults, scenario_from_values
