@@ -8,35 +8,49 @@ The sidebar lives here so its widgets keep their values on every page.
 import streamlit as st
 
 from ui.sidebar.controls import draw_sidebar
+from ui import style
 from ui.state import navigation, session
 
 navigation.mark_app_run()
 st.set_page_config(page_title="NRR simulator", page_icon="📈", layout="wide")
+style.apply()
 
 session.load_from_url()
 
 #: The pages, grouped as the sidebar lists them; each file is named by its address.
 GROUPS: dict[str, list[st.Page]] = {
     "": [
-        st.Page("pages/home.py", title="Start here", icon="🏠", url_path="home", default=True),
-        st.Page("pages/calculator.py", title="NRR calculator", icon="🧮", url_path="calculator"),
+        st.Page("pages/home.py", title="Start here", url_path="home", default=True),
+        st.Page("pages/calculator.py", title="NRR calculator", url_path="calculator"),
     ],
     "Simulate": [
-        st.Page("pages/compounding.py", title="NRR compounding", icon="📈", url_path="compounding"),
-        st.Page("pages/leaky-bucket.py", title="Leaky bucket", icon="🪣", url_path="leaky-bucket"),
-        st.Page("pages/biggest-lever.py", title="Biggest lever", icon="🎯", url_path="biggest-lever"),
-        st.Page("pages/uncertainty.py", title="Uncertainty", icon="🎲", url_path="uncertainty"),
+        st.Page("pages/compounding.py", title="NRR compounding", url_path="compounding"),
+        st.Page("pages/leaky-bucket.py", title="Leaky bucket", url_path="leaky-bucket"),
+        st.Page("pages/biggest-lever.py", title="Biggest lever", url_path="biggest-lever"),
+        st.Page("pages/uncertainty.py", title="Uncertainty", url_path="uncertainty"),
     ],
     "Your data": [
-        st.Page(
-            "pages/know-your-number.py", title="Know your number", icon="🔢", url_path="know-your-number"
-        ),
+        st.Page("pages/know-your-number.py", title="Know your number", url_path="know-your-number"),
     ],
     "Plan and share": [
-        st.Page("pages/scenarios.py", title="Scenarios", icon="🗂️", url_path="scenarios"),
-        st.Page("pages/present.py", title="Present", icon="📽️", url_path="present"),
-        st.Page("pages/export.py", title="Export", icon="📤", url_path="export"),
+        st.Page("pages/scenarios.py", title="Scenarios", url_path="scenarios"),
+        st.Page("pages/present.py", title="Present", url_path="present"),
+        st.Page("pages/export.py", title="Export", url_path="export"),
     ],
+}
+#: Each page's icon in the sidebar, from the Material Symbols font Streamlit serves itself. Not on
+#: ``st.Page``: a page's own icon becomes the tab's, which the browser would fetch from a font server.
+ICONS = {
+    "home": ":material/home:",
+    "calculator": ":material/calculate:",
+    "compounding": ":material/trending_up:",
+    "leaky-bucket": ":material/water_drop:",
+    "biggest-lever": ":material/leaderboard:",
+    "uncertainty": ":material/ssid_chart:",
+    "know-your-number": ":material/upload_file:",
+    "scenarios": ":material/compare_arrows:",
+    "present": ":material/slideshow:",
+    "export": ":material/download:",
 }
 pages = [page for group in GROUPS.values() for page in group]
 page = st.navigation(pages, position="hidden")
@@ -48,13 +62,13 @@ if page.url_path != "present":  # presenter mode: full width, no sidebar
             if group:
                 st.caption(group)
             for member in members:
-                st.page_link(member)
+                st.page_link(member, icon=ICONS[member.url_path or "home"])
     draw_sidebar()
 # Page switches and first loads rewrite the address too, not only widget callbacks.
 session.sync_url()
 
 notice = st.session_state.get(session.NOTICE_KEY)
 if notice:
-    st.warning(notice, icon="⚠️")
+    st.warning(notice)
 
 page.run()

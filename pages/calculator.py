@@ -74,16 +74,16 @@ if st.session_state.get(session.CALCULATOR_OWN_KEY):
     )
 
 cards = st.columns(4)
-cards[0].metric(
-    "NRR (month)", pct(result.nrr), help="(start − churned − contraction + expansion) ÷ start", border=True
+show.card(
+    cards[0], "NRR (month)", pct(result.nrr), help="(start − churned − contraction + expansion) ÷ start"
 )
-cards[1].metric("GRR (month)", pct(result.grr), help="(start − churned − contraction) ÷ start", border=True)
-cards[2].metric("Expansion rate (month)", pct(result.expansion_rate), help="expansion ÷ start", border=True)
-cards[3].metric(
+show.card(cards[1], "GRR (month)", pct(result.grr), help="(start − churned − contraction) ÷ start")
+show.card(cards[2], "Expansion rate (month)", pct(result.expansion_rate), help="expansion ÷ start")
+show.card(
+    cards[3],
     "Annual NRR",
     pct(result.annual_nrr),
     help="This month's NRR compounded over 12 months: NRR¹² (annualised).",
-    border=True,
 )
 
 st.subheader("The formula")

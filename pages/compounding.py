@@ -20,28 +20,26 @@ st.title("NRR compounding")
 st.caption("A monthly NRR a little above or below 100% compounds into a very different business.")
 
 cards = st.columns(5)
-cards[0].metric(
-    "Blended monthly NRR" if scenario.segments else "Monthly NRR", pct(summary.monthly_nrr), border=True
-)
-cards[1].metric(
+show.card(cards[0], "Blended monthly NRR" if scenario.segments else "Monthly NRR", pct(summary.monthly_nrr))
+show.card(
+    cards[1],
     "Annual NRR",
     pct(summary.annual_nrr),
     help="Monthly NRR to the power 12." if exact else None,  # refined: explained under the cards
-    border=True,
 )
-cards[2].metric(
+show.card(
+    cards[2],
     "Annual GRR",
     pct(summary.annual_grr),
     help=f"Monthly GRR {pct(summary.monthly_grr)}, to the power 12." if exact else None,
-    border=True,
 )
 # Five cards to a row: compact money fits any currency; the full figure is on hover.
 for card, month in zip(cards[3:], (12, 36), strict=True):
-    card.metric(
+    show.card(
+        card,
         f"MRR at {month} months",
         compact_money(summary.mrr_at(month), currency),
         help=money(summary.mrr_at(month), currency),
-        border=True,
     )
 if not exact:
     st.caption(sentences.cards_note(summary))
@@ -49,8 +47,8 @@ if not exact:
 if scenario.early_churn_multiple > 1 and scenario.early_churn_months > 0 and summary.months > 12:
     later, _ = summary.trailing_at(summary.months)
     gap = st.columns([1, 1, 2], gap="medium", vertical_alignment="center")
-    gap[0].metric("Annual NRR, today's customers", pct(summary.annual_nrr), border=True)
-    gap[1].metric(f"Trailing-12 NRR, month {summary.months}", pct(later), border=True)
+    show.card(gap[0], "Annual NRR, today's customers", pct(summary.annual_nrr))
+    show.card(gap[1], f"Trailing-12 NRR, month {summary.months}", pct(later))
     gap[2].markdown(
         sentences.early_churn_gap_text(scenario, annual=summary.annual_nrr, later=later, month=summary.months)
     )

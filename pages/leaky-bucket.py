@@ -26,27 +26,25 @@ st.caption(
 )
 
 cards = st.columns(4)
-cards[0].metric(
-    "Blended monthly NRR" if scenario.segments else "Monthly NRR", pct(summary.monthly_nrr), border=True
-)
-cards[1].metric(
+show.card(cards[0], "Blended monthly NRR" if scenario.segments else "Monthly NRR", pct(summary.monthly_nrr))
+show.card(
+    cards[1],
     "To stay flat, month 1",
     compact_money(summary.stay_flat_at(1), currency),
     help=f"{money(summary.stay_flat_at(1), currency)}: (1 − monthly NRR) × MRR at the start of the month; "
     "zero when the base grows by itself.",
-    border=True,
 )
-cards[2].metric(
+show.card(
+    cards[2],
     "Plugging the leak, month 1",
     pct(summary.refilling_at(1)),
     help="Share of the month's new MRR that replaces losses instead of adding growth.",
-    border=True,
 )
-cards[3].metric(
+show.card(
+    cards[3],
     f"Plugging the leak, month {months}",
     pct(summary.refilling_at(months)),
     help="Share of that month's new MRR that replaces losses.",
-    border=True,
 )
 
 st.subheader("MRR bridge")

@@ -55,13 +55,13 @@ else:
     for index, (card, row) in enumerate(
         zip(st.columns(len(names)), result.at_horizon.to_dict("records"), strict=True)
     ):
-        card.metric(
+        show.card(
+            card,
             f"{row['scenario']}: MRR at month {result.month}",
             money(row["mrr"], currency),
             **(money_delta(row["mrr_vs_first"], currency, against=names[0]) if index else REFERENCE).metric(),
             help=f"Trailing-12 NRR {pct(row['nrr_trailing_12'])}, GRR {pct(row['grr_trailing_12'])} at month "
             f"{result.month}.",
-            border=True,
         )
     show.chart(
         overlays.scenario_lines(tables, "mrr", title="MRR over the horizon", currency=currency),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -37,9 +40,34 @@ def full_figures(at: AppTest) -> dict[str, str]:
     }
 
 
+@dataclass(frozen=True)
+class Chart:
+    """A chart as the page shows it: the title above it (page text) and the figure's JSON."""
+
+    title: str
+    spec: str
+
+    @property
+    def text(self) -> str:
+        """The title and every word of the figure, to search for what it says."""
+        return f"{self.title}\n{self.spec}"
+
+
+def charts(at: AppTest) -> list[Chart]:
+    """Every plotly chart drawn, in page order, each with the title shown above it."""
+    shown, title = [], ""
+    for node in at.main:
+        if node.type == "html" and 'class="chart-title"' in node.proto.body:
+            title = html.unescape(re.sub(r"<[^>]+>", "", node.proto.body))
+        elif node.type == "plotly_chart":
+            shown.append(Chart(title, node.proto.spec))
+            title = ""
+    return shown
+
+
 def specs(at: AppTest) -> list[str]:
-    """The JSON of every plotly chart drawn."""
-    return [chart.proto.spec for chart in at.get("plotly_chart")]
+    """What every chart drawn says: its title and its figure's JSON."""
+    return [chart.text for chart in charts(at)]
 
 
 def values_of(at: AppTest) -> dict[str, object]:

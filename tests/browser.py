@@ -46,6 +46,7 @@ APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 EXCEPTION = '[data-testid="stException"]'
 ERROR_ALERT = '[data-testid="stAlertContentError"]'
 PLOTLY_CHART = ".js-plotly-plot"
+PAGE_TITLE = '[data-testid="stMain"] h1'
 
 
 def chromium_available() -> bool:
@@ -173,6 +174,9 @@ def wait_for_idle(page: Page, *, timeout: float = 15_000) -> None:
 def open_page(page: Page, url: str, *, charts: bool = True, timeout: float = 20_000) -> None:
     """Go to ``url`` and wait until the script has run and, if asked, a chart is drawn."""
     page.goto(url, wait_until="domcontentloaded")
+    # A deep link runs twice (the page, then through app.py), idle for a moment in between:
+    # the page is there once its title is, and the run that drew it has finished.
+    page.wait_for_selector(PAGE_TITLE, state="attached", timeout=timeout)
     wait_for_idle(page, timeout=timeout)
     if charts:
         page.wait_for_selector(f"{PLOTLY_CHART} .main-svg", state="attached", timeout=timeout)

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from simulator import ranking
 from simulator.presets import recession
 from simulator.projection import project
-from tests.apptest_support import app, full_figures, metrics, specs, values_of
+from tests.apptest_support import app, charts, full_figures, metrics, specs, values_of
 from ui import sentences
 from ui.charts import lever_bars, plan_paths
 from ui.format import money
@@ -141,7 +141,7 @@ def test_the_lever_page_ranks_initiatives_with_the_engines_numbers() -> None:
     assert (ranked["mrr_gain"].iloc[1:] < 0).all()
 
     assert sentences.impacts_text(ranked, "$", months=36) in [i.value for i in at.info]
-    chart = next(json.loads(spec) for spec in specs(at) if "Each initiative's effect" in spec)
+    chart = next(json.loads(c.spec) for c in charts(at) if "Each initiative's effect" in c.title)
     bars = chart["data"][0]
     assert [label.split(" · ")[0] for label in bars["y"]] == list(ranked["initiative"])
     assert bars["y"][0] == "Dunning emails · Churn"  # the lever named unless the name says it
@@ -156,7 +156,7 @@ def test_compounding_and_leaky_bucket_show_the_levers_ramping() -> None:
     assert any("NRR moves as its initiatives ramp in" in spec for spec in specs(at))
     at.switch_page("pages/leaky-bucket.py").run()
     assert not at.exception
-    chart = next(json.loads(spec) for spec in specs(at) if "The plan's levers" in spec)
+    chart = next(json.loads(c.spec) for c in charts(at) if "The plan's levers" in c.title)
     assert [trace["name"] for trace in chart["data"]] == [
         "Churn",
         "Contraction",

@@ -205,12 +205,12 @@ def compounding(scenario: Scenario, currency: str) -> None:
     summary = cache.summary(scenario)
     st.markdown(sentences.summary_verdict(summary))
     cards = st.columns(3, gap="large")
-    cards[0].metric(
-        "Blended monthly NRR" if scenario.segments else "Monthly NRR", pct(summary.monthly_nrr), border=True
+    show.card(
+        cards[0], "Blended monthly NRR" if scenario.segments else "Monthly NRR", pct(summary.monthly_nrr)
     )
-    cards[1].metric("Annual NRR", pct(summary.annual_nrr), border=True)
-    cards[2].metric(
-        f"MRR at month {summary.months}", compact_money(summary.mrr_at(summary.months), currency), border=True
+    show.card(cards[1], "Annual NRR", pct(summary.annual_nrr))
+    show.card(
+        cards[2], f"MRR at month {summary.months}", compact_money(summary.mrr_at(summary.months), currency)
     )
     _chart(growth.revenue(summary.projection.table, currency), "present_revenue_chart")
 
@@ -221,18 +221,16 @@ def treadmill(scenario: Scenario, currency: str) -> None:
     table = summary.projection.table
     st.markdown(sentences.plateau_headline(summary.plateau, currency))
     cards = st.columns(3, gap="large")
-    cards[0].metric("New MRR won, month 1", compact_money(table["new_mrr"].iloc[1], currency), border=True)
-    cards[1].metric(
-        "Needed to stay flat, month 1", compact_money(summary.stay_flat_at(1), currency), border=True
-    )
+    show.card(cards[0], "New MRR won, month 1", compact_money(table["new_mrr"].iloc[1], currency))
+    show.card(cards[1], "Needed to stay flat, month 1", compact_money(summary.stay_flat_at(1), currency))
     if summary.plateau.mrr is not None:
-        cards[2].metric("Plateau MRR", compact_money(summary.plateau.mrr, currency), border=True)
+        show.card(cards[2], "Plateau MRR", compact_money(summary.plateau.mrr, currency))
     else:
         # No plateau: what today's customers alone pay at the horizon tells the story.
-        cards[2].metric(
+        show.card(
+            cards[2],
             f"Month {summary.months}, no new customers",
             compact_money(table["existing_base_mrr"].iloc[-1], currency),
-            border=True,
         )
     _chart(bucket.stay_flat(table, currency), "present_treadmill_chart")
 
@@ -269,7 +267,7 @@ def comparison(scenario: Scenario, currency: str) -> None:
     st.markdown(sentences.comparison_headline(table, currency, months=months))
     cards = st.columns(len(table), gap="large")
     for card, row in zip(cards, table.to_dict("records"), strict=True):
-        card.metric(str(row["change"]), compact_money(row["mrr_gain"], currency, signed=True), border=True)
+        show.card(card, str(row["change"]), compact_money(row["mrr_gain"], currency, signed=True))
     labels = ["Today's scenario", *(str(change) for change in table["change"])]
     values = [base, *(float(value) for value in table["mrr_at_horizon"])]
     _chart(
@@ -297,12 +295,12 @@ def saved_comparison(store: dict[str, Scenario], names: list[str], currency: str
     cards = st.columns(len(names), gap="large")
     for index, (card, row) in enumerate(zip(cards, rows.to_dict("records"), strict=True)):
         delta = money_delta(row["mrr_vs_first"], currency, against=first, compact=True)
-        card.metric(
+        show.card(
+            card,
             str(row["scenario"]),
             compact_money(row["mrr"], currency),
             **(delta.metric() if index else {}),
             help=f"MRR at month {result.month}: {money(row['mrr'], currency)}",
-            border=True,
         )
     _chart(
         overlays.variant_bars(

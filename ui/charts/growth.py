@@ -32,7 +32,7 @@ SIDE_BY_SIDE: dict[str, Any] = {
         "orientation": "h",
         "x": 0,
         "xanchor": "left",
-        "y": -0.2,
+        "y": -0.24,
         "yanchor": "top",
         "traceorder": "normal",
     },
@@ -53,7 +53,7 @@ def revenue(table: pd.DataFrame, currency: str) -> go.Figure:
     fig.add_scatter(
         x=table["month"],
         y=table["existing_base_mrr"],
-        name="Starting base alone (no new customers)",
+        name="Today's customers only",
         line={"color": AMBER, "width": 3, "dash": "dash"},
         hovertemplate=hover_money(currency),
     )

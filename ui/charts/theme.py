@@ -110,7 +110,8 @@ def money_axis(currency: str) -> dict[str, object]:
 
 
 def months_axis(months: int) -> dict[str, object]:
-    dtick = 12 if months > 48 else 6 if months > 18 else 3
+    # At most seven ticks: side by side on a projector, more would turn on their side.
+    dtick = 24 if months > 72 else 12 if months > 36 else 6 if months > 18 else 3
     return {"title": {"text": "Month"}, "dtick": dtick, "range": [0, months]}
 
 

@@ -36,6 +36,7 @@ def tiers(annual_nrr: float) -> go.Figure:
             text=[tier.name],
             textposition="inside",
             insidetextanchor="middle",
+            textangle=0,  # a narrow tier's name shrinks rather than turning on its side
             textfont={"color": "white" if tier.name not in ("Good", "Okay") else INK, "size": 16},
             hovertemplate=f"{tier.name}: {_tier_range(tier.low, tier.high)}, {tier.meaning}<extra></extra>",
             showlegend=False,
@@ -65,6 +66,7 @@ def tiers(annual_nrr: float) -> go.Figure:
             "tickvals": ticks,
             "ticktext": [f"{tick:.0f}%" for tick in ticks],
             "showgrid": False,
+            "tickangle": 0,
         },
         yaxis={"visible": False, "range": [-0.6, 1.3]},
     )

@@ -1,0 +1,31 @@
+"""The app's few style rules beyond the theme: fixed strings only, never user text.
+
+Cards shrink their figure with the card (a container query on each metric), so
+five cards to a row on a 1280-pixel projector still show ``CHF 280M`` whole,
+and a card's label wraps rather than ending in an ellipsis. Chart titles are
+page text (:func:`ui.show.chart`), so they wrap on a phone instead of running
+out of the chart.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+APP_CSS = """
+<style>
+[data-testid="stMetric"] { container-type: inline-size; }
+[data-testid="stMetric"] > div { height: 100%; display: flex; flex-direction: column; }
+[data-testid="stMetricLabel"] { margin-bottom: auto; }
+[data-testid="stMetricValue"] > div { font-size: clamp(1.35rem, 19cqi, 2.25rem); }
+@container (max-width: 170px) { [data-testid="stMetric"] > div { padding-left: 0.7rem; padding-right: 0.7rem; } }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+.chart-title { font-size: 1.3rem; font-weight: 600; margin: 0 0 -0.6rem 0; line-height: 1.3; }
+</style>
+"""
+
+
+def apply() -> None:
+    """Put the app's style rules on the page (they take no room)."""
+    st.html(APP_CSS)
