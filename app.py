@@ -5,14 +5,19 @@ draws the app's navigation and the shared sidebar, then runs the chosen page.
 The sidebar lives here so its widgets keep their values on every page.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
-from ui.sidebar.controls import draw_sidebar
 from ui import style
+from ui.sidebar.controls import draw_sidebar
 from ui.state import navigation, session
 
 navigation.mark_app_run()
-st.set_page_config(page_title="NRR simulator", page_icon="📈", layout="wide")
+# The tab's icon is an image the server sends: an emoji is an empty box where no emoji font is installed.
+st.set_page_config(
+    page_title="NRR simulator", page_icon=str(Path(__file__).parent / "ui/assets/favicon.png"), layout="wide"
+)
 style.apply()
 
 session.load_from_url()

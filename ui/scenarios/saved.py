@@ -61,7 +61,12 @@ def show_message(where: str) -> None:
         return
     del st.session_state[_MESSAGE_KEY]
     kind, text, _ = message
-    icons = {"success": "✅", "info": "ℹ️", "warning": "⚠️", "error": "✋"}
+    icons = {
+        "success": ":material/check_circle:",
+        "info": ":material/info:",
+        "warning": ":material/warning:",
+        "error": ":material/back_hand:",
+    }
     getattr(st, kind)(text, icon=icons[kind])
 
 
