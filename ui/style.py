@@ -17,7 +17,9 @@ APP_CSS = """
 [data-testid="stMetric"] > div { height: 100%; display: flex; flex-direction: column; }
 [data-testid="stMetricLabel"] { margin-bottom: auto; }
 [data-testid="stMetricValue"] > div { font-size: clamp(1.35rem, 19cqi, 2.25rem); }
-@container (max-width: 170px) { [data-testid="stMetric"] > div { padding-left: 0.7rem; padding-right: 0.7rem; } }
+@container (max-width: 170px) {
+  [data-testid="stMetric"] > div { padding-left: 0.7rem; padding-right: 0.7rem; }
+}
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
