@@ -229,8 +229,9 @@ def early_churn_from(payments: Payments, n_months: int) -> EarlyChurn | None:
     ``M`` months) is fitted by weighted least squares for each ``M`` from 1
     to :data:`EARLY_AGES`, and the closest fit is kept.
     """
-    within = payments.month < n_months
-    customer, month = payments.customer[within], payments.month[within]
+    # Later payments need no cut: a payment counts only if its month and the next are before
+    # n_months, and a customer's first payment comes before any of theirs that counts.
+    customer, month = payments.customer, payments.month
     if len(month) == 0:
         return None
     first = np.ones(len(customer), dtype=bool)

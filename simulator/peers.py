@@ -53,7 +53,8 @@ class Position:
     median, top_quartile
         The stage's median and top-quartile NRR.
     stage_standing
-        ``"top quartile"``, ``"above the median"`` or ``"below the median"``.
+        ``"top quartile"`` (at or above it), ``"between the median and the top quartile"``
+        or ``"below the median"``.
     pricing, pricing_range, pricing_standing
         The pricing model compared with (``None``: none chosen), its typical
         NRR range, and ``"within"``, ``"above"`` or ``"below"`` it.
@@ -133,7 +134,7 @@ def position(
     if annual_nrr >= top:
         standing = "top quartile"
     elif annual_nrr >= median:
-        standing = "above the median"
+        standing = "between the median and the top quartile"
     else:
         standing = "below the median"
     pricing_range: tuple[float, float] | None = None

@@ -97,7 +97,12 @@ def test_segments_add_up_to_the_total_and_follow_the_latest_row() -> None:
     csv = "customer_id,month,mrr,segment\na,2024-01,100,SMB\na,2024-02,300,Enterprise\nb,2024-01,50,SMB\n"
     result = analyse(read_export(csv.encode()))
     assert result.by_segment is not None
-    assert list(result.by_segment.columns) == ["segment", *METRICS_COLUMNS, "new_customers", "churned_customers"]
+    assert list(result.by_segment.columns) == [
+        "segment",
+        *METRICS_COLUMNS,
+        "new_customers",
+        "churned_customers",
+    ]
     enterprise = result.by_segment[result.by_segment["segment"] == "Enterprise"]
     assert enterprise["expansion_mrr"].tolist() == [0, 200]
     summed = result.by_segment.groupby("month")[["ending_mrr", "churned_mrr", "expansion_mrr"]].sum()
