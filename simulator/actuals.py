@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from simulator.export import month_labels, parse_months
 from simulator.metrics import ExportMetrics
 from simulator.scenario import Scenario
 
@@ -133,6 +134,16 @@ def cohort_curves(metrics: ExportMetrics, *, most: int = 12) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame({column: [] for column in CURVE_COLUMNS})
     return pd.concat(rows, ignore_index=True)[list(CURVE_COLUMNS)]
+
+
+def months_after(last: str, count: int) -> list[str]:
+    """The ``YYYY-MM`` labels of the ``count`` months after ``last``, for a forecast from an export.
+
+    >>> months_after("2025-11", 3)
+    ['2025-12', '2026-01', '2026-02']
+    """
+    code = int(parse_months(pd.Series([last]))[0])
+    return month_labels(np.arange(code + 1, code + 1 + count))
 
 
 def top_expansion_share(metrics: ExportMetrics, *, top: float = 0.10) -> float:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from simulator.backtest import Backtest, BacktestError, backtest
 from simulator.export import ExportError, header_columns
 from simulator.sample_data import generate_export
 from ui.actuals.levers import lever_rows, lever_values
@@ -33,6 +34,9 @@ MAP_TOGGLE_KEY = "kyn_map_columns"
 SAMPLE_KEY = "kyn_sample"
 USE_KEY = "kyn_use_numbers"
 DOWNLOAD_KEY = "kyn_download"
+HOLDOUT_KEY = "kyn_holdout"
+STAGE_KEY = "kyn_stage"
+PRICING_KEY = "kyn_pricing"
 #: One select per canonical column, in the mapping form.
 MAP_KEYS: dict[str, str] = {
     "customer_id": "kyn_map_customer_id",
@@ -48,6 +52,7 @@ _SEEN_UPLOAD = "_kyn_seen_upload"
 _RESULTS = "_kyn_results"
 _LOADED = "_kyn_loaded"
 _APPLIED = "_kyn_applied"
+_BACKTESTS = "_kyn_backtests"
 #: How many parsed results (or errors) a session keeps, newest last: switching
 #: back and forth between options is instant, and memory stays bounded.
 RESULTS_KEPT = 4
@@ -205,10 +210,10 @@ def _use_numbers() -> None:
     data = loaded()
     if data is None:
         return
-    values = lever_values(data.levers, session.current_values())
+    values = lever_values(data.calibration, session.current_values())
     st.session_state.update({key: values[key] for key in controls.KEYS})
     st.session_state[session.PRESET_KEY] = controls.CUSTOM
-    st.session_state[_APPLIED] = lever_rows(data.levers, values, session.currency())
+    st.session_state[_APPLIED] = lever_rows(data.calibration, values, session.currency())
     session.on_control_change()
 
 
@@ -220,11 +225,18 @@ def use_numbers_ui(data: Loaded) -> None:
     rates = levers.monthly
     compounded_nrr = (1 - rates["churn"] - rates["contraction"] + rates["expansion"]) ** 12
     compounded_grr = (1 - rates["churn"] - rates["contraction"]) ** 12
+    calibration = data.calibration
+    refinements = []
+    if calibration.segments:
+        refinements.append(f"your {len(calibration.segments)} segments")
+    if calibration.early_churn is not None:
+        refinements.append("the early-life churn your cohorts show")
+    also = f" With {' and '.join(refinements)}." if refinements else ""
     st.markdown(
         f"**Start the simulator from your data.** Starting MRR and customers from {levers.last_month}; "
         f"churn, contraction and expansion set so that the simulator's annual NRR and GRR are yours "
         f"({pct(measured.nrr)} and {pct(measured.grr)}); new customers a month and their MRR from "
-        f"{first} to {last}."
+        f"{first} to {last}.{also}"
     )
     if measured.basis == "trailing 12":
         st.caption(
@@ -247,3 +259,22 @@ def use_numbers_ui(data: Loaded) -> None:
             "The sidebar now holds your numbers: every page of the simulator starts from them.", icon="✅"
         )
         st.dataframe(applied, hide_index=True, width="stretch")
+
+
+def backtest_for(data: Loaded, holdout: int) -> Backtest | str:
+    """The backtest of the loaded export holding out ``holdout`` months, or why there is none.
+
+    Kept for the session (a few per export), so moving the holdout back and forth is instant.
+    """
+    memo: dict[str, object] = st.session_state.setdefault(_BACKTESTS, {"for": None, "results": {}})
+    if memo["for"] is not data:
+        memo["for"], memo["results"] = data, {}
+    results: dict[int, Backtest | str] = memo["results"]  # type: ignore[assignment]
+    if holdout not in results:
+        try:
+            results[holdout] = backtest(data.metrics, holdout=holdout)
+        except BacktestError as error:
+            results[holdout] = str(error)
+        while len(results) > RESULTS_KEPT:
+            results.pop(next(iter(results)))
+    return results[holdout]
