@@ -92,8 +92,9 @@ def test_a_good_upload_shows_its_trailing_nrr_and_grr() -> None:
     assert shown["MRR, 2025-01"] == "$250"
     assert shown["Customers, 2025-01"] == "2"
     kinds = [chart.proto.spec for chart in at.get("plotly_chart")]
-    assert len(kinds) == 4  # bridge, trailing, monthly, cohorts (no segment column)
-    assert '"type":"heatmap"' in kinds[3]
+    # Peers, forecast, backtest, MRR and ARR bridges, trailing, monthly, heatmap, curves (no segments).
+    assert len(kinds) == 9
+    assert '"type":"heatmap"' in kinds[7]
 
 
 BAD_FILES = {
@@ -205,7 +206,7 @@ def test_the_sample_button_loads_about_500_customers_over_36_months() -> None:
     assert loaded.segments is not None and len(loaded.segments) == 3
     assert any(w.value for w in at.warning)  # the sample's expansion sits in a few accounts
     specs = [chart.proto.spec for chart in at.get("plotly_chart")]
-    assert len(specs) == 5  # with the segment chart
+    assert len(specs) == 10  # with the segment chart
     assert sum(len(spec.encode()) for spec in specs) <= 150_000
 
 
@@ -217,6 +218,8 @@ def test_use_my_numbers_sets_the_sidebar_and_the_simulator_reproduces_the_data()
     refinements = [c for c in controls.CONTROLS if getattr(c, "advanced", False) and c.field is not None]
     for control in refinements:
         at.session_state[control.key] = control.kind((control.low + control.high) / 2)
+    # Unit economics are the founder's, not the billing data's: they stay as they were.
+    at.session_state["cac"], at.session_state["gross_margin_pct"] = 6_000, 75.0
     at.run()
 
     at.button(key=USE_KEY).click().run()
@@ -227,7 +230,14 @@ def test_use_my_numbers_sets_the_sidebar_and_the_simulator_reproduces_the_data()
     assert values["starting_mrr"] == round(last["ending_mrr"])
     assert values["starting_customers"] == last["customers"]
     assert values["acquisition_growth_pct"] == 0
-    assert all(values[c.key] == c.default for c in refinements)
+    # The sample's segments and early-life churn come from the data; the other refinements go back to off.
+    calibration = at.session_state["_kyn_loaded"].calibration
+    assert values["segments_on"] and [row[0] for row in values["segments"]] == list(calibration.segments)
+    assert values["early_churn_x"] == calibration.scenario.early_churn_multiple
+    assert values["early_churn_months"] == calibration.scenario.early_churn_months
+    measured_keys = {"segments_on", "segments", "early_churn_x", "early_churn_months"}
+    assert all(values[c.key] == c.default for c in refinements if c.key not in measured_keys)
+    assert (values["cac"], values["gross_margin_pct"]) == (6_000, 75.0)
     assert at.sidebar.slider(key="churn_pct").value == values["churn_pct"]
     assert at.query_params["churn_pct"] == f"{values['churn_pct']:g}"
     # What the customers paying a year before the last month still pay (the data's latest trailing

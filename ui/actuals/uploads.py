@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import pandas as pd
 import streamlit as st
 
 from simulator.backtest import Backtest, BacktestError, backtest
@@ -24,7 +25,7 @@ from ui.actuals.reading import (
     guess_mapping,
     result_key,
 )
-from ui.format import pct
+from ui.format import money, pct
 from ui.state import controls, session
 
 # Widget keys.
@@ -278,3 +279,18 @@ def backtest_for(data: Loaded, holdout: int) -> Backtest | str:
         while len(results) > RESULTS_KEPT:
             results.pop(next(iter(results)))
     return results[holdout]
+
+
+def backtest_rows(result: Backtest, currency: str) -> pd.DataFrame:
+    """The held-out months as the page's table shows them: actual, forecast, flat, and each error."""
+    table = result.table
+    return pd.DataFrame(
+        {
+            "Month": table["month"],
+            "Actual MRR": [money(float(v), currency, decimals=2) for v in table["actual_mrr"]],
+            "Forecast": [money(float(v), currency, decimals=2) for v in table["forecast_mrr"]],
+            "Error": [pct(float(v)) for v in table["forecast_error"]],
+            "Flat line": [money(float(v), currency, decimals=2) for v in table["flat_mrr"]],
+            "Flat error": [pct(float(v)) for v in table["flat_error"]],
+        }
+    )
