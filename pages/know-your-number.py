@@ -140,7 +140,8 @@ show.chart(actual.actual_bridge(monthly, currency), "kyn_bridge_chart")
 st.subheader("ARR, year by year")
 churn = data.churn
 window = f"{churn.months[0]} to {churn.months[1]}"
-year_cards = st.columns(5)
+bridge = data.arr_bridge
+year_cards = st.columns(3)
 year_cards[0].metric(f"ARR, {months[-1]}", money(arr_now, currency), help="12 × MRR.", border=True)
 year_cards[1].metric(
     f"Quick ratio, {months[-1]}",
@@ -148,41 +149,40 @@ year_cards[1].metric(
     help="MRR won (new, reactivated, expansion) ÷ MRR lost (churn, contraction) that month.",
     border=True,
 )
-bridge = data.arr_bridge
 if len(bridge):
     year_cards[2].metric(
-        f"Quick ratio, {bridge['year'].iat[-1]}",
+        "Quick ratio, last 12 months",
         quick(float(bridge["quick_ratio"].to_numpy()[-1])),
-        help="The same over the year's months added up.",
+        help=f"The same over the {str(bridge['year'].iat[-1]).lower()}, its months added up.",
         border=True,
     )
-year_cards[3].metric(
+if len(bridge):
+    show.chart(
+        economics_charts.arr_bridge(bridge, currency, title="ARR (12 × MRR), year by year to the last month"),
+        "kyn_arr_chart",
+    )
+    st.dataframe(bridge_rows(bridge, currency), hide_index=True, width="stretch")
+churn_cards = st.columns([1, 1, 2], vertical_alignment="center")
+churn_cards[0].metric(
     "Logo churn a month",
     pct(churn.logo, decimals=2),
     help=f"Customers lost ÷ customers paying at the start of each month, {window}.",
     border=True,
 )
-year_cards[4].metric(
+churn_cards[1].metric(
     "Revenue churn a month",
     pct(churn.revenue, decimals=2),
     help=f"MRR lost to churn and contraction ÷ starting MRR, {window}.",
     border=True,
 )
-st.caption(sentences.export_churn_text(churn))
-if len(bridge):
-    chart_cell, table_cell = st.columns([3, 2], gap="medium")
-    show.chart(
-        economics_charts.arr_bridge(bridge, currency, title="ARR (12 × MRR), years to the last month"),
-        "kyn_arr_chart",
-        where=chart_cell,
-    )
-    table_cell.dataframe(bridge_rows(bridge, currency), hide_index=True, width="stretch")
+churn_cards[2].markdown(sentences.export_churn_text(churn))
+
 st.subheader("NRR and GRR")
 left, right = st.columns(2, gap="medium")
 show.chart(actual.actual_retention(monthly, trailing=True), "kyn_trailing_chart", where=left)
 show.chart(actual.actual_retention(monthly, trailing=False), "kyn_monthly_chart", where=right)
 st.subheader("Cohorts")
-heatmap_cell, curves_cell = st.columns(2, gap="medium")
+heatmap_cell, curves_cell = st.columns(2, gap="large")
 show.chart(actual.cohort_heatmap(data.cohorts), "kyn_cohort_chart", where=heatmap_cell)
 show.chart(actual.cohort_curves(data.curves, currency), "kyn_curves_chart", where=curves_cell)
 if data.calibration.early_churn is not None:

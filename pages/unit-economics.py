@@ -64,14 +64,9 @@ for column, card in zip(flow_cards, cards[5:], strict=True):
 
 st.subheader("ARR bridge, year by year")
 bridge = cache.arr_bridge(scenario)
-chart_cell, table_cell = st.columns([3, 2], gap="medium")
-show.chart(
-    charts.arr_bridge(bridge, currency, title="ARR (12 × MRR), year by year"),
-    "ue_arr_chart",
-    where=chart_cell,
-)
-table_cell.dataframe(bridge_rows(bridge, currency), hide_index=True, width="stretch")
-table_cell.caption(
+show.chart(charts.arr_bridge(bridge, currency, title="ARR (12 × MRR), year by year"), "ue_arr_chart")
+st.dataframe(bridge_rows(bridge, currency), hide_index=True, width="stretch")
+st.caption(
     "Starting ARR + new + expansion − contraction − churned = ending ARR, every year; each flow is the "
     "year's monthly MRR flows × 12. The quick ratio is what the year won ÷ what it lost."
 )

@@ -108,7 +108,7 @@ def export_bridge(monthly: pd.DataFrame) -> pd.DataFrame:
     >>> rows = b"customer_id,month,mrr\\na,2024-01,100\\nb,2024-01,50\\na,2024-02,120\\n"
     >>> year = export_bridge(analyse(read_export(rows)).monthly).iloc[0]
     >>> year["year"], float(year["starting_arr"]), float(year["expansion_arr"]), float(year["churned_arr"])
-    ('12 months to 2024-02', 1800.0, 240.0, 600.0)
+    ('Year to 2024-02', 1800.0, 240.0, 600.0)
     >>> int(year["months"]), float(year["quick_ratio"])
     (1, 0.4)
     """
@@ -119,7 +119,7 @@ def export_bridge(monthly: pd.DataFrame) -> pd.DataFrame:
     ending = monthly["ending_mrr"].to_numpy(dtype=float)
     labels = monthly["month"].astype(str).to_numpy()
     return _bridge(
-        years=[f"12 months to {labels[end]}" for end in last],
+        years=[f"Year to {labels[end]}" for end in last],
         first=first,
         last=last,
         starting_mrr=ending[first - 1],
@@ -141,11 +141,17 @@ def _bridge(
     first_labels: np.ndarray,
     last_labels: np.ndarray,
 ) -> pd.DataFrame:
-    """The bridge from month positions: each year's flows summed over its months (one cumulative sum)."""
+    """The bridge from month positions: each year's flows summed over its own months.
+
+    Years are consecutive, so one ``reduceat`` sums them all; a running total would be shorter,
+    but its differences would carry the float error of every earlier year into a small one.
+    """
     sums: dict[str, np.ndarray] = {}
     for name, arr_name in _FLOWS:
-        running = np.concatenate(([0.0], np.cumsum(flows[name])))
-        sums[arr_name] = 12.0 * (running[last + 1] - running[first])
+        if len(first):
+            sums[arr_name] = 12.0 * np.add.reduceat(flows[name][: last[-1] + 1], first)
+        else:
+            sums[arr_name] = np.zeros(0)
     return pd.DataFrame(
         {
             "year": years,

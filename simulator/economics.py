@@ -225,14 +225,14 @@ def cohort_revenue(scenario: Scenario, *, months: int) -> np.ndarray:
 def logo_churn(scenario: Scenario) -> float:
     """Month 1's share of today's customers who leave (with segments, their customer-weighted blend).
 
-    The count does not change the share, so a scenario without a starting
-    count is measured on one customer.
+    The count does not change the share, so it is measured on one customer.
     """
-    counted = scenario.replace(starting_customers=1.0, months=1)
-    table = project(counted).table
-    # Month 1's customers are today's who stayed plus the month's new ones (who arrive at its end).
-    stayed = table["customers"].to_numpy(dtype=float)[1] - table["new_customers"].to_numpy(dtype=float)[1]
-    return float(1.0 - stayed)
+    # Today's customers alone (new ones arrive at month 1's end and never churn in it): the
+    # segments' and plans' shares of the one add up to it only to a float's precision, so the
+    # share lost is taken on the same sum at months 0 and 1.
+    counted = scenario.replace(starting_customers=1.0, new_customers_per_month=0.0, months=1)
+    customers = project(counted).table["customers"].to_numpy(dtype=float)
+    return float((customers[0] - customers[1]) / customers[0])
 
 
 def _without_expansion(scenario: Scenario) -> Scenario:

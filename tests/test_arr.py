@@ -60,7 +60,7 @@ def test_an_exports_years_run_back_from_its_last_month_and_add_up_its_months() -
     bridge = export_bridge(monthly)
     # 29 months of flows (the first month has none): 5, then 12, then 12, back from 2025-06.
     assert bridge["months"].tolist() == [5, 12, 12]
-    assert bridge["year"].tolist() == ["12 months to 2023-06", "12 months to 2024-06", "12 months to 2025-06"]
+    assert bridge["year"].tolist() == ["Year to 2023-06", "Year to 2024-06", "Year to 2025-06"]
     assert bridge["first_month"].tolist() == ["2023-02", "2023-07", "2024-07"]
     last_year = monthly.iloc[-12:]
     assert bridge["starting_arr"].iat[-1] == pytest.approx(12 * monthly["ending_mrr"].iat[-13])

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from simulator.economics import UnitEconomics
-from ui.format import money, pct, signed_money
+from ui.format import compact_money, money, pct, signed_money
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,21 @@ def ratio(value: float, *, decimals: int = 1) -> str:
 def quick(value: float) -> str:
     """A quick ratio, two decimals: ``"2.97"``; ``"–"`` when nothing was lost (no finite value).
 
-    >>> quick(2.965), quick(float("nan"))
+    >>> quick(2.9654), quick(float("nan"))
     ('2.97', '–')
     """
     return "–" if not math.isfinite(value) else f"{value:.2f}"
+
+
+def months_number(value: float) -> str:
+    """A payback as a card shows it, under a label that says months: ``"4.0"``, ``"never"``, ``"–"``.
+
+    >>> months_number(4.04), months_number(float("inf"))
+    ('4.0', 'never')
+    """
+    if math.isnan(value):
+        return "–"
+    return "never" if math.isinf(value) else f"{value:.1f}"
 
 
 def months_text(value: float) -> str:
@@ -62,8 +73,26 @@ def months_text(value: float) -> str:
 
 
 def value_money(value: float, currency: str) -> str:
-    """Money, or ``"∞"`` for a lifetime value with no finite value."""
-    return "∞" if math.isinf(value) else money(value, currency)
+    """Money as a card has room for: to the unit below a million, ``"$1.25M"`` from there on;
+    ``"∞"`` for a lifetime value with no finite value.
+
+    >>> value_money(130_411.4, "$"), value_money(1_254_000, "$"), value_money(float("inf"), "$")
+    ('$130,411', '$1.25M', '∞')
+    """
+    if math.isinf(value):
+        return "∞"
+    return money(value, currency) if abs(value) < 999_999.5 else compact_money(value, currency)
+
+
+def gap_money(value: float, currency: str) -> str:
+    """A signed difference of money as a card has room for (see :func:`value_money`).
+
+    >>> gap_money(80_411, "$"), gap_money(-2_500_000, "$")
+    ('+$80,411', '−$2.5M')
+    """
+    if abs(value) < 999_999.5:
+        return signed_money(value, currency)
+    return compact_money(value, currency, signed=True)
 
 
 def lifetime_years(economics: UnitEconomics) -> str:
@@ -96,7 +125,7 @@ def economics_cards(economics: UnitEconomics, currency: str) -> tuple[Card, ...]
         ),
         Card(
             "LTV − revenue ÷ churn",
-            "−∞" if math.isinf(economics.traditional_ltv) else signed_money(economics.undercount, currency),
+            "−∞" if math.isinf(economics.traditional_ltv) else gap_money(economics.undercount, currency),
             "What revenue ÷ churn misses (above 0) or overstates (below 0).",
         ),
         Card(
@@ -105,8 +134,8 @@ def economics_cards(economics: UnitEconomics, currency: str) -> tuple[Card, ...]
             f"Lifetime value ÷ the cost to acquire a customer.{cac_note}",
         ),
         Card(
-            "CAC payback",
-            months_text(economics.payback_months),
+            "CAC payback, months",
+            months_number(economics.payback_months),
             f"Cost to acquire a customer ÷ its first month's {margin.split(' (')[0]}.{cac_note}",
         ),
         Card(

@@ -182,7 +182,11 @@ def cohort_heatmap(retention: pd.DataFrame, *, max_size: int = 36) -> go.Figure:
             "zmax": 200,
             "zmid": 100,
             "colorscale": [list(stop) for stop in _RETENTION_SCALE],
-            "colorbar": {"title": {"text": "Kept"}, "ticksuffix": "%", "thickness": 14},
+            "colorbar": {
+                "title": {"text": "Kept (100% = first month)", "side": "right"},
+                "ticksuffix": "%",
+                "thickness": 14,
+            },
             "xgap": 1,
             "ygap": 1,
             "hoverongaps": False,
@@ -190,8 +194,14 @@ def cohort_heatmap(retention: pd.DataFrame, *, max_size: int = 36) -> go.Figure:
         }
     )
     fig.update_layout(
-        title={"text": "Revenue kept by each cohort (100% = its first month's MRR)"},
-        xaxis={"title": {"text": "Months since first payment"}, "tick0": 0, "dtick": 3, "showgrid": False},
+        title={"text": "Revenue kept, cohort by cohort"},
+        xaxis={
+            "title": {"text": "Months since first payment"},
+            "tick0": 0,
+            "dtick": 6 if shown.shape[1] > 18 else 3,
+            "tickangle": 0,
+            "showgrid": False,
+        },
         yaxis={
             "title": {"text": "First payment"},
             "autorange": "reversed",
@@ -253,7 +263,8 @@ def cohort_curves(curves: pd.DataFrame, currency: str) -> go.Figure:
         first = compact_money(float(rows["first_mrr"].to_numpy()[0]), currency)
         who = f"{customers:,} customer{'s' if customers != 1 else ''}, {first} in the first month"
         base = name.startswith("paying in")
-        label = f"Already {name}" if base else name
+        label = f"≤ {name.removeprefix('paying in ')}" if base else name
+        described = f"Already {name}" if base else name
         fig.add_scatter(
             x=rows["months_since"].to_numpy(),
             y=rows["kept"].to_numpy(dtype=float) * 100,
@@ -264,25 +275,37 @@ def cohort_curves(curves: pd.DataFrame, currency: str) -> go.Figure:
                 "width": 2.5,
                 "dash": "dash" if base else "solid",
             },
-            hovertemplate=(f"{label} ({who}), month " + "%{x}: %{y:.0f}% kept<extra></extra>"),
+            hovertemplate=(f"{described} ({who}), month " + "%{x}: %{y:.0f}% kept<extra></extra>"),
         )
     fig.add_hline(y=100, line={"color": "#9ca3af", "width": 1.5, "dash": "dot"})
+    span = int(curves["months_since"].max()) if len(curves) else 0
     fig.update_layout(
-        title={"text": "Revenue kept, by cohort (100% = its first month's MRR)"},
-        xaxis={"title": {"text": "Months since first payment"}, "tick0": 0, "dtick": 3},
-        yaxis={"ticksuffix": "%", "title": {"text": "Kept"}, "rangemode": "tozero"},
+        title={"text": f"Kept {_grouped_by(later)}"},
+        xaxis={"title": {"text": "Months since first payment"}, "tick0": 0, "dtick": 12 if span > 48 else 6},
+        yaxis={"ticksuffix": "%", "title": {"text": "Kept (100% = first month)"}, "rangemode": "tozero"},
+        # Below the plot, as the heatmap beside it has its colour bar on the right.
         legend={
-            "orientation": "v",
-            "x": 1.01,
-            "y": 1,
+            "orientation": "h",
+            "x": 0,
+            "y": -0.16,
             "xanchor": "left",
             "yanchor": "top",
-            "font": {"size": 14},
+            "font": {"size": 13},
         },
-        height=460,
+        # As tall as the heatmap beside it (one row per cohort), so the two line up.
+        height=max(360, 18 * min(36, span + 1) + 140),
         margin={"t": 70, "r": 10},
     )
     return fig.figure()
+
+
+def _grouped_by(labels: list[str]) -> str:
+    """How the curves' cohorts are grouped, from their labels (``2024-03``, ``2024 Q1``, ``2024``)."""
+    if not labels:
+        return "by cohort"
+    if " Q" in labels[0]:
+        return "by quarter of first payment"
+    return "by year of first payment" if len(labels[0]) == 4 else "by month of first payment"
 
 
 def _shades(count: int) -> list[str]:
@@ -317,6 +340,7 @@ def forecast(monthly: pd.DataFrame, projected: np.ndarray, future: list[str], cu
         x=[months[-1], *future],
         y=projected,
         name="The simulator, calibrated on it",
+        mode="lines",
         line={"color": BLUE, "width": 4, "dash": "dash"},
         hovertemplate="Forecast: " + prefix + "%{y:,.0f}<extra></extra>",
     )
@@ -377,6 +401,7 @@ def backtest_chart(monthly: pd.DataFrame, table: pd.DataFrame, currency: str) ->
         x=[start, *held],
         y=[fitted_mrr, *table["forecast_mrr"].to_numpy(dtype=float)],
         name="Forecast, fitted before the shaded months",
+        mode="lines",
         line={"color": BLUE, "width": 4, "dash": "dash"},
         hovertemplate="Forecast: " + prefix + "%{y:,.0f}<extra></extra>",
     )
@@ -384,6 +409,7 @@ def backtest_chart(monthly: pd.DataFrame, table: pd.DataFrame, currency: str) ->
         x=[start, *held],
         y=[fitted_mrr, *table["flat_mrr"].to_numpy(dtype=float)],
         name="Flat line",
+        mode="lines",
         line={"color": AMBER, "width": 3, "dash": "dot"},
         hovertemplate="Flat: " + prefix + "%{y:,.0f}<extra></extra>",
     )

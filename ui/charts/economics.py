@@ -151,8 +151,8 @@ def arr_bridge(bridge: pd.DataFrame, currency: str, *, title: str) -> go.Figure:
         bargap=0.35,
         hovermode="x unified",
         height=560,
-        margin={"t": 110},
-        legend={"y": 1.06},
+        margin={"t": 120},
+        legend={"y": 1.12},
     )
     fig.update_annotations(font={"size": 18}, x=0, xanchor="left")
     fig.update_yaxes(tickprefix=prefix, tickformat="~s", gridcolor=GRID, zeroline=False)
@@ -165,39 +165,51 @@ def arr_bridge(bridge: pd.DataFrame, currency: str, *, title: str) -> go.Figure:
 
 def position_chart(placed: Position) -> go.Figure:
     """NRR against the stage's median and top quartile (and the pricing model's range), GRR against
-    the diagnosis bands: one row each, the figure as a diamond."""
-    rows: list[tuple[str, float, list[tuple[float, float, str, str]]]] = []
-    stage_bands = [
-        (0.0, placed.median, "#fde68a", "below the median"),
-        (placed.median, placed.top_quartile, "#a7f3d0", "median to top quartile"),
-        (placed.top_quartile, math.inf, "#34d399", "top quartile"),
+    the diagnosis bands: one row each, the figure as a diamond above its band.
+
+    Bands carry no text (narrow ones would squeeze it): each boundary is named below its row.
+    """
+    rows: list[tuple[str, float, list[tuple[float, float, str]], list[tuple[float, str]]]] = [
+        (
+            f"NRR vs {placed.stage}",
+            placed.nrr,
+            [
+                (0.0, placed.median, "#fde68a"),
+                (placed.median, placed.top_quartile, "#a7f3d0"),
+                (placed.top_quartile, math.inf, "#34d399"),
+            ],
+            [
+                (placed.median, f"median {placed.median * 100:.0f}%"),
+                (placed.top_quartile, f"top quartile {placed.top_quartile * 100:.0f}%"),
+            ],
+        )
     ]
-    rows.append((f"NRR vs {placed.stage}", placed.nrr, stage_bands))
     if placed.pricing is not None and placed.pricing_range is not None:
         low, high = placed.pricing_range
-        rows.append((f"NRR vs {placed.pricing}", placed.nrr, [(low, high, "#bfdbfe", "typical range")]))
+        rows.append(
+            (
+                f"NRR vs {placed.pricing}",
+                placed.nrr,
+                [(low, high, "#bfdbfe")],
+                [(low, f"typical {low * 100:.0f}%"), (high, f"{high * 100:.0f}%")],
+            )
+        )
     rows.append(
         (
             "GRR",
             placed.grr,
-            [
-                (0.0, 0.90, "#fecaca", "leaky"),
-                (0.90, 0.95, "#fde68a", "reasonable"),
-                (0.95, 1.0, "#a7f3d0", "strong"),
-            ],
+            [(0.0, 0.90, "#fecaca"), (0.90, 0.95, "#fde68a"), (0.95, 1.0, "#a7f3d0")],
+            [(0.90, "leaky below 90%"), (0.95, "strong from 95%")],
         )
     )
-    values = [placed.nrr, placed.grr, placed.median, placed.top_quartile]
-    if placed.pricing_range is not None:
-        values += list(placed.pricing_range)
+    values = [placed.nrr, placed.grr, placed.median, placed.top_quartile, *(placed.pricing_range or ())]
     finite = [v for v in values if math.isfinite(v)]
     low_axis = math.floor(min(min(finite), 0.85) * 20) / 20 - 0.05
     high_axis = math.ceil(max(max(finite), 1.2) * 20) / 20 + 0.05
     fig = new_figure()
-    names = [name for name, _, _ in rows]
-    for name, _, bands in rows:
-        for start, stop, colour, label in bands:
-            left, right = max(start, low_axis), min(stop, high_axis if name != "GRR" else 1.0)
+    for position_in_list, (name, value, bands, marks) in enumerate(rows):
+        for start, stop, colour in bands:
+            left, right = max(start, low_axis), min(stop, high_axis)
             if right <= left:
                 continue
             fig.add_bar(
@@ -205,37 +217,58 @@ def position_chart(placed: Position) -> go.Figure:
                 x=[(right - left) * 100],
                 base=[left * 100],
                 orientation="h",
+                width=0.5,
                 marker={"color": colour},
-                text=[label],
-                textposition="inside",
-                insidetextanchor="middle",
-                textfont={"size": 14, "color": INK},
                 showlegend=False,
-                hovertemplate=f"{label}: {left * 100:.0f}%–{right * 100:.0f}%<extra></extra>",
+                hovertemplate=f"{left * 100:.0f}%–{min(right, 10) * 100:.0f}%<extra></extra>",
             )
-    fig.add_scatter(
-        y=names,
-        x=[value * 100 for _, value, _ in rows],
-        mode="markers+text",
-        marker={"color": INK, "size": 18, "symbol": "diamond", "line": {"color": "white", "width": 2}},
-        text=[f"{value * 100:.1f}%" for _, value, _ in rows],
-        textposition="top center",
-        textfont={"size": 16, "color": INK},
-        showlegend=False,
-        hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
-    )
+        for index, (at, text) in enumerate(marks):
+            fig.add_annotation(
+                x=at * 100,
+                y=name,
+                yshift=-44,
+                text=text,
+                showarrow=False,
+                # The lower boundary's name reads leftwards from it, the upper's rightwards.
+                xanchor="right" if index == 0 else "left",
+                font={"size": 14, "color": MUTED},
+            )
+            fig.add_shape(
+                type="line",
+                x0=at * 100,
+                x1=at * 100,
+                y0=position_in_list - 0.25,
+                y1=position_in_list + 0.25,
+                line={"color": "#6b7280", "width": 1.5},
+            )
+        fig.add_scatter(
+            y=[name],
+            x=[value * 100],
+            mode="markers+text",
+            marker={"color": INK, "size": 18, "symbol": "diamond", "line": {"color": "white", "width": 2}},
+            text=[f"{value * 100:.1f}%"],
+            textposition="top center",
+            textfont={"size": 17, "color": INK},
+            showlegend=False,
+            hovertemplate=f"{name}: " + "%{x:.1f}%<extra></extra>",
+        )
     fig.update_layout(
         title={"text": "Where annual NRR and GRR sit among peers"},
         barmode="overlay",
-        bargap=0.45,
         xaxis={
             "ticksuffix": "%",
             "range": [low_axis * 100, high_axis * 100],
             "showgrid": True,
             "gridcolor": GRID,
         },
-        yaxis={"autorange": "reversed", "tickfont": {"size": 15}},
-        height=150 + 90 * len(rows),
+        yaxis={
+            "autorange": "reversed",
+            "tickfont": {"size": 15},
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": [name for name, _, _, _ in rows],
+        },
+        height=150 + 110 * len(rows),
         margin={"t": 70, "l": 10},
     )
     return fig.figure()

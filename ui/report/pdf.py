@@ -102,7 +102,13 @@ Made with the NRR what-if simulator.</footer>
 
 
 #: The unit economics tiles the one-pager has room for (then where NRR sits among its peers).
-_PDF_ECONOMICS = ("Lifetime value", "Revenue ÷ churn", "LTV:CAC", "CAC payback", "Quick ratio, year 1")
+_PDF_ECONOMICS = (
+    "Lifetime value",
+    "Revenue ÷ churn",
+    "LTV:CAC",
+    "CAC payback, months",
+    "Quick ratio, year 1",
+)
 
 
 def _economics(report: Report) -> str:
