@@ -291,6 +291,7 @@ def cohort_curves(curves: pd.DataFrame, currency: str) -> go.Figure:
             "xanchor": "left",
             "yanchor": "top",
             "font": {"size": 13},
+            "entrywidth": 92,
         },
         # As tall as the heatmap beside it (one row per cohort), so the two line up.
         height=max(360, 18 * min(36, span + 1) + 140),
