@@ -419,18 +419,19 @@ def payback_text(economics: UnitEconomics, currency: str) -> str:
 
 def position_text(placed: Position, currency: str) -> str:
     """Where annual NRR and GRR sit among peers: stage, pricing model, GRR band."""
+    arr = compact_money(placed.arr, currency)
     basis = (
-        f"chosen from ARR of {compact_money(placed.arr, currency)}"
+        f"the stage of an ARR of {arr}"
         if placed.stage_basis == "from ARR"
-        else f"ARR of {compact_money(placed.arr, currency)} is {placed.stage_basis}"
+        else f"the smallest band of the tables, for an ARR of {arr}"
         if placed.stage_basis.startswith("below")
-        else "chosen by hand"
+        else "the stage chosen"
     )
     points = placed.points_from_median * 100
     text = (
         f"Annual NRR {pct(placed.nrr)} is {_standing(placed.stage_standing)} of {placed.stage} companies "
         f"(median {pct(placed.median, decimals=0)}, top quartile {pct(placed.top_quartile, decimals=0)}; "
-        f"stage {basis}): {abs(points):.1f} points {'above' if points >= 0 else 'below'} the median."
+        f"{basis}): {abs(points):.1f} points {'above' if points >= 0 else 'below'} the median."
     )
     if placed.pricing is not None and placed.pricing_range is not None:
         low, high = placed.pricing_range
