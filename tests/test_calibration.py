@@ -176,3 +176,17 @@ def test_the_forecast_is_the_calibrated_projection_from_the_last_fitted_month(sa
     assert result.table["actual_mrr"].tolist() == sample.monthly["ending_mrr"].iloc[-12:].tolist()
     assert set(result.table["flat_mrr"]) == {sample.monthly["ending_mrr"].iat[-13]}
     assert result.calibration.scenario.months == 12
+
+
+def test_the_readmes_backtest_figures_are_the_engines(sample: ExportMetrics) -> None:
+    """The README quotes the backtest on the sample export: each of its lines is what the engine says."""
+    from pathlib import Path
+
+    from ui.format import pct
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for holdout in (3, 6, 12):
+        result = backtest(sample, holdout=holdout)
+        first, last = result.fitted
+        line = f"{holdout:<8} {first} to {last}   {pct(result.forecast_mape):<22} {pct(result.flat_mape)}"
+        assert line in readme, line
