@@ -23,7 +23,7 @@ navigation.require_app("know-your-number")
 
 currency = session.currency()
 
-st.title("🔢 Know your number")
+st.title("Know your number")
 st.caption("Upload a monthly MRR export to see your actual NRR and GRR, then start the simulator from them.")
 
 source = uploads.source_ui()
@@ -32,7 +32,7 @@ if source is not None:
 
 data = uploads.loaded()
 if data is None:
-    st.info("Upload an export, or load the sample data, to see your numbers.", icon="⬆️")
+    st.info("Upload an export, or load the sample data, to see your numbers.", icon=":material/upload_file:")
     st.stop()
 
 monthly = data.metrics.monthly
@@ -42,19 +42,19 @@ last = monthly.iloc[-1]
 
 st.subheader(f"{data.name}, {months[0]} to {months[-1]}")
 cards = st.columns(5)
-cards[0].metric("Annual NRR", pct(measured.nrr), help=f"NRR of {measured.description}.", border=True)
-cards[1].metric("Annual GRR", pct(measured.grr), help=f"GRR of {measured.description}.", border=True)
-cards[2].metric(f"MRR, {months[-1]}", money(float(last["ending_mrr"]), currency), border=True)
-cards[3].metric(f"Customers, {months[-1]}", f"{int(last['customers']):,}", border=True)
-cards[4].metric(
+show.card(cards[0], "Annual NRR", pct(measured.nrr), help=f"NRR of {measured.description}.")
+show.card(cards[1], "Annual GRR", pct(measured.grr), help=f"GRR of {measured.description}.")
+show.card(cards[2], f"MRR, {months[-1]}", money(float(last["ending_mrr"]), currency))
+show.card(cards[3], f"Customers, {months[-1]}", f"{int(last['customers']):,}")
+show.card(
+    cards[4],
     "Expansion, top 10%",
     "–" if math.isnan(data.top_share) else pct(data.top_share, decimals=0),
     help="Share of all expansion MRR that came from the 10% of accounts that expanded most.",
-    border=True,
 )
 st.markdown(verdict_text(measured.nrr, measured.grr, verdict(measured.nrr, measured.grr)))
 if data.warning:
-    st.warning(data.warning, icon="⚠️")
+    st.warning(data.warning, icon=":material/warning:")
 
 FROM_ARR, NOT_CHOSEN = "From ARR", "Not chosen"
 arr_now = 12 * float(last["ending_mrr"])
@@ -103,31 +103,31 @@ else:  # too short for a choice: the engine says what a backtest needs
     holdout = 1
 tested = uploads.backtest_for(data, holdout)
 if isinstance(tested, str):
-    st.info(f"No backtest: {tested}.", icon="⏳")
+    st.info(f"No backtest: {tested}.", icon=":material/hourglass_empty:")
 else:
     held = tested.table
     scores = st.columns(4)
-    scores[0].metric(
+    show.card(
+        scores[0],
         "Forecast error",
         pct(tested.forecast_mape),
         help="Mean absolute percentage error over the held-out months: |forecast − actual| ÷ actual.",
-        border=True,
     )
-    scores[1].metric(
+    show.card(
+        scores[1],
         "Flat line error",
         pct(tested.flat_mape),
         help=f"The same error for MRR held flat at {tested.fitted[1]}'s.",
-        border=True,
     )
-    scores[2].metric(
+    show.card(
+        scores[2],
         f"Actual MRR, {tested.last_month}",
         money(float(held["actual_mrr"].to_numpy()[-1]), currency),
-        border=True,
     )
-    scores[3].metric(
+    show.card(
+        scores[3],
         f"Forecast, {tested.last_month}",
         money(float(held["forecast_mrr"].to_numpy()[-1]), currency),
-        border=True,
     )
     show.chart(actual.backtest_chart(monthly, held, currency), "kyn_backtest_chart")
     st.markdown(sentences.backtest_text(tested, currency))
@@ -142,19 +142,19 @@ churn = data.churn
 window = f"{churn.months[0]} to {churn.months[1]}"
 bridge = data.arr_bridge
 year_cards = st.columns(3)
-year_cards[0].metric(f"ARR, {months[-1]}", money(arr_now, currency), help="12 × MRR.", border=True)
-year_cards[1].metric(
+show.card(year_cards[0], f"ARR, {months[-1]}", money(arr_now, currency), help="12 × MRR.")
+show.card(
+    year_cards[1],
     f"Quick ratio, {months[-1]}",
     quick(float(monthly["quick_ratio"].to_numpy()[-1])),
     help="MRR won (new, reactivated, expansion) ÷ MRR lost (churn, contraction) that month.",
-    border=True,
 )
 if len(bridge):
-    year_cards[2].metric(
+    show.card(
+        year_cards[2],
         "Quick ratio, last 12 months",
         quick(float(bridge["quick_ratio"].to_numpy()[-1])),
         help=f"The same over the {str(bridge['year'].iat[-1]).lower()}, its months added up.",
-        border=True,
     )
 if len(bridge):
     show.chart(
@@ -163,17 +163,17 @@ if len(bridge):
     )
     st.dataframe(bridge_rows(bridge, currency), hide_index=True, width="stretch")
 churn_cards = st.columns([1, 1, 2], vertical_alignment="center")
-churn_cards[0].metric(
+show.card(
+    churn_cards[0],
     "Logo churn a month",
     pct(churn.logo, decimals=2),
     help=f"Customers lost ÷ customers paying at the start of each month, {window}.",
-    border=True,
 )
-churn_cards[1].metric(
+show.card(
+    churn_cards[1],
     "Revenue churn a month",
     pct(churn.revenue, decimals=2),
     help=f"MRR lost to churn and contraction ÷ starting MRR, {window}.",
-    border=True,
 )
 churn_cards[2].markdown(sentences.export_churn_text(churn))
 
@@ -214,5 +214,5 @@ st.download_button(
     file_name="monthly_metrics.csv",
     mime="text/csv",
     key=uploads.DOWNLOAD_KEY,
-    icon="⬇️",
+    icon=":material/download:",
 )

@@ -23,7 +23,7 @@ scenario = session.current_scenario()
 currency = session.currency()
 summary = cache.summary(scenario)
 
-st.title("💰 Unit economics")
+st.title("Unit economics")
 st.caption(
     "What a new customer is worth once expansion counts, how fast acquiring one pays back, and how fast "
     "revenue is won against what is lost."
@@ -52,7 +52,7 @@ cards = economics_cards(economics, currency)
 
 value_cards = st.columns(5)
 for column, card in zip(value_cards, cards[:5], strict=True):
-    column.metric(card.label, card.value, help=card.help, border=True)
+    show.card(column, card.label, card.value, help=card.help)
 st.markdown(sentences.lifetime_value_text(economics, currency))
 st.markdown(sentences.payback_text(economics, currency))
 show.chart(charts.lifetime_value(economics, currency), "ue_lifetime_chart")
@@ -60,7 +60,7 @@ show.chart(charts.lifetime_value(economics, currency), "ue_lifetime_chart")
 st.subheader("Won against lost")
 flow_cards = st.columns(4)
 for column, card in zip(flow_cards, cards[5:], strict=True):
-    column.metric(card.label, card.value, help=card.help, border=True)
+    show.card(column, card.label, card.value, help=card.help)
 
 st.subheader("ARR bridge, year by year")
 bridge = cache.arr_bridge(scenario)

@@ -149,7 +149,7 @@ def mapping_ui(source: Source) -> dict[str, str] | None:
     else:
         st.info(
             f"Which column is which? The file's columns are: {', '.join(header)}.",
-            icon="🧭",
+            icon=":material/explore:",
         )
     guesses = guess_mapping(header)
     cells = st.columns(len(MAP_KEYS))
@@ -194,7 +194,7 @@ def load(source: Source, columns: Mapping[str, str] | None) -> None:
     outcome = results[key]
     if isinstance(outcome, str):
         kept = " The data loaded before is still shown." if st.session_state.get(_LOADED) else ""
-        st.error(f"**{source.name}**: {outcome}.{kept}", icon="🚫")
+        st.error(f"**{source.name}**: {outcome}.{kept}", icon=":material/block:")
     elif st.session_state.get(_LOADED) is not outcome:
         st.session_state[_LOADED] = outcome
         st.session_state.pop(_APPLIED, None)
@@ -257,7 +257,8 @@ def use_numbers_ui(data: Loaded) -> None:
     applied = st.session_state.get(_APPLIED)
     if applied is not None:
         st.success(
-            "The sidebar now holds your numbers: every page of the simulator starts from them.", icon="✅"
+            "The sidebar now holds your numbers: every page of the simulator starts from them.",
+            icon=":material/check_circle:",
         )
         st.dataframe(applied, hide_index=True, width="stretch")
 
