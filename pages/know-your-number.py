@@ -137,7 +137,7 @@ else:
 st.subheader("MRR bridge, month by month")
 show.chart(actual.actual_bridge(monthly, currency), "kyn_bridge_chart")
 
-st.subheader("ARR, year by year")
+st.subheader("ARR (12 × MRR), year by year to the last month")
 churn = data.churn
 window = f"{churn.months[0]} to {churn.months[1]}"
 bridge = data.arr_bridge
@@ -158,7 +158,7 @@ if len(bridge):
     )
 if len(bridge):
     show.chart(
-        economics_charts.arr_bridge(bridge, currency, title="ARR (12 × MRR), year by year to the last month"),
+        economics_charts.arr_bridge(bridge, currency),
         "kyn_arr_chart",
     )
     st.dataframe(bridge_rows(bridge, currency), hide_index=True, width="stretch")

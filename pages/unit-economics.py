@@ -62,9 +62,9 @@ flow_cards = st.columns(4)
 for column, card in zip(flow_cards, cards[5:], strict=True):
     show.card(column, card.label, card.value, help=card.help)
 
-st.subheader("ARR bridge, year by year")
+st.subheader("ARR bridge (12 × MRR), year by year")
 bridge = cache.arr_bridge(scenario)
-show.chart(charts.arr_bridge(bridge, currency, title="ARR (12 × MRR), year by year"), "ue_arr_chart")
+show.chart(charts.arr_bridge(bridge, currency), "ue_arr_chart")
 st.dataframe(bridge_rows(bridge, currency), hide_index=True, width="stretch")
 st.caption(
     "Starting ARR + new + expansion − contraction − churned = ending ARR, every year; each flow is the "

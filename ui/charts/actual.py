@@ -282,7 +282,7 @@ def cohort_curves(curves: pd.DataFrame, currency: str) -> go.Figure:
     fig.update_layout(
         title={"text": f"Kept {_grouped_by(later)}"},
         xaxis={"title": {"text": "Months since first payment"}, "tick0": 0, "dtick": 12 if span > 48 else 6},
-        yaxis={"ticksuffix": "%", "title": {"text": "Kept (100% = first month)"}, "rangemode": "tozero"},
+        yaxis={"ticksuffix": "%", "title": {"text": "Kept"}, "rangemode": "tozero"},
         # Below the plot, as the heatmap beside it has its colour bar on the right.
         legend={
             "orientation": "h",

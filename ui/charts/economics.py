@@ -86,7 +86,8 @@ def lifetime_value(economics: UnitEconomics, currency: str) -> go.Figure:
     fig.update_layout(
         title={"text": f"What a new customer earns, added up over {economics.lifetime_months} months"},
         xaxis={"title": {"text": "Months since it joined"}, "range": [1, economics.lifetime_months]},
-        yaxis={**money_axis(currency), "title": {"text": f"Cumulative {worth}"}},
+        # The legend names the lines; a y title would be cut on a narrow screen.
+        yaxis=money_axis(currency),
         hovermode="x unified",
         legend={"y": 1.0},
         margin={"t": 110},
@@ -104,8 +105,11 @@ _ARR_FLOWS = (
 )
 
 
-def arr_bridge(bridge: pd.DataFrame, currency: str, *, title: str) -> go.Figure:
-    """A yearly ARR bridge: each year's ending ARR above, what it won and lost below."""
+def arr_bridge(bridge: pd.DataFrame, currency: str, *, title: str = "") -> go.Figure:
+    """A yearly ARR bridge: each year's ending ARR above, what it won and lost below.
+
+    Untitled by default: the pages and the report head it themselves.
+    """
     years = bridge["year"].astype(str).to_numpy()
     prefix = tick_prefix(currency)
     fig = Spec.subplots(
