@@ -23,6 +23,7 @@ from simulator.backtest import backtest
 from simulator.export import read_export
 from simulator.metrics import METRICS_COLUMNS, analyse
 from simulator.projection import project
+from simulator.sample_data import generate_export
 from tests.apptest_support import shown_text
 from ui.actuals import reading
 from ui.actuals.levers import _rounded_rates
@@ -40,6 +41,7 @@ from ui.actuals.uploads import (
 from ui.format import money, pct
 from ui.sentences import backtest_text
 from ui.state import controls
+from ui.state.tables import MAX_SEGMENT_NAME, segments_from_text
 
 pytestmark = pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")
 
@@ -374,3 +376,21 @@ def plotted(values: object) -> list[float]:
 
         return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
     return list(values)  # type: ignore[call-overload]
+
+
+def test_use_my_numbers_keeps_long_segment_names_within_what_a_link_can_carry() -> None:
+    """Segment names come from the file: the sidebar (and so the address) takes at most 40 characters."""
+    long_a, long_b = (
+        "Enterprise accounts of the northern region " * 2,
+        "Enterprise accounts of the northern " * 2,
+    )
+    export = generate_export(200, months=15).replace(
+        {"segment": {"SMB": long_a, "Mid-market": long_b, "Enterprise": "Big"}}
+    )
+    at = upload(page(), export.to_csv(index=False).encode())
+    assert at.session_state["_kyn_loaded"].calibration.segments  # the segments were calibrated
+    at.button(key=USE_KEY).click().run()
+    assert not at.exception
+    names = [row[0] for row in at.session_state["segments"]]
+    assert all(len(name) <= MAX_SEGMENT_NAME for name in names) and len(set(names)) == len(names)
+    assert [row[0] for row in segments_from_text(at.query_params["segments"])] == names

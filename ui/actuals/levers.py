@@ -13,7 +13,7 @@ from simulator.levers import LEVERS
 from simulator.scenario import Segment
 from ui.format import money
 from ui.state import controls
-from ui.state.tables import TABLE_DECIMALS
+from ui.state.tables import MAX_SEGMENT_NAME, TABLE_DECIMALS
 
 #: Controls an export does not measure and "use my numbers" leaves as they are: what acquiring a
 #: customer costs and what serving one leaves are the founder's, not the billing data's.
@@ -107,10 +107,30 @@ def segment_rows(segments: Sequence[Segment]) -> tuple[tuple[Any, ...], ...]:
     ]
     mrr_shares = _shares_to_100([s.mrr_share * 100 for s in segments])
     new_shares = _shares_to_100([s.new_customer_share * 100 for s in segments])
+    names = _table_names([s.name for s in segments])
     return tuple(
-        (s.name, *rate, mrr, new, round(s.new_customer_mrr))
-        for s, rate, mrr, new in zip(segments, rates, mrr_shares, new_shares, strict=True)
+        (name, *rate, mrr, new, round(s.new_customer_mrr))
+        for name, s, rate, mrr, new in zip(names, segments, rates, mrr_shares, new_shares, strict=True)
     )
+
+
+def _table_names(names: Sequence[str]) -> list[str]:
+    """Segment names the sidebar's table (and so a shared link) takes: at most
+    :data:`~ui.state.tables.MAX_SEGMENT_NAME` characters, still all different.
+
+    >>> _table_names(["x" * 50, "x" * 45, "SMB"])  # doctest: +NORMALIZE_WHITESPACE
+    ['xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… 2', 'SMB']
+    """
+    shown: list[str] = []
+    for name in names:
+        short = name if len(name) <= MAX_SEGMENT_NAME else name[: MAX_SEGMENT_NAME - 1] + "…"
+        number = 2
+        while short in shown:
+            suffix = f" {number}"
+            short = name[: MAX_SEGMENT_NAME - 1 - len(suffix)] + "…" + suffix
+            number += 1
+        shown.append(short)
+    return shown
 
 
 def _shares_to_100(percents: Sequence[float]) -> list[float]:
