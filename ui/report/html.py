@@ -113,8 +113,9 @@ def economics_html(report: Report) -> str:
     sentences = "\n".join(
         f"<p>{_bold(sentence)}</p>" for sentence in (*report.economics_sentences, report.position_sentence)
     )
+    # Each across the page: the bridge's bars and the peers' labels need its width.
     charts = "".join(
-        f'<div class="chart{" wide" if name == "lifetime" else ""}">{_chart_div(report, name)}</div>'
+        f'<div class="chart wide">{_chart_div(report, name)}</div>'
         for name in ECONOMICS_CHARTS
         if name in report.charts
     )
