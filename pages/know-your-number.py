@@ -57,7 +57,8 @@ if data.warning:
     st.warning(data.warning, icon=":material/warning:")
 
 FROM_ARR, NOT_CHOSEN = "From ARR", "Not chosen"
-arr_now = 12 * float(last["ending_mrr"])
+# The last year's ending ARR: 12 × the last month's MRR (an export has two months at least).
+arr_now = float(data.arr_bridge["ending_arr"].to_numpy()[-1])
 with st.expander("Where your NRR and GRR sit among peers", expanded=True):
     stage_cell, pricing_cell, _ = st.columns([2, 2, 3], gap="medium")
     stage = stage_cell.selectbox(

@@ -285,6 +285,12 @@ class Levers:
     measured: AnnualRetention
     monthly: dict[str, float]
 
+    @property
+    def compounded(self) -> tuple[float, float]:
+        """The window's own monthly rates compounded over 12 months: (NRR, GRR), beside what was measured."""
+        gross = 1.0 - self.monthly["churn"] - self.monthly["contraction"]
+        return (gross + self.monthly["expansion"]) ** 12, gross**12
+
 
 def levers_from_metrics(metrics: ExportMetrics, *, months: int = 36, window: int = 12) -> Levers:
     """Set the simulator's levers from the data, so that it starts from what was measured.

@@ -114,6 +114,11 @@ class UnitEconomics:
         return 1.0 if self.gross_margin is None else self.gross_margin
 
     @property
+    def first_margin(self) -> float:
+        """What a new customer's first month leaves: its MRR × the margin (what payback divides CAC by)."""
+        return self.first_mrr * self.margin
+
+    @property
     def undercount(self) -> float:
         """LTV counting expansion minus revenue ÷ churn (below 0: revenue ÷ churn says more)."""
         return self.ltv - self.traditional_ltv

@@ -396,7 +396,7 @@ def payback_text(economics: UnitEconomics, currency: str) -> str:
             "many months a new customer takes to repay it."
         )
     worth = "margin" if economics.gross_margin is not None else "revenue"
-    first = economics.first_mrr * economics.margin
+    first = economics.first_margin
     text = (
         f"Acquiring a customer costs {money(economics.cac, currency)}: at {money(first, currency)} "
         f"of {worth} a month it pays back in {months_text(economics.payback_months)}"

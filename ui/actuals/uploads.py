@@ -223,9 +223,7 @@ def use_numbers_ui(data: Loaded) -> None:
     levers = data.levers
     first, last = levers.window
     measured = levers.measured
-    rates = levers.monthly
-    compounded_nrr = (1 - rates["churn"] - rates["contraction"] + rates["expansion"]) ** 12
-    compounded_grr = (1 - rates["churn"] - rates["contraction"]) ** 12
+    compounded_nrr, compounded_grr = levers.compounded
     calibration = data.calibration
     refinements = []
     if calibration.segments:
