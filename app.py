@@ -33,6 +33,7 @@ GROUPS: dict[str, list[st.Page]] = {
         st.Page("pages/leaky-bucket.py", title="Leaky bucket", url_path="leaky-bucket"),
         st.Page("pages/biggest-lever.py", title="Biggest lever", url_path="biggest-lever"),
         st.Page("pages/uncertainty.py", title="Uncertainty", url_path="uncertainty"),
+        st.Page("pages/unit-economics.py", title="Unit economics", url_path="unit-economics"),
     ],
     "Your data": [
         st.Page("pages/know-your-number.py", title="Know your number", url_path="know-your-number"),
@@ -52,6 +53,7 @@ ICONS = {
     "leaky-bucket": ":material/water_drop:",
     "biggest-lever": ":material/leaderboard:",
     "uncertainty": ":material/ssid_chart:",
+    "unit-economics": ":material/savings:",
     "know-your-number": ":material/upload_file:",
     "scenarios": ":material/compare_arrows:",
     "present": ":material/slideshow:",

@@ -1,13 +1,20 @@
-"""Know your number: upload an MRR export, see the actual NRR and GRR, start the simulator from them."""
+"""Know your number: upload an MRR export, see the actual NRR and GRR, where they sit among peers, where
+the simulator calibrated on it takes MRR, how that forecast would have done on the export's own past, and
+start the simulator from it."""
 
 import math
 
 import streamlit as st
 
+from simulator.actuals import months_after
+from simulator.backtest import months_needed
+from simulator.peers import PRICING_MODELS, STAGES, position
 from simulator.tiers import verdict
-from ui import show
+from ui import cache, sentences, show
 from ui.actuals import reading, uploads
 from ui.charts import actual
+from ui.charts import economics as economics_charts
+from ui.economics import bridge_rows, quick
 from ui.format import money, pct
 from ui.sentences import verdict_text
 from ui.state import navigation, session
@@ -16,7 +23,7 @@ navigation.require_app("know-your-number")
 
 currency = session.currency()
 
-st.title("🔢 Know your number")
+st.title("Know your number")
 st.caption("Upload a monthly MRR export to see your actual NRR and GRR, then start the simulator from them.")
 
 source = uploads.source_ui()
@@ -25,7 +32,7 @@ if source is not None:
 
 data = uploads.loaded()
 if data is None:
-    st.info("Upload an export, or load the sample data, to see your numbers.", icon="⬆️")
+    st.info("Upload an export, or load the sample data, to see your numbers.", icon=":material/upload_file:")
     st.stop()
 
 monthly = data.metrics.monthly
@@ -35,31 +42,156 @@ last = monthly.iloc[-1]
 
 st.subheader(f"{data.name}, {months[0]} to {months[-1]}")
 cards = st.columns(5)
-cards[0].metric("Annual NRR", pct(measured.nrr), help=f"NRR of {measured.description}.", border=True)
-cards[1].metric("Annual GRR", pct(measured.grr), help=f"GRR of {measured.description}.", border=True)
-cards[2].metric(f"MRR, {months[-1]}", money(float(last["ending_mrr"]), currency), border=True)
-cards[3].metric(f"Customers, {months[-1]}", f"{int(last['customers']):,}", border=True)
-cards[4].metric(
+show.card(cards[0], "Annual NRR", pct(measured.nrr), help=f"NRR of {measured.description}.")
+show.card(cards[1], "Annual GRR", pct(measured.grr), help=f"GRR of {measured.description}.")
+show.card(cards[2], f"MRR, {months[-1]}", money(float(last["ending_mrr"]), currency))
+show.card(cards[3], f"Customers, {months[-1]}", f"{int(last['customers']):,}")
+show.card(
+    cards[4],
     "Expansion, top 10%",
     "–" if math.isnan(data.top_share) else pct(data.top_share, decimals=0),
     help="Share of all expansion MRR that came from the 10% of accounts that expanded most.",
-    border=True,
 )
 st.markdown(verdict_text(measured.nrr, measured.grr, verdict(measured.nrr, measured.grr)))
 if data.warning:
-    st.warning(data.warning, icon="⚠️")
+    st.warning(data.warning, icon=":material/warning:")
+
+FROM_ARR, NOT_CHOSEN = "From ARR", "Not chosen"
+# The last year's ending ARR: 12 × the last month's MRR (an export has two months at least).
+arr_now = float(data.arr_bridge["ending_arr"].to_numpy()[-1])
+with st.expander("Where your NRR and GRR sit among peers", expanded=True):
+    stage_cell, pricing_cell, _ = st.columns([2, 2, 3], gap="medium")
+    stage = stage_cell.selectbox(
+        "Company stage",
+        (FROM_ARR, *STAGES),
+        key=uploads.STAGE_KEY,
+        help=f"By default the band of the benchmark tables that your ARR in {months[-1]} (12 × MRR) is in.",
+    )
+    pricing = pricing_cell.selectbox("Pricing model", (NOT_CHOSEN, *PRICING_MODELS), key=uploads.PRICING_KEY)
+    placed = position(
+        measured.nrr,
+        measured.grr,
+        arr=arr_now,
+        stage=None if stage == FROM_ARR else stage,
+        pricing=None if pricing == NOT_CHOSEN else pricing,
+    )
+    if math.isfinite(measured.nrr) and math.isfinite(measured.grr):
+        show.chart(economics_charts.position_chart(placed), "kyn_position_chart")
+        st.markdown(sentences.position_text(placed, currency))
 
 with st.container(border=True):
     uploads.use_numbers_ui(data)
 
+st.subheader("Where your MRR goes from here")
+horizon = int(session.current_values()["months"])
+calibrated = data.calibration.scenario.replace(months=horizon)
+ahead = cache.summary(calibrated).projection.table["mrr"].to_numpy()
+show.chart(actual.forecast(monthly, ahead, months_after(months[-1], horizon), currency), "kyn_forecast_chart")
+st.caption(sentences.forecast_text(data.calibration, months=horizon))
+
+st.subheader("How that forecast would have done: a backtest")
+most = min(24, len(months) - months_needed(0))
+if most >= 2:
+    holdout = st.slider(
+        "Months held out",
+        min_value=1,
+        max_value=most,
+        value=min(12, most),
+        key=uploads.HOLDOUT_KEY,
+        help="Fit on all but these last months, forecast them, and compare with what happened.",
+    )
+else:  # too short for a choice: the engine says what a backtest needs
+    holdout = 1
+tested = uploads.backtest_for(data, holdout)
+if isinstance(tested, str):
+    st.info(f"No backtest: {tested}.", icon=":material/hourglass_empty:")
+else:
+    held = tested.table
+    scores = st.columns(4)
+    show.card(
+        scores[0],
+        "Forecast error",
+        pct(tested.forecast_mape),
+        help="Mean absolute percentage error over the held-out months: |forecast − actual| ÷ actual.",
+    )
+    show.card(
+        scores[1],
+        "Flat line error",
+        pct(tested.flat_mape),
+        help=f"The same error for MRR held flat at {tested.fitted[1]}'s.",
+    )
+    show.card(
+        scores[2],
+        f"Actual MRR, {tested.last_month}",
+        money(float(held["actual_mrr"].to_numpy()[-1]), currency),
+    )
+    show.card(
+        scores[3],
+        f"Forecast, {tested.last_month}",
+        money(float(held["forecast_mrr"].to_numpy()[-1]), currency),
+    )
+    show.chart(actual.backtest_chart(monthly, held, currency), "kyn_backtest_chart")
+    st.markdown(sentences.backtest_text(tested, currency))
+    with st.expander("The held-out months, one by one"):
+        st.dataframe(uploads.backtest_rows(tested, currency), hide_index=True, width="stretch")
+
 st.subheader("MRR bridge, month by month")
 show.chart(actual.actual_bridge(monthly, currency), "kyn_bridge_chart")
+
+st.subheader("ARR (12 × MRR), year by year to the last month")
+churn = data.churn
+window = f"{churn.months[0]} to {churn.months[1]}"
+bridge = data.arr_bridge
+year_cards = st.columns(3)
+show.card(year_cards[0], f"ARR, {months[-1]}", money(arr_now, currency), help="12 × MRR.")
+show.card(
+    year_cards[1],
+    f"Quick ratio, {months[-1]}",
+    quick(float(monthly["quick_ratio"].to_numpy()[-1])),
+    help="MRR won (new, reactivated, expansion) ÷ MRR lost (churn, contraction) that month.",
+)
+if len(bridge):
+    show.card(
+        year_cards[2],
+        "Quick ratio, last 12 months",
+        quick(float(bridge["quick_ratio"].to_numpy()[-1])),
+        help=f"The same over the {str(bridge['year'].iat[-1]).lower()}, its months added up.",
+    )
+if len(bridge):
+    show.chart(
+        economics_charts.arr_bridge(bridge, currency),
+        "kyn_arr_chart",
+    )
+    st.dataframe(bridge_rows(bridge, currency), hide_index=True, width="stretch")
+churn_cards = st.columns([1, 1, 2], vertical_alignment="center")
+show.card(
+    churn_cards[0],
+    "Logo churn a month",
+    pct(churn.logo, decimals=2),
+    help=f"Customers lost ÷ customers paying at the start of each month, {window}.",
+)
+show.card(
+    churn_cards[1],
+    "Revenue churn a month",
+    pct(churn.revenue, decimals=2),
+    help=f"MRR lost to churn and contraction ÷ starting MRR, {window}.",
+)
+churn_cards[2].markdown(sentences.export_churn_text(churn))
+
 st.subheader("NRR and GRR")
 left, right = st.columns(2, gap="medium")
 show.chart(actual.actual_retention(monthly, trailing=True), "kyn_trailing_chart", where=left)
 show.chart(actual.actual_retention(monthly, trailing=False), "kyn_monthly_chart", where=right)
 st.subheader("Cohorts")
-show.chart(actual.cohort_heatmap(data.cohorts), "kyn_cohort_chart")
+heatmap_cell, curves_cell = st.columns(2, gap="large")
+show.chart(actual.cohort_heatmap(data.cohorts), "kyn_cohort_chart", where=heatmap_cell)
+show.chart(actual.cohort_curves(data.curves, currency), "kyn_curves_chart", where=curves_cell)
+if data.calibration.early_churn is not None:
+    st.caption(
+        "Your cohorts show early-life churn: "
+        + sentences.early_churn_found_text(data.calibration.early_churn)
+        + "; the forecast counts it."
+    )
 
 if data.segments is not None:
     st.subheader("By segment")
@@ -83,5 +215,5 @@ st.download_button(
     file_name="monthly_metrics.csv",
     mime="text/csv",
     key=uploads.DOWNLOAD_KEY,
-    icon="⬇️",
+    icon=":material/download:",
 )

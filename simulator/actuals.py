@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from simulator.export import month_labels, parse_months
 from simulator.metrics import ExportMetrics
 from simulator.scenario import Scenario
 
@@ -31,6 +32,20 @@ def cohort_retention(metrics: ExportMetrics) -> pd.DataFrame:
     One pass over the payments (a customer's months without one pay 0);
     the table is months × months, at most 601 × 601.
     """
+    totals, sizes = _cohort_totals(metrics)
+    n_months = len(metrics.months)
+    start = totals[:, :1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        retained = np.where(start > 0, totals / start, np.nan)
+    age = np.arange(n_months)
+    retained[age[None, :] >= n_months - age[:, None]] = np.nan  # past the end of the data
+    table = pd.DataFrame(retained, index=pd.Index(metrics.months, name="first_month"), columns=age)
+    table.columns.name = "months_since"
+    return table.loc[sizes > 0]
+
+
+def _cohort_totals(metrics: ExportMetrics) -> tuple[np.ndarray, np.ndarray]:
+    """Each cohort's MRR by months since its first payment (cohorts × ages), and its customer count."""
     payments = metrics.payments
     n_months = len(metrics.months)
     first = payments.is_first()
@@ -40,14 +55,95 @@ def cohort_retention(metrics: ExportMetrics) -> pd.DataFrame:
     totals = np.bincount(cell, weights=payments.mrr, minlength=n_months * n_months).reshape(
         n_months, n_months
     )
-    start = totals[:, :1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        retained = np.where(start > 0, totals / start, np.nan)
+    return totals, np.bincount(payments.month[first], minlength=n_months)
+
+
+#: The columns of :func:`cohort_curves`.
+CURVE_COLUMNS: tuple[str, ...] = ("group", "months_since", "kept", "customers", "first_mrr")
+
+
+def cohort_curves(metrics: ExportMetrics, *, most: int = 12) -> pd.DataFrame:
+    """Revenue kept by groups of cohorts, by months since their first payment: the heatmap as curves.
+
+    Cohorts (the customers whose first payment fell in one month) are grouped
+    by month when there are at most ``most`` of them, else by quarter, else by
+    year, and the latest ``most`` groups are kept. The export's first month is
+    a group of its own, labelled "paying in …": it holds every customer already
+    paying then, whatever their age. A group's ``kept`` at an age is what its
+    cohorts observed at that age pay then ÷ what those same cohorts paid in
+    their first month (1.0 at age 0), so a young cohort never drags down an
+    age it has not reached.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`CURVE_COLUMNS`, one row per group and observed age: ``customers``
+        is how many customers first paid in the group, ``first_mrr`` what they
+        paid in their first month.
+
+    Examples
+    --------
+    Two cohorts of one quarter: February's 100 pays 90 a month on and 0 the
+    month after, March's 50 pays 60 a month on (and is not yet two months
+    old): at age 1 the quarter keeps (90 + 60) ÷ (100 + 50) = 100%, at age 2
+    February's cohort alone keeps 0 ÷ 100.
+
+    >>> from simulator.export import read_export
+    >>> from simulator.metrics import analyse
+    >>> rows = "customer_id,month,mrr\\nz,2024-01,10\\na,2024-02,100\\na,2024-03,90\\n"
+    >>> rows += "b,2024-03,50\\nb,2024-04,60\\n"
+    >>> curves = cohort_curves(analyse(read_export(rows.encode())), most=1)
+    >>> curves[curves["group"] == "2024 Q1"][["months_since", "kept", "customers"]].to_numpy().tolist()
+    [[0.0, 1.0, 2.0], [1.0, 1.0, 2.0], [2.0, 0.0, 2.0]]
+    """
+    totals, sizes = _cohort_totals(metrics)
+    n_months = len(metrics.months)
+    first_mrr = totals[:, 0]
+    later = np.flatnonzero(sizes[1:] > 0) + 1
+    labels = np.asarray(metrics.months)
+    # Month, quarter or year: the finest grouping with at most `most` groups.
+    by_quarter = np.array([f"{label[:4]} Q{(int(label[5:7]) - 1) // 3 + 1}" for label in labels])
+    by_year = np.array([label[:4] for label in labels])
+    group_of = labels
+    for candidate in (labels, by_quarter, by_year):
+        group_of = candidate
+        if len(np.unique(candidate[later])) <= most:
+            break
+    names = list(dict.fromkeys(group_of[later].tolist()))[-most:] if len(later) else []
+    rows: list[pd.DataFrame] = []
+    groups = [(f"paying in {labels[0]}", np.array([0]))] if sizes[0] > 0 else []
+    groups += [(name, later[group_of[later] == name]) for name in names]
     age = np.arange(n_months)
-    retained[age[None, :] >= n_months - age[:, None]] = np.nan  # past the end of the data
-    table = pd.DataFrame(retained, index=pd.Index(metrics.months, name="first_month"), columns=age)
-    table.columns.name = "months_since"
-    return table.loc[np.bincount(payments.month[first], minlength=n_months) > 0]
+    for name, cohorts in groups:
+        # observed[c, a]: cohort c has reached age a within the data.
+        observed = cohorts[:, None] + age[None, :] < n_months
+        kept_now = np.where(observed, totals[cohorts], 0.0).sum(axis=0)
+        at_start = np.where(observed, first_mrr[cohorts, None], 0.0).sum(axis=0)
+        ages = np.flatnonzero(at_start > 0)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "group": name,
+                    "months_since": ages,
+                    "kept": kept_now[ages] / at_start[ages],
+                    "customers": int(sizes[cohorts].sum()),
+                    "first_mrr": float(first_mrr[cohorts].sum()),
+                }
+            )
+        )
+    if not rows:
+        return pd.DataFrame({column: [] for column in CURVE_COLUMNS})
+    return pd.concat(rows, ignore_index=True)[list(CURVE_COLUMNS)]
+
+
+def months_after(last: str, count: int) -> list[str]:
+    """The ``YYYY-MM`` labels of the ``count`` months after ``last``, for a forecast from an export.
+
+    >>> months_after("2025-11", 3)
+    ['2025-12', '2026-01', '2026-02']
+    """
+    code = int(parse_months(pd.Series([last]))[0])
+    return month_labels(np.arange(code + 1, code + 1 + count))
 
 
 def top_expansion_share(metrics: ExportMetrics, *, top: float = 0.10) -> float:
@@ -135,6 +231,46 @@ def monthly_rates(monthly: pd.DataFrame, *, window: int = 12) -> dict[str, float
 
 
 @dataclass(frozen=True)
+class ChurnRates:
+    """Logo churn beside revenue churn over an export's latest months (monthly fractions).
+
+    ``logo`` is customers lost ÷ customers paying at the start of each month,
+    ``revenue`` the MRR lost to churn and contraction ÷ the starting MRR
+    (gross revenue churn), each the window's total over its total, so each
+    month counts by its size. Logo churn above revenue churn: small customers
+    leave; below: large ones do.
+    """
+
+    logo: float
+    revenue: float
+    months: tuple[str, str]
+
+
+def churn_rates(monthly: pd.DataFrame, *, window: int = 12) -> ChurnRates:
+    """:class:`ChurnRates` of the last ``window`` months of a metrics table (NaN without a base).
+
+    >>> from simulator.export import read_export
+    >>> from simulator.metrics import analyse
+    >>> rows = "customer_id,month,mrr\\na,2024-01,100\\nb,2024-01,100\\nc,2024-01,800\\n"
+    >>> rows += "a,2024-02,100\\nc,2024-02,800\\n"
+    >>> rates = churn_rates(analyse(read_export(rows.encode())).monthly)
+    >>> round(rates.logo, 4), rates.revenue
+    (0.3333, 0.1)
+    """
+    recent = monthly.iloc[1:].tail(window)
+    customers = monthly["customers"].to_numpy(dtype=float)
+    at_start = float(customers[recent.index.to_numpy() - 1].sum()) if len(recent) else 0.0
+    base = float(recent["starting_mrr"].sum())
+    lost = float((recent["churned_mrr"] + recent["contraction_mrr"]).sum())
+    months = (str(recent["month"].iat[0]), str(recent["month"].iat[-1])) if len(recent) else ("", "")
+    return ChurnRates(
+        logo=float(recent["churned_customers"].sum()) / at_start if at_start > 0 else math.nan,
+        revenue=lost / base if base > 0 else math.nan,
+        months=months,
+    )
+
+
+@dataclass(frozen=True)
 class Levers:
     """The simulator's levers as an export measures them.
 
@@ -149,13 +285,27 @@ class Levers:
     measured: AnnualRetention
     monthly: dict[str, float]
 
+    @property
+    def compounded(self) -> tuple[float, float]:
+        """The window's own monthly rates compounded over 12 months: (NRR, GRR), beside what was measured."""
+        gross = 1.0 - self.monthly["churn"] - self.monthly["contraction"]
+        return (gross + self.monthly["expansion"]) ** 12, gross**12
+
 
 def levers_from_metrics(metrics: ExportMetrics, *, months: int = 36, window: int = 12) -> Levers:
     """Set the simulator's levers from the data, so that it starts from what was measured.
 
+    :func:`levers_from_table` of the export's monthly metrics.
+    """
+    return levers_from_table(metrics.monthly, months=months, window=window)
+
+
+def levers_from_table(monthly: pd.DataFrame, *, months: int = 36, window: int = 12) -> Levers:
+    """The simulator's core levers from a metrics table (all of an export's months, or its first ones).
+
     Starting MRR and customers are the last month's. Churn, contraction and
     expansion are set so that the simulator's annual NRR and GRR (monthly ^
-    12) equal the export's :func:`annual_retention`: monthly GRR is annual
+    12) equal the table's :func:`annual_retention`: monthly GRR is annual
     GRR ^ (1/12), split into churn and contraction in the proportion of the
     window's churned and contraction MRR, and expansion is monthly NRR minus
     monthly GRR. (The window's own monthly rates compound to other annual
@@ -165,16 +315,15 @@ def levers_from_metrics(metrics: ExportMetrics, *, months: int = 36, window: int
     per month and their MRR are the window's averages; acquisition growth is
     left at 0.
     """
-    table = metrics.monthly
+    table = monthly
     recent = table.iloc[1:].tail(window)  # the first month has no previous month to compare with
     last = table.iloc[-1]
     measured = annual_retention(table, window=window)
     rates = monthly_rates(table, window=window)
-    monthly_grr = _root12(measured.grr)
-    monthly_nrr = max(_root12(measured.nrr), monthly_grr)
-    lost = rates["churn"] + rates["contraction"]
-    churn_share = rates["churn"] / lost if math.isfinite(lost) and lost > 0 else 0.5
+    monthly_grr = root12(measured.grr)
+    monthly_nrr = max(root12(measured.nrr), monthly_grr)
     losses = 1.0 - monthly_grr
+    churn_share = churn_share_of(rates)
     new_customers = float(recent["new_customers"].sum())
     scenario = Scenario(
         starting_mrr=float(last["ending_mrr"]),
@@ -196,8 +345,19 @@ def levers_from_metrics(metrics: ExportMetrics, *, months: int = 36, window: int
     )
 
 
-def _root12(annual: float) -> float:
-    """The monthly rate that compounds to ``annual`` (0 to 1; 1 when there is nothing to measure)."""
+def churn_share_of(rates: dict[str, float]) -> float:
+    """The part of the monthly loss that is churn (the rest is contraction), as the window's flows
+    split it; half and half when the window lost nothing."""
+    lost = rates["churn"] + rates["contraction"]
+    return rates["churn"] / lost if math.isfinite(lost) and lost > 0 else 0.5
+
+
+def root12(annual: float) -> float:
+    """The monthly rate that compounds to ``annual`` (0 or more; 1 when there is nothing to measure).
+
+    >>> round(root12(1.02 ** 12), 12), root12(float("nan"))
+    (1.02, 1.0)
+    """
     if not math.isfinite(annual):
         return 1.0
     return float(max(annual, 0.0) ** (1.0 / 12.0))

@@ -1,4 +1,4 @@
-"""The command line: ``python -m simulator project|metrics|report FILE``.
+"""The command line: ``python -m simulator project|metrics|backtest|report FILE``.
 
 Bad input exits with status 2 and one line on standard error saying what is
 wrong and where; never a traceback. Tables are written by
@@ -22,7 +22,8 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
-from simulator.export import ExportError, read_export
+from simulator.backtest import BACKTEST_COLUMNS, backtest
+from simulator.export import MAX_MONTHS_SPAN, ExportError, read_export
 from simulator.metrics import METRICS_COLUMNS, analyse
 from simulator.output import CURRENCIES, write_table
 from simulator.projection import PROJECTION_COLUMNS, project
@@ -55,6 +56,9 @@ def main(
             return _report(_scenario(args.file), args, out, err)
         if args.command == "project":
             table = project(_scenario(args.file), months=args.months).table[list(PROJECTION_COLUMNS)]
+        elif args.command == "backtest":
+            metrics = analyse(read_export(args.file, max_bytes=MAX_EXPORT_BYTES))
+            table = backtest(metrics, holdout=args.holdout).table[list(BACKTEST_COLUMNS)]
         else:
             table = analyse(read_export(args.file, max_bytes=MAX_EXPORT_BYTES)).monthly[list(METRICS_COLUMNS)]
         _refuse_infinite(table)
@@ -178,6 +182,19 @@ def _months(text: str) -> int:
     return value
 
 
+def _holdout(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        message = f"--holdout must be a whole number of months, got {text!r}"
+        raise argparse.ArgumentTypeError(message) from None
+    if not 1 <= value <= MAX_MONTHS_SPAN:
+        raise argparse.ArgumentTypeError(
+            f"--holdout is {value}, outside the allowed range (1 to {MAX_MONTHS_SPAN} months)"
+        )
+    return value
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but its usage errors are one line too."""
 
@@ -188,7 +205,10 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m simulator",
-        description="NRR simulator: project a scenario, measure an export, or write a scenario's report.",
+        description=(
+            "NRR simulator: project a scenario, measure an export, backtest the forecast on it, "
+            "or write a scenario's report."
+        ),
     )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     projection = commands.add_parser("project", help="project a scenario JSON file month by month")
@@ -198,6 +218,15 @@ def _parser() -> argparse.ArgumentParser:
     metrics = commands.add_parser("metrics", help="monthly MRR bridge, NRR and GRR of an MRR export CSV")
     metrics.add_argument("file", help="CSV with customer_id, month, mrr (and optionally segment)")
     metrics.add_argument("--format", choices=("csv", "json"), default="csv")
+    testing = commands.add_parser(
+        "backtest",
+        help="fit on all but the last N months of an MRR export, forecast those months against what happened",
+    )
+    testing.add_argument("file", help="CSV with customer_id, month, mrr (and optionally segment)")
+    testing.add_argument(
+        "--holdout", type=_holdout, required=True, help="months held out: forecast, not fitted on"
+    )
+    testing.add_argument("--format", choices=("csv", "json"), default="csv")
     reporting = commands.add_parser("report", help="the Export page's report on a scenario, as HTML or PDF")
     reporting.add_argument("file", help="scenario JSON")
     reporting.add_argument("--format", choices=("html", "pdf"), default="html")

@@ -48,6 +48,7 @@ METRICS_COLUMNS: tuple[str, ...] = (
     "grr_month",
     "nrr_trailing_12",
     "grr_trailing_12",
+    "quick_ratio",
 )
 
 _FLOWS = ("new_mrr", "reactivation_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr")
@@ -98,9 +99,11 @@ class ExportMetrics:
     ----------
     monthly
         One row per month from the first to the last, :data:`METRICS_COLUMNS`
-        then ``new_customers`` (how many paid for the first time).
+        then ``new_customers`` (how many paid for the first time) and
+        ``churned_customers`` (how many paid the month before and not this one).
         The first month has no previous month: its payers are all new, its
-        NRR and GRR do not exist (NaN), as trailing-12 figures before month 13.
+        NRR and GRR do not exist (NaN), as trailing-12 figures before month 13;
+        ``quick_ratio`` (:func:`quick_ratio`) is NaN in a month that lost nothing.
     by_segment
         The same columns after a leading ``segment`` column, one block of
         months per segment; ``None`` without a segment column. Each customer
@@ -294,6 +297,8 @@ def _sums(
     ending = going_on + stopping
     churned = np.zeros(shape)
     churned[:, 1:] = stopping[:, :-1]
+    leavers = np.zeros(shape, dtype=np.int64)
+    leavers[:, 1:] = np.bincount(index, minlength=2 * size)[size:].reshape(shape)[:, :-1]
 
     # Trailing 12, over the customers paying at t − 12: what they pay at t,
     # as it is and capped at what they paid at t − 12.
@@ -305,6 +310,7 @@ def _sums(
     return {
         "customers": counts.sum(axis=0),
         "new_customers": counts[_NEW],
+        "churned_customers": leavers,
         "ending_mrr": ending,
         "new_mrr": flows[_NEW],
         "reactivation_mrr": flows[_REACTIVATED],
@@ -369,17 +375,52 @@ def _table(sums: dict[str, np.ndarray], labels: list[str]) -> pd.DataFrame:
         nrr_12 = np.where(then > 0, sums["now_12"] / then, np.nan)
         grr_12 = np.where(then > 0, sums["capped_12"] / then, np.nan)
     # Exports are in cents: round the sums back to cents, dropping float dust.
+    flows = {name: sums[name].ravel().round(2) for name in _FLOWS}
     return pd.DataFrame(
         {
             "month": labels * len(ending),
             "customers": sums["customers"].ravel().astype(np.int64),
             "starting_mrr": starting.ravel().round(2),
-            **{name: sums[name].ravel().round(2) for name in _FLOWS},
+            **flows,
             "ending_mrr": ending.ravel().round(2),
             "nrr_month": nrr.ravel(),
             "grr_month": grr.ravel(),
             "nrr_trailing_12": nrr_12.ravel(),
             "grr_trailing_12": grr_12.ravel(),
+            # From the flows as shown (to the cent), so that the file's own columns give it.
+            "quick_ratio": quick_ratio(
+                new=flows["new_mrr"],
+                reactivation=flows["reactivation_mrr"],
+                expansion=flows["expansion_mrr"],
+                contraction=flows["contraction_mrr"],
+                churned=flows["churned_mrr"],
+            ),
             "new_customers": sums["new_customers"].ravel().astype(np.int64),
+            "churned_customers": sums["churned_customers"].ravel(),
         }
     )
+
+
+def quick_ratio(
+    *,
+    new: np.ndarray | float,
+    reactivation: np.ndarray | float,
+    expansion: np.ndarray | float,
+    contraction: np.ndarray | float,
+    churned: np.ndarray | float,
+) -> np.ndarray:
+    """The SaaS quick ratio: (new + reactivation + expansion) ÷ (churned + contraction) MRR.
+
+    NaN where nothing was lost (the ratio has no finite value); 4 means four
+    dollars won for each one lost. The same formula for an export's months
+    and a scenario's years (:mod:`simulator.arr`).
+
+    >>> quick_ratio(new=10_000, reactivation=0, expansion=6_000, contraction=1_000, churned=3_000)
+    array(4.)
+    >>> quick_ratio(new=5.0, reactivation=0, expansion=0, contraction=0, churned=0)
+    array(nan)
+    """
+    won = np.asarray(new, dtype=float) + reactivation + expansion
+    lost = np.asarray(churned, dtype=float) + contraction
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(lost > 0, won / lost, np.nan)

@@ -126,3 +126,16 @@ def test_the_cohort_heatmap_has_a_column_per_month_and_sane_values(sample: Expor
     table = cohort_retention(sample)
     assert table.shape[1] == len(sample.months)
     assert np.nanmax(table.to_numpy()) < 10
+
+
+def test_the_windows_own_rates_compound_as_the_page_says_beside_what_was_measured() -> None:
+    """One month: 100 → 90 is 10% contraction and nothing else, so 0.9 ^ 12 both ways."""
+    levers = levers_from_metrics(
+        metrics_of("customer_id,month,mrr\na,2024-01,100\na,2024-02,90\nb,2024-02,10\n")
+    )
+    assert levers.compounded == pytest.approx((0.9**12, 0.9**12), rel=1e-12)
+    sample_levers = levers_from_metrics(analyse(read_export(generate_export().to_csv(index=False).encode())))
+    rates = sample_levers.monthly
+    nrr, grr = sample_levers.compounded
+    assert nrr == pytest.approx((1 - rates["churn"] - rates["contraction"] + rates["expansion"]) ** 12)
+    assert grr == pytest.approx((1 - rates["churn"] - rates["contraction"]) ** 12)

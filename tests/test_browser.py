@@ -54,9 +54,10 @@ PAGES = {
     "compounding": "compounding",
     "leaky-bucket": "leaky-bucket",
     "biggest-lever": "biggest-lever",
+    "unit-economics": "unit-economics",
 }
 # Pages whose charts follow the sidebar's sliders (the calculator's follow its own inputs).
-SLIDER_PAGES = ["compounding", "leaky-bucket", "biggest-lever"]
+SLIDER_PAGES = ["compounding", "leaky-bucket", "biggest-lever", "unit-economics"]
 # Where each page may end up. A fresh server's first visitor to the root is
 # taken to /calculator, and from then on the root leads there too.
 PATHS = {name: {f"/{path}"} for name, path in PAGES.items()}

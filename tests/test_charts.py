@@ -10,15 +10,21 @@ import plotly.io as pio
 import pytest
 
 from simulator import project
-from simulator.actuals import cohort_retention
+from simulator.actuals import cohort_curves, cohort_retention, months_after
+from simulator.arr import export_bridge, scenario_bridge
+from simulator.backtest import backtest
 from simulator.breakdown import bridge, cohort_layers
+from simulator.economics import unit_economics
 from simulator.export import read_export
 from simulator.metrics import analyse
 from simulator.monte_carlo import simulate
+from simulator.peers import position
 from simulator.ranking import lever_impacts
 from simulator.sample_data import generate_export
+from simulator.scenario import Scenario
+from simulator.summary import summarise
 from tests.examples import WORKED_EXAMPLE
-from ui.charts import actual, bands, bucket, growth, lever_bars, overlays, tier_bar
+from ui.charts import actual, bands, bucket, economics, growth, lever_bars, overlays, tier_bar
 from ui.charts.spec import Spec
 
 #: The worked example with part of its MRR on annual plans (every chart family drawn).
@@ -44,6 +50,10 @@ SEGMENTED = SCENARIO.replace(
 )
 ACTUALS = analyse(read_export(generate_export(120).to_csv(index=False).encode()))
 BANDS = simulate(SCENARIO.replace(annual_plan_share=0), paths=20).bands
+PRICED = unit_economics(summarise(SCENARIO.replace(cac=6_000, gross_margin=0.75)))
+#: No churn (revenue ÷ churn has no finite value), no CAC.
+UNCHURNED = unit_economics(summarise(Scenario(starting_mrr=1_000, new_customer_mrr=100)))
+BACKTEST = backtest(ACTUALS, holdout=6)
 
 BUILDERS: dict[str, Callable[[], go.Figure]] = {
     "revenue": lambda: growth.revenue(PROJECTION.table, "$"),
@@ -65,6 +75,20 @@ BUILDERS: dict[str, Callable[[], go.Figure]] = {
     "segment_revenue": lambda: growth.segment_revenue(project(SEGMENTED).segments, "$", months=36),
     "band": lambda: bands.band(BANDS, "mrr", title="MRR", currency="$"),
     "scenario_lines": lambda: overlays.scenario_lines({"a": PROJECTION.table}, "nrr_month", title="NRR"),
+    "lifetime_value": lambda: economics.lifetime_value(PRICED, "$"),
+    "lifetime_value_unchurned": lambda: economics.lifetime_value(UNCHURNED, "€"),
+    "arr_bridge": lambda: economics.arr_bridge(scenario_bridge(PROJECTION), "$", title="ARR"),
+    "export_arr_bridge": lambda: economics.arr_bridge(export_bridge(ACTUALS.monthly), "CHF", title="ARR"),
+    "position": lambda: economics.position_chart(position(1.27, 0.61, arr=1.2e6)),
+    "position_priced": lambda: economics.position_chart(position(0.92, 0.97, arr=4e8, pricing="Usage-based")),
+    "cohort_curves": lambda: actual.cohort_curves(cohort_curves(ACTUALS), "$"),
+    "forecast": lambda: actual.forecast(
+        ACTUALS.monthly,
+        project(BACKTEST.calibration.scenario.replace(months=12)).table["mrr"].to_numpy(),
+        months_after(ACTUALS.months[-1], 12),
+        "$",
+    ),
+    "backtest": lambda: actual.backtest_chart(ACTUALS.monthly, BACKTEST.table, "$"),
 }
 
 

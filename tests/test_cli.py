@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from simulator.backtest import BACKTEST_COLUMNS
 from simulator.metrics import METRICS_COLUMNS
 from simulator.projection import PROJECTION_COLUMNS
 
@@ -75,6 +76,51 @@ def test_metrics_prints_the_monthly_bridge(tmp_path: Path) -> None:
     assert as_json[1]["churned_mrr"] == 50
 
 
+DECAYING = "customer_id,month,mrr\na,2024-01,100\na,2024-02,90\na,2024-03,81\na,2024-04,72.9\n"
+
+
+def test_backtest_prints_one_row_per_held_out_month_with_the_exact_columns(tmp_path: Path) -> None:
+    """Fitted on 100 → 90 (10% contraction a month), the two held-out months forecast 81 and 72.90."""
+    path = tmp_path / "export.csv"
+    path.write_text(DECAYING)
+    result = run("backtest", str(path), "--holdout", "2")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        ",".join(BACKTEST_COLUMNS),
+        "2024-03,81.0,81.0",
+        "2024-04,72.9,72.9",
+    ]
+    as_json = json.loads(run("backtest", str(path), "--holdout", "1", "--format", "json").stdout)
+    assert as_json == [{"month": "2024-04", "actual_mrr": 72.9, "forecast_mrr": 72.9}]
+
+
+def test_a_backtest_on_an_export_too_short_exits_2_saying_how_many_months_it_needs(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(DECAYING)
+    result = run("backtest", str(path), "--holdout", "3")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "the export covers 4 months; holding out 3 needs at least 5" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "required: --holdout"),
+        (["--holdout", "0"], "--holdout is 0, outside the allowed range (1 to 600 months)"),
+        (["--holdout", "six"], "--holdout must be a whole number of months, got 'six'"),
+    ],
+)
+def test_a_bad_holdout_exits_2_with_one_line(tmp_path: Path, args: list[str], message: str) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(DECAYING)
+    result = run("backtest", str(path), *args)
+    assert result.returncode == 2
+    assert len(result.stderr.splitlines()) == 1 and message in result.stderr
+
+
 @pytest.mark.parametrize(
     ("command", "content", "message"),
     [
@@ -90,6 +136,9 @@ def test_metrics_prints_the_monthly_bridge(tmp_path: Path) -> None:
         ("metrics", "customer_id,month,mrr\na,2024-01,1\na,2024-02,-3\n", "negative amounts (row 3: -3)"),
         ("metrics", "customer_id,month,mrr\na,2024-01,1\na,2024-02,x\n", "not numbers (row 3: 'x')"),
         ("metrics", "customer_id,month,mrr\na,2024-01,1\na,2024-13,1\n", "not a month (row 3: '2024-13')"),
+        ("backtest", None, "no file at"),
+        ("backtest", "", "the file is empty"),
+        ("backtest", "customer_id,month,mrr\na,2024-01,1\na,2024-02,-3\n", "negative amounts (row 3: -3)"),
     ],
 )
 def test_bad_input_exits_2_with_one_clear_line(
@@ -98,7 +147,7 @@ def test_bad_input_exits_2_with_one_clear_line(
     path = tmp_path / "input"
     if content is not None:
         path.write_text(content)
-    result = run(command, str(path))
+    result = run(command, str(path), *(("--holdout", "1") if command == "backtest" else ()))
     assert result.returncode == 2
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()

@@ -8,6 +8,12 @@ months 12 and 36) must read the same on each page (AppTest), the presenter's
 slides, the HTML report, the projection CSV, the comparison on the Scenarios
 page and the presenter, and the command line (``project`` and ``report``).
 A new surface that shows one of these figures joins this test.
+
+The unit economics (lifetime value beside revenue ÷ churn, LTV:CAC, CAC
+payback, the quick ratio, logo and revenue churn) and where NRR and GRR sit
+among peers read the same on the Unit economics page, the HTML report and the
+command line's report; an export's quick ratio, metrics file and backtest the
+same on Know your number and the command line (``metrics``, ``backtest``).
 """
 
 from __future__ import annotations
@@ -27,18 +33,26 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from simulator import cli
+from simulator.arr import scenario_bridge
+from simulator.backtest import BACKTEST_COLUMNS, months_needed
 from simulator.comparison import compare
+from simulator.economics import unit_economics
 from simulator.output import decimals_of
+from simulator.peers import position
 from simulator.projection import PROJECTION_COLUMNS
+from simulator.sample_data import generate_export
 from simulator.scenario import Scenario
 from simulator.scenario_json import to_json
 from simulator.summary import Summary, summarise
 from tests.apptest_support import APP, TIMEOUT, full_figures, shown_text
 from tests.strategies import examples
+from ui.actuals import reading
+from ui.actuals.uploads import UPLOAD_KEY
+from ui.economics import economics_cards, quick
 from ui.format import compact_money, money, pct
 from ui.report import content, html
 from ui.scenarios import saved
-from ui.sentences import summary_verdict
+from ui.sentences import lifetime_value_text, payback_text, position_text, summary_verdict
 from ui.state.address import query_from_values
 from ui.state.controls import defaults, scenario_from_values
 
@@ -66,6 +80,9 @@ def sidebar_values(draw: Any) -> dict[str, Any]:
         starting_customers=draw(st.integers(0, 400)),
         months=draw(st.integers(12, 72)),
         currency=CURRENCY,
+        # 0 leaves either unset.
+        cac=draw(st.sampled_from([0, 0, 1, 2_500, 40_000])),
+        gross_margin_pct=draw(st.sampled_from([0.0, 0.0, 35.0, 80.0, 100.0])),
     )
     if draw(st.booleans()):
         values.update(early_churn_x=draw(_grid(1, 5, 1)), early_churn_months=draw(st.integers(1, 12)))
@@ -96,6 +113,23 @@ def sidebar_values(draw: Any) -> dict[str, Any]:
     if draw(st.booleans()):
         values.update(plan=(("Dunning", "churn_rate", -0.5, draw(st.integers(1, 12)), 3, None),))
     return values
+
+
+def expected_economics(summary: Summary) -> tuple[dict[str, str], list[str]]:
+    """The unit economics cards and sentences as every surface must show them (the page's defaults)."""
+    economics = unit_economics(summary)
+    placed = position(
+        summary.annual_nrr,
+        summary.annual_grr,
+        arr=float(scenario_bridge(summary.projection)["starting_arr"].to_numpy()[0]),
+    )
+    cards = {card.label: card.value for card in economics_cards(economics, CURRENCY)}
+    sentences = [
+        lifetime_value_text(economics, CURRENCY),
+        payback_text(economics, CURRENCY),
+        position_text(placed, CURRENCY),
+    ]
+    return cards, sentences
 
 
 def expected(summary: Summary) -> dict[str, str]:
@@ -145,6 +179,13 @@ def check_pages(at: AppTest, summary: Summary, figures: dict[str, str]) -> None:
     at.switch_page("pages/biggest-lever.py").run()
     assert not at.exception
     assert verdict in shown_text(at)
+
+    at.switch_page("pages/unit-economics.py").run()
+    assert not at.exception
+    economics, said = expected_economics(summary)
+    assert cards(at) == economics
+    text = shown_text(at)
+    assert all(sentence in text for sentence in said)
 
     at.switch_page("pages/export.py").run()
     assert not at.exception
@@ -206,6 +247,9 @@ def check_report(html: str, summary: Summary, figures: dict[str, str]) -> None:
     assert summary_verdict(summary).replace("**", "") in text
     if summary.plateau.mrr is not None:
         assert money(summary.plateau.mrr, CURRENCY) in text
+    economics, said = expected_economics(summary)
+    assert {label: tiles[label] for label in economics} == economics
+    assert all(sentence in text for sentence in said)
 
 
 def check_files(scenario: Scenario, summary: Summary, tmp_path: Path) -> None:
@@ -311,3 +355,58 @@ def test_a_report_can_be_written_to_a_file_and_bad_input_exits_2(tmp_path: Path)
     assert cli.main(["report", str(path), "--format", "pdf"], stderr=err) == 2
     assert "--output" in err.getvalue()
     assert not math.isnan(0.0)
+
+
+# An export's new figures: Know your number against the command line.
+
+
+def _cli(*args: str) -> str:
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(list(args), stdout=out, stderr=err) == 0, err.getvalue()
+    return out.getvalue()
+
+
+@settings(
+    max_examples=examples(4),
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    customers=st.integers(20, 300),
+    months=st.integers(3, 30),
+    seed=st.integers(0, 10_000),
+)
+def test_an_exports_quick_ratio_metrics_and_backtest_read_the_same_on_the_page_and_the_command_line(
+    customers: int, months: int, seed: int, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    import streamlit
+
+    streamlit.cache_data.clear()
+    data = generate_export(customers, months=months, seed=seed).to_csv(index=False).encode()
+    path = tmp_path_factory.mktemp("export") / "export.csv"
+    path.write_bytes(data)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("pages/know-your-number.py").run()
+    at.file_uploader(key=UPLOAD_KEY).set_value(("export.csv", data, "text/csv")).run()
+    assert not at.exception and not at.error
+    loaded = at.session_state["_kyn_loaded"]
+    last = loaded.metrics.months[-1]
+
+    # The metrics file the page offers is the command line's, byte for byte.
+    metrics_out = _cli("metrics", str(path))
+    assert reading.metrics_csv(loaded.metrics.monthly).decode("utf-8") == metrics_out
+    rows = pd.read_csv(io.StringIO(metrics_out), dtype={"month": str})
+    shown = cards(at)
+    assert shown[f"Quick ratio, {last}"] == quick(float(rows["quick_ratio"].iat[-1]))
+
+    # The backtest the page shows (its default holdout) is the command line's.
+    held = min(12, min(24, len(loaded.metrics.months) - months_needed(0)))
+    tested = pd.read_csv(
+        io.StringIO(_cli("backtest", str(path), "--holdout", str(held))), dtype={"month": str}
+    )
+    assert tuple(tested.columns) == BACKTEST_COLUMNS
+    table = at.dataframe[0].value
+    assert table["Month"].tolist() == tested["month"].tolist()
+    assert table["Actual MRR"].tolist() == [money(v, "$", decimals=2) for v in tested["actual_mrr"]]
+    assert table["Forecast"].tolist() == [money(v, "$", decimals=2) for v in tested["forecast_mrr"]]
+    assert shown[f"Forecast, {last}"] == money(float(tested["forecast_mrr"].iat[-1]), "$")
+    assert shown[f"Actual MRR, {last}"] == money(float(tested["actual_mrr"].iat[-1]), "$")

@@ -8,6 +8,8 @@ export of simulator.sample_data; and the engine's own metrics.
 from __future__ import annotations
 
 import io
+import json
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -17,14 +19,29 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 import ui.actuals.uploads
+from simulator.backtest import backtest
 from simulator.export import read_export
 from simulator.metrics import METRICS_COLUMNS, analyse
 from simulator.projection import project
+from simulator.sample_data import generate_export
+from tests.apptest_support import shown_text
 from ui.actuals import reading
 from ui.actuals.levers import _rounded_rates
 from ui.actuals.reading import metrics_csv
-from ui.actuals.uploads import CENTS_KEY, MAP_KEYS, SAMPLE_KEY, UPLOAD_KEY, USE_KEY
+from ui.actuals.uploads import (
+    CENTS_KEY,
+    HOLDOUT_KEY,
+    MAP_KEYS,
+    PRICING_KEY,
+    SAMPLE_KEY,
+    STAGE_KEY,
+    UPLOAD_KEY,
+    USE_KEY,
+)
+from ui.format import money, pct
+from ui.sentences import backtest_text
 from ui.state import controls
+from ui.state.tables import MAX_SEGMENT_NAME, segments_from_text
 
 pytestmark = pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")
 
@@ -92,8 +109,9 @@ def test_a_good_upload_shows_its_trailing_nrr_and_grr() -> None:
     assert shown["MRR, 2025-01"] == "$250"
     assert shown["Customers, 2025-01"] == "2"
     kinds = [chart.proto.spec for chart in at.get("plotly_chart")]
-    assert len(kinds) == 4  # bridge, trailing, monthly, cohorts (no segment column)
-    assert '"type":"heatmap"' in kinds[3]
+    # Peers, forecast, backtest, MRR and ARR bridges, trailing, monthly, heatmap, curves (no segments).
+    assert len(kinds) == 9
+    assert '"type":"heatmap"' in kinds[7]
 
 
 BAD_FILES = {
@@ -205,7 +223,7 @@ def test_the_sample_button_loads_about_500_customers_over_36_months() -> None:
     assert loaded.segments is not None and len(loaded.segments) == 3
     assert any(w.value for w in at.warning)  # the sample's expansion sits in a few accounts
     specs = [chart.proto.spec for chart in at.get("plotly_chart")]
-    assert len(specs) == 5  # with the segment chart
+    assert len(specs) == 10  # with the segment chart
     assert sum(len(spec.encode()) for spec in specs) <= 150_000
 
 
@@ -217,6 +235,8 @@ def test_use_my_numbers_sets_the_sidebar_and_the_simulator_reproduces_the_data()
     refinements = [c for c in controls.CONTROLS if getattr(c, "advanced", False) and c.field is not None]
     for control in refinements:
         at.session_state[control.key] = control.kind((control.low + control.high) / 2)
+    # Unit economics are the founder's, not the billing data's: they stay as they were.
+    at.session_state["cac"], at.session_state["gross_margin_pct"] = 6_000, 75.0
     at.run()
 
     at.button(key=USE_KEY).click().run()
@@ -227,7 +247,14 @@ def test_use_my_numbers_sets_the_sidebar_and_the_simulator_reproduces_the_data()
     assert values["starting_mrr"] == round(last["ending_mrr"])
     assert values["starting_customers"] == last["customers"]
     assert values["acquisition_growth_pct"] == 0
-    assert all(values[c.key] == c.default for c in refinements)
+    # The sample's segments and early-life churn come from the data; the other refinements go back to off.
+    calibration = at.session_state["_kyn_loaded"].calibration
+    assert values["segments_on"] and [row[0] for row in values["segments"]] == list(calibration.segments)
+    assert values["early_churn_x"] == calibration.scenario.early_churn_multiple
+    assert values["early_churn_months"] == calibration.scenario.early_churn_months
+    measured_keys = {"segments_on", "segments", "early_churn_x", "early_churn_months"}
+    assert all(values[c.key] == c.default for c in refinements if c.key not in measured_keys)
+    assert (values["cac"], values["gross_margin_pct"]) == (6_000, 75.0)
     assert at.sidebar.slider(key="churn_pct").value == values["churn_pct"]
     assert at.query_params["churn_pct"] == f"{values['churn_pct']:g}"
     # What the customers paying a year before the last month still pay (the data's latest trailing
@@ -262,3 +289,108 @@ def test_rounded_rates_stay_within_a_step_and_keep_grr_and_nrr_within_half_a_ste
         assert abs(rounded - exact) <= 0.01 + 1e-9
     assert abs((churn + contraction) - (rates[0] + rates[1])) <= 0.005 + 1e-9
     assert abs((churn + contraction - expansion) - (rates[0] + rates[1] - rates[2])) <= 0.005 + 1e-9
+
+
+# What an investor asks next (issue 12): the forecast, the backtest, ARR, the peers.
+
+
+def test_the_forecast_carries_on_from_the_last_month_with_the_calibrated_simulator() -> None:
+    at = page()
+    at.button(key=SAMPLE_KEY).click().run()
+    assert not at.exception
+    loaded = at.session_state["_kyn_loaded"]
+    horizon = at.session_state["months"]
+    spec = json.loads(next(s for s in specs_of(at) if "The simulator, calibrated on it" in s))
+    forecast = next(trace for trace in spec["data"] if trace["name"] == "The simulator, calibrated on it")
+    expected = project(loaded.calibration.scenario.replace(months=horizon)).table["mrr"].to_numpy()
+    assert plotted(forecast["y"]) == pytest.approx(expected, rel=1e-12)
+    assert forecast["x"][0] == loaded.metrics.months[-1]
+    assert expected[0] == loaded.metrics.monthly["ending_mrr"].iat[-1]
+    assert "calibrated on your export so that its annual NRR and GRR are the 95.2% and 84.1%" in shown_text(
+        at
+    )
+
+
+def test_the_backtest_shows_the_engines_errors_and_follows_the_months_held_out() -> None:
+    at = page()
+    at.button(key=SAMPLE_KEY).click().run()
+    metrics = at.session_state["_kyn_loaded"].metrics
+    for holdout in (12, 6):
+        at.slider(key=HOLDOUT_KEY).set_value(holdout).run()
+        assert not at.exception
+        result = backtest(metrics, holdout=holdout)
+        shown = cards(at)
+        assert shown["Forecast error"] == pct(result.forecast_mape)
+        assert shown["Flat line error"] == pct(result.flat_mape)
+        assert shown[f"Forecast, {result.last_month}"] == money(float(result.table["forecast_mrr"].iat[-1]))
+        assert backtest_text(result, "$") in shown_text(at)
+    rows = at.dataframe[0].value  # the held-out months, one by one
+    assert len(rows) == 6 and rows["Month"].iat[-1] == "2025-12"
+
+
+def test_an_export_too_short_for_a_backtest_says_how_many_months_it_needs() -> None:
+    at = upload(page(), b"customer_id,month,mrr\na,2024-01,100\na,2024-02,90\n")
+    assert not at.exception
+    assert not at.error
+    assert any("needs at least 3" in info.value for info in at.info)
+    assert cards(at)["Annual NRR"] == "28.2%"  # 90% a month, compounded
+
+
+def test_the_arr_cards_are_the_engines_and_the_quick_ratio_the_command_lines() -> None:
+    at = upload(page(), hand_made())
+    loaded = at.session_state["_kyn_loaded"]
+    monthly = loaded.metrics.monthly
+    shown = cards(at)
+    assert shown["ARR, 2025-01"] == "$3,000"
+    # January 2025 loses nothing (a stays, c stays at 150): no quick ratio; the year to it won
+    # c's 50 and lost b's 100: 0.50.
+    assert shown["Quick ratio, 2025-01"] == "–" and math.isnan(monthly["quick_ratio"].iat[-1])
+    assert shown["Quick ratio, last 12 months"] == "0.50"
+    assert shown["Logo churn a month"] == pct(loaded.churn.logo, decimals=2)
+
+
+def test_the_peers_follow_the_stage_and_pricing_model_chosen() -> None:
+    at = upload(page(), hand_made())
+    # $250 of MRR is $3,000 of ARR: the smallest band of the tables.
+    assert (
+        "(median 98%, top quartile 106%; the smallest band of the tables, for an ARR of $3k)"
+        in shown_text(at)
+    )
+    at.selectbox(key=STAGE_KEY).set_value("$25M–100M ARR").run()
+    at.selectbox(key=PRICING_KEY).set_value("Flat-rate B2C").run()
+    text = shown_text(at)
+    assert "Annual NRR 83.3% is below the median of $25M–100M ARR companies" in text
+    assert "Flat-rate B2C pricing typically runs 85%–100%: below that range." in text
+
+
+def specs_of(at: AppTest) -> list[str]:
+    return [chart.proto.spec for chart in at.get("plotly_chart")]
+
+
+def plotted(values: object) -> list[float]:
+    """A trace's numbers, whether plotly sent them as a list or base64-encoded."""
+    if isinstance(values, dict):
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)  # type: ignore[call-overload]
+
+
+def test_use_my_numbers_keeps_long_segment_names_within_what_a_link_can_carry() -> None:
+    """Segment names come from the file: the sidebar (and so the address) takes at most 40 characters."""
+    long_a, long_b = (
+        "Enterprise accounts of the northern region " * 2,
+        "Enterprise accounts of the northern " * 2,
+    )
+    export = generate_export(200, months=15).replace(
+        {"segment": {"SMB": long_a, "Mid-market": long_b, "Enterprise": "Big"}}
+    )
+    at = upload(page(), export.to_csv(index=False).encode())
+    assert at.session_state["_kyn_loaded"].calibration.segments  # the segments were calibrated
+    at.button(key=USE_KEY).click().run()
+    assert not at.exception
+    names = [row[0] for row in at.session_state["segments"]]
+    assert all(len(name) <= MAX_SEGMENT_NAME for name in names) and len(set(names)) == len(names)
+    assert [row[0] for row in segments_from_text(at.query_params["segments"])] == names

@@ -97,7 +97,12 @@ def test_segments_add_up_to_the_total_and_follow_the_latest_row() -> None:
     csv = "customer_id,month,mrr,segment\na,2024-01,100,SMB\na,2024-02,300,Enterprise\nb,2024-01,50,SMB\n"
     result = analyse(read_export(csv.encode()))
     assert result.by_segment is not None
-    assert list(result.by_segment.columns) == ["segment", *METRICS_COLUMNS, "new_customers"]
+    assert list(result.by_segment.columns) == [
+        "segment",
+        *METRICS_COLUMNS,
+        "new_customers",
+        "churned_customers",
+    ]
     enterprise = result.by_segment[result.by_segment["segment"] == "Enterprise"]
     assert enterprise["expansion_mrr"].tolist() == [0, 200]
     summed = result.by_segment.groupby("month")[["ending_mrr", "churned_mrr", "expansion_mrr"]].sum()
@@ -111,7 +116,7 @@ def reference_metrics(rows: pd.DataFrame) -> pd.DataFrame:
     out = []
     for t, month in enumerate(wide.columns):
         flows = dict.fromkeys(
-            ["new", "react", "exp", "con", "churn", "base", "now12", "cap12", "then12"], 0.0
+            ["new", "react", "exp", "con", "churn", "base", "now12", "cap12", "then12", "leavers"], 0.0
         )
         for _, history in wide.iterrows():
             now = history.iat[t]
@@ -121,6 +126,7 @@ def reference_metrics(rows: pd.DataFrame) -> pd.DataFrame:
                 flows["base"] += before
                 if now == 0:
                     flows["churn"] += before
+                    flows["leavers"] += 1
                 elif now > before:
                     flows["exp"] += now - before
                 elif now < before:
@@ -132,6 +138,9 @@ def reference_metrics(rows: pd.DataFrame) -> pd.DataFrame:
                 flows["now12"] += now
                 flows["cap12"] += min(now, history.iat[t - 12])
         base, then = flows["base"], flows["then12"]
+        # The quick ratio of the flows as the table shows them, to the cent.
+        won = sum(round(flows[name], 2) for name in ("new", "react", "exp"))
+        lost = round(flows["churn"], 2) + round(flows["con"], 2)
         out.append(
             {
                 "month": month,
@@ -145,6 +154,8 @@ def reference_metrics(rows: pd.DataFrame) -> pd.DataFrame:
                 "grr_month": (base - flows["churn"] - flows["con"]) / base if base else np.nan,
                 "nrr_trailing_12": flows["now12"] / then if then else np.nan,
                 "grr_trailing_12": flows["cap12"] / then if then else np.nan,
+                "quick_ratio": won / lost if lost > 0 else np.nan,
+                "churned_customers": flows["leavers"],
             }
         )
     return pd.DataFrame(out)

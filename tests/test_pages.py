@@ -26,7 +26,13 @@ pytestmark = pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cac
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-PAGES = ("pages/calculator.py", "pages/compounding.py", "pages/leaky-bucket.py", "pages/biggest-lever.py")
+PAGES = (
+    "pages/calculator.py",
+    "pages/compounding.py",
+    "pages/leaky-bucket.py",
+    "pages/biggest-lever.py",
+    "pages/unit-economics.py",
+)
 TIMEOUT = 30
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from simulator import breakdown, goal_seek, ranking, refined
+from simulator import arr, breakdown, economics, goal_seek, ranking, refined
 from simulator.comparison import Comparison, compare
 from simulator.monte_carlo import MonteCarlo, simulate
 from simulator.projection import Projection
@@ -89,3 +89,17 @@ def lever_paths(scenario: Scenario) -> dict[str, np.ndarray]:
 def comparison(named: tuple[tuple[str, Scenario], ...]) -> Comparison:
     """Two to four named scenarios compared over the first one's horizon."""
     return compare(dict(named))
+
+
+@_CACHE
+def unit_economics(scenario: Scenario, discount_rate: float, lifetime_months: int) -> economics.UnitEconomics:
+    """What a new customer is worth and repays, the quick ratio, logo and revenue churn."""
+    return economics.unit_economics(
+        summary(scenario), discount_rate=discount_rate, lifetime_months=lifetime_months
+    )
+
+
+@_CACHE
+def arr_bridge(scenario: Scenario) -> pd.DataFrame:
+    """The yearly ARR bridge over the horizon."""
+    return arr.scenario_bridge(projection(scenario))

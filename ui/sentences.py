@@ -11,13 +11,19 @@ from typing import Any
 
 import pandas as pd
 
+from simulator.actuals import ChurnRates
+from simulator.backtest import Backtest
+from simulator.calibration import Calibration, EarlyChurn
+from simulator.economics import UnitEconomics
 from simulator.levers import BY_FIELD, LEVERS
+from simulator.peers import Position
 from simulator.plateau import Plateau
 from simulator.presets import PRESETS
 from simulator.scenario import Scenario
 from simulator.summary import Summary, retention
 from simulator.tiers import Verdict, verdict
-from ui.format import money, pct, signed_money
+from ui.economics import lifetime_years, months_text, ratio
+from ui.format import compact_money, money, pct, signed_money
 from ui.state.controls import CONTROL_BY_KEY
 
 
@@ -348,3 +354,169 @@ def rate_ranges() -> str:
     """The sidebar's rate ranges in words: ``"churn up to 15%, contraction up to 5%, …"``."""
     keys = {"churn_pct": "churn", "contraction_pct": "contraction", "expansion_pct": "expansion"}
     return ", ".join(f"{word} up to {CONTROL_BY_KEY[key].high:g}%" for key, word in keys.items()) + " a month"
+
+
+# Unit economics, the benchmark position, the forecast and the backtest (issue 12).
+
+
+def lifetime_value_text(economics: UnitEconomics, currency: str) -> str:
+    """What a new customer is worth, beside revenue ÷ churn, and what expansion adds."""
+    worth = "gross margin" if economics.gross_margin is not None else "revenue"
+    text = (
+        f"A new customer paying {money(economics.first_mrr, currency)} a month brings "
+        f"{money(economics.ltv, currency)} of {worth} over {lifetime_years(economics)} "
+        f"(discounted at {pct(economics.discount_rate, decimals=0)} a year), counting expansion."
+    )
+    if math.isinf(economics.traditional_ltv):
+        text += " Revenue ÷ churn has no finite value here: no customer leaves."
+    elif economics.undercount >= 0.5:
+        text += (
+            f" Revenue ÷ churn says {money(economics.traditional_ltv, currency)}: it undercounts by "
+            f"{money(economics.undercount, currency)}, because it takes a customer to pay the same until "
+            "they leave."
+        )
+    elif economics.undercount <= -0.5:
+        text += (
+            f" Revenue ÷ churn says more, {money(economics.traditional_ltv, currency)}: it follows a "
+            "customer for ever, undiscounted, and misses contraction and early-life churn."
+        )
+    if economics.expansion_value >= 0.5:
+        text += (
+            f" Expansion alone adds {money(economics.expansion_value, currency)} over the same "
+            f"{lifetime_years(economics)}."
+        )
+    return text
+
+
+def payback_text(economics: UnitEconomics, currency: str) -> str:
+    """How fast acquiring a customer pays back, and LTV:CAC; or how to see them."""
+    if economics.cac is None:
+        return (
+            "Set the cost to acquire a customer (the sidebar's Unit economics) to see LTV:CAC and how "
+            "many months a new customer takes to repay it."
+        )
+    worth = "margin" if economics.gross_margin is not None else "revenue"
+    first = economics.first_margin
+    text = (
+        f"Acquiring a customer costs {money(economics.cac, currency)}: at {money(first, currency)} "
+        f"of {worth} a month it pays back in {months_text(economics.payback_months)}"
+    )
+    if math.isinf(economics.cohort_payback_months):
+        text += f"; counting churn and expansion, the cohort never does within {lifetime_years(economics)}."
+    else:
+        text += (
+            f"; counting churn and expansion, the cohort repays it in "
+            f"{months_text(economics.cohort_payback_months)}."
+        )
+    text += (
+        f" LTV:CAC is {ratio(economics.ltv_to_cac)} (revenue ÷ churn would say "
+        f"{ratio(economics.traditional_ltv_to_cac)})."
+    )
+    if economics.gross_margin is None:
+        text += " Set a gross margin to count only what a customer leaves after serving it."
+    return text
+
+
+def position_text(placed: Position, currency: str) -> str:
+    """Where annual NRR and GRR sit among peers: stage, pricing model, GRR band."""
+    arr = compact_money(placed.arr, currency)
+    basis = (
+        f"the stage of an ARR of {arr}"
+        if placed.stage_basis == "from ARR"
+        else f"the smallest band of the tables, for an ARR of {arr}"
+        if placed.stage_basis.startswith("below")
+        else "the stage chosen"
+    )
+    points = placed.points_from_median * 100
+    text = (
+        f"Annual NRR {pct(placed.nrr)} is {_standing(placed.stage_standing)} of {placed.stage} companies "
+        f"(median {pct(placed.median, decimals=0)}, top quartile {pct(placed.top_quartile, decimals=0)}; "
+        f"{basis}): {abs(points):.1f} points {'above' if points >= 0 else 'below'} the median."
+    )
+    if placed.pricing is not None and placed.pricing_range is not None:
+        low, high = placed.pricing_range
+        text += (
+            f" {placed.pricing} pricing typically runs {pct(low, decimals=0)}–{pct(high, decimals=0)}: "
+            f"{placed.pricing_standing} that range."
+        )
+    tier = placed.grr_tier
+    band = (
+        f"below {pct(tier.high, decimals=0)}"
+        if tier.low == 0
+        else f"{pct(tier.low, decimals=0)}+"
+        if math.isinf(tier.high)
+        else f"{pct(tier.low, decimals=0)}–{pct(tier.high, decimals=0)}"
+    )
+    text += (
+        f" Annual GRR {pct(placed.grr)} is in the {tier.name} band ({band}); the tables give no GRR by "
+        "stage, so its bands are the diagnosis rule's."
+    )
+    return text
+
+
+def _standing(standing: str) -> str:
+    return "in the top quartile" if standing == "top quartile" else standing
+
+
+def forecast_text(calibration: Calibration, *, months: int) -> str:
+    """What the forecast line is: the simulator calibrated on the export, and what it learned there."""
+    measured = calibration.measured
+    text = (
+        f"From {calibration.levers.last_month} on, the simulator carries on for {months} months, calibrated "
+        f"on your export so that its annual NRR and GRR are the {pct(measured.nrr)} and {pct(measured.grr)} "
+        "measured"
+    )
+    parts = []
+    if calibration.segments:
+        # Segment names come from the file: data, never markup, so the sentence only counts them.
+        parts.append(f"with your {len(calibration.segments)} segments each at its own rates")
+    early = calibration.early_churn
+    if early is not None:
+        parts.append(early_churn_found_text(early))
+    if parts:
+        text += ", " + " and ".join(parts)
+    return text + ". New customers arrive at your last 12 months' average, flat."
+
+
+def early_churn_found_text(early: EarlyChurn) -> str:
+    """``"new customers churning 3.7× the seasoned rate in their first month, fading over 2 months"``."""
+    plural = "" if early.months == 1 else "s"
+    return (
+        f"new customers churning {early.multiple:.1f}× the seasoned rate in their first month, "
+        f"fading to it over {early.months} month{plural} (as your cohorts show)"
+    )
+
+
+def backtest_text(result: Backtest, currency: str) -> str:
+    """How the forecast did on the months held out, beside the flat line."""
+    first, last = result.fitted
+    held = result.holdout
+    flat = money(float(result.table["flat_mrr"].to_numpy()[0]), currency)
+    text = (
+        f"Fitted on {first} to {last} only, the forecast of the {held} month{'s' if held != 1 else ''} to "
+        f"{result.last_month} was off by {pct(result.forecast_mape)} a month on average (mean absolute "
+        f"percentage error); a flat line at {last}'s {flat} "
+        f"was off by {pct(result.flat_mape)}."
+    )
+    if math.isfinite(result.forecast_mape) and math.isfinite(result.flat_mape):
+        if result.forecast_mape < result.flat_mape:
+            text += " The simulator beats standing still."
+        elif result.forecast_mape > result.flat_mape:
+            text += " Here standing still did better: read the forecast with care."
+    return text
+
+
+def export_churn_text(rates: ChurnRates) -> str:
+    """Logo churn beside revenue churn over an export's latest months."""
+    first, last = rates.months
+    if not (math.isfinite(rates.logo) and math.isfinite(rates.revenue)):
+        return "Logo and revenue churn need a month with customers paying before it."
+    text = (
+        f"From {first} to {last}, {pct(rates.logo, decimals=2)} of customers left each month, against "
+        f"{pct(rates.revenue, decimals=2)} of MRR lost to churn and contraction."
+    )
+    if rates.logo > rates.revenue * 1.2:
+        text += " Small accounts leave more often than large ones."
+    elif rates.logo * 1.2 < rates.revenue:
+        text += " The accounts that leave or downgrade are the larger ones."
+    return text

@@ -8,12 +8,16 @@ from typing import Any
 
 import pandas as pd
 
-from simulator.actuals import (
-    Levers,
-)
+from simulator.calibration import Calibration
 from simulator.levers import LEVERS
+from simulator.scenario import Segment
 from ui.format import money
 from ui.state import controls
+from ui.state.tables import MAX_SEGMENT_NAME, TABLE_DECIMALS
+
+#: Controls an export does not measure and "use my numbers" leaves as they are: what acquiring a
+#: customer costs and what serving one leaves are the founder's, not the billing data's.
+KEPT_KEYS: frozenset[str] = frozenset({"cac", "gross_margin_pct"})
 
 #: The rates rounded together, each with the sign it takes in a loss (churn and contraction
 #: lose MRR, expansion gains it), so that the rounded rates keep GRR and NRR.
@@ -39,16 +43,18 @@ def _rounded_rates(percents: Sequence[float], signs: Sequence[float], decimals: 
     return values
 
 
-def lever_values(levers: Levers, current: Mapping[str, Any]) -> dict[str, Any]:
+def lever_values(calibration: Calibration, current: Mapping[str, Any]) -> dict[str, Any]:
     """The sidebar values that start the simulator from the data.
 
-    Every control that maps onto a scenario field takes the data's value; the
-    "Advanced model" refinements, which an export does not measure, go back
-    to their defaults (off), so that the simulator's first months reproduce
-    the data; the horizon and the currency stay as they are. Values are put on
-    each control's grid and inside its range.
+    Every control that maps onto a scenario field takes the data's value; of
+    the "Advanced model" refinements, the segments and early-life churn the
+    export shows are set (:mod:`simulator.calibration`), the others, which an
+    export does not measure, go back to their defaults (off), so that the
+    simulator's first months reproduce the data; the horizon, the currency,
+    CAC and gross margin stay as they are. Values are put on each control's
+    grid and inside its range.
     """
-    scenario = levers.scenario
+    scenario = calibration.levers.scenario
     values = dict(current)
     rates = [getattr(scenario, field) * 100 for field, _ in _RATE_FIELDS]
     rounded = dict(
@@ -60,7 +66,8 @@ def lever_values(levers: Levers, current: Mapping[str, Any]) -> dict[str, Any]:
     )
     for control in controls.CONTROLS:
         if _advanced(control):
-            values[control.key] = control.default
+            if control.key not in KEPT_KEYS:
+                values[control.key] = control.default
             continue
         if control.field is None or control.key == "months" or not hasattr(scenario, control.field):
             continue
@@ -71,15 +78,86 @@ def lever_values(levers: Levers, current: Mapping[str, Any]) -> dict[str, Any]:
             values[control.key] = controls.control_value(control, rounded[control.field] / control.divisor)
         else:
             values[control.key] = controls.control_value(control, raw)
+    refined = calibration.scenario
+    if refined.segments:
+        values["segments_on"] = True
+        values["segments"] = segment_rows(refined.segments)
+    if calibration.early_churn is not None:
+        early_x, early_months = (
+            controls.CONTROL_BY_KEY["early_churn_x"],
+            controls.CONTROL_BY_KEY["early_churn_months"],
+        )
+        values[early_x.key] = controls.control_value(early_x, refined.early_churn_multiple)
+        values[early_months.key] = controls.control_value(early_months, refined.early_churn_months)
     return values
+
+
+def segment_rows(segments: Sequence[Segment]) -> tuple[tuple[Any, ...], ...]:
+    """The sidebar's segments table for calibrated segments, on its grid, keeping what they measure.
+
+    Each segment's churn, contraction and expansion are rounded together
+    (:func:`_rounded_rates`), so its GRR and NRR move by at most half a grid
+    step; each share column is rounded so that it still adds up to exactly
+    100% (largest remainders).
+    """
+    signs = [sign for _, sign in _RATE_FIELDS]
+    rates = [
+        _rounded_rates([getattr(s, field) * 100 for field, _ in _RATE_FIELDS], signs, TABLE_DECIMALS)
+        for s in segments
+    ]
+    mrr_shares = _shares_to_100([s.mrr_share * 100 for s in segments])
+    new_shares = _shares_to_100([s.new_customer_share * 100 for s in segments])
+    names = _table_names([s.name for s in segments])
+    return tuple(
+        (name, *rate, mrr, new, round(s.new_customer_mrr))
+        for name, s, rate, mrr, new in zip(names, segments, rates, mrr_shares, new_shares, strict=True)
+    )
+
+
+def _table_names(names: Sequence[str]) -> list[str]:
+    """Segment names the sidebar's table (and so a shared link) takes: at most
+    :data:`~ui.state.tables.MAX_SEGMENT_NAME` characters, still all different.
+
+    >>> _table_names(["x" * 50, "x" * 45, "SMB"])  # doctest: +NORMALIZE_WHITESPACE
+    ['xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… 2', 'SMB']
+    """
+    shown: list[str] = []
+    for name in names:
+        short = name if len(name) <= MAX_SEGMENT_NAME else name[: MAX_SEGMENT_NAME - 1] + "…"
+        number = 2
+        while short in shown:
+            suffix = f" {number}"
+            short = name[: MAX_SEGMENT_NAME - 1 - len(suffix)] + "…" + suffix
+            number += 1
+        shown.append(short)
+    return shown
+
+
+def _shares_to_100(percents: Sequence[float]) -> list[float]:
+    """Percents on the table's grid that add up to exactly 100 (the largest remainders go up).
+
+    >>> _shares_to_100([33.33333, 33.33333, 33.33334])
+    [33.3333, 33.3333, 33.3334]
+    >>> sum(_shares_to_100([12.345678, 50.000001, 37.654321]))
+    100.0
+    """
+    scale = 10**TABLE_DECIMALS
+    exact = [p * scale for p in percents]
+    floors = [int(value // 1) for value in exact]
+    short = 100 * scale - sum(floors)
+    by_remainder = sorted(range(len(exact)), key=lambda i: exact[i] - floors[i], reverse=True)
+    for i in by_remainder[: max(short, 0)]:
+        floors[i] += 1
+    return [value / scale for value in floors]
 
 
 def _advanced(control: controls.Control) -> bool:
     return bool(getattr(control, "advanced", False))
 
 
-def lever_rows(levers: Levers, values: Mapping[str, Any], currency: str) -> pd.DataFrame:
+def lever_rows(calibration: Calibration, values: Mapping[str, Any], currency: str) -> pd.DataFrame:
     """What "use my numbers" set: lever, value, and where the value came from."""
+    levers = calibration.levers
     first, last = levers.window
     window = f"{first} to {last} ({levers.months_in_window} months)"
     measured, measured_nrr = (f"{value * 100:.1f}%" for value in (levers.measured.grr, levers.measured.nrr))
@@ -116,12 +194,35 @@ def lever_rows(levers: Levers, values: Mapping[str, Any], currency: str) -> pd.D
             shown = f"{value:,}" if isinstance(value, int) else f"{value:g}"
         source = sources.get(control.key, "not in an export: the engine's default")
         rows.append({"Lever": control.label_in(currency), "Set to": shown, "From the data": source})
-    if any(_advanced(control) for control in controls.CONTROLS):
+    if calibration.segments:
         rows.append(
             {
-                "Lever": "Advanced model refinements",
-                "Set to": "off",
-                "From the data": "an export measures the core levers only",
+                "Lever": "Segments",
+                "Set to": ", ".join(calibration.segments),
+                "From the data": (
+                    "each segment's own annual GRR and NRR, MRR share in "
+                    f"{levers.last_month} and new customers of {window}, moved together so that "
+                    "their blend is the export's annual GRR and NRR"
+                ),
             }
         )
+    early = calibration.early_churn
+    if early is not None:
+        rows.append(
+            {
+                "Lever": "Early-life churn",
+                "Set to": f"{values['early_churn_x']:g}× fading over {values['early_churn_months']} months",
+                "From the data": (
+                    "churn by months since a customer's first payment, against customers older than "
+                    f"6 months ({early.seasoned * 100:.2f}% a month)"
+                ),
+            }
+        )
+    rows.append(
+        {
+            "Lever": "Other refinements",
+            "Set to": "off",
+            "From the data": "failed payments, annual plans and an expansion ceiling are not in an export",
+        }
+    )
     return pd.DataFrame(rows)

@@ -12,15 +12,20 @@ import numpy as np
 import pandas as pd
 
 from simulator.actuals import (
+    ChurnRates,
     Levers,
     annual_retention,
+    churn_rates,
+    cohort_curves,
     cohort_retention,
     concentration_warning,
-    levers_from_metrics,
     top_expansion_share,
 )
+from simulator.arr import export_bridge
+from simulator.calibration import Calibration, calibrate
 from simulator.export import read_export
 from simulator.metrics import METRICS_COLUMNS, ExportMetrics, analyse
+from simulator.output import csv_bytes
 
 #: Header names each canonical column is guessed from (compared without case,
 #: spaces or punctuation), best first.
@@ -59,7 +64,13 @@ class Source:
 
 @dataclass(frozen=True)
 class Loaded:
-    """An export analysed: everything the page shows, computed once."""
+    """An export analysed: everything the page shows, computed once.
+
+    ``calibration`` is the simulator calibrated on it (the forecast's, and
+    "use my numbers"'s); ``levers`` its core levers; ``curves`` the cohort
+    retention curves; ``churn`` logo beside revenue churn; ``arr_bridge``
+    its yearly ARR bridge.
+    """
 
     name: str
     rows: int
@@ -67,8 +78,16 @@ class Loaded:
     cohorts: pd.DataFrame
     top_share: float
     warning: str | None
-    levers: Levers
+    calibration: Calibration
     segments: pd.DataFrame | None
+    curves: pd.DataFrame
+    churn: ChurnRates
+    arr_bridge: pd.DataFrame
+
+    @property
+    def levers(self) -> Levers:
+        """The core levers the export measures (and where each came from)."""
+        return self.calibration.levers
 
 
 def _normal(name: str) -> str:
@@ -159,11 +178,15 @@ def analyse_export(
         cohorts=cohort_retention(metrics),
         top_share=share,
         warning=concentration_warning(metrics, top_share=share if np.isfinite(share) else 0.0),
-        levers=levers_from_metrics(metrics),
+        calibration=calibrate(metrics),
         segments=segment_summary(metrics),
+        curves=cohort_curves(metrics),
+        churn=churn_rates(metrics.monthly),
+        arr_bridge=export_bridge(metrics.monthly),
     )
 
 
 def metrics_csv(monthly: pd.DataFrame) -> bytes:
-    """The monthly metrics as CSV bytes (UTF-8, a header row, :data:`METRICS_COLUMNS` in order)."""
-    return monthly[list(METRICS_COLUMNS)].to_csv(index=False).encode("utf-8")
+    """The monthly metrics as CSV bytes: :data:`METRICS_COLUMNS` in order, written as
+    ``python -m simulator metrics`` writes them (:func:`simulator.output.csv_bytes`)."""
+    return csv_bytes(monthly[list(METRICS_COLUMNS)])

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import pandas as pd
 import streamlit as st
 
+from simulator.backtest import Backtest, BacktestError, backtest
 from simulator.export import ExportError, header_columns
 from simulator.sample_data import generate_export
 from ui.actuals.levers import lever_rows, lever_values
@@ -23,7 +25,7 @@ from ui.actuals.reading import (
     guess_mapping,
     result_key,
 )
-from ui.format import pct
+from ui.format import money, pct
 from ui.state import controls, session
 
 # Widget keys.
@@ -33,6 +35,9 @@ MAP_TOGGLE_KEY = "kyn_map_columns"
 SAMPLE_KEY = "kyn_sample"
 USE_KEY = "kyn_use_numbers"
 DOWNLOAD_KEY = "kyn_download"
+HOLDOUT_KEY = "kyn_holdout"
+STAGE_KEY = "kyn_stage"
+PRICING_KEY = "kyn_pricing"
 #: One select per canonical column, in the mapping form.
 MAP_KEYS: dict[str, str] = {
     "customer_id": "kyn_map_customer_id",
@@ -48,6 +53,7 @@ _SEEN_UPLOAD = "_kyn_seen_upload"
 _RESULTS = "_kyn_results"
 _LOADED = "_kyn_loaded"
 _APPLIED = "_kyn_applied"
+_BACKTESTS = "_kyn_backtests"
 #: How many parsed results (or errors) a session keeps, newest last: switching
 #: back and forth between options is instant, and memory stays bounded.
 RESULTS_KEPT = 4
@@ -143,7 +149,7 @@ def mapping_ui(source: Source) -> dict[str, str] | None:
     else:
         st.info(
             f"Which column is which? The file's columns are: {', '.join(header)}.",
-            icon="🧭",
+            icon=":material/explore:",
         )
     guesses = guess_mapping(header)
     cells = st.columns(len(MAP_KEYS))
@@ -188,7 +194,7 @@ def load(source: Source, columns: Mapping[str, str] | None) -> None:
     outcome = results[key]
     if isinstance(outcome, str):
         kept = " The data loaded before is still shown." if st.session_state.get(_LOADED) else ""
-        st.error(f"**{source.name}**: {outcome}.{kept}", icon="🚫")
+        st.error(f"**{source.name}**: {outcome}.{kept}", icon=":material/block:")
     elif st.session_state.get(_LOADED) is not outcome:
         st.session_state[_LOADED] = outcome
         st.session_state.pop(_APPLIED, None)
@@ -205,10 +211,10 @@ def _use_numbers() -> None:
     data = loaded()
     if data is None:
         return
-    values = lever_values(data.levers, session.current_values())
+    values = lever_values(data.calibration, session.current_values())
     st.session_state.update({key: values[key] for key in controls.KEYS})
     st.session_state[session.PRESET_KEY] = controls.CUSTOM
-    st.session_state[_APPLIED] = lever_rows(data.levers, values, session.currency())
+    st.session_state[_APPLIED] = lever_rows(data.calibration, values, session.currency())
     session.on_control_change()
 
 
@@ -217,14 +223,19 @@ def use_numbers_ui(data: Loaded) -> None:
     levers = data.levers
     first, last = levers.window
     measured = levers.measured
-    rates = levers.monthly
-    compounded_nrr = (1 - rates["churn"] - rates["contraction"] + rates["expansion"]) ** 12
-    compounded_grr = (1 - rates["churn"] - rates["contraction"]) ** 12
+    compounded_nrr, compounded_grr = levers.compounded
+    calibration = data.calibration
+    refinements = []
+    if calibration.segments:
+        refinements.append(f"your {len(calibration.segments)} segments")
+    if calibration.early_churn is not None:
+        refinements.append("the early-life churn your cohorts show")
+    also = f" With {' and '.join(refinements)}." if refinements else ""
     st.markdown(
         f"**Start the simulator from your data.** Starting MRR and customers from {levers.last_month}; "
         f"churn, contraction and expansion set so that the simulator's annual NRR and GRR are yours "
         f"({pct(measured.nrr)} and {pct(measured.grr)}); new customers a month and their MRR from "
-        f"{first} to {last}."
+        f"{first} to {last}.{also}"
     )
     if measured.basis == "trailing 12":
         st.caption(
@@ -244,6 +255,41 @@ def use_numbers_ui(data: Loaded) -> None:
     applied = st.session_state.get(_APPLIED)
     if applied is not None:
         st.success(
-            "The sidebar now holds your numbers: every page of the simulator starts from them.", icon="✅"
+            "The sidebar now holds your numbers: every page of the simulator starts from them.",
+            icon=":material/check_circle:",
         )
         st.dataframe(applied, hide_index=True, width="stretch")
+
+
+def backtest_for(data: Loaded, holdout: int) -> Backtest | str:
+    """The backtest of the loaded export holding out ``holdout`` months, or why there is none.
+
+    Kept for the session (a few per export), so moving the holdout back and forth is instant.
+    """
+    memo: dict[str, object] = st.session_state.setdefault(_BACKTESTS, {"for": None, "results": {}})
+    if memo["for"] is not data:
+        memo["for"], memo["results"] = data, {}
+    results: dict[int, Backtest | str] = memo["results"]  # type: ignore[assignment]
+    if holdout not in results:
+        try:
+            results[holdout] = backtest(data.metrics, holdout=holdout)
+        except BacktestError as error:
+            results[holdout] = str(error)
+        while len(results) > RESULTS_KEPT:
+            results.pop(next(iter(results)))
+    return results[holdout]
+
+
+def backtest_rows(result: Backtest, currency: str) -> pd.DataFrame:
+    """The held-out months as the page's table shows them: actual, forecast, flat, and each error."""
+    table = result.table
+    return pd.DataFrame(
+        {
+            "Month": table["month"],
+            "Actual MRR": [money(float(v), currency, decimals=2) for v in table["actual_mrr"]],
+            "Forecast": [money(float(v), currency, decimals=2) for v in table["forecast_mrr"]],
+            "Error": [pct(float(v)) for v in table["forecast_error"]],
+            "Flat line": [money(float(v), currency, decimals=2) for v in table["flat_mrr"]],
+            "Flat error": [pct(float(v)) for v in table["flat_error"]],
+        }
+    )

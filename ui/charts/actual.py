@@ -23,7 +23,7 @@ from ui.charts.theme import (
     month_ticks,
     new_figure,
 )
-from ui.format import tick_prefix
+from ui.format import compact_money, tick_prefix
 
 #: The flows of the actual MRR bridge, in stacking order, with their colours; losses go down.
 _FLOW_BARS = (
@@ -182,7 +182,11 @@ def cohort_heatmap(retention: pd.DataFrame, *, max_size: int = 36) -> go.Figure:
             "zmax": 200,
             "zmid": 100,
             "colorscale": [list(stop) for stop in _RETENTION_SCALE],
-            "colorbar": {"title": {"text": "Kept"}, "ticksuffix": "%", "thickness": 14},
+            "colorbar": {
+                "title": {"text": "Kept (100% = first month)", "side": "right"},
+                "ticksuffix": "%",
+                "thickness": 14,
+            },
             "xgap": 1,
             "ygap": 1,
             "hoverongaps": False,
@@ -190,8 +194,14 @@ def cohort_heatmap(retention: pd.DataFrame, *, max_size: int = 36) -> go.Figure:
         }
     )
     fig.update_layout(
-        title={"text": "Revenue kept by each cohort (100% = its first month's MRR)"},
-        xaxis={"title": {"text": "Months since first payment"}, "tick0": 0, "dtick": 3, "showgrid": False},
+        title={"text": "Revenue kept, cohort by cohort"},
+        xaxis={
+            "title": {"text": "Months since first payment"},
+            "tick0": 0,
+            "dtick": 6 if shown.shape[1] > 18 else 3,
+            "tickangle": 0,
+            "showgrid": False,
+        },
         yaxis={
             "title": {"text": "First payment"},
             "autorange": "reversed",
@@ -233,3 +243,208 @@ def segment_retention(summary: pd.DataFrame) -> go.Figure:
         margin={"t": 100},
     )
     return fig.figure()
+
+
+def cohort_curves(curves: pd.DataFrame, currency: str) -> go.Figure:
+    """Revenue each group of cohorts keeps by months since its first payment, one line per group.
+
+    ``curves`` is :func:`simulator.actuals.cohort_curves`' table. The group of
+    customers already paying in the export's first month is dashed grey
+    (their ages are unknown); later groups go from light (oldest) to dark
+    (newest). Hover says the group's size and first-month MRR.
+    """
+    fig = new_figure()
+    groups = list(dict.fromkeys(curves["group"].astype(str)))
+    later = [name for name in groups if not name.startswith("paying in")]
+    shades = _shades(len(later))
+    for name in groups:
+        rows = curves[curves["group"] == name]
+        customers = int(rows["customers"].to_numpy()[0])
+        first = compact_money(float(rows["first_mrr"].to_numpy()[0]), currency)
+        who = f"{customers:,} customer{'s' if customers != 1 else ''}, {first} in the first month"
+        base = name.startswith("paying in")
+        label = f"≤ {name.removeprefix('paying in ')}" if base else name
+        described = f"Already {name}" if base else name
+        fig.add_scatter(
+            x=rows["months_since"].to_numpy(),
+            y=rows["kept"].to_numpy(dtype=float) * 100,
+            name=label,
+            mode="lines",
+            line={
+                "color": MUTED if base else shades[later.index(name)],
+                "width": 2.5,
+                "dash": "dash" if base else "solid",
+            },
+            hovertemplate=(f"{described} ({who}), month " + "%{x}: %{y:.0f}% kept<extra></extra>"),
+        )
+    fig.add_hline(y=100, line={"color": "#9ca3af", "width": 1.5, "dash": "dot"})
+    span = int(curves["months_since"].max()) if len(curves) else 0
+    fig.update_layout(
+        title={"text": f"Kept {_grouped_by(later)}"},
+        xaxis={"title": {"text": "Months since first payment"}, "tick0": 0, "dtick": 12 if span > 48 else 6},
+        yaxis={"ticksuffix": "%", "title": {"text": "Kept"}, "rangemode": "tozero"},
+        # Below the plot, as the heatmap beside it has its colour bar on the right.
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "y": -0.16,
+            "xanchor": "left",
+            "yanchor": "top",
+            "font": {"size": 13},
+            "entrywidth": 92,
+        },
+        # As tall as the heatmap beside it (one row per cohort), so the two line up.
+        height=max(360, 18 * min(36, span + 1) + 140),
+        margin={"t": 70, "r": 10},
+    )
+    return fig.figure()
+
+
+def _grouped_by(labels: list[str]) -> str:
+    """How the curves' cohorts are grouped, from their labels (``2024-03``, ``2024 Q1``, ``2024``)."""
+    if not labels:
+        return "by cohort"
+    if " Q" in labels[0]:
+        return "by quarter of first payment"
+    return "by year of first payment" if len(labels[0]) == 4 else "by month of first payment"
+
+
+def _shades(count: int) -> list[str]:
+    """``count`` blues from light (oldest) to dark (newest)."""
+    light, dark = np.array([147, 197, 253]), np.array([30, 58, 138])
+    steps = np.linspace(0.0, 1.0, max(count, 2))[:count] if count > 1 else np.array([1.0])
+    colours = []
+    for step in steps:
+        red, green, blue = (int(v) for v in light + (dark - light) * step)
+        colours.append(f"#{red:02x}{green:02x}{blue:02x}")
+    return colours
+
+
+def forecast(monthly: pd.DataFrame, projected: np.ndarray, future: list[str], currency: str) -> go.Figure:
+    """The export's actual MRR, and the simulator's projection carrying on from its last month.
+
+    ``projected`` is the projection's MRR from month 0 (the export's last month) on; ``future``
+    the labels of the months after it.
+    """
+    months = monthly["month"].astype(str).tolist()
+    actual = monthly["ending_mrr"].to_numpy(dtype=float)
+    prefix = tick_prefix(currency)
+    fig = new_figure()
+    fig.add_scatter(
+        x=months,
+        y=actual,
+        name="Actual MRR",
+        line={"color": INK, "width": 4},
+        hovertemplate="Actual: " + prefix + "%{y:,.0f}<extra></extra>",
+    )
+    fig.add_scatter(
+        x=[months[-1], *future],
+        y=projected,
+        name="The simulator, calibrated on it",
+        mode="lines",
+        line={"color": BLUE, "width": 4, "dash": "dash"},
+        hovertemplate="Forecast: " + prefix + "%{y:,.0f}<extra></extra>",
+    )
+    _today(fig, months[-1])
+    fig.update_layout(
+        title={"text": "Your MRR, and where the simulator takes it"},
+        xaxis=month_ticks(len(months) + len(future)),
+        yaxis={"tickprefix": prefix, "tickformat": "~s", "rangemode": "tozero", "title": {"text": "MRR"}},
+        hovermode="x unified",
+        height=460,
+        margin={"t": 100},
+    )
+    return fig.figure()
+
+
+def backtest_chart(monthly: pd.DataFrame, table: pd.DataFrame, currency: str) -> go.Figure:
+    """A backtest: what happened, against the forecast and the flat line from the last fitted month.
+
+    ``table`` is :attr:`simulator.backtest.Backtest.table`; the held-out months are shaded.
+    """
+    months = monthly["month"].astype(str).tolist()
+    held = table["month"].astype(str).tolist()
+    start = months[len(months) - len(held) - 1]
+    fitted_mrr = float(monthly["ending_mrr"].to_numpy(dtype=float)[len(months) - len(held) - 1])
+    prefix = tick_prefix(currency)
+    fig = new_figure()
+    fig.add_shape(
+        type="rect",
+        xref="x",
+        yref="paper",
+        x0=start,
+        x1=held[-1],
+        y0=0,
+        y1=1,
+        fillcolor="#eff6ff",
+        line_width=0,
+        layer="below",
+    )
+    fig.add_annotation(
+        x=held[-1],
+        xref="x",
+        y=1.0,
+        yref="paper",
+        text="held out",
+        showarrow=False,
+        xanchor="right",
+        yanchor="top",
+        font={"size": 14, "color": MUTED},
+    )
+    fig.add_scatter(
+        x=months,
+        y=monthly["ending_mrr"].to_numpy(dtype=float),
+        name="Actual MRR",
+        line={"color": INK, "width": 4},
+        hovertemplate="Actual: " + prefix + "%{y:,.0f}<extra></extra>",
+    )
+    fig.add_scatter(
+        x=[start, *held],
+        y=[fitted_mrr, *table["forecast_mrr"].to_numpy(dtype=float)],
+        name="Forecast, fitted before the shaded months",
+        mode="lines",
+        line={"color": BLUE, "width": 4, "dash": "dash"},
+        hovertemplate="Forecast: " + prefix + "%{y:,.0f}<extra></extra>",
+    )
+    fig.add_scatter(
+        x=[start, *held],
+        y=[fitted_mrr, *table["flat_mrr"].to_numpy(dtype=float)],
+        name="Flat line",
+        mode="lines",
+        line={"color": AMBER, "width": 3, "dash": "dot"},
+        hovertemplate="Flat: " + prefix + "%{y:,.0f}<extra></extra>",
+    )
+    fig.update_layout(
+        title={"text": "Backtest: the forecast against what happened"},
+        xaxis=month_ticks(len(months)),
+        yaxis={"tickprefix": prefix, "tickformat": "~s", "rangemode": "tozero", "title": {"text": "MRR"}},
+        hovermode="x unified",
+        height=460,
+        margin={"t": 100},
+    )
+    return fig.figure()
+
+
+def _today(fig: Spec, month: str) -> None:
+    """A dotted line at the export's last month."""
+    fig.add_shape(
+        type="line",
+        xref="x",
+        yref="paper",
+        x0=month,
+        x1=month,
+        y0=0,
+        y1=1,
+        line={"color": "#9ca3af", "width": 1.5, "dash": "dot"},
+    )
+    fig.add_annotation(
+        x=month,
+        xref="x",
+        y=1.0,
+        yref="paper",
+        text="last month of data",
+        showarrow=False,
+        xanchor="right",
+        yanchor="top",
+        font={"size": 14, "color": MUTED},
+    )

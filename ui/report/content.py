@@ -12,16 +12,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from simulator import breakdown, ranking
+from simulator.arr import scenario_bridge
+from simulator.economics import UnitEconomics, unit_economics
 from simulator.levers import BY_FIELD
 from simulator.output import csv_bytes
+from simulator.peers import Position, position
 from simulator.projection import PROJECTION_COLUMNS
 from simulator.scenario import Initiative, Scenario
 from simulator.summary import BASIS_TEXT, HEADLINE_MONTHS, Summary, summarise
 from ui import sentences
 from ui.charts import bucket, growth, lever_bars, tier_bar
+from ui.charts import economics as economics_charts
+from ui.economics import bridge_rows, economics_cards
 from ui.format import money, pct
 
 #: The step, in points, of the "biggest lever" sentence (the lever page's default).
@@ -34,7 +40,18 @@ CHART_TITLES: dict[str, str] = {
     "bridge": "MRR bridge over the horizon",
     "treadmill": "The treadmill",
     "levers": "Biggest lever",
+    "lifetime": "What a new customer earns",
+    "arr": "ARR bridge, year by year",
+    "position": "Where NRR and GRR sit among peers",
 }
+#: Where NRR sits among its stage's peers, in the few words a tile has room for.
+_SHORT_STANDING = {
+    "top quartile": "Top quartile",
+    "between the median and the top quartile": "Above median",
+    "below the median": "Below median",
+}
+#: The charts of the unit economics section (drawn there, not with the others).
+ECONOMICS_CHARTS: tuple[str, ...] = ("lifetime", "arr", "position")
 
 
 @dataclass(frozen=True)
@@ -58,6 +75,18 @@ class Report:
         The report's plotly figures by name (see :data:`CHART_TITLES`).
     basis
         What annual NRR and GRR are (monthly ^ 12, or the cohort way).
+    economics
+        ``(label, value)`` pairs: the Unit economics page's cards, at its defaults (a 10% discount
+        a year, a 5-year lifetime).
+    economics_sentences
+        What a new customer is worth beside revenue ÷ churn; how fast it pays back.
+    position_sentence
+        Where annual NRR and GRR sit among peers, the stage chosen from ARR.
+    arr_bridge
+        The yearly ARR bridge as text, as the Unit economics page's table shows it.
+    peers
+        ``(label, value)``: where annual NRR sits among its stage's peers, in a tile
+        (``("NRR, $1M–10M ARR", "Top quartile")``).
     """
 
     scenario: Scenario
@@ -70,6 +99,11 @@ class Report:
     assumptions: tuple[tuple[str, str], ...]
     charts: Mapping[str, go.Figure]
     basis: str
+    economics: tuple[tuple[str, str], ...] = ()
+    economics_sentences: tuple[str, ...] = ()
+    position_sentence: str = ""
+    arr_bridge: pd.DataFrame | None = None
+    peers: tuple[str, str] | None = None
 
 
 def format_date(day: dt.date) -> str:
@@ -183,6 +217,10 @@ def build_report(scenario: Scenario, currency: str = "$", *, today: dt.date | No
     )
     step = LEVER_STEP_POINTS / 100
     impacts = ranking.lever_impacts(scenario, step=step)
+    # Unit economics at the page's defaults; the stage from ARR today (12 × starting MRR).
+    economics = unit_economics(summary)
+    bridge = scenario_bridge(summary.projection)
+    placed = position(summary.annual_nrr, summary.annual_grr, arr=float(bridge["starting_arr"].to_numpy()[0]))
     lever_sentence = sentences.lever_verdict(
         impacts,
         step_points=LEVER_STEP_POINTS,
@@ -199,9 +237,31 @@ def build_report(scenario: Scenario, currency: str = "$", *, today: dt.date | No
         plateau_sentence=sentences.plateau_text(summary, currency),
         lever_sentence=lever_sentence,
         assumptions=assumptions(scenario, currency),
-        charts=report_charts(summary, currency, impacts=impacts),
+        charts={
+            **report_charts(summary, currency, impacts=impacts),
+            **economics_figures(economics, bridge, placed, currency),
+        },
         basis=BASIS_TEXT[summary.retention.annual_basis],
+        economics=tuple((card.label, card.value) for card in economics_cards(economics, currency)),
+        economics_sentences=(
+            sentences.lifetime_value_text(economics, currency),
+            sentences.payback_text(economics, currency),
+        ),
+        position_sentence=sentences.position_text(placed, currency),
+        arr_bridge=bridge_rows(bridge, currency),
+        peers=(f"NRR, {placed.stage}", _SHORT_STANDING[placed.stage_standing]),
     )
+
+
+def economics_figures(
+    economics: UnitEconomics, bridge: pd.DataFrame, placed: Position, currency: str
+) -> dict[str, go.Figure]:
+    """The unit economics section's charts by name, as the Unit economics page draws them."""
+    return {
+        "lifetime": economics_charts.lifetime_value(economics, currency),
+        "arr": economics_charts.arr_bridge(bridge, currency, title="ARR (12 × MRR), year by year"),
+        "position": economics_charts.position_chart(placed),
+    }
 
 
 def report_charts(summary: Summary, currency: str, *, impacts: Any | None = None) -> dict[str, go.Figure]:

@@ -8,8 +8,9 @@ import re
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
+from simulator.economics import DEFAULT_DISCOUNT_RATE, DEFAULT_LIFETIME_MONTHS
 from ui.charts import theme
-from ui.report.content import LEVER_STEP_POINTS, Report, format_date
+from ui.report.content import ECONOMICS_CHARTS, LEVER_STEP_POINTS, Report, format_date
 
 _STYLE = """
 :root { color-scheme: light; }
@@ -32,6 +33,11 @@ table.assumptions { border-collapse: collapse; width: 100%; font-size: 16px; }
 table.assumptions th, table.assumptions td { text-align: left; padding: 7px 10px;
   border-bottom: 1px solid #e5e7eb; vertical-align: top; }
 table.assumptions th { font-weight: 500; color: #4b5563; width: 34%; }
+table.bridge { border-collapse: collapse; width: 100%; font-size: 15px; margin-top: 8px; }
+table.bridge th, table.bridge td { text-align: right; padding: 6px 10px; border-bottom: 1px solid #e5e7eb;
+  white-space: nowrap; }
+table.bridge th:first-child, table.bridge td:first-child { text-align: left; }
+table.bridge th { font-weight: 500; color: #4b5563; }
 footer { color: #6b7280; font-size: 13px; margin-top: 32px; }
 @media (max-width: 800px) {
   .figures { grid-template-columns: 1fr 1fr; } .charts { grid-template-columns: 1fr; } }
@@ -44,6 +50,13 @@ WIDE = {
     "tiers": "Where annual NRR sits among the benchmark tiers",
     "levers": f"Biggest lever: each lever improved by {LEVER_STEP_POINTS:.0f} point",
 }
+
+
+#: How the report's unit economics were made (the Unit economics page's defaults).
+_ECONOMICS_NOTE = (
+    f"Lifetime value follows a new customer for {DEFAULT_LIFETIME_MONTHS // 12} years, discounted at "
+    f"{DEFAULT_DISCOUNT_RATE:.0%} a year; peers are chosen by stage from ARR today (12 × starting MRR)."
+)
 
 
 def _bold(markdown: str) -> str:
@@ -64,10 +77,61 @@ def summary_html(report: Report) -> str:
 
 
 def _figure_tiles(report: Report) -> str:
+    return tiles(report.figures)
+
+
+def tiles(pairs: tuple[tuple[str, str], ...]) -> str:
+    """``(label, value)`` pairs as the report's figure tiles."""
     return "\n".join(
         f'<div class="figure"><div class="label">{html.escape(label)}</div>'
         f'<div class="value">{html.escape(value)}</div></div>'
-        for label, value in report.figures
+        for label, value in pairs
+    )
+
+
+def _chart_div(report: Report, name: str) -> str:
+    fig = report.charts[name]
+    return str(
+        pio.to_html(
+            fig,
+            full_html=False,
+            include_plotlyjs=False,
+            include_mathjax=False,
+            config=theme.PLOTLY_CONFIG,
+            div_id=f"chart-{name}",
+            default_height=f"{fig.layout.height or 440}px",
+            default_width="100%",
+        )
+    )
+
+
+def economics_html(report: Report) -> str:
+    """The unit economics section: the Unit economics page's cards and sentences, its charts, the ARR
+    bridge; empty for a report made without it."""
+    if not report.economics:
+        return ""
+    sentences = "\n".join(
+        f"<p>{_bold(sentence)}</p>" for sentence in (*report.economics_sentences, report.position_sentence)
+    )
+    # Each across the page: the bridge's bars and the peers' labels need its width.
+    charts = "".join(
+        f'<div class="chart wide">{_chart_div(report, name)}</div>'
+        for name in ECONOMICS_CHARTS
+        if name in report.charts
+    )
+    bridge = ""
+    if report.arr_bridge is not None:
+        head = "".join(f"<th>{html.escape(str(column))}</th>" for column in report.arr_bridge.columns)
+        body = "\n".join(
+            "<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in row) + "</tr>"
+            for row in report.arr_bridge.itertuples(index=False)
+        )
+        bridge = f'<table class="bridge"><tr>{head}</tr>\n{body}\n</table>'
+    return (
+        f'<h2>Unit economics</h2>\n<section class="figures">\n{tiles(report.economics)}\n</section>\n'
+        f'<section class="sentences">\n{sentences}\n</section>\n'
+        f"<h3>ARR bridge, year by year</h3>\n{bridge}\n"
+        f'<section class="charts">\n{charts}\n</section>'
     )
 
 
@@ -85,17 +149,10 @@ def html_report(report: Report) -> bytes:
     """
     date = format_date(report.date)
     chart_divs = []
-    for name, fig in report.charts.items():
-        div = pio.to_html(
-            fig,
-            full_html=False,
-            include_plotlyjs=False,
-            include_mathjax=False,
-            config=theme.PLOTLY_CONFIG,
-            div_id=f"chart-{name}",
-            default_height=f"{fig.layout.height or 440}px",
-            default_width="100%",
-        )
+    for name in report.charts:
+        if name in ECONOMICS_CHARTS:
+            continue
+        div = _chart_div(report, name)
         if name in WIDE:
             chart_divs.append(f'<div class="chart wide"><h3>{html.escape(WIDE[name])}</h3>{div}</div>')
         else:
@@ -118,12 +175,13 @@ def html_report(report: Report) -> bytes:
 <section class="charts">
 {"".join(chart_divs)}
 </section>
+{economics_html(report)}
 <h2>Assumptions</h2>
 <table class="assumptions">
 {_assumption_rows(report)}
 </table>
 <footer>A what-if projection from the assumptions above, not a forecast. Rates are monthly
-unless they say annual; annual NRR and GRR are {html.escape(report.basis)}.</footer>
+unless they say annual; annual NRR and GRR are {html.escape(report.basis)}. {_ECONOMICS_NOTE}</footer>
 </main>
 </body>
 </html>

@@ -12,17 +12,18 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from ui.report.content import CHART_TITLES, Report, format_date
-from ui.report.html import WIDE, summary_html
+from ui.report.html import WIDE, summary_html, tiles
 from ui.report.images import CHROMIUM_FLAGS, ChartRenderer, require_chromium
 
 #: Sizes the charts are drawn at for the one-pager (CSS pixels) and the width they take on the page.
 _PDF_CHARTS = {
     "tiers": (1300, 175),
-    "revenue": (680, 450),
-    "cohorts": (680, 450),
-    "bridge": (680, 450),
+    # A little flatter than on screen, so that the unit economics row fits the page too.
+    "revenue": (680, 385),
+    "cohorts": (680, 385),
+    "bridge": (680, 385),
     # Two panels side by side: drawn wider, so that its labels fit the half page.
-    "levers": (840, 556),
+    "levers": (840, 476),
 }
 
 
@@ -43,6 +44,10 @@ h2 { font-size: 10pt; margin: 0 0 1.2mm; text-transform: uppercase; letter-spaci
 .figure .label { color: #6b7280; font-size: 7.6pt; }
 .figure .value { font-size: 13pt; font-weight: 600; white-space: nowrap; }
 .sentences p { margin: 0 0 1mm; }
+.figures.economics { grid-template-columns: repeat(6, minmax(0, 1fr)); gap: 2mm; }
+.figures.economics .figure { padding: 1.2mm 1.8mm; }
+.figures.economics .label { font-size: 7pt; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.figures.economics .value { font-size: 10.5pt; }
 .charts { display: grid; grid-template-columns: 1fr 1fr; gap: 2mm 4mm; }
 .charts img { width: 100%; display: block; }
 .charts .wide { grid-column: 1 / -1; }
@@ -82,6 +87,7 @@ def pdf_html(report: Report, images: Mapping[str, bytes]) -> str:
 <body><div class="page">
 <header><h1>NRR scenario report</h1><span class="date">{date}</span></header>
 {summary_html(report)}
+{_economics(report)}
 <section class="charts">
 {"".join(cells)}
 </section>
@@ -93,6 +99,25 @@ say annual; annual NRR and GRR are {html.escape(report.basis)}.
 Made with the NRR what-if simulator.</footer>
 </div></body></html>
 """
+
+
+#: The unit economics tiles the one-pager has room for (then where NRR sits among its peers).
+_PDF_ECONOMICS = (
+    "Lifetime value",
+    "Revenue ÷ churn",
+    "LTV:CAC",
+    "CAC payback, months",
+    "Quick ratio, year 1",
+)
+
+
+def _economics(report: Report) -> str:
+    """The one-pager's unit economics: one row of tiles, the last where NRR sits among its stage's peers."""
+    if not report.economics:
+        return ""
+    peers = (report.peers,) if report.peers is not None else ()
+    shown = (*(pair for pair in report.economics if pair[0] in _PDF_ECONOMICS), *peers)
+    return f'<section><h2>Unit economics</h2><div class="figures economics">{tiles(shown)}</div></section>'
 
 
 def print_pdf(page: str, *, chromium: str | None = None, timeout: float = 60.0) -> bytes:

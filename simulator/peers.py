@@ -1,0 +1,164 @@
+"""Where an annual NRR and GRR sit among peers: domain.md's tables by company stage and pricing model.
+
+The numbers are the presets' (:data:`simulator.presets.PRESETS`), which hold
+the tables once: a stage's ``annual_nrr_range`` is its (median, top quartile)
+NRR, a pricing model's its typical range. The tables give no GRR by stage or
+pricing model, so GRR is placed in the bands of the GRR diagnosis rule
+(:data:`simulator.tiers.GRR_TIERS`: below 90%, 90–95%, 95%+).
+
+**The stage** is chosen from ARR (12 × MRR) by the bands of the table, unless
+one is chosen by hand; below $1M ARR, the smallest band ($1M–10M) is the
+comparison, and :attr:`Position.stage_basis` says so. The bootstrapped
+band ($3M–20M) overlaps the others, so it is only ever chosen by hand.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from simulator.presets import PRESETS
+from simulator.tiers import GRR_TIERS, Tier, grr_tier
+
+#: The stages chosen from ARR, with the ARR band each covers (low inclusive), smallest first.
+STAGE_BANDS: MappingProxyType[str, tuple[float, float]] = MappingProxyType(
+    {
+        "$1M–10M ARR": (1e6, 1e7),
+        "$10M–25M ARR": (1e7, 2.5e7),
+        "$25M–100M ARR": (2.5e7, 1e8),
+        "$100M+ ARR": (1e8, math.inf),
+    }
+)
+#: Every stage of the table (the bootstrapped band included), in the presets' order.
+STAGES: tuple[str, ...] = tuple(name for name, preset in PRESETS.items() if preset.group == "Company stage")
+#: Every pricing model of the table.
+PRICING_MODELS: tuple[str, ...] = tuple(
+    name for name, preset in PRESETS.items() if preset.group == "Pricing model"
+)
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where an annual NRR and GRR sit (fractions: 1.05 is 105%).
+
+    Attributes
+    ----------
+    nrr, grr
+        The figures placed.
+    arr
+        The ARR the stage was chosen from (12 × MRR).
+    stage
+        The stage compared with, and ``stage_basis``: how it was chosen.
+    median, top_quartile
+        The stage's median and top-quartile NRR.
+    stage_standing
+        ``"top quartile"`` (at or above it), ``"between the median and the top quartile"``
+        or ``"below the median"``.
+    pricing, pricing_range, pricing_standing
+        The pricing model compared with (``None``: none chosen), its typical
+        NRR range, and ``"within"``, ``"above"`` or ``"below"`` it.
+    grr_tier
+        The GRR band (:data:`simulator.tiers.GRR_TIERS`).
+    """
+
+    nrr: float
+    grr: float
+    arr: float
+    stage: str
+    stage_basis: str
+    median: float
+    top_quartile: float
+    stage_standing: str
+    pricing: str | None
+    pricing_range: tuple[float, float] | None
+    pricing_standing: str | None
+    grr_tier: Tier
+
+    @property
+    def points_from_median(self) -> float:
+        """NRR minus the stage's median, in fraction points (0.03 is 3 points above)."""
+        return self.nrr - self.median
+
+    @property
+    def points_from_top_quartile(self) -> float:
+        """NRR minus the stage's top quartile, in fraction points."""
+        return self.nrr - self.top_quartile
+
+
+def stage_for_arr(arr: float) -> tuple[str, str]:
+    """The stage an ARR falls in, and how it was chosen.
+
+    >>> stage_for_arr(30e6)
+    ('$25M–100M ARR', 'from ARR')
+    >>> stage_for_arr(400_000)
+    ('$1M–10M ARR', 'below $1M ARR, the smallest band of the tables')
+    """
+    for name, (low, high) in STAGE_BANDS.items():
+        if low <= arr < high:
+            return name, "from ARR"
+    return next(iter(STAGE_BANDS)), "below $1M ARR, the smallest band of the tables"
+
+
+def position(
+    annual_nrr: float,
+    annual_grr: float,
+    *,
+    arr: float,
+    stage: str | None = None,
+    pricing: str | None = None,
+) -> Position:
+    """Where ``annual_nrr`` and ``annual_grr`` sit for a company of ``arr`` (or the ``stage`` chosen).
+
+    Raises
+    ------
+    ValueError
+        For a stage or pricing model the tables do not have, naming those they do.
+
+    Examples
+    --------
+    worked example 1's 126.8% at $1.2M ARR: top quartile of $1M–10M (98% / 106%), above
+    seat-based B2B's typical 105–120%.
+
+    >>> p = position(1.02 ** 12, 0.96 ** 12, arr=1.2e6, pricing="Seat-based B2B")
+    >>> p.stage, p.median, p.top_quartile, p.stage_standing, p.pricing_standing, p.grr_tier.name
+    ('$1M–10M ARR', 0.98, 1.06, 'top quartile', 'above', 'Leaky')
+    """
+    if stage is None:
+        stage, basis = stage_for_arr(arr)
+    elif stage in STAGES:
+        basis = "chosen"
+    else:
+        raise ValueError(f"unknown stage '{stage}'; choose one of {', '.join(STAGES)}")
+    median, top = PRESETS[stage].annual_nrr_range
+    if annual_nrr >= top:
+        standing = "top quartile"
+    elif annual_nrr >= median:
+        standing = "between the median and the top quartile"
+    else:
+        standing = "below the median"
+    pricing_range: tuple[float, float] | None = None
+    pricing_standing: str | None = None
+    if pricing is not None:
+        if pricing not in PRICING_MODELS:
+            raise ValueError(f"unknown pricing model '{pricing}'; choose one of {', '.join(PRICING_MODELS)}")
+        pricing_range = PRESETS[pricing].annual_nrr_range
+        low, high = pricing_range
+        pricing_standing = "below" if annual_nrr < low else "above" if annual_nrr > high else "within"
+    return Position(
+        nrr=annual_nrr,
+        grr=annual_grr,
+        arr=arr,
+        stage=stage,
+        stage_basis=basis,
+        median=median,
+        top_quartile=top,
+        stage_standing=standing,
+        pricing=pricing,
+        pricing_range=pricing_range,
+        pricing_standing=pricing_standing,
+        grr_tier=grr_tier(annual_grr),
+    )
+
+
+__all__ = ["GRR_TIERS", "PRICING_MODELS", "STAGES", "STAGE_BANDS", "Position", "position", "stage_for_arr"]

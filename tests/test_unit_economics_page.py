@@ -1,0 +1,85 @@
+"""The Unit economics page under AppTest: it shows the engine's figures, and its controls move them.
+
+Reference values: domain.md's worked example 1 (the sidebar's defaults) with CAC $6,000 and a 75%
+gross margin; revenue ÷ churn is then 2,000 × 75% ÷ 3% = $50,000 and payback 6,000 ÷ 1,500 = 4.0
+months, and the engine's own :func:`simulator.economics.unit_economics` for the rest.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.economics import unit_economics
+from simulator.peers import position
+from simulator.summary import summarise
+from tests.apptest_support import app, metrics, shown_text
+from ui.economics import economics_cards
+from ui.sentences import position_text
+from ui.state.controls import defaults, scenario_from_values
+
+pytestmark = pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")
+
+PAGE = "pages/unit-economics.py"
+PRICED = {"cac": "6000", "gross_margin_pct": "75"}
+
+
+def test_the_page_shows_the_engines_unit_economics_for_the_sidebars_scenario() -> None:
+    at = app(PAGE, **PRICED)
+    assert not at.exception
+    scenario = scenario_from_values({**defaults(), "cac": 6_000, "gross_margin_pct": 75.0})
+    expected = {card.label: card.value for card in economics_cards(unit_economics(summarise(scenario)), "$")}
+    assert metrics(at) == expected
+    assert expected["Revenue ÷ churn"] == "$50,000"
+    assert expected["CAC payback, months"] == "4.0"
+    text = shown_text(at)
+    assert "Revenue ÷ churn says $50,000: it undercounts by" in text
+    assert "it pays back in 4.0 months" in text
+
+
+def test_the_discount_rate_and_the_lifetime_move_the_lifetime_value() -> None:
+    at = app(PAGE, **PRICED)
+    before = metrics(at)["Lifetime value"]
+    at.slider(key="ue_discount_pct").set_value(25).run()
+    discounted = metrics(at)["Lifetime value"]
+    at.selectbox(key="ue_lifetime_years").set_value(3).run()
+    shorter = metrics(at)["Lifetime value"]
+    scenario = scenario_from_values({**defaults(), "cac": 6_000, "gross_margin_pct": 75.0})
+    summary = summarise(scenario)
+    assert discounted == economics_cards(unit_economics(summary, discount_rate=0.25), "$")[0].value
+    assert (
+        shorter
+        == economics_cards(unit_economics(summary, discount_rate=0.25, lifetime_months=36), "$")[0].value
+    )
+    assert len({before, discounted, shorter}) == 3
+    assert metrics(at)["Revenue ÷ churn"] == "$50,000"  # revenue ÷ churn knows no discount
+
+
+def test_without_a_cac_the_page_says_how_to_see_ltv_to_cac_and_payback() -> None:
+    at = app(PAGE)
+    assert not at.exception
+    shown = metrics(at)
+    assert shown["LTV:CAC"] == "–" and shown["CAC payback, months"] == "–"
+    assert "Set the cost to acquire a customer" in shown_text(at)
+
+
+def test_the_stage_comes_from_arr_unless_one_is_chosen() -> None:
+    at = app(PAGE)
+    summary = summarise(scenario_from_values(defaults()))
+    from_arr = position(summary.annual_nrr, summary.annual_grr, arr=1_200_000)
+    assert position_text(from_arr, "$") in shown_text(at)
+    assert "(median 98%, top quartile 106%; the stage of an ARR of $1.2M)" in shown_text(at)
+    at.selectbox(key="ue_stage").set_value("$100M+ ARR").run()
+    at.selectbox(key="ue_pricing").set_value("Usage-based").run()
+    chosen = position(
+        summary.annual_nrr, summary.annual_grr, arr=1_200_000, stage="$100M+ ARR", pricing="Usage-based"
+    )
+    assert position_text(chosen, "$") in shown_text(at)
+    assert "Usage-based pricing typically runs 120%–160%: within that range." in shown_text(at)
+
+
+def test_the_page_draws_its_three_charts_and_the_arr_bridge_table() -> None:
+    at = app(PAGE, **PRICED)
+    assert len(at.get("plotly_chart")) == 3  # lifetime value, ARR bridge, peers
+    table = at.dataframe[0].value
+    assert list(table["Year"]) == ["Year 1", "Year 2", "Year 3"]
+    assert table["Starting ARR"].iat[0] == "$1,200,000"

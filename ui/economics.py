@@ -1,0 +1,195 @@
+"""Unit economics, the ARR bridge and the benchmark position as the pages and the report write them.
+
+Pure: each function takes engine results (:class:`~simulator.economics.UnitEconomics`,
+an ARR bridge table, a :class:`~simulator.peers.Position`) and returns text,
+so the Unit economics page, Know your number and the report show the same
+strings for the same figures (tests/test_cross_surface.py holds them to it).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from simulator.economics import UnitEconomics
+from ui.format import compact_money, money, pct, signed_money
+
+
+@dataclass(frozen=True)
+class Card:
+    """One figure as a card or a report tile: its label, its value as shown, what it means."""
+
+    label: str
+    value: str
+    help: str
+
+
+def ratio(value: float, *, decimals: int = 1) -> str:
+    """A multiple: ``"4.2×"``; ``"∞"`` without a finite value, ``"–"`` when it does not exist.
+
+    >>> ratio(4.234), ratio(float("inf")), ratio(float("nan"))
+    ('4.2×', '∞', '–')
+    """
+    if math.isnan(value):
+        return "–"
+    if math.isinf(value):
+        return "∞"
+    return f"{value:.{decimals}f}×"
+
+
+def quick(value: float) -> str:
+    """A quick ratio, two decimals: ``"2.97"``; ``"–"`` when nothing was lost (no finite value).
+
+    >>> quick(2.9654), quick(float("nan"))
+    ('2.97', '–')
+    """
+    return "–" if not math.isfinite(value) else f"{value:.2f}"
+
+
+def months_number(value: float) -> str:
+    """A payback as a card shows it, under a label that says months: ``"4.0"``, ``"never"``, ``"–"``.
+
+    >>> months_number(4.04), months_number(float("inf"))
+    ('4.0', 'never')
+    """
+    if math.isnan(value):
+        return "–"
+    return "never" if math.isinf(value) else f"{value:.1f}"
+
+
+def months_text(value: float) -> str:
+    """A payback in months: ``"4.0 months"``; ``"never"`` when never reached, ``"–"`` when it does not exist.
+
+    >>> months_text(4.0), months_text(1.0), months_text(float("inf")), months_text(float("nan"))
+    ('4.0 months', '1.0 month', 'never', '–')
+    """
+    if math.isnan(value):
+        return "–"
+    if math.isinf(value):
+        return "never"
+    return f"{value:.1f} month{'' if round(value, 1) == 1 else 's'}"
+
+
+def value_money(value: float, currency: str) -> str:
+    """Money as a card has room for: to the unit below a million, ``"$1.25M"`` from there on;
+    ``"∞"`` for a lifetime value with no finite value.
+
+    >>> value_money(130_411.4, "$"), value_money(1_254_000, "$"), value_money(float("inf"), "$")
+    ('$130,411', '$1.25M', '∞')
+    """
+    if math.isinf(value):
+        return "∞"
+    return money(value, currency) if abs(value) < 999_999.5 else compact_money(value, currency)
+
+
+def gap_money(value: float, currency: str) -> str:
+    """A signed difference of money as a card has room for (see :func:`value_money`).
+
+    >>> gap_money(80_411, "$"), gap_money(-2_500_000, "$")
+    ('+$80,411', '−$2.5M')
+    """
+    if abs(value) < 999_999.5:
+        return signed_money(value, currency)
+    return compact_money(value, currency, signed=True)
+
+
+def lifetime_years(economics: UnitEconomics) -> str:
+    """``"5 years"`` (or ``"30 months"``): the lifetime the LTV follows."""
+    months = economics.lifetime_months
+    if months % 12 == 0:
+        years = months // 12
+        return f"{years} year{'s' if years != 1 else ''}"
+    return f"{months} months"
+
+
+def economics_cards(economics: UnitEconomics, currency: str) -> tuple[Card, ...]:
+    """The unit economics cards: lifetime value and revenue ÷ churn, the gap, LTV:CAC, payback;
+    then the quick ratio, logo and revenue churn."""
+    margin = "gross margin" if economics.gross_margin is not None else "revenue (no gross margin set)"
+    cac_note = "" if economics.cac is not None else " Set the cost to acquire a customer to see it."
+    return (
+        Card(
+            "Lifetime value",
+            value_money(economics.ltv, currency),
+            f"The {margin} of a new customer over {lifetime_years(economics)}, counting expansion, "
+            f"discounted at {pct(economics.discount_rate, decimals=0)} a year.",
+        ),
+        Card(
+            "Revenue ÷ churn",
+            value_money(economics.traditional_ltv, currency),
+            "The traditional LTV: first month's "
+            + ("margin" if economics.gross_margin is not None else "revenue")
+            + " ÷ monthly logo churn, as if a customer paid the same until they leave.",
+        ),
+        Card(
+            "LTV − revenue ÷ churn",
+            "−∞" if math.isinf(economics.traditional_ltv) else gap_money(economics.undercount, currency),
+            "What revenue ÷ churn misses (above 0) or overstates (below 0).",
+        ),
+        Card(
+            "LTV:CAC",
+            ratio(economics.ltv_to_cac),
+            f"Lifetime value ÷ the cost to acquire a customer.{cac_note}",
+        ),
+        Card(
+            "CAC payback, months",
+            months_number(economics.payback_months),
+            f"Cost to acquire a customer ÷ its first month's {margin.split(' (')[0]}.{cac_note}",
+        ),
+        Card(
+            "Quick ratio, year 1",
+            quick(economics.quick_ratio),
+            f"MRR won (new, reactivated, expansion) ÷ MRR lost (churn, contraction), "
+            f"{economics.quick_ratio_period}.",
+        ),
+        Card(
+            "Logo churn, month 1",
+            pct(economics.logo_churn, decimals=2),
+            "Share of today's customers who leave in month 1.",
+        ),
+        Card(
+            "Revenue churn, month 1",
+            pct(economics.revenue_churn, decimals=2),
+            "Share of MRR lost to churn and contraction in month 1 (1 − monthly GRR).",
+        ),
+        Card(
+            "Net revenue churn, month 1",
+            pct(economics.net_revenue_churn, decimals=2),
+            "1 − monthly NRR: below 0, expansion more than makes up for what is lost.",
+        ),
+    )
+
+
+#: The ARR bridge's columns as a table shows them.
+BRIDGE_HEADINGS: dict[str, str] = {
+    "year": "Year",
+    "starting_arr": "Starting ARR",
+    "new_arr": "New",
+    "reactivation_arr": "Reactivation",
+    "expansion_arr": "Expansion",
+    "contraction_arr": "Contraction",
+    "churned_arr": "Churned",
+    "ending_arr": "Ending ARR",
+    "quick_ratio": "Quick ratio",
+}
+
+
+def bridge_rows(bridge: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """An ARR bridge as text, losses with a minus sign; reactivation only when there is some."""
+    shown = pd.DataFrame({"Year": bridge["year"].astype(str)})
+    if "months" in bridge and (bridge["months"] < 12).any():
+        shown["Year"] = [
+            f"{year} ({months} months)" if months < 12 else str(year)
+            for year, months in zip(bridge["year"], bridge["months"], strict=True)
+        ]
+    flows = ("new_arr", "reactivation_arr", "expansion_arr", "contraction_arr", "churned_arr")
+    for column in ("starting_arr", *flows):
+        if column == "reactivation_arr" and not (bridge[column] > 0).any():
+            continue
+        sign = -1.0 if column in ("contraction_arr", "churned_arr") else 1.0
+        shown[BRIDGE_HEADINGS[column]] = [money(sign * float(value), currency) for value in bridge[column]]
+    shown["Ending ARR"] = [money(float(value), currency) for value in bridge["ending_arr"]]
+    shown["Quick ratio"] = [quick(float(value)) for value in bridge["quick_ratio"]]
+    return shown
