@@ -389,6 +389,7 @@ def test_a_clickers_keys_step_the_presenter_back_and_forth(server: StreamlitServ
     with browser.new_context(viewport={"width": 1280, "height": 720}) as room:
         page = room.new_page()
         open_page(page, f"{server.url}/present?slide=1", charts=False)
+        page.wait_for_function("() => window.__nrrPresenterKeys === true")  # the keys are listened to
         page.mouse.click(5, 700)  # the page, not a button, has focus
         for key, slide in (("ArrowRight", 2), ("PageDown", 3), (" ", 4), ("ArrowLeft", 3), ("PageUp", 2)):
             page.keyboard.press(key)
