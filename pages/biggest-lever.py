@@ -1,11 +1,13 @@
-"""Biggest lever: each lever improved by the same step, ranked by what it does to MRR and NRR."""
+"""Biggest lever: which lever moves the business most, in units a founder can act on."""
 
 import streamlit as st
 
 from ui import cache, sentences, show
+from ui import ranking as words
 from ui.charts import lever_bars
 from ui.format import money, signed_money, tick_prefix
 from ui.goal import goal_ui
+from ui.lever_controls import apply_buttons, apply_goal_button, ranking_ui, show_applied
 from ui.state import navigation, session
 
 navigation.require_app("biggest-lever")
@@ -15,47 +17,45 @@ currency = session.currency()
 summary = cache.summary(scenario)
 months = summary.months
 
-st.title("🎯 Biggest lever")
+st.title("Biggest lever")
 st.caption(
-    "Improve each lever by the same step and see which one moves the business most. "
-    "For acquisition the step is the same relative change in new customers."
+    "Improve each lever on its own and see which one moves the business most: the MRR it adds by "
+    f"month {months}, the NRR it adds, and, with costs, what each unit of money buys."
 )
+show_applied()
 
-step_points = st.slider(
-    "Step (percentage points; % more new customers for acquisition)",
-    min_value=0.1,
-    max_value=5.0,
-    value=1.0,
-    step=0.1,
-    format="%.1f",
-    key="lever_step",
-)
-step = step_points / 100
-impacts = cache.lever_impacts(scenario, step)
-if scenario.segments:
-    st.caption("Segments are on: each rate moves every segment's rate by the same points.")
-kept = cache.customers_kept(scenario, step)
-
+choice = ranking_ui(scenario, currency)
+ranking = cache.lever_ranking(scenario, choice.mode, choice.step, choice.target_nrr, choice.costs)
+source = choice.target.source if choice.target is not None else ""
 st.info(
-    sentences.lever_verdict(
-        impacts, step_points=step_points, months=months, currency=currency, customers_kept=kept
-    ),
-    icon="🏆",
+    words.verdict(ranking, months=months, currency=currency, target_source=source),
+    icon=":material/emoji_events:",
 )
-show.chart(lever_bars.tornado(impacts, currency, step_points=step_points, months=months), "tornado_chart")
-st.caption(
-    "In this model a point of churn, contraction or expansion moves monthly NRR, and so MRR, by the same "
-    "amount; churn and contraction cannot fall below 0%, so a lever already near zero gains less."
-    if scenario.is_core or scenario.replace(initiatives=()).is_core  # a plan keeps equal steps equal
-    else "With the advanced model on, equal steps no longer move NRR equally: recovered failed payments "
-    "shrink what a point of gross churn is worth, and early-life churn, annual plans and a ceiling change "
-    "when each change lands."
+if ranking.mode == "target":
+    figure = lever_bars.needed_bars(ranking.table, words.bar_texts(ranking), target=source or "the target")
+    show.chart(figure, "needed_chart")
+else:
+    figure = lever_bars.tornado(ranking.table, words.row_labels(ranking), currency, months=months)
+    show.chart(figure, "tornado_chart")
+for note in words.notes(ranking, currency=currency):
+    st.caption(note)
+st.dataframe(
+    words.table_rows(ranking, months=months, currency=currency, costs=choice.costs.any),
+    hide_index=True,
+    width="stretch",
 )
+if ranking.together is not None:
+    st.markdown(words.together_text(ranking, months=months, currency=currency))
+if scenario.segments:
+    st.caption(
+        "Segments are on: each rate moves every segment's rate (by the same share, or the same points)."
+    )
+apply_buttons(ranking)
 
 if scenario.initiatives:
     st.subheader("Your plan: each initiative ranked")
     ranked = cache.initiative_impacts(scenario)
-    st.info(sentences.impacts_text(ranked, currency, months=months), icon="🗓️")
+    st.info(sentences.impacts_text(ranked, currency, months=months), icon=":material/event_note:")
     show.chart(lever_bars.initiative_bars(ranked, currency, months=months), "initiatives_chart")
     st.caption(
         f"Each bar: MRR at month {months} with the whole plan, minus MRR with the plan except that "
@@ -66,16 +66,14 @@ st.subheader("Which lever first")
 st.markdown(sentences.summary_verdict(summary))
 
 st.subheader("+10 points of NRR, or 30–40% more new customers?")
-comparison = cache.nrr_versus_acquisition(scenario)
+comparison = cache.nrr_versus_acquisition(scenario, choice.costs)
 cards = st.columns(3, gap="medium")
-for card, change, gain, mrr in zip(
-    cards, comparison["change"], comparison["mrr_gain"], comparison["mrr_at_horizon"], strict=True
-):
-    card.metric(
-        str(change),
-        signed_money(float(gain), currency),
-        help=f"MRR at month {months}: {money(float(mrr), currency)}",
-        border=True,
+for card, row in zip(cards, comparison.to_dict("records"), strict=True):
+    show.card(
+        card,
+        str(row["change"]),
+        signed_money(float(row["mrr_gain"]), currency),
+        help=f"MRR at month {months}: {money(float(row['mrr_at_horizon']), currency)}",
     )
 st.markdown(sentences.comparison_text(comparison, currency, months=months))
 
@@ -90,4 +88,5 @@ result = cache.goal(
     by_month=goal.by_month,
     currency=tick_prefix(currency),
 )
-(st.success if result.value is not None else st.warning)(result.message, icon="🎯")
+(st.success if result.value is not None else st.warning)(result.message, icon=":material/target:")
+apply_goal_button(scenario, goal.lever, result.value)

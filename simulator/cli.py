@@ -1,4 +1,4 @@
-"""The command line: ``python -m simulator project|metrics|backtest|report FILE``.
+"""The command line: ``python -m simulator project|metrics|backtest|levers|report FILE``.
 
 Bad input exits with status 2 and one line on standard error saying what is
 wrong and where; never a traceback. Tables are written by
@@ -26,7 +26,9 @@ from simulator.backtest import BACKTEST_COLUMNS, backtest
 from simulator.export import MAX_MONTHS_SPAN, ExportError, read_export
 from simulator.metrics import METRICS_COLUMNS, analyse
 from simulator.output import CURRENCIES, write_table
+from simulator.peers import top_quartile
 from simulator.projection import PROJECTION_COLUMNS, project
+from simulator.ranking import lever_table, rank
 from simulator.scenario import MAX_MONTHS, Scenario, ScenarioError
 from simulator.scenario_json import MAX_SCENARIO_BYTES, read_scenario
 
@@ -56,6 +58,8 @@ def main(
             return _report(_scenario(args.file), args, out, err)
         if args.command == "project":
             table = project(_scenario(args.file), months=args.months).table[list(PROJECTION_COLUMNS)]
+        elif args.command == "levers":
+            table = _levers(_scenario(args.file), args)
         elif args.command == "backtest":
             metrics = analyse(read_export(args.file, max_bytes=MAX_EXPORT_BYTES))
             table = backtest(metrics, holdout=args.holdout).table[list(BACKTEST_COLUMNS)]
@@ -170,6 +174,37 @@ def _report(scenario: Scenario, args: argparse.Namespace, out: TextIO, err: Text
     return 0
 
 
+def _levers(scenario: Scenario, args: argparse.Namespace) -> pd.DataFrame:
+    """The lever ranking, one row per lever in rank order: :data:`simulator.ranking.LEVER_COLUMNS`, then
+    whether the lever was held at a limit (``clamped``) and, in target mode, ``reaches``."""
+    if args.mode == "target" and args.step is not None:
+        raise ScenarioError("--step sets the relative and points modes; target mode takes --target")
+    if args.mode != "target" and args.target is not None:
+        raise ScenarioError("--target sets target mode's annual NRR; add --mode target")
+    target = args.target
+    if args.mode == "target" and target is None:
+        target = top_quartile(arr=12.0 * scenario.starting_mrr).nrr
+    ranking = rank(scenario, mode=args.mode, step=args.step, target_nrr=target)
+    return lever_table(ranking)
+
+
+def _share(name: str, low: float, high: float) -> Any:
+    """An argument type: a number between ``low`` (excluded) and ``high``, or a one-line error."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
+        if not low < value <= high:
+            raise argparse.ArgumentTypeError(
+                f"{name} is {text}, outside the allowed range (above {low:g}, at most {high:g})"
+            )
+        return value
+
+    return parse
+
+
 def _months(text: str) -> int:
     try:
         value = int(text)
@@ -207,7 +242,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m simulator",
         description=(
             "NRR simulator: project a scenario, measure an export, backtest the forecast on it, "
-            "or write a scenario's report."
+            "rank a scenario's levers, or write a scenario's report."
         ),
     )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -227,6 +262,30 @@ def _parser() -> argparse.ArgumentParser:
         "--holdout", type=_holdout, required=True, help="months held out: forecast, not fitted on"
     )
     testing.add_argument("--format", choices=("csv", "json"), default="csv")
+    levers = commands.add_parser(
+        "levers", help="rank the levers: each improved alone, by the MRR it adds at the horizon"
+    )
+    levers.add_argument("file", help="scenario JSON")
+    levers.add_argument(
+        "--mode",
+        choices=("relative", "points", "target"),
+        default="relative",
+        help="relative: each lever by a share of itself (default); points: rates by fraction points; "
+        "target: what each lever alone needs for the top-quartile annual NRR",
+    )
+    levers.add_argument(
+        "--step",
+        type=_share("--step", 0.0, 1.0),
+        help="relative: 0.1 is churn x0.9, expansion and new customers x1.1 (default 0.1); "
+        "points: 0.01 is one point (default 0.01)",
+    )
+    levers.add_argument(
+        "--target",
+        type=_share("--target", 0.0, 10.0),
+        help="target mode's annual NRR as a fraction, e.g. 1.06 (default: the top quartile of the "
+        "stage the scenario's ARR falls in)",
+    )
+    levers.add_argument("--format", choices=("csv", "json"), default="csv")
     reporting = commands.add_parser("report", help="the Export page's report on a scenario, as HTML or PDF")
     reporting.add_argument("file", help="scenario JSON")
     reporting.add_argument("--format", choices=("html", "pdf"), default="html")

@@ -7,6 +7,8 @@ The policy, by column name:
   of a point);
 - customer counts (``customers`` in the name) to 2 decimals (a projection's
   counts are expected values);
+- a lever's value (the ``from`` and ``to`` of a lever ranking: a rate or a
+  count of new customers a month) to 6 decimals;
 - every other number is money, to the cent;
 - a value that does not exist is an empty CSV field and JSON ``null``.
 
@@ -32,6 +34,7 @@ RATE_DECIMALS = 6
 COUNT_DECIMALS = 2
 MONEY_DECIMALS = 2
 _RATE_MARKS = ("nrr", "grr", "share", "ratio", "_rate")
+_LEVER_VALUES = ("from", "to")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -40,9 +43,11 @@ def decimals_of(column: str) -> int:
 
     >>> decimals_of("nrr_trailing_12"), decimals_of("customers"), decimals_of("mrr_vs_first")
     (6, 2, 2)
+    >>> decimals_of("to")
+    6
     """
     name = column.lower()
-    if any(mark in name for mark in _RATE_MARKS):
+    if name in _LEVER_VALUES or any(mark in name for mark in _RATE_MARKS):
         return RATE_DECIMALS
     if "customers" in name:
         return COUNT_DECIMALS

@@ -161,4 +161,42 @@ def position(
     )
 
 
-__all__ = ["GRR_TIERS", "PRICING_MODELS", "STAGES", "STAGE_BANDS", "Position", "position", "stage_for_arr"]
+@dataclass(frozen=True)
+class Target:
+    """An annual NRR to aim at, and where it comes from in words."""
+
+    nrr: float
+    source: str
+
+
+def top_quartile(*, arr: float, stage: str | None = None, pricing: str | None = None) -> Target:
+    """The NRR a lever ranking aims at: the top quartile of the stage (from ``arr`` unless chosen);
+    with a pricing model, the top of its typical range (the tables give no quartiles by pricing).
+
+    >>> top_quartile(arr=1.2e6)
+    Target(nrr=1.06, source='the top quartile of $1M–10M ARR')
+    >>> top_quartile(arr=1.2e6, pricing="Seat-based B2B")
+    Target(nrr=1.2, source='the top of Seat-based B2B’s typical range')
+    """
+    if pricing is not None:
+        if pricing not in PRICING_MODELS:
+            raise ValueError(f"unknown pricing model '{pricing}'; choose one of {', '.join(PRICING_MODELS)}")
+        return Target(PRESETS[pricing].annual_nrr_range[1], f"the top of {pricing}’s typical range")
+    if stage is None:
+        stage, _ = stage_for_arr(arr)
+    elif stage not in STAGES:
+        raise ValueError(f"unknown stage '{stage}'; choose one of {', '.join(STAGES)}")
+    return Target(PRESETS[stage].annual_nrr_range[1], f"the top quartile of {stage}")
+
+
+__all__ = [
+    "GRR_TIERS",
+    "PRICING_MODELS",
+    "STAGES",
+    "STAGE_BANDS",
+    "Position",
+    "Target",
+    "position",
+    "stage_for_arr",
+    "top_quartile",
+]

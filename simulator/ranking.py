@@ -1,34 +1,75 @@
-"""Which lever moves the business most: each lever improved on its own, ranked; the plan's initiatives.
+"""Which lever moves the business most: each lever improved on its own, ranked; all of them at once;
+what each costs and when it pays back; the plan's initiatives.
 
-A lever is improved by a *step* in one of two modes:
+A ranking has a *mode* (:data:`MODES`), each in its own unit:
 
+- ``"relative"`` (the default): every lever by the share ``step`` of its own
+  value (``step`` 0.1: churn × 0.9, contraction × 0.9, expansion × 1.1, new
+  customers × 1.1; failed payments still lost × 0.9). An equal effort in
+  proportion, so the ranking discriminates: 10% of a 3% churn is not 10% of
+  a 6% expansion.
 - ``"points"``: rates by ``step`` fraction points in their better direction
   (churn and contraction down, expansion up), acquisition by the same
   relative change (``step`` 0.01 is 1% more new customers), and recovered
-  failed payments by enough to cut churn by ``step`` points;
-- ``"relative"``: every lever by the share ``step`` of its own value
-  (``step`` 0.1: churn × 0.9, contraction × 0.9, expansion × 1.1, new
-  customers × 1.1; failed payments lost × 0.9).
+  failed payments by enough to cut churn by ``step`` points. A point of
+  churn, contraction or expansion moves monthly NRR by exactly a point, so
+  in the basic model those three tie by construction.
+- ``"target"``: how far each lever alone must move for annual NRR to reach
+  ``target_nrr`` (:func:`simulator.peers.top_quartile`), ranked easiest
+  first (the smallest relative change). Acquisition cannot move NRR, which
+  counts today's customers only: its row is the rise in new customers that
+  adds as much MRR by the horizon as reaching the target through expansion.
+- ``"tactic"``: the tactics of :mod:`simulator.tactics`, each a concrete
+  change to one lever.
 
-Every move stays within the lever's range and says when it was held
-there (:attr:`Move.clamped`).
+Every move stays within the lever's range and says when it was held there
+(``clamped``); in target mode ``reaches`` is False for a lever that cannot
+get there alone. With :class:`~simulator.upside.Costs`, each row also says
+what it costs, the MRR it gains per money spent and when it pays back.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
 from simulator.goal_seek import seek
 from simulator.levers import LEVERS, Lever, ranked_levers
-from simulator.projection import project
+from simulator.projection import Projection, project
 from simulator.scenario import Scenario
 from simulator.summary import retention
+from simulator.tactics import TACTICS
+from simulator.upside import NO_COST, Costs, upside
 
-Mode = Literal["points", "relative"]
-MODES: tuple[str, ...] = ("points", "relative")
+Mode = Literal["relative", "points", "target", "tactic"]
+MODES: tuple[str, ...] = ("relative", "points", "target", "tactic")
+#: The modes that move a lever by a step (:func:`improved`).
+STEP_MODES: tuple[str, ...] = ("relative", "points")
+#: Each mode's default step.
+DEFAULT_STEPS: dict[str, float] = {"relative": 0.10, "points": 0.01}
+#: The columns of :func:`lever_table`: what the command line's ``levers`` prints.
+LEVER_COLUMNS: tuple[str, ...] = ("lever", "from", "to", "nrr_month_gain", "mrr_gain")
+#: The columns of :attr:`Ranking.table`.
+RANKING_COLUMNS: tuple[str, ...] = (
+    "key",
+    "lever",
+    "before",
+    "after",
+    "change",
+    "clamped",
+    "reaches",
+    "mrr_at_horizon",
+    "mrr_gain",
+    "nrr_month_gain",
+    "annual_nrr",
+    "annual_nrr_gain",
+    "cost",
+    "mrr_gain_per_cost",
+    "payback_months",
+)
 
 
 @dataclass(frozen=True)
@@ -56,8 +97,8 @@ def improved(scenario: Scenario, lever: str, *, step: float, mode: Mode = "point
     """
     if lever not in LEVERS:
         raise ValueError(f"unknown lever '{lever}'; choose one of {', '.join(LEVERS)}")
-    if mode not in MODES:
-        raise ValueError(f"unknown mode '{mode}'; choose one of {', '.join(MODES)}")
+    if mode not in STEP_MODES:
+        raise ValueError(f"a step moves a lever in {' or '.join(STEP_MODES)} mode, not '{mode}'")
     chosen = LEVERS[lever]
     before = chosen.value(scenario)
     if chosen.key == "recovery":
@@ -86,92 +127,252 @@ def _recovery_target(scenario: Scenario, step: float, mode: Mode) -> float:
     return recovery + (step / involuntary if involuntary > 0 else 0.0)
 
 
-def lever_impacts(scenario: Scenario, *, step: float = 0.01, mode: Mode = "points") -> pd.DataFrame:
-    """Each lever improved by ``step``, ranked by its gain in MRR at the horizon.
+@dataclass(frozen=True)
+class Ranking:
+    """The levers (or tactics) ranked, each alone, and all of them at once.
 
-    Returns
-    -------
-    pandas.DataFrame
-        One row per lever (:func:`simulator.levers.ranked_levers`), biggest
-        MRR gain first (ties in registry order), with columns ``lever`` (its
-        key), ``before``, ``after`` (the lever's value), ``clamped``,
-        ``mrr_at_horizon``, ``mrr_gain``, ``nrr_month_gain`` (month-1 NRR,
-        fraction points), ``annual_nrr``, ``annual_nrr_gain``.
+    Attributes
+    ----------
+    mode, step, target_nrr
+        How each lever was moved (module docstring); ``step`` is NaN in
+        target and tactic mode, ``target_nrr`` NaN outside target mode.
+    table
+        One row per lever (per tactic in tactic mode), best first, with
+        :data:`RANKING_COLUMNS`: ``key`` (the lever's registry key, or the
+        tactic's), ``lever``, ``before`` and ``after`` (the lever's value),
+        ``change`` (after ÷ before − 1; NaN from zero), ``clamped``,
+        ``reaches`` (target mode: the lever alone gets there),
+        ``mrr_at_horizon``, ``mrr_gain`` (MRR at the horizon minus today's
+        scenario's), ``nrr_month_gain`` (month-1 NRR, fraction points),
+        ``annual_nrr``, ``annual_nrr_gain``, ``cost``, ``mrr_gain_per_cost``
+        and ``payback_months`` (:mod:`simulator.upside`; NaN without costs).
+    together
+        Every row's change at once (not in target mode, where each lever
+        alone reaches the same target): the same figures as a row, and
+        ``sum_alone``, the rows' MRR gains added up.
+    scenarios
+        The scenario after each row's change, by ``key``, and ``"together"``.
     """
-    months = scenario.months
-    base_mrr = project(scenario).mrr_at(months)
-    base = retention(scenario)
-    rows = []
+
+    mode: Mode
+    step: float
+    target_nrr: float
+    table: pd.DataFrame
+    together: dict[str, float] | None
+    scenarios: dict[str, Scenario]
+
+
+def rank(
+    scenario: Scenario,
+    *,
+    mode: Mode = "relative",
+    step: float | None = None,
+    target_nrr: float | None = None,
+    costs: Costs | None = None,
+) -> Ranking:
+    """Each lever of ``scenario`` improved alone, ranked (see the module docstring), and all at once.
+
+    Parameters
+    ----------
+    mode
+        ``"relative"``, ``"points"``, ``"target"`` or ``"tactic"``.
+    step
+        The step of relative and points mode (:data:`DEFAULT_STEPS` when None).
+    target_nrr
+        Target mode's annual NRR (a fraction: 1.06 is 106%).
+    costs
+        What improving each lever costs (:class:`~simulator.upside.Costs`); by
+        default only the scenario's own CAC, if it has one.
+
+    Raises
+    ------
+    ValueError
+        For an unknown mode, or target mode without a target.
+
+    Examples
+    --------
+    >>> s = Scenario(starting_mrr=100_000, churn_rate=0.03, contraction_rate=0.01, expansion_rate=0.06,
+    ...              new_customers_per_month=5, new_customer_mrr=2_000)
+    >>> rank(s).table["lever"].tolist()
+    ['expansion', 'churn', 'acquisition', 'contraction']
+    """
+    if mode not in MODES:
+        raise ValueError(f"unknown mode '{mode}'; choose one of {', '.join(MODES)}")
+    costs = costs if costs is not None else Costs(cac=scenario.cac)
+    base = project(scenario)
+    if mode == "target":
+        if target_nrr is None or not math.isfinite(target_nrr) or target_nrr <= 0:
+            raise ValueError(f"target mode needs a target annual NRR above 0, got {target_nrr!r}")
+        moves = _to_target(scenario, target_nrr, base)
+        step = math.nan
+    elif mode == "tactic":
+        moves = []
+        for tactic in TACTICS.values():
+            lever, before, after, clamped, better = tactic.applied(scenario)
+            moves.append(_Change(tactic.key, lever, before, after, clamped, True, better))
+        step = math.nan
+    else:
+        step = DEFAULT_STEPS[mode] if step is None else step
+        moves = [
+            _Change(lever.key, lever.key, *_step_move(scenario, lever.key, step, mode))
+            for lever in ranked_levers(scenario)
+        ]
+    figures = _Figures(scenario, base, costs)
+    table = pd.DataFrame([figures.row(move) for move in moves], columns=list(RANKING_COLUMNS))
+    if mode == "target":
+        hardness = table["change"].abs().fillna(math.inf)
+        order = sorted(range(len(table)), key=lambda i: (not table["reaches"].iat[i], hardness.iat[i]))
+        table = table.iloc[order]
+    else:
+        table = table.sort_values("mrr_gain", ascending=False, kind="stable")
+    scenarios = {move.key: move.scenario for move in moves}
+    together = None
+    if mode != "target":
+        combined = scenario
+        for move in moves:
+            combined = _applied_again(combined, move, step, mode)
+        scenarios["together"] = combined
+        figures_together = figures.row(
+            _Change("together", "together", math.nan, math.nan, False, True, combined),
+            levers=tuple(move.lever for move in moves),
+        )
+        together = {key: float(figures_together[key]) for key in RANKING_COLUMNS[7:]}
+        together["sum_alone"] = float(table["mrr_gain"].sum())
+    return Ranking(
+        mode=mode,
+        step=step,
+        target_nrr=math.nan if target_nrr is None or mode != "target" else target_nrr,
+        table=table.reset_index(drop=True),
+        together=together,
+        scenarios=scenarios,
+    )
+
+
+def lever_table(ranking: Ranking) -> pd.DataFrame:
+    """The ranking as files show it: :data:`LEVER_COLUMNS` (``from`` and ``to`` are the lever's value
+    before and after), then whether the lever was ``clamped`` and, in target mode, ``reaches``."""
+    table = ranking.table.rename(columns={"before": "from", "after": "to"})
+    return table[[*LEVER_COLUMNS, "clamped", "reaches"]]
+
+
+@dataclass(frozen=True)
+class _Change:
+    """One row's change: which lever, its value before and after, and the scenario after."""
+
+    key: str
+    lever: str
+    before: float
+    after: float
+    clamped: bool
+    reaches: bool
+    scenario: Scenario
+
+
+def _step_move(
+    scenario: Scenario, lever: str, step: float, mode: Mode
+) -> tuple[float, float, bool, bool, Scenario]:
+    move = improved(scenario, lever, step=step, mode=mode)
+    return move.before, move.after, move.clamped, True, move.scenario
+
+
+def _applied_again(scenario: Scenario, move: _Change, step: float, mode: Mode) -> Scenario:
+    """``move``'s change made on ``scenario`` (which may already carry other rows' changes)."""
+    if mode == "tactic":
+        return TACTICS[move.key].applied(scenario)[-1]
+    return improved(scenario, move.lever, step=step, mode=mode).scenario
+
+
+def _to_target(scenario: Scenario, target_nrr: float, base: Projection) -> list[_Change]:
+    """Each lever alone at the value that makes annual NRR ``target_nrr`` (module docstring)."""
+    already = retention(scenario).annual_nrr >= target_nrr
+    moves = []
     for lever in ranked_levers(scenario):
-        move = improved(scenario, lever.key, step=step, mode=mode)
-        after = retention(move.scenario)
-        mrr = project(move.scenario).mrr_at(months)
-        rows.append(
-            {
-                "lever": lever.key,
-                "before": move.before,
-                "after": move.after,
-                "clamped": move.clamped,
-                "mrr_at_horizon": mrr,
-                "mrr_gain": mrr - base_mrr,
-                "nrr_month_gain": after.monthly_nrr - base.monthly_nrr,
-                "annual_nrr": after.annual_nrr,
-                "annual_nrr_gain": after.annual_nrr - base.annual_nrr,
-            }
+        if lever.key == "acquisition":
+            continue
+        before = lever.value(scenario)
+        if already:
+            moves.append(_Change(lever.key, lever.key, before, before, False, True, scenario))
+            continue
+        found = seek(scenario, lever.field, annual_nrr=target_nrr)
+        after = found.value if found.value is not None else found.best_value
+        moves.append(
+            _Change(
+                lever.key,
+                lever.key,
+                before,
+                lever.value(lever.set_to(scenario, after)),
+                found.value is None,
+                found.value is not None,
+                lever.set_to(scenario, after),
+            )
         )
-    table = pd.DataFrame(rows)
-    return table.sort_values("mrr_gain", ascending=False, kind="stable").reset_index(drop=True)
-
-
-def customers_kept(scenario: Scenario, *, step: float) -> float:
-    """How many more customers pay at the horizon when churn falls by ``step`` points (NaN: no count)."""
-    better = improved(scenario, "churn", step=step).scenario
-    now, then = (project(s).table["customers"].to_numpy()[-1] for s in (scenario, better))
-    return float(then - now)
-
-
-def with_annual_nrr(scenario: Scenario, annual_nrr: float) -> Scenario:
-    """The scenario with expansion moved so that its annual NRR (:func:`simulator.summary.retention`)
-    is ``annual_nrr``, as near as expansion's range allows.
-
-    Expansion is the lever used because it moves NRR without touching the
-    customer count. When every customer retains alike the value is exact
-    (monthly NRR ^ 12); otherwise goal seek finds it.
-    """
-    expansion = LEVERS["expansion"]
-    if scenario.compounds_monthly:
-        target = max(annual_nrr, 0.0) ** (1.0 / 12.0) - scenario.monthly_grr
-        return expansion.set_to(scenario, target)
-    result = seek(scenario, "expansion_rate", annual_nrr=annual_nrr)
-    return expansion.set_to(scenario, result.value if result.value is not None else result.best_value)
-
-
-def nrr_versus_acquisition(
-    scenario: Scenario, *, nrr_points: float = 0.10, acquisition_uplifts: tuple[float, ...] = (0.30, 0.40)
-) -> pd.DataFrame:
-    """MRR at the horizon after +``nrr_points`` of annual NRR versus more acquisition.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``change``, ``mrr_at_horizon``, ``mrr_gain``; the first row is
-        the NRR change, then one row per acquisition uplift.
-    """
-    months = scenario.months
-    base = project(scenario).mrr_at(months)
-    options = {
-        f"+{nrr_points * 100:.0f} points of annual NRR": with_annual_nrr(
-            scenario, retention(scenario).annual_nrr + nrr_points
-        )
-    }
+    # Acquisition: as much MRR by the horizon as expansion's route to the target.
     acquisition = LEVERS["acquisition"]
-    for uplift in acquisition_uplifts:
-        options[f"+{uplift * 100:.0f}% new customers"] = acquisition.moved(scenario, uplift)
-    rows = [
-        {"change": label, "mrr_at_horizon": (mrr := project(option).mrr_at(months)), "mrr_gain": mrr - base}
-        for label, option in options.items()
-    ]
-    return pd.DataFrame(rows)
+    before = acquisition.value(scenario)
+    expansion = next(move for move in moves if move.lever == "expansion")
+    wanted = project(expansion.scenario).mrr_at(scenario.months)
+    if wanted <= base.mrr_at(scenario.months):
+        moves.append(_Change("acquisition", "acquisition", before, before, False, True, scenario))
+    else:
+        found = seek(scenario, acquisition.field, mrr=wanted, by_month=scenario.months)
+        after = found.value if found.value is not None else found.best_value
+        better = acquisition.set_to(scenario, after)
+        moves.append(
+            _Change(
+                "acquisition",
+                "acquisition",
+                before,
+                acquisition.value(better),
+                found.value is None,
+                found.value is not None,
+                better,
+            )
+        )
+    return moves
+
+
+class _Figures:
+    """A row's figures against today's scenario: MRR and NRR gained, cost, payback."""
+
+    def __init__(self, scenario: Scenario, base: Projection, costs: Costs) -> None:
+        self.scenario = scenario
+        self.base = base
+        self.base_mrr = base.mrr_at(scenario.months)
+        self.base_retention = retention(scenario)
+        self.costs = costs
+
+    def row(self, move: _Change, *, levers: tuple[str, ...] | None = None) -> dict[str, Any]:
+        projected = project(move.scenario)
+        after = retention(move.scenario)
+        mrr = projected.mrr_at(self.scenario.months)
+        spent = (
+            upside(
+                self.base,
+                projected,
+                levers or (move.lever,),
+                self.costs,
+                gross_margin=self.scenario.gross_margin,
+            )
+            if self.costs.any
+            else NO_COST
+        )
+        return {
+            "key": move.key,
+            "lever": move.lever,
+            "before": move.before,
+            "after": move.after,
+            "change": move.after / move.before - 1.0 if move.before > 0 else math.nan,
+            "clamped": move.clamped,
+            "reaches": move.reaches,
+            "mrr_at_horizon": mrr,
+            "mrr_gain": mrr - self.base_mrr,
+            "nrr_month_gain": after.monthly_nrr - self.base_retention.monthly_nrr,
+            "annual_nrr": after.annual_nrr,
+            "annual_nrr_gain": after.annual_nrr - self.base_retention.annual_nrr,
+            "cost": spent.cost,
+            "mrr_gain_per_cost": spent.mrr_gain_per_cost,
+            "payback_months": spent.payback_months,
+        }
 
 
 def initiative_impacts(scenario: Scenario) -> pd.DataFrame:

@@ -19,11 +19,12 @@ from simulator.export import read_export
 from simulator.metrics import analyse
 from simulator.monte_carlo import simulate
 from simulator.peers import position
-from simulator.ranking import lever_impacts
+from simulator.ranking import rank
 from simulator.sample_data import generate_export
 from simulator.scenario import Scenario
 from simulator.summary import summarise
 from tests.examples import WORKED_EXAMPLE
+from ui import ranking as ranking_words
 from ui.charts import actual, bands, bucket, economics, growth, lever_bars, overlays, tier_bar
 from ui.charts.spec import Spec
 
@@ -62,7 +63,14 @@ BUILDERS: dict[str, Callable[[], go.Figure]] = {
         bridge(PROJECTION, first_month=1, last_month=12), "$", title="Year 1"
     ),
     "stay_flat": lambda: bucket.stay_flat(PROJECTION.table, "€"),
-    "tornado": lambda: lever_bars.tornado(lever_impacts(SCENARIO), "$", step_points=1.0, months=36),
+    "tornado": lambda: lever_bars.tornado(
+        (ranked := rank(SCENARIO)).table, ranking_words.row_labels(ranked), "$", months=36
+    ),
+    "needed": lambda: lever_bars.needed_bars(
+        (ranked := rank(SCENARIO.replace(churn_rate=0.06), mode="target", target_nrr=1.06)).table,
+        ranking_words.bar_texts(ranked),
+        target="the top quartile of $1M–10M ARR",
+    ),
     "variant_bars": lambda: overlays.variant_bars(["Today", "+10 NRR"], [1.0, 2.0], "$", months=36),
     "tiers": lambda: tier_bar.tiers(1.27),
     "actual_bridge": lambda: actual.actual_bridge(ACTUALS.monthly, "$"),

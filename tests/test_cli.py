@@ -311,3 +311,69 @@ def test_a_bug_is_one_line_too_with_its_own_status(
     assert (
         err.getvalue() == f"error: {scenario_file}: internal error (RuntimeError: boom); please report it\n"
     )
+
+
+# levers: the Biggest lever page's ranking, one row per lever in rank order.
+
+
+def test_levers_prints_the_relative_ranking_by_default_with_the_exact_columns(scenario_file: Path) -> None:
+    """domain.md's worked example 1 over 14 months, no new customers: 10% of each lever moves
+    monthly NRR to 1.026 (expansion), 1.023 (churn), 1.021 (contraction); MRR = 100,000 × NRR^14."""
+    result = run("levers", str(scenario_file))
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert tuple(rows[0])[:5] == ("lever", "from", "to", "nrr_month_gain", "mrr_gain")
+    assert [r["lever"] for r in rows] == ["expansion", "churn", "contraction", "acquisition"]
+    first = rows[0]
+    assert (float(first["from"]), float(first["to"]), float(first["nrr_month_gain"])) == pytest.approx(
+        (0.06, 0.066, 0.006)
+    )
+    assert float(first["mrr_gain"]) == round(100_000 * (1.026**14 - 1.02**14), 2)
+    assert float(rows[1]["mrr_gain"]) == round(100_000 * (1.023**14 - 1.02**14), 2)
+
+
+def test_levers_step_and_points_mode(scenario_file: Path) -> None:
+    relative = list(csv.DictReader(io.StringIO(run("levers", str(scenario_file), "--step", "0.2").stdout)))
+    assert float(next(r for r in relative if r["lever"] == "churn")["to"]) == pytest.approx(0.024)
+    result = run("levers", str(scenario_file), "--mode", "points", "--step", "0.01", "--format", "json")
+    rows = json.loads(result.stdout)
+    by_lever = {row["lever"]: row for row in rows}
+    # A point of any rate moves monthly NRR by a point: the three tie.
+    assert {by_lever[k]["mrr_gain"] for k in ("churn", "contraction", "expansion")} == {
+        round(100_000 * (1.03**14 - 1.02**14), 2)
+    }
+    assert by_lever["contraction"]["to"] == 0.0
+
+
+def test_levers_target_mode_reaches_the_target_or_says_it_cannot(tmp_path: Path) -> None:
+    path = tmp_path / "leaky.json"
+    path.write_text(json.dumps({**SCENARIO, "churn_rate": 0.06, "expansion_rate": 0.02}))
+    rows = list(csv.DictReader(io.StringIO(run("levers", str(path), "--mode", "target").stdout)))
+    # $1.2M ARR: the top quartile of $1M–10M ARR is 106%; churn alone needs 1 − 0.01 + 0.02 − 1.06^(1/12).
+    churn = next(r for r in rows if r["lever"] == "churn")
+    assert float(churn["to"]) == pytest.approx(1 - 0.01 + 0.02 - 1.06 ** (1 / 12), abs=1e-6)
+    contraction = next(r for r in rows if r["lever"] == "contraction")
+    assert contraction["reaches"] == "False" and float(contraction["to"]) == 0
+    higher = list(
+        csv.DictReader(io.StringIO(run("levers", str(path), "--mode", "target", "--target", "1.1").stdout))
+    )
+    assert float(next(r for r in higher if r["lever"] == "churn")["to"]) < float(churn["to"])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--step", "2"), "--step is 2, outside the allowed range"),
+        (("--step", "x"), "--step must be a number"),
+        (("--mode", "best"), "invalid choice: 'best'"),
+        (("--mode", "target", "--step", "0.1"), "target mode takes --target"),
+        (("--target", "1.1"), "add --mode target"),
+    ],
+)
+def test_levers_bad_input_exits_2_with_one_line(
+    scenario_file: Path, args: tuple[str, ...], message: str
+) -> None:
+    result = run("levers", str(scenario_file), *args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and message in result.stderr

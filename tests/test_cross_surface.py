@@ -7,6 +7,8 @@ tiers, the GRR diagnosis, the plateau, the new MRR needed to stay flat, MRR at
 months 12 and 36) must read the same on each page (AppTest), the presenter's
 slides, the HTML report, the projection CSV, the comparison on the Scenarios
 page and the presenter, and the command line (``project`` and ``report``).
+The lever ranking (its verdict, order and MRR gains, each lever and all together) reads the same on
+the Biggest lever page, the presenter's lever slide, the HTML report and ``levers``.
 A new surface that shows one of these figures joins this test.
 
 The unit economics (lifetime value beside revenue ÷ churn, LTV:CAC, CAC
@@ -40,16 +42,18 @@ from simulator.economics import unit_economics
 from simulator.output import decimals_of
 from simulator.peers import position
 from simulator.projection import PROJECTION_COLUMNS
+from simulator.ranking import Ranking, rank
 from simulator.sample_data import generate_export
 from simulator.scenario import Scenario
 from simulator.scenario_json import to_json
 from simulator.summary import Summary, summarise
 from tests.apptest_support import APP, TIMEOUT, full_figures, shown_text
 from tests.strategies import examples
+from ui import ranking as words
 from ui.actuals import reading
 from ui.actuals.uploads import UPLOAD_KEY
 from ui.economics import economics_cards, quick
-from ui.format import compact_money, money, pct
+from ui.format import compact_money, money, pct, signed_money
 from ui.report import content, html
 from ui.scenarios import saved
 from ui.sentences import lifetime_value_text, payback_text, position_text, summary_verdict
@@ -144,6 +148,17 @@ def expected(summary: Summary) -> dict[str, str]:
     }
 
 
+def lever_verdict(summary: Summary) -> str:
+    """The Biggest lever page's verdict at its default (each lever 10% better)."""
+    return words.verdict(rank(summary.scenario), months=summary.months, currency=CURRENCY)
+
+
+def lever_gains(levers: Ranking) -> list[str]:
+    """The ranking table's MRR gains as shown: each lever's, then all of them together."""
+    assert levers.together is not None
+    return [signed_money(gain, CURRENCY) for gain in (*levers.table["mrr_gain"], levers.together["mrr_gain"])]
+
+
 def cards(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -179,6 +194,9 @@ def check_pages(at: AppTest, summary: Summary, figures: dict[str, str]) -> None:
     at.switch_page("pages/biggest-lever.py").run()
     assert not at.exception
     assert verdict in shown_text(at)
+    levers = rank(scenario)
+    assert at.info[0].value == lever_verdict(summary)
+    assert at.dataframe[0].value[f"MRR gained, month {summary.months}"].tolist() == lever_gains(levers)
 
     at.switch_page("pages/unit-economics.py").run()
     assert not at.exception
@@ -192,7 +210,7 @@ def check_pages(at: AppTest, summary: Summary, figures: dict[str, str]) -> None:
     text = shown_text(at)
     assert f"annual NRR {figures['annual NRR']}, annual GRR {figures['annual GRR']}" in text
 
-    for slide in ("1", "2"):
+    for slide in ("1", "2", "3"):
         at.query_params["slide"] = slide
         at.switch_page("pages/present.py").run()
         assert not at.exception
@@ -204,6 +222,8 @@ def check_pages(at: AppTest, summary: Summary, figures: dict[str, str]) -> None:
             assert shown[f"MRR at month {summary.months}"] == compact_money(
                 summary.mrr_at(summary.months), CURRENCY
             )
+        elif slide == "3":
+            assert lever_verdict(summary) in text
         else:
             assert shown["Needed to stay flat, month 1"] == compact_money(summary.stay_flat_at(1), CURRENCY)
             if summary.plateau.mrr is not None:
@@ -245,6 +265,8 @@ def check_report(html: str, summary: Summary, figures: dict[str, str]) -> None:
     assert tiles["MRR at 36 months"] == figures["MRR at 36"]
     text = re.sub(r"\s+", " ", "".join(parsed.text))
     assert summary_verdict(summary).replace("**", "") in text
+    assert lever_verdict(summary) in text
+    assert all(gain in parsed.text for gain in lever_gains(rank(summary.scenario)))
     if summary.plateau.mrr is not None:
         assert money(summary.plateau.mrr, CURRENCY) in text
     economics, said = expected_economics(summary)
@@ -269,6 +291,12 @@ def check_files(scenario: Scenario, summary: Summary, tmp_path: Path) -> None:
     width = len(PROJECTION_COLUMNS)
     ours = [line.split(",")[:width] for line in content.projection_csv(scenario).decode().splitlines()]
     assert ours == [line.split(",") for line in out.getvalue().splitlines()]
+    levers = io.StringIO()
+    assert cli.main(["levers", str(path), "--format", "json"], stdout=levers) == 0
+    ranking = rank(scenario)
+    rows = json.loads(levers.getvalue())
+    assert [row["lever"] for row in rows] == ranking.table["lever"].tolist()
+    assert [row["mrr_gain"] for row in rows] == [round(gain, 2) + 0.0 for gain in ranking.table["mrr_gain"]]
     html = io.StringIO()
     assert cli.main(["report", str(path), "--currency", CURRENCY], stdout=html) == 0
     check_report(html.getvalue(), summary, expected(summary))

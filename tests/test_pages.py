@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from simulator.plateau import plateau
 from simulator.projection import project
-from simulator.ranking import lever_impacts
+from simulator.ranking import rank
 from tests.apptest_support import charts
 from ui.format import compact_money, money
 from ui.state import controls
@@ -245,26 +245,31 @@ def test_leaky_bucket_draws_a_month_and_a_year_bridge() -> None:
     assert "Year 2" in titles
 
 
-def test_biggest_lever_names_the_tie_and_the_winner() -> None:
+def test_biggest_lever_names_a_winner_by_default_and_explains_the_tie_in_same_points() -> None:
     at = app()
     at.switch_page("pages/biggest-lever.py").run()
-    verdict = at.info[0].value
-    gain = lever_impacts(scenario_from_values(defaults()), step=0.01)["mrr_gain"].iloc[0]
-    assert "Churn, contraction and expansion tie" in verdict
-    assert money(gain) in verdict
+    table = rank(scenario_from_values(defaults())).table
+    # 10% of each lever: expansion 6% → 6.6% beats churn 3% → 2.7%.
+    assert at.info[0].value.startswith("Expansion wins: 10% more expansion (6.00% → 6.60%)")
+    assert money(float(table["mrr_gain"].iat[0])) in at.info[0].value
     assert "GRR below 90%" in " ".join(m.value for m in at.markdown)
+    at.segmented_control(key="lever_mode").set_value("points").run()
+    assert at.info[0].value.startswith("Churn, contraction and expansion tie: 1.0 point in any of them")
+    assert "Same effort (a share of each lever's own value) tells them apart" in at.info[0].value
 
 
-def test_biggest_lever_step_changes_the_verdict() -> None:
+def test_biggest_lever_step_changes_the_verdict_and_says_when_a_lever_stops_at_zero() -> None:
     at = app(contraction_pct="0.5")
     at.switch_page("pages/biggest-lever.py").run()
+    at.segmented_control(key="lever_mode").set_value("points").run()
     before = at.info[0].value
-    at.slider(key="lever_step").set_value(2.0).run()
-    impacts = lever_impacts(scenario_from_values({**defaults(), "contraction_pct": 0.5}), step=0.02)
+    at.slider(key="lever_step_points").set_value(2.0).run()
+    table = rank(scenario_from_values({**defaults(), "contraction_pct": 0.5}), mode="points", step=0.02).table
     # Contraction can only fall 0.5 point, so churn and expansion tie ahead of it.
     assert at.info[0].value != before
-    assert at.info[0].value.startswith("Churn and expansion tie: a change of 2.0 points")
-    assert money(impacts["mrr_gain"].iloc[0]) in at.info[0].value
+    assert at.info[0].value.startswith("Churn and expansion tie: 2.0 points in any of them")
+    assert money(float(table["mrr_gain"].iat[0])) in at.info[0].value
+    assert any("Contraction stops at 0.00%" in caption.value for caption in at.caption)
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from simulator.projection import project
-from simulator.ranking import nrr_versus_acquisition
+from simulator.tradeoff import nrr_versus_acquisition
 from ui.format import compact_money, pct
 from ui.presenter import SLIDES
 from ui.state.address import query_from_values, values_from_query

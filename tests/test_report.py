@@ -134,7 +134,8 @@ def test_html_report_shows_the_key_figures_as_the_pages_do(default_html: str) ->
         "Leaky",
         "GRR below 90%: fix churn first",
         "the base grows by itself",
-        "Churn, contraction and expansion tie",
+        "Expansion wins: 10% more expansion (6.00% → 6.60%)",  # the Biggest lever page's default
+        "<td>Expansion +10%</td>",  # its ranking table
     ):
         assert text in default_html, text
     assert "102.0%" in default_html and "126.8%" in default_html  # worked example 1

@@ -11,12 +11,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from simulator import arr, breakdown, economics, goal_seek, ranking, refined
+from simulator import arr, breakdown, economics, goal_seek, ranking, refined, tradeoff
 from simulator.comparison import Comparison, compare
 from simulator.monte_carlo import MonteCarlo, simulate
 from simulator.projection import Projection
+from simulator.ranking import STEP_MODES, Mode, Ranking
 from simulator.scenario import Scenario
 from simulator.summary import Summary, summarise
+from simulator.upside import Costs
 
 #: Every cache: bounded (a long session's memory), and silent (a slider move shows no spinner).
 _CACHE = st.cache_data(max_entries=128, show_spinner=False)
@@ -46,21 +48,21 @@ def bridge(scenario: Scenario, first_month: int, last_month: int) -> pd.Series:
 
 
 @_CACHE
-def lever_impacts(scenario: Scenario, step: float) -> pd.DataFrame:
-    """Each lever improved by ``step`` (acquisition: the same relative change), ranked."""
-    return ranking.lever_impacts(scenario, step=step)
+def lever_ranking(scenario: Scenario, mode: Mode, step: float, target_nrr: float, costs: Costs) -> Ranking:
+    """Each lever improved alone (by ``step``, or to ``target_nrr`` in target mode), ranked; all at once."""
+    return ranking.rank(
+        scenario,
+        mode=mode,
+        step=step if mode in STEP_MODES else None,
+        target_nrr=target_nrr if mode == "target" else None,
+        costs=costs,
+    )
 
 
 @_CACHE
-def customers_kept(scenario: Scenario, step: float) -> float:
-    """How many more customers the horizon has when churn falls by ``step``."""
-    return ranking.customers_kept(scenario, step=step)
-
-
-@_CACHE
-def nrr_versus_acquisition(scenario: Scenario) -> pd.DataFrame:
+def nrr_versus_acquisition(scenario: Scenario, costs: Costs) -> pd.DataFrame:
     """MRR at the horizon after +10 points of annual NRR versus +30% and +40% new customers."""
-    return ranking.nrr_versus_acquisition(scenario)
+    return tradeoff.nrr_versus_acquisition(scenario, costs=costs)
 
 
 #: The value a lever needs to reach a target, the other levers held (:func:`simulator.goal_seek.seek`).

@@ -10,14 +10,18 @@ from the drawing, which goes through :mod:`ui.charts`' presenter style.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
+from simulator.ranking import DEFAULT_STEPS
 from simulator.scenario import Scenario
+from simulator.upside import Costs
 from ui import cache, sentences, show
+from ui import ranking as words
 from ui.charts import bucket, growth, lever_bars, overlays, slides
 from ui.charts.theme import scenario_colours
 from ui.format import compact_money, money, money_delta, pct
@@ -27,8 +31,6 @@ from ui.state import address, controls, session
 SLIDE_PARAM = "slide"
 #: Where "Exit presenter" leads.
 EXIT_PAGE = "pages/compounding.py"
-#: The step of the biggest-lever slide, in points (as the lever page's default).
-LEVER_STEP_POINTS = 1.0
 #: Chart heights that fit a 1280×720 screen under the headline and the cards.
 CHART_HEIGHT = 380
 COMPARISON_HEIGHT = 330
@@ -236,19 +238,12 @@ def treadmill(scenario: Scenario, currency: str) -> None:
 
 
 def biggest_lever(scenario: Scenario, currency: str) -> None:
-    """The ranked tornado and its one-sentence verdict."""
-    step = LEVER_STEP_POINTS / 100
-    impacts = cache.lever_impacts(scenario, step)
-    st.markdown(
-        sentences.lever_verdict(
-            impacts,
-            step_points=LEVER_STEP_POINTS,
-            months=scenario.months,
-            currency=currency,
-            customers_kept=cache.customers_kept(scenario, step),
-        )
+    """The ranking of the Biggest lever page's default (each lever 10% better), its verdict and tornado."""
+    levers = cache.lever_ranking(
+        scenario, "relative", DEFAULT_STEPS["relative"], math.nan, Costs(cac=scenario.cac)
     )
-    fig = lever_bars.tornado(impacts, currency, step_points=LEVER_STEP_POINTS, months=scenario.months)
+    st.markdown(words.verdict(levers, months=scenario.months, currency=currency))
+    fig = lever_bars.tornado(levers.table, words.row_labels(levers), currency, months=scenario.months)
     # Every bar carries its value: the axes' tick labels would only crowd the slide.
     fig.update_xaxes(showticklabels=False, showgrid=False, ticks="")
     _chart(fig, "present_lever_chart", height=LEVER_HEIGHT)
@@ -262,7 +257,7 @@ def comparison(scenario: Scenario, currency: str) -> None:
         saved_comparison(saved.scenarios(), picked, currency)
         return
     months = scenario.months
-    table = cache.nrr_versus_acquisition(scenario)
+    table = cache.nrr_versus_acquisition(scenario, Costs(cac=scenario.cac))
     base = cache.summary(scenario).mrr_at(months)
     st.markdown(sentences.comparison_headline(table, currency, months=months))
     cards = st.columns(len(table), gap="large")

@@ -15,7 +15,7 @@ from simulator.actuals import ChurnRates
 from simulator.backtest import Backtest
 from simulator.calibration import Calibration, EarlyChurn
 from simulator.economics import UnitEconomics
-from simulator.levers import BY_FIELD, LEVERS
+from simulator.levers import BY_FIELD
 from simulator.peers import Position
 from simulator.plateau import Plateau
 from simulator.presets import PRESETS
@@ -47,89 +47,6 @@ def verdict_text(annual_nrr: float, annual_grr: float, verdict: Verdict) -> str:
 def summary_verdict(summary: Summary) -> str:
     """:func:`verdict_text` of a scenario's summary."""
     return verdict_text(summary.annual_nrr, summary.annual_grr, summary.verdict)
-
-
-def action(lever: str, step_points: float) -> str:
-    """A lever's step in words: ``"cutting churn by 1.0 point"``, ``"1.0% more new customers every month"``.
-
-    >>> action("churn", 1.0), action("expansion", 0.5)
-    ('cutting churn by 1.0 point', 'raising expansion by 0.5 points')
-    >>> action("acquisition", 2.0)
-    'winning 2.0% more new customers every month'
-    """
-    chosen = LEVERS[lever]
-    amount = f"{step_points:.1f}"
-    unit = "point" if step_points == 1 else "points"
-    if lever == "recovery":
-        return f"recovering failed payments worth {amount} {unit} of churn"
-    if not chosen.is_rate:
-        return f"winning {amount}% more {chosen.noun} every month"
-    verb = "cutting" if chosen.better < 0 else "raising"
-    return f"{verb} {chosen.noun} by {amount} {unit}"
-
-
-def tied_levers(impacts: pd.DataFrame) -> list[str]:
-    """The levers tied with the winner on MRR gained (same gain to a part in a million)."""
-    top = float(impacts["mrr_gain"].iloc[0])
-    return [
-        str(lever)
-        for lever, gain in zip(impacts["lever"], impacts["mrr_gain"], strict=True)
-        if math.isclose(float(gain), top, rel_tol=1e-6, abs_tol=0.5)
-    ]
-
-
-def lever_verdict(
-    impacts: pd.DataFrame,
-    *,
-    step_points: float,
-    months: int,
-    currency: str,
-    customers_kept: float | None = None,
-) -> str:
-    """One sentence: which lever wins, by how much, and the tie rule when rates tie.
-
-    ``impacts`` is :func:`simulator.ranking.lever_impacts`' ranked table.
-    """
-    top_gain = float(impacts["mrr_gain"].iloc[0])
-    if top_gain <= 0.5:
-        return (
-            f"No lever moves MRR at month {months} in this scenario: there is no revenue yet to retain "
-            "and no acquisition to grow. Add starting MRR or new customers."
-        )
-    tied = tied_levers(impacts)
-    rest = impacts[~impacts["lever"].isin(tied)]
-    names = [LEVERS[key].noun for key in tied]
-    if len(tied) > 1:
-        listed = ", ".join(names[:-1]) + f" and {names[-1]}"
-        text = (
-            f"{listed.capitalize()} tie: a change of {step_points:.1f} point"
-            f"{'' if step_points == 1 else 's'} in any of them adds {money(top_gain, currency)} of MRR "
-            f"by month {months}, because each moves monthly NRR by exactly that much."
-        )
-        if "churn" in tied and customers_kept is not None and customers_kept >= 0.5:
-            text += f" Cutting churn also keeps about {customers_kept:,.0f} more customers."
-    else:
-        winner = tied[0]
-        text = (
-            f"{LEVERS[winner].name} wins: {action(winner, step_points)} adds {money(top_gain, currency)} "
-            f"of MRR by month {months}"
-        )
-        if len(rest):
-            runner, runner_gain = str(rest["lever"].iloc[0]), float(rest["mrr_gain"].iloc[0])
-            if runner_gain > 0.5:
-                text += (
-                    f", {top_gain / runner_gain:.1f}× the {money(runner_gain, currency)} from "
-                    f"{action(runner, step_points)}."
-                )
-            else:
-                text += f"; {action(runner, step_points)} adds nothing."
-            rest = rest.iloc[1:]
-        else:
-            text += "."
-    if len(tied) > 1 and len(rest):
-        runner, runner_gain = str(rest["lever"].iloc[0]), float(rest["mrr_gain"].iloc[0])
-        text += f" Next: {action(runner, step_points)} adds {money(runner_gain, currency)}."
-    return text
 
 
 def plateau_text(summary: Summary, currency: str) -> str:
@@ -175,9 +92,10 @@ def plateau_text(summary: Summary, currency: str) -> str:
 
 
 def comparison_text(table: pd.DataFrame, currency: str, *, months: int) -> str:
-    """The "+10 points of NRR versus +30–40% acquisition" sentence.
+    """The "+10 points of NRR versus +30–40% acquisition" sentences, with what each returns per money
+    spent when its cost is known.
 
-    ``table`` is :func:`simulator.ranking.nrr_versus_acquisition`' table: the
+    ``table`` is :func:`simulator.tradeoff.nrr_versus_acquisition`' table: the
     NRR change first, then the acquisition uplifts.
     """
     nrr_gain = float(table["mrr_gain"].iloc[0])
@@ -189,13 +107,34 @@ def comparison_text(table: pd.DataFrame, currency: str, *, months: int) -> str:
     text = f"By month {months}, +10 points of annual NRR add {money(nrr_gain, currency)} of MRR; {parts}."
     best = acq.iloc[int(gains.argmax())]
     if float(best["mrr_gain"]) <= 0.5:
-        return text + " Here NRR is the only one of these that moves MRR."
-    if nrr_gain >= float(best["mrr_gain"]):
-        return text + f" Here NRR wins: {nrr_gain / float(best['mrr_gain']):.1f}× what {best['change']} add."
-    return (
-        text + f" Here {best['change']} move MRR more: acquisition is large next to the base. "
-        "Compare the cost of each."
-    )
+        text += " Here NRR is the only one of these that moves MRR."
+    elif nrr_gain >= float(best["mrr_gain"]):
+        text += f" Here NRR wins: {nrr_gain / float(best['mrr_gain']):.1f}× what {best['change']} add."
+    else:
+        text += (
+            f" Here {best['change']} move MRR more: acquisition is large next to the base. "
+            "Compare the cost of each."
+        )
+    return text + _per_money_spent(table, currency)
+
+
+def _per_money_spent(table: pd.DataFrame, currency: str) -> str:
+    """What each row returns per money spent, for the rows whose cost is known; else nothing."""
+    priced = [row for row in table.to_dict("records") if math.isfinite(float(row["mrr_gain_per_cost"]))]
+    if not priced:
+        return ""
+    unit = money(1, currency)
+    said = [
+        f"{row['change']} return {money(float(row['mrr_gain_per_cost']), currency, decimals=2)} "
+        f"of MRR a month per {unit} spent"
+        + (
+            f", paid back by month {row['payback_months']:.0f}"
+            if math.isfinite(row["payback_months"])
+            else ""
+        )
+        for row in priced
+    ]
+    return " Per money spent: " + "; ".join(said) + "."
 
 
 def plateau_headline(result: Plateau, currency: str) -> str:

@@ -1,4 +1,5 @@
-"""Lever charts: each lever's gain ranked (the tornado), and each initiative of the plan ranked."""
+"""Lever charts: each lever's gain ranked (the tornado), how far each must move to reach a target, and
+each initiative of the plan ranked."""
 
 from __future__ import annotations
 
@@ -7,81 +8,134 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from simulator.levers import BY_FIELD, LEVERS
-from ui.charts.spec import Spec
 from ui.charts.theme import (
     BLUE,
     GREEN,
     GRID,
     MUTED,
     RED,
-    TEMPLATE_LAYOUT,
     new_figure,
     nice_ticks,
 )
-from ui.format import compact_money, tick_prefix
+from ui.format import MINUS, compact_money, tick_prefix
 
 
-def lever_label(lever: str, step_points: float) -> str:
-    """``"Churn −1.0 pt"``: the lever (a registry key) and the change applied.
+def tornado(table: pd.DataFrame, labels: list[str], currency: str, *, months: int) -> go.Figure:
+    """Ranked bars across the whole width: each row's MRR gained at the horizon, with its annual NRR
+    gain beside the figure.
 
-    >>> lever_label("churn", 1.0), lever_label("acquisition", 1.0), lever_label("recovery", 0.5)
-    ('Churn −1.0 pt', 'New customers +1.0%', 'Failed payments −0.5 pt of churn')
+    ``table`` is :attr:`simulator.ranking.Ranking.table`; ``labels`` name its
+    rows (:func:`ui.ranking.row_label`) and stand above their bars, so that a
+    phone gives the bars its whole width. Rows tied with the first are drawn
+    as winners.
     """
-    chosen = LEVERS[lever]
-    amount = f"{step_points:.1f}"
-    if lever == "recovery":
-        return f"Failed payments −{amount} pt of churn"
-    if not chosen.is_rate:
-        return f"{chosen.name} +{amount}%"
-    return f"{chosen.name} {'−' if chosen.better < 0 else '+'}{amount} pt"
-
-
-def tornado(impacts: pd.DataFrame, currency: str, *, step_points: float, months: int) -> go.Figure:
-    """Ranked horizontal bars: each lever's gain in MRR at the horizon and in annual NRR."""
-    labels = [lever_label(lever, step_points) for lever in impacts["lever"]]
     prefix = tick_prefix(currency)
-    fig = Spec.subplots(
-        TEMPLATE_LAYOUT,
-        rows=1,
-        cols=2,
-        shared_yaxes=True,
-        horizontal_spacing=0.06,
-        subplot_titles=(f"MRR gained by month {months}", "Annual NRR gained (points)"),
-    )
-    mrr_gain = impacts["mrr_gain"].to_numpy(dtype=float)
-    nrr_gain = impacts["annual_nrr_gain"].to_numpy(dtype=float) * 100
-    top = np.isclose(mrr_gain, mrr_gain[0], rtol=1e-6, atol=0.5)
-    colours = [BLUE if winner else "#93c5fd" for winner in top]
+    gains = table["mrr_gain"].to_numpy(dtype=float)
+    nrr_gain = table["annual_nrr_gain"].to_numpy(dtype=float) * 100
+    top = np.isclose(gains, gains[0], rtol=1e-6, atol=0.5)
+    rows = np.arange(len(labels), dtype=float)
+    low, high = min(0.0, float(gains.min())), max(0.0, float(gains.max()))
+    span = max(high - low, 1.0)
+    # Room past the longest bar for a figure written outside it.
+    lo, hi = (low - 1.3 * span if low < 0 else 0.0), high + 1.3 * span
+    ticks = nice_ticks(lo, hi)
+    fig = new_figure()
     fig.add_bar(
-        x=mrr_gain,
-        y=labels,
+        x=gains,
+        y=rows,
+        width=0.5,
+        orientation="h",
+        marker={"color": [BLUE if winner else "#93c5fd" for winner in top]},
+        text=[
+            f"{compact_money(gain, currency, signed=True)} · {nrr:+.1f} pts".replace("-", MINUS)
+            for gain, nrr in zip(gains, nrr_gain, strict=True)
+        ],
+        textposition="auto",
+        insidetextanchor="end",
+        textfont={"size": 15},
+        cliponaxis=False,
+        customdata=labels,
+        hovertemplate="%{customdata}: " + prefix + "%{x:,.0f}<extra></extra>",
+    )
+    for row, label in zip(rows, labels, strict=True):
+        fig.add_annotation(
+            x=0,
+            xref="paper",
+            y=row - 0.3,
+            yref="y",
+            text=label,
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            font={"size": 16},
+        )
+    fig.update_layout(
+        title={"text": f"MRR gained by month {months}, and annual NRR gained"},
+        showlegend=False,
+        height=110 + 78 * len(labels),
+        margin={"t": 60, "l": 10, "r": 50},
+        xaxis={
+            "range": [lo, hi],
+            "tickvals": ticks,
+            "ticktext": [compact_money(t, currency) for t in ticks],
+            "gridcolor": GRID,
+            "showgrid": True,
+            "zeroline": True,
+            "zerolinecolor": MUTED,
+        },
+        yaxis={
+            "range": [len(labels) - 0.55, -0.85],
+            "showticklabels": False,
+            "showgrid": False,
+            "zeroline": False,
+        },
+    )
+    return fig.figure()
+
+
+def needed_bars(table: pd.DataFrame, texts: list[str], *, target: str) -> go.Figure:
+    """Target mode: how far each lever alone must move (its relative change), easiest first.
+
+    A lever that cannot get there alone is a grey stub; acquisition, which
+    reaches the target's MRR rather than its NRR, is drawn apart in muted blue.
+    """
+    change = table["change"].abs().to_numpy(dtype=float) * 100
+    reaches = table["reaches"].to_numpy(dtype=bool)
+    finite = np.where(np.isfinite(change), change, 0.0)
+    top = float(finite.max()) if finite.size and finite.max() > 0 else 100.0
+    lengths = np.where(reaches & np.isfinite(change), finite, top * 0.02)
+    colours = [
+        MUTED if not ok else "#93c5fd" if lever == "acquisition" else BLUE
+        for ok, lever in zip(reaches, table["lever"], strict=True)
+    ]
+    fig = new_figure()
+    fig.add_bar(
+        x=lengths,
+        y=[LEVERS[lever].name for lever in table["lever"]],
         orientation="h",
         marker={"color": colours},
-        text=[f"+{prefix}{v:,.0f}" if v >= 0 else f"−{prefix}{-v:,.0f}" for v in mrr_gain],
-        textposition="auto",
+        text=texts,
+        textposition="outside",
         cliponaxis=False,
-        hovertemplate="%{y}: " + prefix + "%{x:,.0f}<extra></extra>",
-        row=1,
-        col=1,
+        hovertemplate="%{y}: %{text}<extra></extra>",
     )
-    fig.add_bar(
-        x=nrr_gain,
-        y=labels,
-        orientation="h",
-        marker={"color": [GREEN if winner else "#6ee7b7" for winner in top]},
-        text=[f"{v:+.1f} pts" for v in nrr_gain],
-        textposition="auto",
-        cliponaxis=False,
-        hovertemplate="%{y}: %{x:+.2f} points<extra></extra>",
-        row=1,
-        col=2,
-    )
-    fig.update_layout(showlegend=False, height=380, margin={"t": 50})
-    fig.update_yaxes(autorange="reversed", row=1, col=1)
-    fig.update_xaxes(tickprefix=prefix, tickformat="~s", gridcolor=GRID, showgrid=True, row=1, col=1)
-    fig.update_xaxes(ticksuffix=" pts", gridcolor=GRID, showgrid=True, row=1, col=2)
-    fig.update_annotations(
-        font={"size": 18}, x=0, xanchor="left", selector={"text": f"MRR gained by month {months}"}
+    ticks = nice_ticks(0.0, top * 1.6)
+    fig.update_layout(
+        title={"text": f"How far each lever alone must move to reach {target}"},
+        showlegend=False,
+        height=150 + 60 * len(texts),
+        margin={"t": 70},
+        bargap=0.35,
+        xaxis={
+            "range": [0.0, top * 1.6],
+            "tickvals": ticks,
+            "ticktext": [f"{t:,.0f}%" for t in ticks],
+            "title": {"text": "change from today's value"},
+            "gridcolor": GRID,
+            "showgrid": True,
+            "zeroline": False,
+        },
+        yaxis={"autorange": "reversed", "gridcolor": "rgba(0,0,0,0)"},
     )
     return fig.figure()
 

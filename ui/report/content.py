@@ -10,7 +10,6 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -24,14 +23,13 @@ from simulator.peers import Position, position
 from simulator.projection import PROJECTION_COLUMNS
 from simulator.scenario import Initiative, Scenario
 from simulator.summary import BASIS_TEXT, HEADLINE_MONTHS, Summary, summarise
+from ui import ranking as words
 from ui import sentences
 from ui.charts import bucket, growth, lever_bars, tier_bar
 from ui.charts import economics as economics_charts
 from ui.economics import bridge_rows, economics_cards
 from ui.format import money, pct
 
-#: The step, in points, of the "biggest lever" sentence (the lever page's default).
-LEVER_STEP_POINTS = 1.0
 #: Chart names, in report order, with their titles for file names and buttons.
 CHART_TITLES: dict[str, str] = {
     "tiers": "Where annual NRR sits",
@@ -68,7 +66,8 @@ class Report:
         61.3%: **Leaky**. GRR below 90%: …"`` (markdown bold).
     plateau_sentence, lever_sentence
         Where the leaky bucket levels off (or that the base grows by itself);
-        which lever moves MRR most for a one-point change.
+        which lever moves MRR most, each improved by 10% of its own value
+        (the Biggest lever page's default).
     assumptions
         ``(lever, value)`` pairs, every lever in people's units.
     charts
@@ -84,6 +83,8 @@ class Report:
         Where annual NRR and GRR sit among peers, the stage chosen from ARR.
     arr_bridge
         The yearly ARR bridge as text, as the Unit economics page's table shows it.
+    levers
+        The lever ranking as text, as the Biggest lever page's table shows it by default.
     peers
         ``(label, value)``: where annual NRR sits among its stage's peers, in a tile
         (``("NRR, $1M–10M ARR", "Top quartile")``).
@@ -104,6 +105,7 @@ class Report:
     position_sentence: str = ""
     arr_bridge: pd.DataFrame | None = None
     peers: tuple[str, str] | None = None
+    levers: pd.DataFrame | None = None
 
 
 def format_date(day: dt.date) -> str:
@@ -215,19 +217,11 @@ def build_report(scenario: Scenario, currency: str = "$", *, today: dt.date | No
         *((f"MRR at {month} months", money(summary.mrr_at(month), currency)) for month in HEADLINE_MONTHS),
         _last_figure(summary, currency),
     )
-    step = LEVER_STEP_POINTS / 100
-    impacts = ranking.lever_impacts(scenario, step=step)
+    levers = ranking.rank(scenario)
     # Unit economics at the page's defaults; the stage from ARR today (12 × starting MRR).
     economics = unit_economics(summary)
     bridge = scenario_bridge(summary.projection)
     placed = position(summary.annual_nrr, summary.annual_grr, arr=float(bridge["starting_arr"].to_numpy()[0]))
-    lever_sentence = sentences.lever_verdict(
-        impacts,
-        step_points=LEVER_STEP_POINTS,
-        months=months,
-        currency=currency,
-        customers_kept=ranking.customers_kept(scenario, step=step),
-    )
     return Report(
         scenario=scenario,
         currency=currency,
@@ -235,10 +229,10 @@ def build_report(scenario: Scenario, currency: str = "$", *, today: dt.date | No
         figures=figures,
         tier_sentence=sentences.summary_verdict(summary),
         plateau_sentence=sentences.plateau_text(summary, currency),
-        lever_sentence=lever_sentence,
+        lever_sentence=words.verdict(levers, months=months, currency=currency),
         assumptions=assumptions(scenario, currency),
         charts={
-            **report_charts(summary, currency, impacts=impacts),
+            **report_charts(summary, currency, levers=levers),
             **economics_figures(economics, bridge, placed, currency),
         },
         basis=BASIS_TEXT[summary.retention.annual_basis],
@@ -250,6 +244,7 @@ def build_report(scenario: Scenario, currency: str = "$", *, today: dt.date | No
         position_sentence=sentences.position_text(placed, currency),
         arr_bridge=bridge_rows(bridge, currency),
         peers=(f"NRR, {placed.stage}", _SHORT_STANDING[placed.stage_standing]),
+        levers=words.table_rows(levers, months=months, currency=currency, costs=scenario.cac is not None),
     )
 
 
@@ -264,12 +259,14 @@ def economics_figures(
     }
 
 
-def report_charts(summary: Summary, currency: str, *, impacts: Any | None = None) -> dict[str, go.Figure]:
+def report_charts(
+    summary: Summary, currency: str, *, levers: ranking.Ranking | None = None
+) -> dict[str, go.Figure]:
     """The report's charts by name, in the order of :data:`CHART_TITLES`."""
     projection = summary.projection
     months = summary.months
-    if impacts is None:
-        impacts = ranking.lever_impacts(summary.scenario, step=LEVER_STEP_POINTS / 100)
+    if levers is None:
+        levers = ranking.rank(summary.scenario)
     steps = breakdown.bridge(projection, first_month=1, last_month=months)
     return {
         "tiers": tier_bar.tiers(summary.annual_nrr),
@@ -277,7 +274,7 @@ def report_charts(summary: Summary, currency: str, *, impacts: Any | None = None
         "cohorts": growth.layer_cake(breakdown.cohort_layers(projection), currency),
         "bridge": bucket.waterfall(steps, currency, title=f"MRR bridge, months 1–{months}"),
         "treadmill": bucket.stay_flat(projection.table, currency),
-        "levers": lever_bars.tornado(impacts, currency, step_points=LEVER_STEP_POINTS, months=months),
+        "levers": lever_bars.tornado(levers.table, words.row_labels(levers), currency, months=months),
     }
 
 

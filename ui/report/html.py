@@ -5,12 +5,15 @@ from __future__ import annotations
 import html
 import re
 
+import pandas as pd
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from simulator.economics import DEFAULT_DISCOUNT_RATE, DEFAULT_LIFETIME_MONTHS
+from simulator.ranking import DEFAULT_STEPS
 from ui.charts import theme
-from ui.report.content import ECONOMICS_CHARTS, LEVER_STEP_POINTS, Report, format_date
+from ui.ranking import share
+from ui.report.content import ECONOMICS_CHARTS, Report, format_date
 
 _STYLE = """
 :root { color-scheme: light; }
@@ -48,7 +51,7 @@ footer { color: #6b7280; font-size: 13px; margin-top: 32px; }
 #: with a heading since their figures have no title of their own.
 WIDE = {
     "tiers": "Where annual NRR sits among the benchmark tiers",
-    "levers": f"Biggest lever: each lever improved by {LEVER_STEP_POINTS:.0f} point",
+    "levers": f"Biggest lever: each lever improved by {share(DEFAULT_STEPS['relative'])} of its own value",
 }
 
 
@@ -119,20 +122,23 @@ def economics_html(report: Report) -> str:
         for name in ECONOMICS_CHARTS
         if name in report.charts
     )
-    bridge = ""
-    if report.arr_bridge is not None:
-        head = "".join(f"<th>{html.escape(str(column))}</th>" for column in report.arr_bridge.columns)
-        body = "\n".join(
-            "<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in row) + "</tr>"
-            for row in report.arr_bridge.itertuples(index=False)
-        )
-        bridge = f'<table class="bridge"><tr>{head}</tr>\n{body}\n</table>'
+    bridge = "" if report.arr_bridge is None else table_html(report.arr_bridge)
     return (
         f'<h2>Unit economics</h2>\n<section class="figures">\n{tiles(report.economics)}\n</section>\n'
         f'<section class="sentences">\n{sentences}\n</section>\n'
         f"<h3>ARR bridge, year by year</h3>\n{bridge}\n"
         f'<section class="charts">\n{charts}\n</section>'
     )
+
+
+def table_html(table: pd.DataFrame) -> str:
+    """A table of text (the ARR bridge, the lever ranking) with a header row, every cell escaped."""
+    head = "".join(f"<th>{html.escape(str(column))}</th>" for column in table.columns)
+    body = "\n".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in row) + "</tr>"
+        for row in table.itertuples(index=False)
+    )
+    return f'<table class="bridge"><tr>{head}</tr>\n{body}\n</table>'
 
 
 def _assumption_rows(report: Report) -> str:
@@ -154,7 +160,8 @@ def html_report(report: Report) -> bytes:
             continue
         div = _chart_div(report, name)
         if name in WIDE:
-            chart_divs.append(f'<div class="chart wide"><h3>{html.escape(WIDE[name])}</h3>{div}</div>')
+            table = table_html(report.levers) if name == "levers" and report.levers is not None else ""
+            chart_divs.append(f'<div class="chart wide"><h3>{html.escape(WIDE[name])}</h3>{div}{table}</div>')
         else:
             chart_divs.append(f'<div class="chart">{div}</div>')
     page = f"""<!DOCTYPE html>

@@ -150,14 +150,7 @@ def _pdf_figure(report: Report, name: str) -> go.Figure:
     if name != "levers":
         return fig
     titled = go.Figure(fig)
-    # More room between the two panels, so that their end ticks do not touch.
-    titled.update_layout(
-        title={"text": WIDE["levers"]},
-        margin={"t": 120},
-        xaxis={"domain": [0.0, 0.45]},
-        xaxis2={"domain": [0.56, 1.0]},
-    )
-    titled.update_annotations(yshift=4)
+    titled.update_layout(title={"text": WIDE["levers"]}, margin={"t": 90})
     return titled
 
 

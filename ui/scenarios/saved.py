@@ -19,7 +19,7 @@ from simulator.scenario_json import to_json
 from ui import cache
 from ui.scenarios import files, link, store, variants
 from ui.scenarios.store import StoreError
-from ui.state import controls, session
+from ui.state import session
 
 STORE_KEY = "scenario_store"
 COMPARED_KEY = "scenario_compared"
@@ -169,10 +169,7 @@ def on_load() -> None:
     if name not in saved:
         _say("error", f"There is no scenario named '{name}'.", MANAGE)
         return
-    values, notes = controls.sidebar_values(saved[name], session.current_values())
-    st.session_state.update(values)
-    st.session_state[session.PRESET_KEY] = controls.CUSTOM
-    session.on_control_change()
+    notes = session.load_scenario(saved[name])
     if notes:
         _say(
             "warning",

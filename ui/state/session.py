@@ -23,6 +23,7 @@ from ui.state.controls import (
     defaults,
     preset_values,
     scenario_from_values,
+    sidebar_values,
 )
 from ui.state.tables import DEFAULT_SEGMENTS, PLAN_COLUMNS, edited_segments, with_recession
 
@@ -97,6 +98,16 @@ def sync_url() -> None:
     wanted.update({key: present[key] for key in VIEW_PARAMS if key in present})
     if present != wanted:
         st.query_params.from_dict(wanted)
+
+
+def load_scenario(scenario: Scenario) -> list[str]:
+    """Put ``scenario`` into the sidebar (the address and every page follow); returns what the
+    sidebar could not hold exactly (:func:`ui.state.controls.sidebar_values`' notes)."""
+    values, notes = sidebar_values(scenario, current_values())
+    st.session_state.update(values)
+    st.session_state[PRESET_KEY] = CUSTOM
+    on_control_change()
+    return notes
 
 
 def on_control_change(key: str | None = None) -> None:

@@ -1,0 +1,130 @@
+"""The Biggest lever page under AppTest: every mode, costs, and "apply" reaching the sidebar and the address.
+
+Every figure is checked against the engine (:func:`simulator.ranking.rank`), which
+``tests/test_ranking.py`` holds to hand-computed values.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from simulator.ranking import rank
+from simulator.summary import summarise
+from simulator.upside import Costs
+from tests.apptest_support import app, metrics
+from ui import ranking as words
+from ui.format import money, pct
+from ui.state.controls import defaults, scenario_from_values
+
+pytestmark = pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")
+
+PAGE = "pages/biggest-lever.py"
+#: A leaky business: 6% churn, 2% expansion; annual NRR well under the top quartile.
+LEAKY = {"churn_pct": "6", "expansion_pct": "2"}
+
+
+def lever_page(**params: str) -> AppTest:
+    at = app(PAGE, **params)
+    assert not at.exception
+    return at
+
+
+def test_the_default_table_is_the_engines_ranking_with_all_levers_together() -> None:
+    at = lever_page()
+    ranking = rank(scenario_from_values(defaults()))
+    shown = at.dataframe[0].value
+    assert shown["Change"].tolist() == [*words.row_labels(ranking), "All together"]
+    assert shown["MRR gained, month 36"].tolist()[:-1] == [
+        f"+{money(gain)}" for gain in ranking.table["mrr_gain"]
+    ]
+    assert ranking.together is not None
+    assert words.together_text(ranking, months=36, currency="$") in [m.value for m in at.markdown]
+    assert "Cost" not in shown.columns  # no cost given
+
+
+def test_applying_a_row_moves_the_sidebar_the_address_and_every_page() -> None:
+    at = lever_page()
+    at.button(key="lever_apply_expansion").click().run()
+    assert not at.exception
+    assert at.session_state["expansion_pct"] == pytest.approx(6.6)
+    assert at.query_params["expansion_pct"] == "6.6"
+    assert at.success[0].value.startswith("Applied expansion +10%")
+    at.switch_page("pages/compounding.py").run()
+    applied = summarise(scenario_from_values({**defaults(), "expansion_pct": 6.6}))
+    assert metrics(at)["Annual NRR"] == pct(applied.annual_nrr)
+
+
+def test_applying_all_together_moves_every_lever() -> None:
+    at = lever_page()
+    at.button(key="lever_apply_together").click().run()
+    state = at.session_state
+    assert (state["churn_pct"], state["contraction_pct"], state["expansion_pct"]) == pytest.approx(
+        (2.7, 0.9, 6.6)
+    )
+    assert state["new_customers"] == pytest.approx(5.5)
+
+
+def test_a_goal_seek_result_can_be_applied() -> None:
+    at = lever_page()
+    at.button(key="goal_apply").click().run()
+    assert not at.exception
+    # 110% a year needs expansion of 1.10^(1/12) − 0.96 with churn 3% and contraction 1%.
+    assert at.session_state["expansion_pct"] == pytest.approx((1.10 ** (1 / 12) - 0.96) * 100, abs=1e-4)
+
+
+def test_to_a_target_shows_the_easiest_route_to_the_top_quartile() -> None:
+    at = lever_page(**LEAKY)
+    at.segmented_control(key="lever_mode").set_value("target").run()
+    assert not at.exception
+    ranking = rank(
+        scenario_from_values({**defaults(), "churn_pct": 6.0, "expansion_pct": 2.0}),
+        mode="target",
+        target_nrr=1.06,
+    )
+    expected = words.verdict(
+        ranking, months=36, currency="$", target_source="the top quartile of $1M–10M ARR"
+    )
+    assert at.info[0].value == expected
+    assert expected.startswith(
+        "To reach 106.0% annual NRR (the top quartile of $1M–10M ARR), the easiest route is churn"
+    )
+    assert any("Contraction alone cannot reach 106.0%" in caption.value for caption in at.caption)
+    at.selectbox(key="lever_target").set_value("Seat-based B2B").run()
+    assert at.info[0].value.startswith(
+        "To reach 120.0% annual NRR (the top of Seat-based B2B’s typical range)"
+    )
+
+
+def test_tactics_rank_concrete_changes() -> None:
+    at = lever_page()
+    at.segmented_control(key="lever_mode").set_value("tactic").run()
+    assert not at.exception
+    assert at.info[0].value.startswith("The biggest upside: upgrade prompts at 80% of a plan limit.")
+    assert set(at.dataframe[0].value["Change"]) == {
+        "Upgrade prompts",
+        "Retries and dunning",
+        "Cancel-flow offers",
+        "A middle tier",
+        "All together",
+    }
+
+
+def test_costs_turn_the_ranking_into_money_per_money_spent_and_payback() -> None:
+    at = lever_page(cac="2000")
+    at.number_input(key="lever_retention_cost").set_value(3_000).run()
+    assert not at.exception
+    scenario = scenario_from_values({**defaults(), "cac": 2_000})
+    table = rank(scenario, costs=Costs(cac=2_000, retention_per_month=3_000)).table.set_index("lever")
+    shown = at.dataframe[0].value.set_index("Change")
+    churn = table.loc["churn"]
+    assert shown.loc["Churn −10%", "Cost"] == money(churn["cost"])
+    assert shown.loc["Churn −10%", "MRR per $1"] == money(churn["mrr_gain_per_cost"], decimals=2)
+    payback = churn["payback_months"]
+    assert shown.loc["Churn −10%", "Payback"] == (
+        f"month {payback:.0f}" if math.isfinite(payback) else "not by the horizon"
+    )
+    assert shown.loc["Expansion +10%", "Cost"] == "–"  # no expansion programme given
+    assert any("Per money spent:" in m.value for m in at.markdown)
