@@ -81,17 +81,26 @@ h1 { font-size: 2.6rem !important; padding: 0 !important; }
 #: What a clicker sends: next on →, PageDown, Space and Enter; back on ←, PageUp and Backspace;
 #: F (or the button) for full screen. It clicks the slide's own buttons, so the address and the
 #: session follow exactly as with a mouse, and does nothing once the presenter is left or while
-#: someone types. Fixed code, no user text.
+#: someone types. A press that comes while the slide is still being drawn waits for the drawing to
+#: finish, then clicks the new slide's button (a click on a half-drawn slide could be lost).
+#: Fixed code, no user text.
 PRESENTER_KEYS_JS = """
 <script>
 (function () {
   if (window.__nrrPresenterKeys) { return; }
   window.__nrrPresenterKeys = true;
-  const press = (key) => {
-    const button = document.querySelector('.st-key-' + key + ' button');
-    if (button && !button.disabled) { button.click(); return true; }
-    return false;
+  const running = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app !== null && app.getAttribute('data-test-script-state') === 'running';
   };
+  const whenDrawn = (then) => {
+    if (!running()) { then(); return; }
+    const wait = setInterval(() => { if (!running()) { clearInterval(wait); then(); } }, 50);
+  };
+  const press = (key) => whenDrawn(() => {
+    const button = document.querySelector('.st-key-' + key + ' button');
+    if (button && !button.disabled) { button.click(); }
+  });
   const fullScreen = () => {
     if (document.fullscreenElement) { document.exitFullscreen(); }
     else if (document.documentElement.requestFullscreen) { document.documentElement.requestFullscreen(); }
