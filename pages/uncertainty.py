@@ -5,7 +5,7 @@ import streamlit as st
 from simulator.monte_carlo import simulated_scenario
 from ui import cache, sentences, show
 from ui.charts import bands
-from ui.format import money, pct
+from ui.format import compact_money, money, pct
 from ui.state import navigation, session
 
 navigation.require_app("uncertainty")
@@ -14,7 +14,7 @@ scenario = session.current_scenario()
 currency = session.currency()
 months = scenario.months
 
-st.title("🎲 Uncertainty")
+st.title("Uncertainty")
 st.caption(
     "The same levers, played out customer by customer: each one churns, contracts or expands at random "
     "with the scenario's rates. Eight futures in ten fall inside the shaded band."
@@ -25,22 +25,23 @@ paths = paths_col.slider(
     "Futures simulated", min_value=100, max_value=5_000, value=1_000, step=100, key="mc_paths"
 )
 skew = skew_col.slider(
-    "Account-size skew",
+    "How unequal accounts are",
     min_value=0.0,
     max_value=3.0,
     value=1.0,
     step=0.1,
     key="mc_skew",
-    help="0: every account the same size. Higher: a few large accounts carry more of the MRR.",
+    help="0: every account the same size. Higher: a few large accounts carry more of the MRR, "
+    "so one of them leaving moves revenue more.",
 )
 seed = seed_col.number_input(
-    "Seed",
+    "Draw number",
     min_value=0,
     max_value=1_000_000,
     value=0,
     step=1,
     key="mc_seed",
-    help="The same seed, the same futures.",
+    help="Each number draws its own set of futures; the same number always draws the same ones.",
 )
 result = cache.monte_carlo(scenario, int(paths), float(skew), int(seed))
 futures = result.bands
@@ -49,35 +50,34 @@ expected_summary = cache.summary(simulated)
 expected = expected_summary.projection.table.set_index("month")["mrr"]
 
 cards = st.columns(5)
-cards[0].metric(
-    "Median MRR",
-    money(futures["mrr_p50"].iloc[-1], currency),
-    help=f"At month {months}: half the futures end above, half below.",
-    border=True,
-)
-cards[1].metric(
-    "P10: a bad future",
-    money(futures["mrr_p10"].iloc[-1], currency),
-    help=f"MRR at month {months}: one future in ten ends below this.",
-    border=True,
-)
-cards[2].metric(
-    "P90: a good future",
-    money(futures["mrr_p90"].iloc[-1], currency),
-    help=f"MRR at month {months}: one future in ten ends above this.",
-    border=True,
-)
-cards[3].metric(
-    "Months under 100%",
+for card, (label, column, meaning) in zip(
+    cards,
+    (
+        ("Median MRR", "mrr_p50", "half the futures end above, half below"),
+        ("P10: a bad future", "mrr_p10", "one future in ten ends below this"),
+        ("P90: a good future", "mrr_p90", "one future in ten ends above this"),
+    ),
+    strict=False,
+):
+    # Compact in a narrow card, the full figure on hover.
+    figure = float(futures[column].iloc[-1])
+    show.card(
+        card,
+        label,
+        compact_money(figure, currency),
+        help=f"{money(figure, currency)}: MRR at month {months}, {meaning}.",
+    )
+show.card(
+    cards[3],
+    "Months NRR dips under 100%",
     pct(result.dip_share, decimals=0),
     help="Share of one future's months with NRR under 100% while the average month is at or above it.",
-    border=True,
 )
-cards[4].metric(
+show.card(
+    cards[4],
     "Top 10%'s expansion",
     pct(result.top_expansion_share, decimals=0),
     help="Median share of all expansion that comes from the largest-expanding tenth of accounts.",
-    border=True,
 )
 
 show.chart(
@@ -109,4 +109,6 @@ else:
         f"with today's MRR spread over {result.starting_customers:,} simulated accounts, since the "
         "scenario has no customer count"
     )
-st.caption(f"{result.paths:,} futures, seed {seed}, {accounts}." + not_simulated)
+st.caption(f"{result.paths:,} futures, draw {seed}, {accounts}." + not_simulated)
+if result.reduced:
+    st.caption(sentences.reduced_text(result))

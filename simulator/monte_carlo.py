@@ -11,6 +11,14 @@ so that the expected arrivals are the scenario's.
 
 The simulation steps month by month (a customer's state depends on the month
 before) but every step works on all paths × customers at once.
+
+**The work is bounded** whatever the scenario: at most
+:data:`MAX_ACCOUNT_MONTHS` account-months in all (about a second here). A
+larger run first simulates fewer futures (down to :data:`MIN_PATHS`), then
+lets each simulated account stand for several customers
+(:attr:`MonteCarlo.customers_per_account`): the expected MRR is unchanged,
+and the bands are somewhat wider than that many separate customers would
+give. :attr:`MonteCarlo.reduced` says when either happened.
 """
 
 from __future__ import annotations
@@ -28,6 +36,10 @@ QUANTILES = (0.10, 0.50, 0.90)
 STAND_INS = 2_000
 #: Paths whose accounts are followed for the expansion-concentration figure.
 TRACKED_PATHS = 100
+#: The most account-months one simulation works through (paths × account slots × months).
+MAX_ACCOUNT_MONTHS = 120_000_000
+#: The fewest futures a bounded simulation keeps before it groups customers.
+MIN_PATHS = 200
 
 
 @dataclass(frozen=True)
@@ -51,8 +63,13 @@ class MonteCarlo:
         Paths simulated; customer slots per path (starting customers plus
         arrival slots).
     starting_customers
-        The accounts today's MRR was spread over: the scenario's count, or
+        The customers today's MRR was spread over: the scenario's count, or
         :data:`STAND_INS` when it has none.
+    paths_asked
+        The futures asked for (``paths`` is fewer when the work bound cut them).
+    customers_per_account
+        How many customers one simulated account stands for (1 unless the
+        work bound grouped them).
     """
 
     bands: pd.DataFrame
@@ -61,6 +78,13 @@ class MonteCarlo:
     paths: int
     customers: int
     starting_customers: int
+    paths_asked: int = 0
+    customers_per_account: int = 1
+
+    @property
+    def reduced(self) -> bool:
+        """Whether the work bound simulated fewer futures or grouped customers."""
+        return self.paths < self.paths_asked or self.customers_per_account > 1
 
 
 def simulate(
@@ -98,15 +122,14 @@ def simulate(
         raise ValueError(f"skew is {skew}, outside the allowed range (0 to 3)")
     rng = np.random.default_rng(seed)
     months = scenario.months
-    starting = max(
-        int(round(customers if customers is not None else scenario.starting_customers or STAND_INS)), 1
-    )
-
-    # Arrival slots: ceil(n(t)) per month, each filled with probability n(t)/ceil(n(t)).
+    wanted = customers if customers is not None else scenario.starting_customers or STAND_INS
     month = np.arange(1, months + 1)
-    expected_new = scenario.new_customers_per_month * (1.0 + scenario.acquisition_growth_rate) ** (
-        month - 1.0
-    )
+    arrivals = scenario.new_customers_per_month * (1.0 + scenario.acquisition_growth_rate) ** (month - 1.0)
+    paths_asked = paths
+    paths, group = _bounded(paths, float(wanted), arrivals, months)
+    starting = max(int(round(wanted / group)), 1)
+    # Arrival slots: ceil(n(t)) per month, each filled with probability n(t)/ceil(n(t)).
+    expected_new = arrivals / group
     slots_per_month = np.ceil(expected_new - 1e-9).astype(np.int64)
     slot_month = np.repeat(month, slots_per_month)
     fill = np.repeat(
@@ -122,7 +145,9 @@ def simulate(
     mrr = np.zeros((paths, slots), dtype=np.float32)
     mrr[:, :starting] = sizes[:, :starting] * (scenario.starting_mrr / starting)
     arriving = np.where(
-        rng.random((paths, slot_month.size)) < fill, sizes[:, starting:] * scenario.new_customer_mrr, 0.0
+        rng.random((paths, slot_month.size)) < fill,
+        sizes[:, starting:] * scenario.new_customer_mrr * group,
+        0.0,
     ).astype(np.float32)
 
     thresholds, factors = _event_table(scenario, event_size)
@@ -173,8 +198,34 @@ def simulate(
         top_expansion_share=_top_share(expansion_by_account),
         paths=paths,
         customers=slots,
-        starting_customers=starting,
+        starting_customers=int(round(wanted)) if group > 1 else starting,
+        paths_asked=paths_asked,
+        customers_per_account=group,
     )
+
+
+def _bounded(paths: int, starting: float, arrivals: np.ndarray, months: int) -> tuple[int, int]:
+    """Futures to simulate and customers per account, within :data:`MAX_ACCOUNT_MONTHS`.
+
+    >>> _bounded(1_000, 2_000, np.zeros(60), 60)
+    (1000, 1)
+    >>> _bounded(5_000, 40_000, np.full(120, 400.0), 120)
+    (200, 18)
+    """
+
+    def work(futures: int, group: int) -> float:
+        slots = max(round(starting / group), 1) + float(np.ceil(arrivals / group - 1e-9).sum())
+        return futures * slots * months
+
+    if work(paths, 1) <= MAX_ACCOUNT_MONTHS:
+        return paths, 1
+    fewer = max(min(paths, MIN_PATHS), int(MAX_ACCOUNT_MONTHS // work(1, 1)))
+    if work(fewer, 1) <= MAX_ACCOUNT_MONTHS:
+        return fewer, 1
+    group = max(2, math.ceil(work(fewer, 1) / MAX_ACCOUNT_MONTHS))
+    while work(fewer, group) > MAX_ACCOUNT_MONTHS:
+        group = math.ceil(group * 1.25)
+    return fewer, group
 
 
 def simulated_scenario(scenario: Scenario) -> Scenario:

@@ -203,10 +203,13 @@ def test_the_uncertainty_page_shows_p10_p50_p90_bands() -> None:
     assert all("8 futures in 10" in spec and '"Median (P50)"' in spec for spec in charts)
     assert "Trailing-12 NRR: the trend" in charts[2]
     cards = metrics(at)
-    assert {"Months under 100%", "Top 10%'s expansion", "P10: a bad future", "P90: a good future"} <= set(
-        cards
-    )
-    assert "100 futures, seed 0" in " ".join(c.value for c in at.caption)
+    assert {
+        "Months NRR dips under 100%",
+        "Top 10%'s expansion",
+        "P10: a bad future",
+        "P90: a good future",
+    } <= set(cards)
+    assert "100 futures, draw 0" in " ".join(c.value for c in at.caption)
     assert sum(len(spec) for spec in charts) < 150_000
 
 

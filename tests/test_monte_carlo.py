@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from simulator import Scenario, project
-from simulator.monte_carlo import simulate
+from simulator.monte_carlo import MAX_ACCOUNT_MONTHS, MIN_PATHS, simulate
 
 GROWING = Scenario(
     starting_mrr=100_000,
@@ -70,3 +70,35 @@ def test_out_of_range_settings_are_refused() -> None:
         simulate(GROWING, paths=0)
     with pytest.raises(ValueError, match=r"skew is 4, outside the allowed range \(0 to 3\)"):
         simulate(GROWING, skew=4)
+
+
+def test_the_work_is_bounded_for_any_scenario_and_the_result_says_how() -> None:
+    """40,000 customers, 400 new a month, 120 months, 5,000 futures would be 42 billion account-months;
+    the bound simulates 200 futures of grouped accounts, with the same expected MRR."""
+    big = Scenario(
+        starting_mrr=2e8,
+        starting_customers=40_000,
+        churn_rate=0.03,
+        contraction_rate=0.01,
+        expansion_rate=0.06,
+        new_customers_per_month=400,
+        new_customer_mrr=5_000,
+        months=120,
+    )
+    mc = simulate(big, paths=5_000, seed=1)
+    assert mc.reduced and mc.paths == MIN_PATHS and mc.paths_asked == 5_000
+    assert mc.customers_per_account > 1 and mc.starting_customers == 40_000
+    assert mc.paths * mc.customers * 120 <= MAX_ACCOUNT_MONTHS
+    assert mc.bands["mrr_mean"].iloc[-1] == pytest.approx(project(big).mrr_at(120), rel=0.03)
+
+
+def test_a_hundred_million_customers_is_simulated_within_the_bound() -> None:
+    huge = Scenario(starting_mrr=1e6, starting_customers=100_000_000, churn_rate=0.03, months=24)
+    mc = simulate(huge, paths=1_000, seed=2)
+    assert mc.paths * mc.customers * 24 <= MAX_ACCOUNT_MONTHS
+    assert mc.bands["mrr_mean"].iloc[-1] == pytest.approx(1e6 * 0.97**24, rel=0.01)
+
+
+def test_an_ordinary_run_is_not_reduced() -> None:
+    mc = simulate(GROWING, paths=100, seed=3)
+    assert not mc.reduced and mc.customers_per_account == 1

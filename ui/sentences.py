@@ -16,6 +16,7 @@ from simulator.backtest import Backtest
 from simulator.calibration import Calibration, EarlyChurn
 from simulator.economics import UnitEconomics
 from simulator.levers import BY_FIELD
+from simulator.monte_carlo import MonteCarlo
 from simulator.peers import Position
 from simulator.plateau import Plateau
 from simulator.presets import PRESETS
@@ -23,7 +24,7 @@ from simulator.scenario import Scenario
 from simulator.summary import Summary, retention
 from simulator.tiers import Verdict, verdict
 from ui.economics import lifetime_years, months_text, ratio
-from ui.format import compact_money, money, pct, signed_money
+from ui.format import compact_money, literal, money, pct, signed_money
 from ui.state.controls import CONTROL_BY_KEY
 
 
@@ -202,6 +203,19 @@ def segment_drift_text(table: pd.DataFrame, *, months: int) -> str:
     )
 
 
+def reduced_text(result: MonteCarlo) -> str:
+    """What the work bound changed in a large simulation, and what it means for the bands."""
+    said = []
+    if result.paths < result.paths_asked:
+        said.append(f"{result.paths:,} futures of the {result.paths_asked:,} asked")
+    if result.customers_per_account > 1:
+        said.append(f"each simulated account standing for {result.customers_per_account:,} customers")
+    return (
+        "To stay quick, this run simulates " + " and ".join(said) + ". The average path is unchanged; "
+        "the bands are somewhat wider than the real spread of that many customers."
+    )
+
+
 def dip_text(dip_share: float, paths: int) -> str:
     """How often one month's NRR dips under 100% while the average month is above it."""
     if not math.isfinite(dip_share):
@@ -242,7 +256,7 @@ def impacts_text(impacts: pd.DataFrame, currency: str, *, months: int) -> str:
     shocks = impacts[impacts["mrr_gain"] < 0].sort_values("mrr_gain", kind="stable")
 
     def named(row: dict[Any, Any]) -> str:
-        return f"**{row['initiative']}** ({BY_FIELD[row['lever']].noun})"
+        return f"**{literal(row['initiative'])}** ({BY_FIELD[row['lever']].noun})"
 
     parts = []
     if not gains.empty:
