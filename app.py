@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui import style
+from ui.format import literal
 from ui.sidebar.controls import draw_sidebar
 from ui.state import navigation, session
 
@@ -75,7 +76,7 @@ if page.url_path != "present":  # presenter mode: full width, no sidebar
 session.sync_url()
 
 notice = st.session_state.get(session.NOTICE_KEY)
-if notice:
-    st.warning(notice)
+if notice:  # it quotes the link, which anyone can write: shown as text, never as markdown
+    st.warning(literal(notice), icon=":material/link_off:")
 
 page.run()

@@ -5,7 +5,7 @@ import streamlit as st
 from simulator.output import csv_bytes
 from ui import show
 from ui.charts import overlays
-from ui.format import Delta, money, money_delta, pct
+from ui.format import Delta, literal, money, money_delta, pct
 from ui.scenarios import display, files, saved, store, variants
 from ui.state import navigation, session
 
@@ -51,13 +51,13 @@ if len(names) < store.MIN_COMPARED:
 else:
     result = saved.comparison(names)
     tables, differences = result.tables, result.differences
-    st.caption(f"Every scenario over {names[0]}'s horizon: {result.month} months.")
+    st.caption(f"Every scenario over {literal(names[0])}'s horizon: {result.month} months.")
     for index, (card, row) in enumerate(
         zip(st.columns(len(names)), result.at_horizon.to_dict("records"), strict=True)
     ):
         show.card(
             card,
-            f"{row['scenario']}: MRR at month {result.month}",
+            f"{literal(row['scenario'])}: MRR at month {result.month}",
             money(row["mrr"], currency),
             **(money_delta(row["mrr_vs_first"], currency, against=names[0]) if index else REFERENCE).metric(),
             help=f"Trailing-12 NRR {pct(row['nrr_trailing_12'])}, GRR {pct(row['grr_trailing_12'])} at month "
@@ -88,7 +88,7 @@ else:
         where=right,
     )
 
-    st.markdown(f"**Against {names[0]}**: MRR, and NRR and GRR over the 12 months to each month")
+    st.markdown(f"**Against {literal(names[0])}**: MRR, and NRR and GRR over the 12 months to each month")
     st.dataframe(
         display.differences_display(differences, currency), hide_index=True, key="scenario_differences"
     )

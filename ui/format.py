@@ -7,6 +7,7 @@ that a card and a chart label never disagree.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ __all__ = [
     "MINUS",
     "Delta",
     "compact_money",
+    "literal",
     "money",
     "money_delta",
     "pct",
@@ -132,3 +134,25 @@ def money_delta(gap: float, currency: str, *, against: str, compact: bool = Fals
     if round(gap) == 0:
         return Delta(f"same as {against}", "gray", "off")
     return Delta(f"{amount} vs {against}", "green" if gap > 0 else "red", "up" if gap > 0 else "down")
+
+
+#: An invisible word joiner: breaks the patterns markdown turns into links.
+_JOINER = "\u2060"
+#: Every ASCII punctuation character: markdown (CommonMark, Streamlit's colours, icons and LaTeX)
+#: gives each one a meaning somewhere, and a backslash before any of them means "just this character".
+_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def literal(text: str) -> str:
+    r"""Text a user typed or uploaded, made safe to put inside markdown: shown as typed, never
+    as a link, an image, bold, a colour, an icon or a formula; line breaks become spaces.
+
+    Every ASCII punctuation mark is escaped; an invisible word joiner (U+2060) after ``://``'s
+    colon, ``www`` and ``@`` keeps markdown from making a bare address or e-mail a link.
+
+    >>> print(literal("![x](http://host/a.png) **Q3** :red[up] $5").replace("\u2060", "~"))
+    \!\[x\]\(http\:~\/\/host\/a\.png\) \*\*Q3\*\* \:red\[up\] \$5
+    """
+    flat = " ".join(str(text).split())
+    flat = re.sub(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", _JOINER, flat)
+    return "".join("\\" + ch if ch in _PUNCTUATION else ch for ch in flat)

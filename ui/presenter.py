@@ -24,7 +24,7 @@ from ui import cache, sentences, show
 from ui import ranking as words
 from ui.charts import bucket, growth, lever_bars, overlays, slides
 from ui.charts.theme import scenario_colours
-from ui.format import compact_money, money, money_delta, pct
+from ui.format import compact_money, literal, money, money_delta, pct
 from ui.scenarios import saved
 from ui.state import address, controls, session
 
@@ -288,20 +288,18 @@ def saved_comparison(store: dict[str, Scenario], names: list[str], currency: str
     finals = dict(zip(rows["scenario"], rows["mrr"].astype(float), strict=True))
     first, reference = names[0], finals[names[0]]
     best = max(finals, key=lambda name: finals[name])
+    lead = compact_money(finals[best] - reference, currency, signed=True)
     st.markdown(
-        f"At month {result.month}, **{best}** ends highest, at {compact_money(finals[best], currency)} MRR"
-        + (
-            "."
-            if best == first
-            else f", {compact_money(finals[best] - reference, currency, signed=True)} against {first}."
-        )
+        f"At month {result.month}, **{literal(best)}** ends highest, at "
+        f"{compact_money(finals[best], currency)} MRR"
+        + ("." if best == first else f", {lead} against {literal(first)}.")
     )
     cards = st.columns(len(names), gap="large")
     for index, (card, row) in enumerate(zip(cards, rows.to_dict("records"), strict=True)):
         delta = money_delta(row["mrr_vs_first"], currency, against=first, compact=True)
         show.card(
             card,
-            str(row["scenario"]),
+            literal(str(row["scenario"])),
             compact_money(row["mrr"], currency),
             **(delta.metric() if index else {}),
             help=f"MRR at month {result.month}: {money(row['mrr'], currency)}",

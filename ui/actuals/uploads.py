@@ -25,7 +25,7 @@ from ui.actuals.reading import (
     guess_mapping,
     result_key,
 )
-from ui.format import money, pct
+from ui.format import literal, money, pct
 from ui.state import controls, session
 
 # Widget keys.
@@ -148,7 +148,7 @@ def mapping_ui(source: Source) -> dict[str, str] | None:
             return None
     else:
         st.info(
-            f"Which column is which? The file's columns are: {', '.join(header)}.",
+            f"Which column is which? The file's columns are: {literal(', '.join(header))}.",
             icon=":material/explore:",
         )
     guesses = guess_mapping(header)
@@ -194,7 +194,7 @@ def load(source: Source, columns: Mapping[str, str] | None) -> None:
     outcome = results[key]
     if isinstance(outcome, str):
         kept = " The data loaded before is still shown." if st.session_state.get(_LOADED) else ""
-        st.error(f"**{source.name}**: {outcome}.{kept}", icon=":material/block:")
+        st.error(f"**{literal(source.name)}**: {literal(outcome)}.{kept}", icon=":material/block:")
     elif st.session_state.get(_LOADED) is not outcome:
         st.session_state[_LOADED] = outcome
         st.session_state.pop(_APPLIED, None)

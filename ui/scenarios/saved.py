@@ -17,6 +17,7 @@ from simulator.comparison import Comparison
 from simulator.scenario import Scenario
 from simulator.scenario_json import to_json
 from ui import cache
+from ui.format import literal
 from ui.scenarios import files, link, store, variants
 from ui.scenarios.store import StoreError
 from ui.state import session
@@ -67,7 +68,7 @@ def show_message(where: str) -> None:
         "warning": ":material/warning:",
         "error": ":material/back_hand:",
     }
-    getattr(st, kind)(text, icon=icons[kind])
+    getattr(st, kind)(literal(text), icon=icons[kind])  # names and file names are the user's
 
 
 def _set_store(new: dict[str, Scenario], compared: list[str] | None = None) -> None:

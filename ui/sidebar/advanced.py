@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from simulator.scenario import MAX_SEGMENTS
+from ui.format import literal
 from ui.state import controls, session, tables
 
 
@@ -56,10 +57,10 @@ def active_refinements(values: dict[str, object]) -> list[str]:
 def _segments_editor(currency: str) -> None:
     rows = st.session_state.get("segments", tables.DEFAULT_SEGMENTS)
     names = ", ".join(str(row[0]) for row in rows if isinstance(row[0], str) and row[0].strip())
-    st.caption(f"{len(rows)} segment{'s' if len(rows) != 1 else ''}: {names or 'unnamed'}.")
+    st.caption(f"{len(rows)} segment{'s' if len(rows) != 1 else ''}: {literal(names) or 'unnamed'}.")
     percent: dict[str, Any] = {"format": "%.2f%%", "step": 0.01, "width": "small"}
     # The sidebar is too narrow for seven columns: the table opens in a wide popover.
-    panel = st.popover("Edit segments", icon="✏️", width="stretch")
+    panel = st.popover("Edit segments", icon=":material/edit:", width="stretch")
     panel.data_editor(
         tables.editor_frame(rows, tables.SEGMENT_COLUMNS, numbers_from=1),
         key=session.SEGMENTS_EDITOR_KEY,
@@ -103,7 +104,7 @@ def draw_advanced(currency: str) -> None:
     """The "Advanced model" expander and, below it, the engine's message when it refuses the settings."""
     values = session.current_values()
     active = active_refinements(values)
-    with st.expander("Advanced model", icon="🧪"):
+    with st.expander("Advanced model", icon=":material/science:"):
         st.caption("Optional refinements. At their defaults the numbers are exactly the basic model's.")
 
         st.markdown("**Early-life churn**")
@@ -174,5 +175,5 @@ def draw_advanced(currency: str) -> None:
         st.error(
             f"The advanced settings cannot be used as they are: {problem}. "
             "The simulator keeps the last valid scenario until they are fixed.",
-            icon="🚫",
+            icon=":material/block:",
         )

@@ -17,6 +17,7 @@ from typing import Any
 import streamlit as st
 
 from simulator.levers import BY_FIELD
+from ui.format import literal
 from ui.state import session, tables
 
 
@@ -61,7 +62,7 @@ def _plan_editor() -> None:
     rows = st.session_state.get("plan", ())
     # Pixel widths: all seven columns fit the popover without a horizontal scroll.
     whole: dict[str, Any] = {"format": "%d", "step": 1, "width": 60}
-    panel = st.popover("Edit the plan", icon="✏️", width="stretch")
+    panel = st.popover("Edit the plan", icon=":material/edit:", width="stretch")
     panel.data_editor(
         tables.editor_frame(rows, tables.PLAN_COLUMNS, numbers_from=2),
         key=session.PLAN_EDITOR_KEY,
@@ -111,20 +112,20 @@ def draw_plan() -> None:
     """The "Plan" expander and, below it, the engine's message when it refuses the plan."""
     rows = st.session_state.get("plan", ())
     problem = tables.plan_problem({"plan": rows})
-    with st.expander("Plan: initiatives & shocks", icon="🗓️"):
+    with st.expander("Plan: initiatives & shocks", icon=":material/event_note:"):
         st.caption(
             "Changes that take time: each moves one lever from a start month, ramping in. "
             "Shocks too, for stress tests."
         )
         if rows:
-            st.caption("\n".join(f"- {describe(row)}" for row in rows))
+            st.caption("\n".join(f"- {literal(describe(row))}" for row in rows))
         else:
             st.caption("No initiatives yet: the scenario is the levers above.")
         _plan_editor()
         st.button(
             "Add the recession preset",
             key="plan_recession",
-            icon="🌧️",
+            icon=":material/thunderstorm:",
             on_click=session.on_add_recession,
             help="A year of recession from month 1: churn +1 point, contraction +0.5 point, 30% fewer new "
             "customers, ramping in over 3 months. Edit it in the table.",
@@ -134,7 +135,7 @@ def draw_plan() -> None:
             st.button(
                 "Clear the plan",
                 key="plan_clear",
-                icon="🧹",
+                icon=":material/delete_sweep:",
                 on_click=session.on_clear_plan,
                 help="Remove every initiative.",
                 width="stretch",
@@ -145,5 +146,5 @@ def draw_plan() -> None:
         st.error(
             f"The plan cannot be used as it is: {problem}. (A change is checked as a fraction: "
             "1 point or 1% is 0.01.) The simulator keeps the last valid scenario until it is fixed.",
-            icon="🚫",
+            icon=":material/block:",
         )
