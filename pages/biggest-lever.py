@@ -5,7 +5,7 @@ import streamlit as st
 from ui import cache, sentences, show
 from ui import ranking as words
 from ui.charts import lever_bars
-from ui.format import money, signed_money, tick_prefix
+from ui.format import compact_money, money, signed_money, tick_prefix
 from ui.goal import goal_ui
 from ui.lever_controls import apply_buttons, apply_goal_button, ranking_ui, show_applied
 from ui.state import navigation, session
@@ -72,8 +72,9 @@ for card, row in zip(cards, comparison.to_dict("records"), strict=True):
     show.card(
         card,
         str(row["change"]),
-        signed_money(float(row["mrr_gain"]), currency),
-        help=f"MRR at month {months}: {money(float(row['mrr_at_horizon']), currency)}",
+        compact_money(float(row["mrr_gain"]), currency, signed=True),
+        help=f"{signed_money(float(row['mrr_gain']), currency)}: MRR at month {months} "
+        f"{money(float(row['mrr_at_horizon']), currency)}",
     )
 st.markdown(sentences.comparison_text(comparison, currency, months=months))
 

@@ -32,7 +32,7 @@ currency = session.currency()
 summary = cache.summary(scenario)
 today = dt.date.today()
 
-st.title("📤 Export")
+st.title("Export")
 st.caption(
     f"This scenario (annual NRR {pct(summary.annual_nrr)}, annual GRR {pct(summary.annual_grr)}, "
     f"{summary.months} months) as files to keep or send. Everything is made on this machine: the files "
@@ -43,8 +43,8 @@ data, document = st.columns(2, gap="medium")
 with data:
     st.subheader("Projection (CSV)")
     st.markdown(
-        "Month by month: customers, MRR, its four flows, NRR and GRR, in the command line's "
-        "columns, then the page's extra ones."
+        "Month by month: customers, MRR, its four flows (new, expansion, contraction, churned), "
+        "monthly and trailing-12 NRR and GRR, and what it takes to stay flat. Opens in any spreadsheet."
     )
     st.download_button(
         "Download the projection (CSV)",
@@ -52,7 +52,7 @@ with data:
         file_name=f"nrr-projection-{today.isoformat()}.csv",
         mime="text/csv",
         on_click="ignore",
-        icon="📄",
+        icon=":material/table:",
         key="export_csv",
     )
 with document:
@@ -67,7 +67,7 @@ with document:
         file_name=content.report_file_name(today, "html"),
         mime="text/html",
         on_click="ignore",
-        icon="🌐",
+        icon=":material/description:",
         key="export_html",
     )
 
@@ -80,10 +80,10 @@ if files is not None and files["for"] != wanted:
     st.session_state.pop(FILES_KEY, None)
 
 if images.find_chromium() is None:
-    st.warning(images.CHROMIUM_MISSING, icon="🧭")
+    st.warning(images.CHROMIUM_MISSING, icon=":material/warning:")
 elif files is None:
     st.markdown("An A4 page with the key figures, four charts and the assumptions; each chart as a PNG.")
-    if st.button("Prepare the PDF and the chart images", icon="🖨️", key="export_prepare"):
+    if st.button("Prepare the PDF and the chart images", icon=":material/print:", key="export_prepare"):
         with st.spinner("Drawing the charts with chromium (a few seconds)…"):
             try:
                 built = content.build_report(scenario, currency, today=today)
@@ -91,9 +91,9 @@ elif files is None:
                     pngs = images.chart_pngs(built, renderer=renderer)
                     printed = pdf.pdf_report(built, renderer=renderer)
             except images.ChromiumMissingError as error:
-                st.warning(str(error), icon="🧭")
+                st.warning(str(error), icon=":material/warning:")
             except (RuntimeError, TimeoutError, OSError) as error:
-                st.error(f"The images could not be drawn: {error}", icon="✋")
+                st.error(f"The images could not be drawn: {error}", icon=":material/back_hand:")
             else:
                 files = {"for": wanted, "pdf": printed, "pngs": pngs}
                 st.session_state[FILES_KEY] = files
@@ -105,7 +105,7 @@ if files is not None:
         file_name=content.report_file_name(today, "pdf"),
         mime="application/pdf",
         on_click="ignore",
-        icon="📑",
+        icon=":material/picture_as_pdf:",
         type="primary",
         key="export_pdf",
     )
@@ -117,7 +117,7 @@ if files is not None:
             file_name=content.png_file_name(name, today),
             mime="image/png",
             on_click="ignore",
-            icon="🖼️",
+            icon=":material/image:",
             key=f"export_png_{name}",
             width="stretch",
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -64,3 +65,30 @@ def clear_streamlit_cache() -> Iterator[None]:
     st.cache_data.clear()
     yield
     st.cache_data.clear()
+
+
+# Browser parts, for tests/test_browser.py and tests/test_layout.py (Playwright imported on use).
+
+
+@pytest.fixture(scope="module")
+def chromium() -> None:
+    """Fail under CI, skip elsewhere, when Debian's chromium is not installed."""
+    from tests.browser import CHROMIUM_MISSING, chromium_available
+
+    if not chromium_available():
+        if os.environ.get("CI"):
+            pytest.fail(CHROMIUM_MISSING)
+        pytest.skip(CHROMIUM_MISSING)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: None) -> Iterator[Any]:
+    """One headless chromium for the whole module."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch_chromium
+
+    with sync_playwright() as playwright:
+        launched = launch_chromium(playwright)
+        yield launched
+        launched.close()

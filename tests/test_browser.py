@@ -12,25 +12,21 @@ it first) and are skipped elsewhere with the command that installs it.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from tests.browser import (
-    CHROMIUM_MISSING,
     ERROR_ALERT,
     EXCEPTION,
     PLOTLY_CHART,
     ROOT,
     VIEWPORT,
     StreamlitServer,
-    chromium_available,
-    launch_chromium,
     open_page,
     wait_for_idle,
 )
@@ -92,24 +88,6 @@ CHARTS_CHANGED_JS = f"""
   return now.length !== before.length || now.some((trace, i) => trace !== before[i]);
 }}
 """
-
-
-@pytest.fixture(scope="module")
-def chromium() -> None:
-    """Fail under CI, skip elsewhere, when Debian's chromium is not installed."""
-    if not chromium_available():
-        if os.environ.get("CI"):
-            pytest.fail(CHROMIUM_MISSING)
-        pytest.skip(CHROMIUM_MISSING)
-
-
-@pytest.fixture(scope="module")
-def browser(chromium: None) -> Iterator[Browser]:
-    """One headless chromium for the whole module."""
-    with sync_playwright() as playwright:
-        launched = launch_chromium(playwright)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

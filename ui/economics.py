@@ -73,15 +73,15 @@ def months_text(value: float) -> str:
 
 
 def value_money(value: float, currency: str) -> str:
-    """Money as a card has room for: to the unit below a million, ``"$1.25M"`` from there on;
-    ``"∞"`` for a lifetime value with no finite value.
+    """Money as a card in a row of five has room for, in any currency (``CHF`` too): to the unit
+    below 100,000, ``"$130k"`` from there on; ``"∞"`` for a lifetime value with no finite value.
 
-    >>> value_money(130_411.4, "$"), value_money(1_254_000, "$"), value_money(float("inf"), "$")
-    ('$130,411', '$1.25M', '∞')
+    >>> value_money(30_411.4, "$"), value_money(130_411.4, "$"), value_money(float("inf"), "$")
+    ('$30,411', '$130k', '∞')
     """
     if math.isinf(value):
         return "∞"
-    return money(value, currency) if abs(value) < 999_999.5 else compact_money(value, currency)
+    return money(value, currency) if abs(value) < 99_999.5 else compact_money(value, currency)
 
 
 def gap_money(value: float, currency: str) -> str:
@@ -90,7 +90,7 @@ def gap_money(value: float, currency: str) -> str:
     >>> gap_money(80_411, "$"), gap_money(-2_500_000, "$")
     ('+$80,411', '−$2.5M')
     """
-    if abs(value) < 999_999.5:
+    if abs(value) < 99_999.5:
         return signed_money(value, currency)
     return compact_money(value, currency, signed=True)
 

@@ -203,7 +203,7 @@ def verdict(ranking: Ranking, *, months: int, currency: str, target_source: str 
 
 def _target_verdict(ranking: Ranking, rows: list[dict[str, Any]], source: str) -> str:
     goal = f"{pct(ranking.target_nrr)} annual NRR" + (f" ({source})" if source else "")
-    if all(float(row["change"]) == 0 or row["before"] == row["after"] for row in rows):
+    if all(row["before"] == row["after"] for row in rows):
         return (
             f"Annual NRR is already at or above the target, {goal}: no lever needs to move. "
             "Aim higher to compare routes."

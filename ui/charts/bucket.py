@@ -94,7 +94,7 @@ def stay_flat(table: pd.DataFrame, currency: str) -> go.Figure:
     fig.add_scatter(
         x=rows["month"],
         y=needed,
-        name="New MRR needed just to stay flat",
+        name="Needed to stay flat",
         line={"color": RED, "width": 4},
         hovertemplate=hover_money(currency),
     )

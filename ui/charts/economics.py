@@ -39,7 +39,7 @@ def lifetime_value(economics: UnitEconomics, currency: str) -> go.Figure:
     fig.add_scatter(
         x=months,
         y=economics.cumulative_margin(expansion=True),
-        name=f"Cumulative {worth}, counting expansion",
+        name=f"{worth.capitalize()} with expansion",
         line={"color": BLUE, "width": 4},
         hovertemplate=hover_money(currency),
     )
@@ -119,7 +119,7 @@ def arr_bridge(bridge: pd.DataFrame, currency: str, *, title: str = "") -> go.Fi
         shared_xaxes=True,
         row_heights=[0.42, 0.58],
         vertical_spacing=0.1,
-        subplot_titles=("Ending ARR", "Won and lost each year (losses below zero)"),
+        subplot_titles=("Ending ARR", "Won and lost each year"),
     )
     ending = bridge["ending_arr"].to_numpy(dtype=float)
     fig.add_bar(
@@ -165,6 +165,12 @@ def arr_bridge(bridge: pd.DataFrame, currency: str, *, title: str = "") -> go.Fi
     fig.update_xaxes(type="category", row=1, col=1)
     fig.update_xaxes(type="category", tickfont={"size": 15}, row=2, col=1)
     return fig.figure()
+
+
+def _inwards(value: float, low: float, high: float) -> str:
+    """Where a marker's figure goes: above it, leaning inwards near either end of the axis."""
+    share = (value - low) / (high - low) if high > low else 0.5
+    return "top left" if share > 0.85 else "top right" if share < 0.15 else "top center"
 
 
 def position_chart(placed: Position) -> go.Figure:
@@ -217,24 +223,25 @@ def position_chart(placed: Position) -> go.Figure:
             if right <= left:
                 continue
             fig.add_bar(
-                y=[name],
+                y=[position_in_list],
                 x=[(right - left) * 100],
                 base=[left * 100],
                 orientation="h",
                 width=0.5,
                 marker={"color": colour},
                 showlegend=False,
-                hovertemplate=f"{left * 100:.0f}%–{min(right, 10) * 100:.0f}%<extra></extra>",
+                hovertemplate=f"{name}: {left * 100:.0f}%–{min(right, 10) * 100:.0f}%<extra></extra>",
             )
         for index, (at, text) in enumerate(marks):
             fig.add_annotation(
                 x=at * 100,
-                y=name,
-                yshift=-44,
+                y=position_in_list,
+                # Each boundary's name on a line of its own below the row, reading leftwards from
+                # it: on a phone neither runs out of the chart nor into the other.
+                yshift=-44 - 20 * index,
                 text=text,
                 showarrow=False,
-                # The lower boundary's name reads leftwards from it, the upper's rightwards.
-                xanchor="right" if index == 0 else "left",
+                xanchor="right",
                 font={"size": 14, "color": MUTED},
             )
             fig.add_shape(
@@ -245,13 +252,26 @@ def position_chart(placed: Position) -> go.Figure:
                 y1=position_in_list + 0.25,
                 line={"color": "#6b7280", "width": 1.5},
             )
+        # The row's name above its band, so that on a phone the bands get the whole width.
+        fig.add_annotation(
+            x=0,
+            xref="paper",
+            y=position_in_list - 0.3,
+            yref="y",
+            yanchor="bottom",
+            xanchor="left",
+            text=name,
+            showarrow=False,
+            font={"size": 15},
+        )
         fig.add_scatter(
-            y=[name],
+            y=[position_in_list],
             x=[value * 100],
             mode="markers+text",
             marker={"color": INK, "size": 18, "symbol": "diamond", "line": {"color": "white", "width": 2}},
             text=[f"{value * 100:.1f}%"],
-            textposition="top center",
+            # Near an end of the axis the figure reads inwards, so that it stays in the chart.
+            textposition=_inwards(value, low_axis, high_axis),
             textfont={"size": 17, "color": INK},
             showlegend=False,
             hovertemplate=f"{name}: " + "%{x:.1f}%<extra></extra>",
@@ -264,15 +284,16 @@ def position_chart(placed: Position) -> go.Figure:
             "range": [low_axis * 100, high_axis * 100],
             "showgrid": True,
             "gridcolor": GRID,
+            "tickangle": 0,
+            "nticks": 6,
         },
         yaxis={
-            "autorange": "reversed",
-            "tickfont": {"size": 15},
-            "type": "category",
-            "categoryorder": "array",
-            "categoryarray": [name for name, _, _, _ in rows],
+            "range": [len(rows) - 0.35, -0.75],
+            "showticklabels": False,
+            "showgrid": False,
+            "zeroline": False,
         },
-        height=150 + 110 * len(rows),
+        height=150 + 125 * len(rows),
         margin={"t": 70, "l": 10},
     )
     return fig.figure()

@@ -1,0 +1,136 @@
+"""Every page, on a laptop, a projector and a phone: nothing cut, nothing repeated, nothing spilling out.
+
+A demanding scenario on every page (francs, whose symbol is three letters wide;
+a nine-figure MRR; ten years of cohorts) in headless Debian chromium at
+1440×900, 1280×720 and 390×844, checked for what a viewer would notice: a
+card's figure or label cut short ("CHF 20…"), an axis repeating a tick label
+(101%, 101%), a chart's text outside its chart, and bar labels overlapping.
+Screenshots go to ``artifacts/screenshots/<size>/<page>.png`` for review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.browser import (
+    ROOT,
+    StreamlitServer,
+    open_page,
+    wait_for_idle,
+)
+
+pytestmark = pytest.mark.browser
+
+SIZES = {"laptop": (1440, 900), "projector": (1280, 720), "phone": (390, 844)}
+#: Page addresses, and whether they draw a chart.
+PAGES = {
+    "": False,
+    "calculator": True,
+    "compounding": True,
+    "leaky-bucket": True,
+    "biggest-lever": True,
+    "uncertainty": True,
+    "unit-economics": True,
+    "scenarios": False,
+    "present?slide=1": True,
+    "present?slide=2": True,
+    "present?slide=3": True,
+    "present?slide=4": True,
+    "export": False,
+    "know-your-number": False,
+}
+STRESS = (
+    "currency=CHF&starting_mrr=200000000&starting_customers=40000"
+    "&new_customers=400&new_customer_mrr=5000&months=120"
+)
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+
+MAIN_HEIGHT_JS = "() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight"
+#: Cards whose text does not fit: the element that holds the text is narrower than the text.
+CUT_CARDS_JS = """
+() => Array.from(document.querySelectorAll('[data-testid="stMetricValue"], [data-testid="stMetricLabel"]'))
+  .flatMap((card) => [card, ...card.querySelectorAll('*')])
+  .filter((el) => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow !== 'visible')
+  .map((el) => el.textContent.trim())
+"""
+#: Axis tick labels that repeat on one axis.
+REPEATED_TICKS_JS = """
+() => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap((gd) =>
+  Array.from(gd.querySelectorAll('g.xaxislayer-above, g.yaxislayer-above')).flatMap((axis) => {
+    const texts = Array.from(axis.querySelectorAll('.xtick text, .ytick text'), (t) => t.textContent.trim())
+      .filter((t) => t !== '');
+    return texts.filter((t, i) => texts.indexOf(t) !== i).map((t) => `${t} on ${axis.getAttribute('class')}`);
+  }))
+"""
+#: A chart's words outside its own box, and bar labels drawn over one another.
+SPILLS_JS = """
+() => {
+  const problems = [];
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    const box = gd.getBoundingClientRect();
+    if (box.width === 0) continue;
+    const words = gd.querySelectorAll(['.textpoint text', '.annotation-text', '.legendtext', '.gtitle',
+      '.g-xtitle text', '.g-ytitle text', '.xtick text', '.ytick text'].join(', '));
+    for (const word of words) {
+      const r = word.getBoundingClientRect();
+      if (r.width === 0 || word.textContent.trim() === '') continue;
+      const out = r.left < box.left - 2 || r.right > box.right + 2;
+      if (out || r.top < box.top - 2 || r.bottom > box.bottom + 2) {
+        problems.push(`outside: ${word.textContent.trim()}`);
+      }
+    }
+    const labels = Array.from(gd.querySelectorAll('.textpoint text'))
+      .map((t) => [t.textContent, t.getBoundingClientRect()])
+      .filter(([, r]) => r.width > 0);
+    for (let i = 0; i < labels.length; i++) {
+      for (let j = i + 1; j < labels.length; j++) {
+        const [a, ra] = labels[i], [b, rb] = labels[j];
+        const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+        const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+        if (w > 1 && h > 1) problems.push(`overlap: ${a} / ${b}`);
+      }
+    }
+  }
+  return problems;
+}
+"""
+
+
+def screenshot(page: Page, path: Path, *, width: int, height: int) -> None:
+    """The whole page: Streamlit scrolls inside its main block, so the window grows to show all of it."""
+    tall = page.evaluate(MAIN_HEIGHT_JS)
+    page.set_viewport_size({"width": width, "height": max(height, tall)})
+    page.wait_for_timeout(300)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=path)
+    page.set_viewport_size({"width": width, "height": height})
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[StreamlitServer]:
+    with StreamlitServer(ROOT / "app.py") as running:
+        yield running
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_page_fits_its_screen(server: StreamlitServer, browser: Browser, size: str) -> None:
+    width, height = SIZES[size]
+    problems: dict[str, list[str]] = {}
+    with browser.new_context(viewport={"width": width, "height": height}) as context:
+        page: Page = context.new_page()
+        for path, charts in PAGES.items():
+            joiner = "&" if "?" in path else "?"
+            open_page(page, f"{server.url}/{path}{joiner}{STRESS}", charts=charts)
+            wait_for_idle(page)
+            page.wait_for_timeout(300)  # the last chart settles its layout
+            page.mouse.move(0, 0)
+            found = page.evaluate(CUT_CARDS_JS) + page.evaluate(REPEATED_TICKS_JS) + page.evaluate(SPILLS_JS)
+            name = (path or "home").replace("?slide=", "-")
+            if found:
+                problems[name] = found
+            screenshot(page, SCREENSHOTS / size / f"{name}.png", width=width, height=height)
+    assert problems == {}
