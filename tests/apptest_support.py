@@ -81,3 +81,9 @@ def shown_text(at: AppTest) -> str:
     parts += [f"{m.label}: {m.value}" for m in at.metric]
     parts += [a.value for kind in ("info", "warning", "success", "error") for a in at.get(kind)]
     return "\n".join(str(p) for p in parts)
+
+
+def plain(markdown: str) -> str:
+    """What a reader sees of markdown that quotes user text (:func:`ui.format.literal`): the
+    backslash escapes and the invisible word joiners gone."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
