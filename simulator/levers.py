@@ -58,6 +58,8 @@ class Lever:
         moving the lever moves every segment's value by the same points.
     in_plan
         An initiative of the plan can move it.
+    meaning
+        What it is, in a founder's words (the sidebar's help).
     """
 
     key: str
@@ -68,6 +70,7 @@ class Lever:
     moves_by: Unit
     segmented: bool = False
     in_plan: bool = True
+    meaning: str = ""
     _applies: Callable[[Scenario], bool] = dataclasses.field(
         default=lambda scenario: True, repr=False, compare=False
     )
@@ -90,6 +93,20 @@ class Lever:
         if self.key == "acquisition":
             return f"{self.noun} a month"
         return self.noun
+
+    @property
+    def label(self) -> str:
+        """How a control names it, unit included (``{currency}`` for money):
+        ``Churn (% of MRR a month)``, ``New customers a month``, ``MRR per new customer ({currency})``.
+
+        >>> [LEVERS[key].label for key in ("churn", "acquisition", "new_customer_mrr")]
+        ['Churn (% of MRR a month)', 'New customers a month', 'MRR per new customer ({currency})']
+        """
+        if self.key == "acquisition":
+            return f"{self.name} a month"
+        if self.field == "new_customer_mrr":
+            return f"{self.name} ({{currency}})"
+        return f"{self.name} ({self.unit})"
 
     def applies_to(self, scenario: Scenario) -> bool:
         """Whether moving this lever can change anything in ``scenario``."""
@@ -174,11 +191,54 @@ def _has_failed_payments(scenario: Scenario) -> bool:
 LEVERS: dict[str, Lever] = {
     lever.key: lever
     for lever in (
-        Lever("churn", "churn_rate", "Churn", RATE_UNIT, -1, "points", segmented=True),
-        Lever("contraction", "contraction_rate", "Contraction", RATE_UNIT, -1, "points", segmented=True),
-        Lever("expansion", "expansion_rate", "Expansion", RATE_UNIT, +1, "points", segmented=True),
-        Lever("acquisition", "new_customers_per_month", "New customers", "customers a month", +1, "relative"),
-        Lever("new_customer_mrr", "new_customer_mrr", "MRR per new customer", "a month", +1, "relative"),
+        Lever(
+            "churn",
+            "churn_rate",
+            "Churn",
+            RATE_UNIT,
+            -1,
+            "points",
+            segmented=True,
+            meaning="MRR lost to customers who cancel, each month.",
+        ),
+        Lever(
+            "contraction",
+            "contraction_rate",
+            "Contraction",
+            RATE_UNIT,
+            -1,
+            "points",
+            segmented=True,
+            meaning="MRR lost to customers who stay but pay less (downgrades, fewer seats).",
+        ),
+        Lever(
+            "expansion",
+            "expansion_rate",
+            "Expansion",
+            RATE_UNIT,
+            +1,
+            "points",
+            segmented=True,
+            meaning="MRR gained from customers who stay and pay more (upsells, seats, usage).",
+        ),
+        Lever(
+            "acquisition",
+            "new_customers_per_month",
+            "New customers",
+            "customers a month",
+            +1,
+            "relative",
+            meaning="Customers won in month 1 (an average: 3.5 is fine).",
+        ),
+        Lever(
+            "new_customer_mrr",
+            "new_customer_mrr",
+            "MRR per new customer",
+            "a month",
+            +1,
+            "relative",
+            meaning="What each new customer pays a month when they join.",
+        ),
         Lever(
             "recovery",
             "involuntary_recovery_rate",

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from simulator import breakdown, ranking
 from simulator.arr import scenario_bridge
 from simulator.economics import UnitEconomics, unit_economics
-from simulator.levers import BY_FIELD
+from simulator.levers import BY_FIELD, LEVERS
 from simulator.output import csv_bytes
 from simulator.peers import Position, position
 from simulator.projection import PROJECTION_COLUMNS
@@ -148,13 +148,12 @@ def assumptions(scenario: Scenario, currency: str) -> tuple[tuple[str, str], ...
         *(
             ()
             if scenario.segments
-            else (
-                ("Churn", _rate(scenario.churn_rate)),
-                ("Contraction", _rate(scenario.contraction_rate)),
-                ("Expansion", _rate(scenario.expansion_rate)),
+            else tuple(
+                (LEVERS[key].name, _rate(LEVERS[key].value(scenario)))
+                for key in ("churn", "contraction", "expansion")
             )
         ),
-        ("New customers a month", _count(scenario.new_customers_per_month)),
+        (LEVERS["acquisition"].label, _count(scenario.new_customers_per_month)),
         ("Growth of new customers", _rate(scenario.acquisition_growth_rate, "a month")),
         *(
             ()

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from simulator.levers import LEVERS
 from simulator.scenario import Scenario, from_dict, to_dict
 from ui.scenarios.store import StoreError
 
@@ -39,25 +38,22 @@ def variant(scenario: Scenario, kind: str) -> Scenario:
     """
     if kind not in _VARIANT_CHANGES:
         raise StoreError(f"'{kind}' is not one of {', '.join(VARIANTS)}")
-    churn, expansion, acquisition = _VARIANT_CHANGES[kind]
     if kind == "Base":
         return scenario
-    data = _moved_rates(to_dict(scenario), churn, expansion)
-    data["segments"] = [_moved_rates(segment, churn, expansion) for segment in data["segments"]]
-    if acquisition:
-        data["new_customers_per_month"] = _tidy(scenario.new_customers_per_month * (1 + acquisition))
-    return from_dict(data)
+    moved = scenario
+    for lever, change in zip(("churn", "expansion", "acquisition"), _VARIANT_CHANGES[kind], strict=True):
+        if change:
+            # The registry moves a rate by points (every segment's, with segments) within its range,
+            # and new customers by a share.
+            moved = LEVERS[lever].moved(moved, change)
+    return _tidy(moved)
 
 
-def _moved_rates(fields: dict[str, Any], churn: float, expansion: float) -> dict[str, Any]:
-    room = 1.0 - fields["contraction_rate"]
-    return {
-        **fields,
-        "churn_rate": _tidy(min(max(fields["churn_rate"] + churn, 0.0), room)),
-        "expansion_rate": _tidy(min(max(fields["expansion_rate"] + expansion, 0.0), 1.0)),
-    }
-
-
-def _tidy(value: float) -> float:
+def _tidy(scenario: Scenario) -> Scenario:
     """Drop floating-point dust (0.03 − 0.01 is 0.019999…98): 12 decimals are plenty for a rate."""
-    return round(value, 12)
+    data = to_dict(scenario)
+    for fields in (data, *data["segments"]):
+        for name in ("churn_rate", "expansion_rate", "new_customers_per_month"):
+            if name in fields:
+                fields[name] = round(fields[name], 12)
+    return from_dict(data)

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.levers import LEVERS
 from simulator.presets import PRESETS
 from simulator.scenario import Scenario, ScenarioError, to_dict
 from ui.format import CURRENCIES
@@ -61,8 +62,8 @@ CONTROLS: tuple[Control, ...] = (
         0.0,
         15.0,
         100.0,
-        label="Churn (% of MRR a month)",
-        help="MRR lost to customers who cancel, each month.",
+        label=LEVERS["churn"].label,
+        help=LEVERS["churn"].meaning,
     ),
     Control(
         "contraction_pct",
@@ -72,8 +73,8 @@ CONTROLS: tuple[Control, ...] = (
         0.0,
         5.0,
         100.0,
-        label="Contraction (% of MRR a month)",
-        help="MRR lost to customers who stay but pay less (downgrades, fewer seats).",
+        label=LEVERS["contraction"].label,
+        help=LEVERS["contraction"].meaning,
     ),
     Control(
         "expansion_pct",
@@ -83,8 +84,8 @@ CONTROLS: tuple[Control, ...] = (
         0.0,
         10.0,
         100.0,
-        label="Expansion (% of MRR a month)",
-        help="MRR gained from customers who stay and pay more (upsells, seats, usage).",
+        label=LEVERS["expansion"].label,
+        help=LEVERS["expansion"].meaning,
     ),
     Control(
         "new_customers",
@@ -93,8 +94,8 @@ CONTROLS: tuple[Control, ...] = (
         5.0,
         0,
         100_000,
-        label="New customers a month",
-        help="Customers won in month 1 (an average: 3.5 is fine).",
+        label=LEVERS["acquisition"].label,
+        help=LEVERS["acquisition"].meaning,
     ),
     Control(
         "acquisition_growth_pct",
@@ -114,8 +115,8 @@ CONTROLS: tuple[Control, ...] = (
         2_000,
         0,
         10_000_000,
-        label="MRR per new customer ({currency})",
-        help="What each new customer pays a month when they join.",
+        label=LEVERS["new_customer_mrr"].label,
+        help=LEVERS["new_customer_mrr"].meaning,
     ),
     Control(
         "starting_mrr",
