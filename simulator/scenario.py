@@ -24,6 +24,9 @@ class ScenarioError(ValueError):
 
 
 MAX_SEGMENTS = 6
+#: The most initiatives a plan may hold, at every entrance (address, file, command line): each is
+#: ranked by a projection of its own, and a link must stay short enough to reopen.
+MAX_INITIATIVES = 50
 MAX_EARLY_CHURN_MULTIPLE = 10.0
 MAX_EARLY_CHURN_MONTHS = 36
 MAX_EXPANSION_CEILING = 100.0
@@ -220,6 +223,10 @@ class Scenario:
             _check_number("expansion_ceiling", self.expansion_ceiling, low=1.0, high=MAX_EXPANSION_CEILING)
         object.__setattr__(self, "segments", _check_segments(self.segments))
         object.__setattr__(self, "initiatives", _items_from(self.initiatives, Initiative, "initiative"))
+        if len(self.initiatives) > MAX_INITIATIVES:
+            raise ScenarioError(
+                f"initiatives has {len(self.initiatives)} initiatives; at most {MAX_INITIATIVES} are allowed"
+            )
 
     @property
     def is_core(self) -> bool:

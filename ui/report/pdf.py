@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import os
 import subprocess
 import tempfile
 from collections.abc import Mapping
@@ -15,6 +16,8 @@ from ui.report.content import CHART_TITLES, Report, format_date
 from ui.report.html import WIDE, summary_html, tiles
 from ui.report.images import CHROMIUM_FLAGS, ChartRenderer, require_chromium
 
+#: A folder in memory for chromium's files while it prints (None: the system's temporary folder).
+MEMORY_FOLDER = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
 #: Sizes the charts are drawn at for the one-pager (CSS pixels) and the width they take on the page.
 _PDF_CHARTS = {
     "tiers": (1300, 175),
@@ -123,7 +126,9 @@ def _economics(report: Report) -> str:
 def print_pdf(page: str, *, chromium: str | None = None, timeout: float = 60.0) -> bytes:
     """Print an HTML page to PDF with headless chromium (no header or footer lines)."""
     browser = chromium or require_chromium()
-    with tempfile.TemporaryDirectory(prefix="nrr-pdf-") as folder:
+    # Chromium prints from a file to a file: both live in a folder in memory (/dev/shm, where the
+    # system has it), deleted as soon as the PDF is read back, so the user's names never reach a disk.
+    with tempfile.TemporaryDirectory(prefix="nrr-pdf-", dir=MEMORY_FOLDER) as folder:
         source = Path(folder) / "report.html"
         target = Path(folder) / "report.pdf"
         source.write_text(page, encoding="utf-8")

@@ -17,7 +17,14 @@ import pandas as pd
 
 from simulator.levers import BY_FIELD
 from simulator.presets import recession
-from simulator.scenario import INITIATIVE_LEVERS, MAX_SEGMENTS, Initiative, ScenarioError, Segment
+from simulator.scenario import (
+    INITIATIVE_LEVERS,
+    MAX_INITIATIVES,
+    MAX_SEGMENTS,
+    Initiative,
+    ScenarioError,
+    Segment,
+)
 from simulator.scenario_json import parse_json
 
 #: Values in tables are kept to this many decimals (a rate's percent, a change's points).
@@ -58,7 +65,6 @@ LEVER_UNITS: dict[str, str] = {
 
 
 #: What an address may hold (a saved scenario's plan loads whole into the sidebar, links included).
-MAX_INITIATIVES = 50
 MAX_INITIATIVE_NAME = 200
 
 
