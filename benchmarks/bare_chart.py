@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
+st.title("Bare chart")  # every page has a title, and the browser helpers wait for it
 churn_pct = st.slider("Monthly churn %", 0.0, 20.0, 2.0, step=0.1, key="churn_pct")
 months = np.arange(37)
 mrr = 100_000 * (1 - churn_pct / 100) ** months

@@ -30,7 +30,9 @@ from simulator.backtest import backtest
 from simulator.export import read_export
 from simulator.metrics import analyse
 from simulator.monte_carlo import simulate
+from simulator.ranking import rank
 from simulator.sample_data import generate_export
+from simulator.summary import retention
 
 ROWS_TARGET = 1_000_000
 BACKTEST_HOLDOUT = 12
@@ -67,6 +69,7 @@ def main() -> None:
             seconds = median_seconds(lambda m=months, c=case: project(c, months=m), repeat=20)
             print(f"  projection, {label} model, {months} months: {seconds * 1e3:.2f} ms (median of 20)")
     monte_carlo(scenario)
+    lever_ranking(scenario, refined)
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "export.csv"
@@ -102,6 +105,27 @@ def main() -> None:
         f"{backtest_s:.3f} s, metrics (read_export + analyse) {analyse_s:.3f} s, ratio {ratio:.2f}x "
         f"(target <= 1.5x: {verdict})"
     )
+
+
+def lever_ranking(core: Scenario, refined: Scenario) -> None:
+    """The Biggest lever page's ranking in each mode, as a number of projections of the same scenario.
+
+    Relative, points and tactic mode project each row, then all rows together (about ten
+    projections); target mode goal-seeks each lever (a grid and the Illinois method, a few dozen).
+    The page caches every mode, so each costs once per scenario and step.
+    """
+    for label, case in (("core", core), ("refined", refined)):
+        one = median_seconds(lambda c=case: project(c), repeat=20)
+        target = retention(case).annual_nrr + 0.05
+        for mode in ("relative", "tactic", "target"):
+            seconds = median_seconds(
+                lambda c=case, m=mode, t=target: rank(c, mode=m, target_nrr=t if m == "target" else None),
+                repeat=5,
+            )
+            print(
+                f"  lever ranking, {mode} mode, {label} model: {seconds * 1e3:.1f} ms = "
+                f"{seconds / one:.0f} projections of {one * 1e3:.2f} ms"
+            )
 
 
 def monte_carlo(scenario: Scenario) -> None:

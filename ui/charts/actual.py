@@ -92,7 +92,7 @@ def actual_bridge(monthly: pd.DataFrame, currency: str) -> go.Figure:
         legend={"y": 1.08},
     )
     fig.update_annotations(font={"size": 18}, x=0, xanchor="left")
-    fig.update_yaxes(tickprefix=prefix, tickformat="~s", gridcolor=GRID, zeroline=False)
+    fig.update_yaxes(tickprefix=prefix, exponentformat="B", gridcolor=GRID, zeroline=False)
     fig.update_yaxes(rangemode="tozero", row=1, col=1)
     fig.update_yaxes(zeroline=True, zerolinecolor="#9ca3af", row=2, col=1)
     fig.update_xaxes(**month_ticks(len(months)), row=2, col=1)
@@ -349,7 +349,7 @@ def forecast(monthly: pd.DataFrame, projected: np.ndarray, future: list[str], cu
     fig.update_layout(
         title={"text": "Your MRR, and where the simulator takes it"},
         xaxis=month_ticks(len(months) + len(future)),
-        yaxis={"tickprefix": prefix, "tickformat": "~s", "rangemode": "tozero", "title": {"text": "MRR"}},
+        yaxis={"tickprefix": prefix, "exponentformat": "B", "rangemode": "tozero", "title": {"text": "MRR"}},
         hovermode="x unified",
         height=460,
         margin={"t": 100},
@@ -417,7 +417,7 @@ def backtest_chart(monthly: pd.DataFrame, table: pd.DataFrame, currency: str) ->
     fig.update_layout(
         title={"text": "Backtest: the forecast against what happened"},
         xaxis=month_ticks(len(months)),
-        yaxis={"tickprefix": prefix, "tickformat": "~s", "rangemode": "tozero", "title": {"text": "MRR"}},
+        yaxis={"tickprefix": prefix, "exponentformat": "B", "rangemode": "tozero", "title": {"text": "MRR"}},
         hovermode="x unified",
         height=460,
         margin={"t": 100},

@@ -68,7 +68,7 @@ def waterfall(steps: pd.Series, currency: str, *, title: str) -> go.Figure:
         xaxis={"tickangle": -30, "tickfont": {"size": 15}},
         yaxis={
             "tickprefix": on_bars,
-            "tickformat": "~s",
+            "exponentformat": "B",
             "title": {"text": "MRR" if on_bars else f"MRR ({currency})"},
             "range": [0.0, high * 1.18],
         },

@@ -159,7 +159,7 @@ def arr_bridge(bridge: pd.DataFrame, currency: str, *, title: str = "") -> go.Fi
         legend={"y": 1.12},
     )
     fig.update_annotations(font={"size": 18}, x=0, xanchor="left")
-    fig.update_yaxes(tickprefix=prefix, tickformat="~s", gridcolor=GRID, zeroline=False)
+    fig.update_yaxes(tickprefix=prefix, exponentformat="B", gridcolor=GRID, zeroline=False)
     fig.update_yaxes(range=[0, max(top, 1.0) * 1.25], row=1, col=1)
     fig.update_yaxes(zeroline=True, zerolinecolor="#9ca3af", row=2, col=1)
     fig.update_xaxes(type="category", row=1, col=1)

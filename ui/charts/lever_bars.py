@@ -14,6 +14,7 @@ from ui.charts.theme import (
     GRID,
     MUTED,
     RED,
+    named_rows,
     new_figure,
     nice_ticks,
 )
@@ -37,7 +38,7 @@ def tornado(table: pd.DataFrame, labels: list[str], currency: str, *, months: in
     low, high = min(0.0, float(gains.min())), max(0.0, float(gains.max()))
     span = max(high - low, 1.0)
     # Room past the longest bar for a figure written outside it.
-    lo, hi = (low - 1.3 * span if low < 0 else 0.0), high + 1.3 * span
+    lo, hi = (low - 0.45 * span if low < 0 else 0.0), high + 0.45 * span
     ticks = nice_ticks(lo, hi)
     fig = new_figure()
     fig.add_bar(
@@ -57,18 +58,6 @@ def tornado(table: pd.DataFrame, labels: list[str], currency: str, *, months: in
         customdata=labels,
         hovertemplate="%{customdata}: " + prefix + "%{x:,.0f}<extra></extra>",
     )
-    for row, label in zip(rows, labels, strict=True):
-        fig.add_annotation(
-            x=0,
-            xref="paper",
-            y=row - 0.3,
-            yref="y",
-            text=label,
-            showarrow=False,
-            xanchor="left",
-            yanchor="bottom",
-            font={"size": 16},
-        )
     fig.update_layout(
         title={"text": f"MRR gained by month {months}, and annual NRR gained"},
         showlegend=False,
@@ -83,12 +72,7 @@ def tornado(table: pd.DataFrame, labels: list[str], currency: str, *, months: in
             "zeroline": True,
             "zerolinecolor": MUTED,
         },
-        yaxis={
-            "range": [len(labels) - 0.55, -0.85],
-            "showticklabels": False,
-            "showgrid": False,
-            "zeroline": False,
-        },
+        yaxis=named_rows(fig, labels),
     )
     return fig.figure()
 

@@ -13,6 +13,7 @@ from ui.charts.theme import (
     hover_money,
     money_axis,
     months_axis,
+    named_rows,
     new_figure,
     percent_axis,
 )
@@ -76,21 +77,24 @@ def variant_bars(
     fig = new_figure()
     fig.add_bar(
         x=mrr,
-        y=labels,
+        y=list(range(len(labels))),
+        width=0.5,
         orientation="h",
         marker={"color": colours},
         text=[compact_money(value, currency) for value in mrr],
-        textposition="outside",
+        # Inside a long bar, past a short one: the figure always stays within the chart.
+        textposition="auto",
+        insidetextanchor="end",
         cliponaxis=False,
-        hovertemplate="%{y}: " + hover_money(currency).replace("%{y", "%{x") + "<extra></extra>",
+        customdata=labels,
+        hovertemplate="%{customdata}: " + hover_money(currency).replace("%{y", "%{x") + "<extra></extra>",
     )
     fig.update_layout(
         title={"text": f"MRR at month {months}"},
         showlegend=False,
         # Each bar carries its value, so the money axis only takes room.
-        xaxis={**money_axis(currency), "range": [0, max(max(mrr) * 1.15, 1.0)], "visible": False},
-        yaxis={"autorange": "reversed"},
-        bargap=0.25,
-        margin={"b": 0},
+        xaxis={**money_axis(currency), "range": [0, max(max(mrr) * 1.45, 1.0)], "visible": False},
+        yaxis=named_rows(fig, labels),
+        margin={"b": 0, "l": 10},
     )
     return fig.figure()
