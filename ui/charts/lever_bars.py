@@ -35,11 +35,6 @@ def tornado(table: pd.DataFrame, labels: list[str], currency: str, *, months: in
     nrr_gain = table["annual_nrr_gain"].to_numpy(dtype=float) * 100
     top = np.isclose(gains, gains[0], rtol=1e-6, atol=0.5)
     rows = np.arange(len(labels), dtype=float)
-    low, high = min(0.0, float(gains.min())), max(0.0, float(gains.max()))
-    span = max(high - low, 1.0)
-    # Room past the longest bar for a figure written outside it.
-    lo, hi = (low - 0.45 * span if low < 0 else 0.0), high + 0.45 * span
-    ticks = nice_ticks(lo, hi)
     fig = new_figure()
     fig.add_bar(
         x=gains,
@@ -63,15 +58,7 @@ def tornado(table: pd.DataFrame, labels: list[str], currency: str, *, months: in
         showlegend=False,
         height=110 + 78 * len(labels),
         margin={"t": 60, "l": 10, "r": 50},
-        xaxis={
-            "range": [lo, hi],
-            "tickvals": ticks,
-            "ticktext": [compact_money(t, currency) for t in ticks],
-            "gridcolor": GRID,
-            "showgrid": True,
-            "zeroline": True,
-            "zerolinecolor": MUTED,
-        },
+        xaxis={**_gain_axis(gains, currency, room=0.45), "zeroline": True, "zerolinecolor": MUTED},
         yaxis=named_rows(fig, labels),
     )
     return fig.figure()
@@ -135,11 +122,6 @@ def initiative_bars(impacts: pd.DataFrame, currency: str, *, months: int) -> go.
         _initiative_label(name, BY_FIELD[lever].name)
         for name, lever in zip(impacts["initiative"], impacts["lever"], strict=True)
     ]
-    low, high = min(0.0, float(gains.min())), max(0.0, float(gains.max()))
-    span = max(high - low, 1.0)
-    # Room beyond the longest bars for labels drawn outside them, clear of the names.
-    lo, hi = (low - 0.28 * span if low < 0 else 0.0), (high + 0.28 * span if high > 0 else 0.0)
-    ticks = nice_ticks(lo, hi)
     fig = new_figure()
     fig.add_bar(
         x=gains,
@@ -161,14 +143,7 @@ def initiative_bars(impacts: pd.DataFrame, currency: str, *, months: int) -> go.
         height=150 + 56 * len(names),
         margin={"t": 70},
         bargap=0.35,
-        xaxis={
-            "range": [lo, hi],
-            "tickvals": ticks,
-            "ticktext": [compact_money(t, currency) for t in ticks],
-            "gridcolor": GRID,
-            "showgrid": True,
-            "zeroline": False,
-        },
+        xaxis={**_gain_axis(gains, currency, room=0.28), "zeroline": False},
         yaxis={"autorange": "reversed", "gridcolor": "rgba(0,0,0,0)"},
     )
     return fig.figure()
@@ -177,3 +152,20 @@ def initiative_bars(impacts: pd.DataFrame, currency: str, *, months: int) -> go.
 def _initiative_label(name: str, lever: str) -> str:
     """``"Dunning · Churn"``; the lever is left out when the name already says it."""
     return name if lever.split()[0].lower() in name.lower() else f"{name} · {lever}"
+
+
+def _gain_axis(gains: np.ndarray, currency: str, *, room: float) -> dict[str, object]:
+    """A money axis from zero (or the largest loss) to the largest gain, with ``room`` (a share of the
+    span) beyond each end for a figure written past its bar, and round ticks in compact money."""
+    low, high = min(0.0, float(gains.min())), max(0.0, float(gains.max()))
+    span = max(high - low, 1.0)
+    lo = low - room * span if low < 0 else 0.0
+    hi = high + room * span if high > 0 or low >= 0 else 0.0
+    ticks = nice_ticks(lo, hi)
+    return {
+        "range": [lo, hi],
+        "tickvals": ticks,
+        "ticktext": [compact_money(t, currency) for t in ticks],
+        "gridcolor": GRID,
+        "showgrid": True,
+    }
