@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import cache, sentences, show
-from ui.calculator import PeriodInputError, period_metrics
+from ui.calculator import PeriodInputError, formula_amount, period_metrics
 from ui.charts import tier_bar
 from ui.format import money, pct
 from ui.sentences import verdict_text
@@ -87,14 +87,16 @@ show.card(
 )
 
 st.subheader("The formula")
-numbers = rf"\frac{{{start:,} - {churned:,} - {contraction:,} + {expansion:,}}}{{{start:,}}}".replace(
-    ",", "{,}"
+# The amounts on a line of their own, compact from a million: a formula never wraps, so it must fit.
+start_, churned_, contraction_, expansion_ = (
+    formula_amount(amount) for amount in (start, churned, contraction, expansion)
 )
 st.latex(
     r"\begin{aligned}"
     r"\text{NRR} &= \frac{\text{start} - \text{churned} - \text{contraction} + \text{expansion}}"
-    r"{\text{start}}"
-    rf" = {numbers} = {result.nrr * 100:.1f}\%\\[4pt]"
+    r"{\text{start}}\\[4pt]"
+    rf"&= \frac{{{start_} - {churned_} - {contraction_} + {expansion_}}}{{{start_}}}"
+    rf" = {result.nrr * 100:.1f}\%\\[4pt]"
     rf"\text{{NRR}} &= \text{{GRR}} + \text{{expansion rate}} = {result.grr * 100:.1f}\% + "
     rf"{result.expansion_rate * 100:.1f}\%\\[4pt]"
     rf"\text{{annual NRR}} &= \text{{NRR}}^{{12}} = {result.annual_nrr * 100:.1f}\%"

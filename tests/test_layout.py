@@ -57,6 +57,13 @@ CUT_CARDS_JS = """
   .filter((el) => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow !== 'visible')
   .map((el) => el.textContent.trim())
 """
+#: Formulas wider than the page: on a laptop and a projector every formula shows whole (on a phone
+#: it may scroll sideways, see ui/style.py).
+WIDE_FORMULAS_JS = """
+() => Array.from(document.querySelectorAll('.katex-display'))
+  .filter((box) => box.scrollWidth > box.clientWidth + 4)
+  .map((box) => `formula cut: ${box.textContent.slice(0, 40)}`)
+"""
 #: Axis tick labels that repeat on one axis.
 REPEATED_TICKS_JS = """
 () => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap((gd) =>
@@ -129,6 +136,8 @@ def test_every_page_fits_its_screen(server: StreamlitServer, browser: Browser, s
             page.wait_for_timeout(300)  # the last chart settles its layout
             page.mouse.move(0, 0)
             found = page.evaluate(CUT_CARDS_JS) + page.evaluate(REPEATED_TICKS_JS) + page.evaluate(SPILLS_JS)
+            if size != "phone":
+                found += page.evaluate(WIDE_FORMULAS_JS)
             name = (path or "home").replace("?slide=", "-")
             if found:
                 problems[name] = found

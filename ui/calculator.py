@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from simulator.scenario import Scenario, ScenarioError
 from simulator.summary import retention
 from simulator.tiers import Verdict, verdict
-from ui.format import money
+from ui.format import compact_money, money
 
 
 class PeriodInputError(ValueError):
@@ -87,3 +87,16 @@ def period_metrics(
         annual_grr=figures.annual_grr,
         verdict=verdict(figures.annual_nrr, figures.annual_grr),
     )
+
+
+def formula_amount(amount: float) -> str:
+    """An amount as the formula writes it (LaTeX): in full below a million, compact from there on, so
+    that the formula fits a laptop's page with nine-figure MRR.
+
+    >>> formula_amount(100_000), formula_amount(200_000_000), formula_amount(12_500_000)
+    ('100{,}000', '200\\\\text{M}', '12.5\\\\text{M}')
+    """
+    if abs(amount) < 1e6:
+        return f"{amount:,.0f}".replace(",", "{,}")
+    compact = compact_money(amount, "$").removeprefix("$")
+    return compact[:-1] + rf"\text{{{compact[-1]}}}"

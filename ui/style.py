@@ -4,7 +4,7 @@ Cards shrink their figure with the card (a container query on each metric), so
 five cards to a row on a 1280-pixel projector still show ``CHF 280M`` whole,
 and a card's label wraps rather than ending in an ellipsis. Chart titles are
 page text (:func:`ui.show.chart`), so they wrap on a phone instead of running
-out of the chart.
+out of the chart. A formula wider than a phone scrolls sideways.
 """
 
 from __future__ import annotations
@@ -24,6 +24,10 @@ APP_CSS = """
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
 .chart-title { font-size: 1.3rem; font-weight: 600; margin: 0 0 -0.6rem 0; line-height: 1.3; }
+/* A formula never wraps: on a phone, where it can be wider than the screen, it scrolls, never cut. */
+@media (max-width: 640px) {
+  .katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 0.3rem; }
+}
 </style>
 """
 
