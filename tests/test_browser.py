@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser import (
     ERROR_ALERT,
@@ -362,16 +363,32 @@ def test_presenter_mode_steps_through_every_slide_at_1280_by_720_without_the_sid
         assert_no_error_box(page)
 
 
+#: Where the presenter stood when a key did not move it: the address, the slide, the run, the focus.
+STATE_FOR_A_FAILURE_JS = """
+() => ({url: location.search.slice(-40), title: (document.querySelector('h1') || {}).textContent,
+  script: document.querySelector('[data-testid="stApp"]').getAttribute('data-test-script-state'),
+  next: !!document.querySelector('.st-key-present_next button'),
+  focus: document.activeElement && document.activeElement.tagName})
+"""
+
+
 def test_a_clickers_keys_step_the_presenter_back_and_forth(server: StreamlitServer, browser: Browser) -> None:
     """A presentation clicker sends →/PageDown/Space forward and ←/PageUp back."""
     with browser.new_context(viewport={"width": 1280, "height": 720}) as room:
         page = room.new_page()
         open_page(page, f"{server.url}/present?slide=1", charts=False)
         page.wait_for_function("() => window.__nrrPresenterKeys === true")  # the keys are listened to
-        page.mouse.click(5, 700)  # the page, not a button, has focus
+        # The page itself has focus, as when a presenter has clicked on the slide: no button, no chart
+        # (a click on a chart still being drawn can land anywhere).
+        page.evaluate("() => document.activeElement && document.activeElement.blur()")
         for key, slide in (("ArrowRight", 2), ("PageDown", 3), (" ", 4), ("ArrowLeft", 3), ("PageUp", 2)):
+            wait_for_idle(page)
             page.keyboard.press(key)
-            page.wait_for_function("(n) => location.search.includes(`slide=${n}`)", arg=slide)
+            try:
+                page.wait_for_function("(n) => location.search.includes(`slide=${n}`)", arg=slide)
+            except PlaywrightTimeoutError:  # say where it stood, for whoever reads the failure
+                state = page.evaluate(STATE_FOR_A_FAILURE_JS)
+                raise AssertionError(f"{key!r} did not open slide {slide}: {state}") from None
             expect(page.get_by_role("heading", level=1)).to_have_text(SLIDES[slide - 1].title)
             wait_for_idle(page)
         assert_no_error_box(page)
