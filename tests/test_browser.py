@@ -368,6 +368,8 @@ STATE_FOR_A_FAILURE_JS = """
 () => ({url: location.search.slice(-40), title: (document.querySelector('h1') || {}).textContent,
   script: document.querySelector('[data-testid="stApp"]').getAttribute('data-test-script-state'),
   next: !!document.querySelector('.st-key-present_next button'),
+  disabled: (document.querySelector('.st-key-present_next button') || {}).disabled,
+  presses: window.__nrrPresenterPresses, hasFocus: document.hasFocus(),
   focus: document.activeElement && document.activeElement.tagName})
 """
 
@@ -380,6 +382,7 @@ def test_a_clickers_keys_step_the_presenter_back_and_forth(server: StreamlitServ
         page.wait_for_function("() => window.__nrrPresenterKeys === true")  # the keys are listened to
         # The page itself has focus, as when a presenter has clicked on the slide: no button, no chart
         # (a click on a chart still being drawn can land anywhere).
+        page.bring_to_front()  # the tab a presenter looks at: key presses go to it
         page.evaluate("() => document.activeElement && document.activeElement.blur()")
         for key, slide in (("ArrowRight", 2), ("PageDown", 3), (" ", 4), ("ArrowLeft", 3), ("PageUp", 2)):
             wait_for_idle(page)

@@ -128,6 +128,7 @@ PRESENTER_KEYS_JS = """
     if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) { return; }
     if (event.altKey || event.ctrlKey || event.metaKey) { return; }
     if (['ArrowRight', 'PageDown', ' ', 'Enter'].includes(event.key)) {
+      window.__nrrPresenterPresses = (window.__nrrPresenterPresses || 0) + 1;  // read by the browser test
       event.preventDefault();
       if (!event.repeat) { press('present_next'); }
     } else if (['ArrowLeft', 'PageUp', 'Backspace'].includes(event.key)) {
