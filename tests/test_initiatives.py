@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 
 from simulator import Scenario, ScenarioError, from_json, project, to_json
+from simulator.plan import initiative_impacts
 from simulator.presets import recession
-from simulator.ranking import initiative_impacts
 from simulator.refined import lever_paths
 from simulator.scenario import Initiative
 from tests.strategies import examples, plans, scenarios

@@ -1,7 +1,7 @@
 """The plan (initiatives and shocks) under AppTest: the sidebar, the address, bad rows, the pages.
 
 Reference: the engine's own numbers. ``simulator.tiers.recession`` is the
-preset, ``simulator.ranking.initiative_impacts`` the ranking the lever page
+preset, ``simulator.plan.initiative_impacts`` the ranking the lever page
 shows, and with no initiatives the engine is exactly the plain scenario
 (simulator tests), so every page must show exactly what it showed before.
 """
@@ -13,7 +13,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from simulator import ranking
+from simulator import plan
 from simulator.presets import recession
 from simulator.projection import project
 from tests.apptest_support import app, charts, full_figures, metrics, plain, specs, values_of
@@ -137,7 +137,7 @@ def test_the_lever_page_ranks_initiatives_with_the_engines_numbers() -> None:
     at = with_plan(app("pages/biggest-lever.py"), (*RECESSION_ROWS, DUNNING))
     assert not at.exception
     scenario = scenario_from_values(values_of(at))
-    ranked = ranking.initiative_impacts(scenario)
+    ranked = plan.initiative_impacts(scenario)
     assert list(ranked["initiative"])[0] == "Dunning emails"  # the only gain, then the shocks
     assert (ranked["mrr_gain"].iloc[1:] < 0).all()
 
@@ -212,7 +212,7 @@ def test_the_plan_charts_are_valid_plotly_figures(rows: tuple[tuple[object, ...]
     scenario = scenario_from_values({**defaults(), "plan": rows})
     moved = tuple(dict.fromkeys(i.lever for i in scenario.initiatives))
     figures = (
-        lever_bars.initiative_bars(ranking.initiative_impacts(scenario), "€", months=36),
+        lever_bars.initiative_bars(plan.initiative_impacts(scenario), "€", months=36),
         plan_paths.lever_paths(lever_paths(scenario), moved),
     )
     for figure in figures:

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from simulator import arr, breakdown, economics, goal_seek, ranking, refined, tradeoff
+from simulator import arr, breakdown, economics, goal_seek, plan, ranking, refined, tradeoff
 from simulator.comparison import Comparison, compare
 from simulator.monte_carlo import MonteCarlo, simulate
 from simulator.projection import Projection
@@ -78,7 +78,7 @@ def monte_carlo(scenario: Scenario, paths: int, skew: float, seed: int) -> Monte
 @_CACHE
 def initiative_impacts(scenario: Scenario) -> pd.DataFrame:
     """Each initiative of the plan ranked by its effect on MRR at the horizon (empty without any)."""
-    return ranking.initiative_impacts(scenario)
+    return plan.initiative_impacts(scenario)
 
 
 @_CACHE

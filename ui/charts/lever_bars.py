@@ -114,7 +114,7 @@ def needed_bars(table: pd.DataFrame, texts: list[str], *, target: str) -> go.Fig
 def initiative_bars(impacts: pd.DataFrame, currency: str, *, months: int) -> go.Figure:
     """Each initiative's effect on MRR at the horizon, ranked: gains in green, shocks in red.
 
-    ``impacts`` is :func:`simulator.ranking.initiative_impacts`' table.
+    ``impacts`` is :func:`simulator.plan.initiative_impacts`' table.
     """
     prefix = tick_prefix(currency)
     gains = impacts["mrr_gain"].to_numpy(dtype=float)
