@@ -42,7 +42,8 @@ from simulator.actuals import (
     monthly_rates,
     root12,
 )
-from simulator.metrics import ExportMetrics, Payments
+from simulator.metrics import ExportMetrics
+from simulator.payments import Payments
 from simulator.scenario import MAX_EARLY_CHURN_MULTIPLE, MAX_SEGMENTS, Scenario, Segment
 
 #: Early-life churn is fitted over a customer's first months up to this age …

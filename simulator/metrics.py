@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.export import ExportError, check_month_span, month_labels
+from simulator.payments import Payments, a_year_on, payments_of
 
 #: The columns of :attr:`ExportMetrics.monthly`, in order.
 METRICS_COLUMNS: tuple[str, ...] = (
@@ -57,38 +58,6 @@ _FLOWS = ("new_mrr", "reactivation_mrr", "expansion_mrr", "contraction_mrr", "ch
 MAX_EXPORT_SEGMENTS = 100
 #: The most cells :attr:`ExportMetrics.matrix` builds (400 MB of float64).
 MAX_MATRIX_CELLS = 50_000_000
-
-
-@dataclass(frozen=True)
-class Payments:
-    """Every customer and month with MRR above 0, sorted by customer then month.
-
-    Attributes
-    ----------
-    customer
-        Position of the customer in :attr:`ExportMetrics.customer_ids` (int64).
-    month
-        Position of the month in :attr:`ExportMetrics.months` (int64).
-    mrr
-        The MRR of that customer in that month, all its rows added up (float64, > 0).
-    """
-
-    customer: np.ndarray
-    month: np.ndarray
-    mrr: np.ndarray
-
-    def follows(self) -> np.ndarray:
-        """Per payment, whether the same customer paid in the month just before (bool)."""
-        follows = np.zeros(len(self.month), dtype=bool)
-        np.equal(self.customer[1:], self.customer[:-1], out=follows[1:])
-        follows[1:] &= self.month[1:] - self.month[:-1] == 1
-        return follows
-
-    def is_first(self) -> np.ndarray:
-        """Per payment, whether it is its customer's first (bool)."""
-        first = np.ones(len(self.customer), dtype=bool)
-        np.not_equal(self.customer[1:], self.customer[:-1], out=first[1:])
-        return first
 
 
 @dataclass(frozen=True)
@@ -184,7 +153,7 @@ def analyse(export: pd.DataFrame) -> ExportMetrics:
         np.maximum.at(latest_key, customer_code, month_code * n_rows + np.arange(n_rows))
         segment_of, segment_names = _segments(export["segment"].iloc[latest_key % n_rows])
 
-    payments = _payments(customer_code, month_code - first, export["mrr"].to_numpy(dtype=float), n_months)
+    payments = payments_of(customer_code, month_code - first, export["mrr"].to_numpy(dtype=float), n_months)
     segment = segment_of[payments.customer] if segment_names else None
     sums = _sums(payments, segment, max(len(segment_names), 1), n_months)
     total = {name: values.sum(axis=0, keepdims=True) for name, values in sums.items()}
@@ -239,27 +208,6 @@ def rebuilt_ending(monthly: pd.DataFrame) -> pd.Series:
     )
 
 
-def _payments(customer: np.ndarray, month: np.ndarray, mrr: np.ndarray, n_months: int) -> Payments:
-    """One payment per customer and month with MRR above 0, sorted by customer then month.
-
-    An export that already comes one row per customer and month, in that
-    order, with no zero rows, is taken as it is (no copy).
-    """
-    key = customer.astype(np.int64) * n_months + month
-    if not bool(np.all(key[1:] > key[:-1])):
-        if not bool(np.all(key[1:] >= key[:-1])):
-            # Stable, so that the rows of one customer and month add up in file order.
-            order = np.argsort(key, kind="stable")
-            key, mrr = key[order], mrr[order]
-        starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
-        key, mrr = key[starts], np.add.reduceat(mrr, starts)
-        customer, month = key // n_months, key % n_months
-    paying = mrr > 0
-    if not bool(paying.all()):
-        customer, month, mrr = customer[paying], month[paying], mrr[paying]
-    return Payments(customer=customer.astype(np.int64, copy=False), month=month, mrr=mrr)
-
-
 def _sums(
     payments: Payments, segment: np.ndarray | None, n_segments: int, n_months: int
 ) -> dict[str, np.ndarray]:
@@ -304,7 +252,7 @@ def _sums(
     # as it is and capped at what they paid at t − 12.
     then_12 = np.zeros(shape)
     then_12[:, 12:] = ending[:, :-12]
-    earlier, later = _a_year_on(payments, n_months)
+    earlier, later = a_year_on(payments, n_months)
     at = cell[later]
     now = mrr[later]
     return {
@@ -328,39 +276,6 @@ def _sums(
 #: The kinds of payment, against the customer's month before.
 _NEW, _REACTIVATED, _STEADY, _EXPANDED, _CONTRACTED = range(5)
 _KINDS = 5
-
-
-def _a_year_on(payments: Payments, n_months: int) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs of payments by one customer twelve months apart: their (earlier, later) positions.
-
-    A customer's payments come in month order, one a month at most, so the
-    one a year on is at most twelve payments on: exactly twelve when the
-    customer paid every month in between (one comparison of shifted arrays
-    finds most pairs), fewer after a gap.
-    """
-    customer, month = payments.customer, payments.month
-    if len(month) == 0:
-        return month, month
-    twelve_on = np.zeros(len(month), dtype=bool)
-    np.equal(customer[12:], customer[:-12], out=twelve_on[:-12])
-    twelve_on[:-12] &= month[12:] - month[:-12] == 12
-    earlier = np.flatnonzero(twelve_on)
-    found_early, found_later = [earlier], [earlier + 12]
-    # The others: only a customer still paying a year on can have a pair (after a gap).
-    last = np.flatnonzero(np.append(payments.is_first()[1:], True))
-    last_month = np.zeros(int(customer[-1]) + 1 if len(customer) else 0, dtype=month.dtype)
-    last_month[customer[last]] = month[last]
-    rest = np.flatnonzero(~twelve_on & (month < n_months - 12))
-    rest = rest[last_month[customer[rest]] >= month[rest] + 12]
-    customer_rest, year_on = customer[rest], month[rest] + 12
-    # One step per possible distance (eleven, whatever the data), over those few payments.
-    for distance in range(1, 12):
-        candidate = np.minimum(rest + distance, len(month) - 1)
-        hit = (candidate == rest + distance) & (customer[candidate] == customer_rest)
-        hit &= month[candidate] == year_on
-        found_early.append(rest[hit])
-        found_later.append(candidate[hit])
-    return np.concatenate(found_early), np.concatenate(found_later)
 
 
 def _table(sums: dict[str, np.ndarray], labels: list[str]) -> pd.DataFrame:

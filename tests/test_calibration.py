@@ -19,7 +19,8 @@ from simulator.actuals import root12
 from simulator.backtest import BacktestError, backtest, months_needed
 from simulator.calibration import calibrate, early_churn_from
 from simulator.export import read_export
-from simulator.metrics import ExportMetrics, Payments, analyse
+from simulator.metrics import ExportMetrics, analyse
+from simulator.payments import Payments
 from simulator.projection import project
 from simulator.sample_data import generate_export
 from simulator.scenario import to_dict
