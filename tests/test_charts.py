@@ -25,7 +25,7 @@ from simulator.scenario import Scenario
 from simulator.summary import summarise
 from tests.examples import WORKED_EXAMPLE
 from ui import ranking as ranking_words
-from ui.charts import actual, bands, bucket, economics, growth, lever_bars, overlays, tier_bar
+from ui.charts import actual, bands, bucket, economics, forecast, growth, lever_bars, overlays, tier_bar
 from ui.charts.spec import Spec
 
 #: The worked example with part of its MRR on annual plans (every chart family drawn).
@@ -90,13 +90,13 @@ BUILDERS: dict[str, Callable[[], go.Figure]] = {
     "position": lambda: economics.position_chart(position(1.27, 0.61, arr=1.2e6)),
     "position_priced": lambda: economics.position_chart(position(0.92, 0.97, arr=4e8, pricing="Usage-based")),
     "cohort_curves": lambda: actual.cohort_curves(cohort_curves(ACTUALS), "$"),
-    "forecast": lambda: actual.forecast(
+    "forecast": lambda: forecast.ahead(
         ACTUALS.monthly,
         project(BACKTEST.calibration.scenario.replace(months=12)).table["mrr"].to_numpy(),
         months_after(ACTUALS.months[-1], 12),
         "$",
     ),
-    "backtest": lambda: actual.backtest_chart(ACTUALS.monthly, BACKTEST.table, "$"),
+    "backtest": lambda: forecast.backtest(ACTUALS.monthly, BACKTEST.table, "$"),
 }
 
 

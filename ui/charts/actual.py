@@ -9,31 +9,17 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from simulator.tiers import NRR_TIERS
-from ui.charts.spec import Spec
+from ui.charts import bridges
 from ui.charts.theme import (
     AMBER,
     BLUE,
-    GREEN,
-    GRID,
     INK,
     MUTED,
-    RED,
-    TEMPLATE_LAYOUT,
     TIER_COLOURS,
     month_ticks,
     new_figure,
 )
 from ui.format import compact_money, tick_prefix
-
-#: The flows of the actual MRR bridge, in stacking order, with their colours; losses go down.
-_FLOW_BARS = (
-    ("new_mrr", "New", BLUE, 1.0),
-    ("reactivation_mrr", "Reactivation", "#7c3aed", 1.0),
-    ("expansion_mrr", "Expansion", GREEN, 1.0),
-    ("contraction_mrr", "Contraction", AMBER, -1.0),
-    ("churned_mrr", "Churned", RED, -1.0),
-)
-
 
 #: Heatmap colours for retained revenue: red below 100% of the first month, green above.
 _RETENTION_SCALE = (
@@ -54,14 +40,8 @@ def actual_bridge(monthly: pd.DataFrame, currency: str) -> go.Figure:
     rows = monthly.iloc[1:]
     months = rows["month"].to_numpy()
     prefix = tick_prefix(currency)
-    fig = Spec.subplots(
-        TEMPLATE_LAYOUT,
-        rows=2,
-        cols=1,
-        shared_xaxes=True,
-        row_heights=[0.38, 0.62],
-        vertical_spacing=0.07,
-        subplot_titles=("Ending MRR", "Movements each month (losses below zero)"),
+    fig = bridges.two_rows(
+        ("Ending MRR", "Movements each month (losses below zero)"), heights=[0.38, 0.62], spacing=0.07
     )
     fig.add_scatter(
         x=months,
@@ -73,16 +53,7 @@ def actual_bridge(monthly: pd.DataFrame, currency: str) -> go.Figure:
         row=1,
         col=1,
     )
-    for column, label, colour, sign in _FLOW_BARS:
-        fig.add_bar(
-            x=months,
-            y=sign * rows[column].to_numpy(dtype=float),
-            name=label,
-            marker={"color": colour},
-            hovertemplate=f"{label}: " + prefix + "%{y:,.0f}<extra></extra>",
-            row=2,
-            col=1,
-        )
+    bridges.add_flows(fig, months, rows, "mrr", prefix)
     fig.update_layout(
         barmode="relative",
         bargap=0.15,
@@ -91,10 +62,8 @@ def actual_bridge(monthly: pd.DataFrame, currency: str) -> go.Figure:
         margin={"t": 70},
         legend={"y": 1.08},
     )
-    fig.update_annotations(font={"size": 18}, x=0, xanchor="left")
-    fig.update_yaxes(tickprefix=prefix, exponentformat="B", gridcolor=GRID, zeroline=False)
+    bridges.money_rows(fig, prefix)
     fig.update_yaxes(rangemode="tozero", row=1, col=1)
-    fig.update_yaxes(zeroline=True, zerolinecolor="#9ca3af", row=2, col=1)
     fig.update_xaxes(**month_ticks(len(months)), row=2, col=1)
     fig.update_xaxes(type="category", showticklabels=False, row=1, col=1)
     return fig.figure()
@@ -318,133 +287,3 @@ def _shades(count: int) -> list[str]:
         red, green, blue = (int(v) for v in light + (dark - light) * step)
         colours.append(f"#{red:02x}{green:02x}{blue:02x}")
     return colours
-
-
-def forecast(monthly: pd.DataFrame, projected: np.ndarray, future: list[str], currency: str) -> go.Figure:
-    """The export's actual MRR, and the simulator's projection carrying on from its last month.
-
-    ``projected`` is the projection's MRR from month 0 (the export's last month) on; ``future``
-    the labels of the months after it.
-    """
-    months = monthly["month"].astype(str).tolist()
-    actual = monthly["ending_mrr"].to_numpy(dtype=float)
-    prefix = tick_prefix(currency)
-    fig = new_figure()
-    fig.add_scatter(
-        x=months,
-        y=actual,
-        name="Actual MRR",
-        line={"color": INK, "width": 4},
-        hovertemplate="Actual: " + prefix + "%{y:,.0f}<extra></extra>",
-    )
-    fig.add_scatter(
-        x=[months[-1], *future],
-        y=projected,
-        name="The simulator, calibrated on it",
-        mode="lines",
-        line={"color": BLUE, "width": 4, "dash": "dash"},
-        hovertemplate="Forecast: " + prefix + "%{y:,.0f}<extra></extra>",
-    )
-    _today(fig, months[-1])
-    fig.update_layout(
-        title={"text": "Your MRR, and where the simulator takes it"},
-        xaxis=month_ticks(len(months) + len(future)),
-        yaxis={"tickprefix": prefix, "exponentformat": "B", "rangemode": "tozero", "title": {"text": "MRR"}},
-        hovermode="x unified",
-        height=460,
-        margin={"t": 100},
-    )
-    return fig.figure()
-
-
-def backtest_chart(monthly: pd.DataFrame, table: pd.DataFrame, currency: str) -> go.Figure:
-    """A backtest: what happened, against the forecast and the flat line from the last fitted month.
-
-    ``table`` is :attr:`simulator.backtest.Backtest.table`; the held-out months are shaded.
-    """
-    months = monthly["month"].astype(str).tolist()
-    held = table["month"].astype(str).tolist()
-    start = months[len(months) - len(held) - 1]
-    fitted_mrr = float(monthly["ending_mrr"].to_numpy(dtype=float)[len(months) - len(held) - 1])
-    prefix = tick_prefix(currency)
-    fig = new_figure()
-    fig.add_shape(
-        type="rect",
-        xref="x",
-        yref="paper",
-        x0=start,
-        x1=held[-1],
-        y0=0,
-        y1=1,
-        fillcolor="#eff6ff",
-        line_width=0,
-        layer="below",
-    )
-    fig.add_annotation(
-        x=held[-1],
-        xref="x",
-        y=1.0,
-        yref="paper",
-        text="held out",
-        showarrow=False,
-        xanchor="right",
-        yanchor="top",
-        font={"size": 14, "color": MUTED},
-    )
-    fig.add_scatter(
-        x=months,
-        y=monthly["ending_mrr"].to_numpy(dtype=float),
-        name="Actual MRR",
-        line={"color": INK, "width": 4},
-        hovertemplate="Actual: " + prefix + "%{y:,.0f}<extra></extra>",
-    )
-    fig.add_scatter(
-        x=[start, *held],
-        y=[fitted_mrr, *table["forecast_mrr"].to_numpy(dtype=float)],
-        name="Forecast, fitted before the shaded months",
-        mode="lines",
-        line={"color": BLUE, "width": 4, "dash": "dash"},
-        hovertemplate="Forecast: " + prefix + "%{y:,.0f}<extra></extra>",
-    )
-    fig.add_scatter(
-        x=[start, *held],
-        y=[fitted_mrr, *table["flat_mrr"].to_numpy(dtype=float)],
-        name="Flat line",
-        mode="lines",
-        line={"color": AMBER, "width": 3, "dash": "dot"},
-        hovertemplate="Flat: " + prefix + "%{y:,.0f}<extra></extra>",
-    )
-    fig.update_layout(
-        title={"text": "Backtest: the forecast against what happened"},
-        xaxis=month_ticks(len(months)),
-        yaxis={"tickprefix": prefix, "exponentformat": "B", "rangemode": "tozero", "title": {"text": "MRR"}},
-        hovermode="x unified",
-        height=460,
-        margin={"t": 100},
-    )
-    return fig.figure()
-
-
-def _today(fig: Spec, month: str) -> None:
-    """A dotted line at the export's last month."""
-    fig.add_shape(
-        type="line",
-        xref="x",
-        yref="paper",
-        x0=month,
-        x1=month,
-        y0=0,
-        y1=1,
-        line={"color": "#9ca3af", "width": 1.5, "dash": "dot"},
-    )
-    fig.add_annotation(
-        x=month,
-        xref="x",
-        y=1.0,
-        yref="paper",
-        text="last month of data",
-        showarrow=False,
-        xanchor="right",
-        yanchor="top",
-        font={"size": 14, "color": MUTED},
-    )

@@ -11,23 +11,19 @@ import plotly.graph_objects as go
 
 from simulator.economics import UnitEconomics
 from simulator.peers import Position
-from ui.charts.spec import Spec
+from ui.charts import bridges
 from ui.charts.theme import (
     AMBER,
     BLUE,
-    GREEN,
     GRID,
     INK,
     MUTED,
     RED,
-    TEMPLATE_LAYOUT,
     hover_money,
     money_axis,
     new_figure,
 )
 from ui.format import compact_money, tick_prefix
-
-PURPLE = "#7c3aed"
 
 
 def lifetime_value(economics: UnitEconomics, currency: str) -> go.Figure:
@@ -95,16 +91,6 @@ def lifetime_value(economics: UnitEconomics, currency: str) -> go.Figure:
     return fig.figure()
 
 
-#: The flows of an ARR bridge, in stacking order, with their colours and signs (losses go down).
-_ARR_FLOWS = (
-    ("new_arr", "New", BLUE, 1.0),
-    ("reactivation_arr", "Reactivation", PURPLE, 1.0),
-    ("expansion_arr", "Expansion", GREEN, 1.0),
-    ("contraction_arr", "Contraction", AMBER, -1.0),
-    ("churned_arr", "Churned", RED, -1.0),
-)
-
-
 def arr_bridge(bridge: pd.DataFrame, currency: str, *, title: str = "") -> go.Figure:
     """A yearly ARR bridge: each year's ending ARR above, what it won and lost below.
 
@@ -112,15 +98,7 @@ def arr_bridge(bridge: pd.DataFrame, currency: str, *, title: str = "") -> go.Fi
     """
     years = bridge["year"].astype(str).to_numpy()
     prefix = tick_prefix(currency)
-    fig = Spec.subplots(
-        TEMPLATE_LAYOUT,
-        rows=2,
-        cols=1,
-        shared_xaxes=True,
-        row_heights=[0.42, 0.58],
-        vertical_spacing=0.1,
-        subplot_titles=("Ending ARR", "Won and lost each year"),
-    )
+    fig = bridges.two_rows(("Ending ARR", "Won and lost each year"), heights=[0.42, 0.58], spacing=0.1)
     ending = bridge["ending_arr"].to_numpy(dtype=float)
     fig.add_bar(
         x=years,
@@ -135,19 +113,7 @@ def arr_bridge(bridge: pd.DataFrame, currency: str, *, title: str = "") -> go.Fi
         row=1,
         col=1,
     )
-    for column, label, colour, sign in _ARR_FLOWS:
-        values = bridge[column].to_numpy(dtype=float)
-        if column == "reactivation_arr" and not (values > 0).any():
-            continue
-        fig.add_bar(
-            x=years,
-            y=sign * values,
-            name=label,
-            marker={"color": colour},
-            hovertemplate=f"{label}: " + prefix + "%{y:,.0f}<extra></extra>",
-            row=2,
-            col=1,
-        )
+    bridges.add_flows(fig, years, bridge, "arr", prefix)
     top = float(ending.max()) if len(ending) else 1.0
     fig.update_layout(
         title={"text": title},
@@ -158,10 +124,8 @@ def arr_bridge(bridge: pd.DataFrame, currency: str, *, title: str = "") -> go.Fi
         margin={"t": 120},
         legend={"y": 1.12},
     )
-    fig.update_annotations(font={"size": 18}, x=0, xanchor="left")
-    fig.update_yaxes(tickprefix=prefix, exponentformat="B", gridcolor=GRID, zeroline=False)
+    bridges.money_rows(fig, prefix)
     fig.update_yaxes(range=[0, max(top, 1.0) * 1.25], row=1, col=1)
-    fig.update_yaxes(zeroline=True, zerolinecolor="#9ca3af", row=2, col=1)
     fig.update_xaxes(type="category", row=1, col=1)
     fig.update_xaxes(type="category", tickfont={"size": 15}, row=2, col=1)
     return fig.figure()

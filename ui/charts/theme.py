@@ -25,6 +25,7 @@ BLUE = "#2563eb"
 GREEN = "#059669"
 RED = "#dc2626"
 AMBER = "#d97706"
+PURPLE = "#7c3aed"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 #: The one template every chart uses (kept small: it travels with each figure).
 TEMPLATE = go.layout.Template(
