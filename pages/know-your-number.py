@@ -10,11 +10,11 @@ from simulator.actuals import months_after
 from simulator.backtest import months_needed
 from simulator.peers import PRICING_MODELS, STAGES, position
 from simulator.tiers import verdict
-from ui import cache, sentences, show
-from ui.actuals import reading, uploads
-from ui.charts import actual
+from ui import cache, show
+from ui.actuals import reading, uploads, words
+from ui.charts import actual, forecast
 from ui.charts import economics as economics_charts
-from ui.economics import bridge_rows, quick
+from ui.economics import bridge_rows, position_text, quick
 from ui.format import money, pct
 from ui.sentences import verdict_text
 from ui.state import navigation, session
@@ -77,7 +77,7 @@ with st.expander("Where your NRR and GRR sit among peers", expanded=True):
     )
     if math.isfinite(measured.nrr) and math.isfinite(measured.grr):
         show.chart(economics_charts.position_chart(placed), "kyn_position_chart")
-        st.markdown(sentences.position_text(placed, currency))
+        st.markdown(position_text(placed, currency))
 
 with st.container(border=True):
     uploads.use_numbers_ui(data)
@@ -86,8 +86,8 @@ st.subheader("Where your MRR goes from here")
 horizon = int(session.current_values()["months"])
 calibrated = data.calibration.scenario.replace(months=horizon)
 ahead = cache.summary(calibrated).projection.table["mrr"].to_numpy()
-show.chart(actual.forecast(monthly, ahead, months_after(months[-1], horizon), currency), "kyn_forecast_chart")
-st.caption(sentences.forecast_text(data.calibration, months=horizon))
+show.chart(forecast.ahead(monthly, ahead, months_after(months[-1], horizon), currency), "kyn_forecast_chart")
+st.caption(words.forecast_text(data.calibration, months=horizon))
 
 st.subheader("How that forecast would have done: a backtest")
 most = min(24, len(months) - months_needed(0))
@@ -130,8 +130,8 @@ else:
         f"Forecast, {tested.last_month}",
         money(float(held["forecast_mrr"].to_numpy()[-1]), currency),
     )
-    show.chart(actual.backtest_chart(monthly, held, currency), "kyn_backtest_chart")
-    st.markdown(sentences.backtest_text(tested, currency))
+    show.chart(forecast.backtest(monthly, held, currency), "kyn_backtest_chart")
+    st.markdown(words.backtest_text(tested, currency))
     with st.expander("The held-out months, one by one"):
         st.dataframe(uploads.backtest_rows(tested, currency), hide_index=True, width="stretch")
 
@@ -176,7 +176,7 @@ show.card(
     pct(churn.revenue, decimals=2),
     help=f"MRR lost to churn and contraction ÷ starting MRR, {window}.",
 )
-churn_cards[2].markdown(sentences.export_churn_text(churn))
+churn_cards[2].markdown(words.export_churn_text(churn))
 
 st.subheader("NRR and GRR")
 left, right = st.columns(2, gap="medium")
@@ -189,7 +189,7 @@ show.chart(actual.cohort_curves(data.curves, currency), "kyn_curves_chart", wher
 if data.calibration.early_churn is not None:
     st.caption(
         "Your cohorts show early-life churn: "
-        + sentences.early_churn_found_text(data.calibration.early_churn)
+        + words.early_churn_found_text(data.calibration.early_churn)
         + "; the forecast counts it."
     )
 

@@ -5,9 +5,9 @@ import streamlit as st
 
 from simulator.economics import DEFAULT_DISCOUNT_RATE, DEFAULT_LIFETIME_MONTHS
 from simulator.peers import PRICING_MODELS, STAGES, position
-from ui import cache, sentences, show
+from ui import cache, show
 from ui.charts import economics as charts
-from ui.economics import bridge_rows, economics_cards
+from ui.economics import bridge_rows, economics_cards, lifetime_value_text, payback_text, position_text
 from ui.state import navigation, session
 
 navigation.require_app("unit-economics")
@@ -53,8 +53,8 @@ cards = economics_cards(economics, currency)
 value_cards = st.columns(5)
 for column, card in zip(value_cards, cards[:5], strict=True):
     show.card(column, card.label, card.value, help=card.help)
-st.markdown(sentences.lifetime_value_text(economics, currency))
-st.markdown(sentences.payback_text(economics, currency))
+st.markdown(lifetime_value_text(economics, currency))
+st.markdown(payback_text(economics, currency))
 show.chart(charts.lifetime_value(economics, currency), "ue_lifetime_chart")
 
 st.subheader("Won against lost")
@@ -93,4 +93,4 @@ placed = position(
     pricing=None if pricing == NOT_CHOSEN else pricing,
 )
 show.chart(charts.position_chart(placed), "ue_position_chart")
-st.markdown(sentences.position_text(placed, currency))
+st.markdown(position_text(placed, currency))

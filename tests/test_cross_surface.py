@@ -52,11 +52,11 @@ from tests.strategies import examples
 from ui import ranking as words
 from ui.actuals import reading
 from ui.actuals.uploads import UPLOAD_KEY
-from ui.economics import economics_cards, quick
+from ui.economics import economics_cards, lifetime_value_text, payback_text, position_text, quick
 from ui.format import compact_money, money, pct, signed_money
 from ui.report import content, html
 from ui.scenarios import saved
-from ui.sentences import lifetime_value_text, payback_text, position_text, summary_verdict
+from ui.sentences import summary_verdict
 from ui.state.address import query_from_values
 from ui.state.controls import defaults, scenario_from_values
 
@@ -205,7 +205,7 @@ def check_pages(at: AppTest, summary: Summary, figures: dict[str, str]) -> None:
     text = shown_text(at)
     assert all(sentence in text for sentence in said)
 
-    at.switch_page("pages/export.py").run()
+    at.switch_page("pages/downloads.py").run()
     assert not at.exception
     text = shown_text(at)
     assert f"annual NRR {figures['annual NRR']}, annual GRR {figures['annual GRR']}" in text

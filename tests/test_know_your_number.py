@@ -38,8 +38,8 @@ from ui.actuals.uploads import (
     UPLOAD_KEY,
     USE_KEY,
 )
+from ui.actuals.words import backtest_text
 from ui.format import money, pct
-from ui.sentences import backtest_text
 from ui.state import controls
 from ui.state.tables import MAX_SEGMENT_NAME, segments_from_text
 

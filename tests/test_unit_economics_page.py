@@ -13,8 +13,7 @@ from simulator.economics import unit_economics
 from simulator.peers import position
 from simulator.summary import summarise
 from tests.apptest_support import app, metrics, shown_text
-from ui.economics import economics_cards
-from ui.sentences import position_text
+from ui.economics import economics_cards, position_text
 from ui.state.controls import defaults, scenario_from_values
 
 pytestmark = pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")

@@ -1,4 +1,5 @@
-"""Unit economics, the ARR bridge and the benchmark position as the pages and the report write them.
+"""Unit economics, the ARR bridge and the benchmark position as the pages and the report write them:
+cards, tables and sentences.
 
 Pure: each function takes engine results (:class:`~simulator.economics.UnitEconomics`,
 an ARR bridge table, a :class:`~simulator.peers.Position`) and returns text,
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from simulator.economics import UnitEconomics
+from simulator.peers import Position
 from ui.format import compact_money, money, pct, signed_money
 
 
@@ -193,3 +195,102 @@ def bridge_rows(bridge: pd.DataFrame, currency: str) -> pd.DataFrame:
     shown["Ending ARR"] = [money(float(value), currency) for value in bridge["ending_arr"]]
     shown["Quick ratio"] = [quick(float(value)) for value in bridge["quick_ratio"]]
     return shown
+
+
+def lifetime_value_text(economics: UnitEconomics, currency: str) -> str:
+    """What a new customer is worth, beside revenue ÷ churn, and what expansion adds."""
+    worth = "gross margin" if economics.gross_margin is not None else "revenue"
+    text = (
+        f"A new customer paying {money(economics.first_mrr, currency)} a month brings "
+        f"{money(economics.ltv, currency)} of {worth} over {lifetime_years(economics)} "
+        f"(discounted at {pct(economics.discount_rate, decimals=0)} a year), counting expansion."
+    )
+    if math.isinf(economics.traditional_ltv):
+        text += " Revenue ÷ churn has no finite value here: no customer leaves."
+    elif economics.undercount >= 0.5:
+        text += (
+            f" Revenue ÷ churn says {money(economics.traditional_ltv, currency)}: it undercounts by "
+            f"{money(economics.undercount, currency)}, because it takes a customer to pay the same until "
+            "they leave."
+        )
+    elif economics.undercount <= -0.5:
+        text += (
+            f" Revenue ÷ churn says more, {money(economics.traditional_ltv, currency)}: it follows a "
+            "customer for ever, undiscounted, and misses contraction and early-life churn."
+        )
+    if economics.expansion_value >= 0.5:
+        text += (
+            f" Expansion alone adds {money(economics.expansion_value, currency)} over the same "
+            f"{lifetime_years(economics)}."
+        )
+    return text
+
+
+def payback_text(economics: UnitEconomics, currency: str) -> str:
+    """How fast acquiring a customer pays back, and LTV:CAC; or how to see them."""
+    if economics.cac is None:
+        return (
+            "Set the cost to acquire a customer (the sidebar's Unit economics) to see LTV:CAC and how "
+            "many months a new customer takes to repay it."
+        )
+    worth = "margin" if economics.gross_margin is not None else "revenue"
+    first = economics.first_margin
+    text = (
+        f"Acquiring a customer costs {money(economics.cac, currency)}: at {money(first, currency)} "
+        f"of {worth} a month it pays back in {months_text(economics.payback_months)}"
+    )
+    if math.isinf(economics.cohort_payback_months):
+        text += f"; counting churn and expansion, the cohort never does within {lifetime_years(economics)}."
+    else:
+        text += (
+            f"; counting churn and expansion, the cohort repays it in "
+            f"{months_text(economics.cohort_payback_months)}."
+        )
+    text += (
+        f" LTV:CAC is {ratio(economics.ltv_to_cac)} (revenue ÷ churn would say "
+        f"{ratio(economics.traditional_ltv_to_cac)})."
+    )
+    if economics.gross_margin is None:
+        text += " Set a gross margin to count only what a customer leaves after serving it."
+    return text
+
+
+def position_text(placed: Position, currency: str) -> str:
+    """Where annual NRR and GRR sit among peers: stage, pricing model, GRR band."""
+    arr = compact_money(placed.arr, currency)
+    basis = (
+        f"the stage of an ARR of {arr}"
+        if placed.stage_basis == "from ARR"
+        else f"the smallest band of the tables, for an ARR of {arr}"
+        if placed.stage_basis.startswith("below")
+        else "the stage chosen"
+    )
+    points = placed.points_from_median * 100
+    text = (
+        f"Annual NRR {pct(placed.nrr)} is {_standing(placed.stage_standing)} of {placed.stage} companies "
+        f"(median {pct(placed.median, decimals=0)}, top quartile {pct(placed.top_quartile, decimals=0)}; "
+        f"{basis}): {abs(points):.1f} points {'above' if points >= 0 else 'below'} the median."
+    )
+    if placed.pricing is not None and placed.pricing_range is not None:
+        low, high = placed.pricing_range
+        text += (
+            f" {placed.pricing} pricing typically runs {pct(low, decimals=0)}–{pct(high, decimals=0)}: "
+            f"{placed.pricing_standing} that range."
+        )
+    tier = placed.grr_tier
+    band = (
+        f"below {pct(tier.high, decimals=0)}"
+        if tier.low == 0
+        else f"{pct(tier.low, decimals=0)}+"
+        if math.isinf(tier.high)
+        else f"{pct(tier.low, decimals=0)}–{pct(tier.high, decimals=0)}"
+    )
+    text += (
+        f" Annual GRR {pct(placed.grr)} is in the {tier.name} band ({band}); the tables give no GRR by "
+        "stage, so its bands are the diagnosis rule's."
+    )
+    return text
+
+
+def _standing(standing: str) -> str:
+    return "in the top quartile" if standing == "top quartile" else standing

@@ -1,7 +1,7 @@
 """What a report on a scenario says: its figures, sentences, assumptions and charts, as the pages show them.
 
 Pure functions, no Streamlit: each takes a :class:`~simulator.scenario.Scenario`
-and the currency symbol, so the Export page, the command line
+and the currency symbol, so the Downloads page, the command line
 (``python -m simulator report``) and tests make the same report."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from ui import ranking as words
 from ui import sentences
 from ui.charts import bucket, growth, lever_bars, tier_bar
 from ui.charts import economics as economics_charts
-from ui.economics import bridge_rows, economics_cards
+from ui.economics import bridge_rows, economics_cards, lifetime_value_text, payback_text, position_text
 from ui.format import money, pct
 
 #: Chart names, in report order, with their titles for file names and buttons.
@@ -237,10 +237,10 @@ def build_report(scenario: Scenario, currency: str = "$", *, today: dt.date | No
         basis=BASIS_TEXT[summary.retention.annual_basis],
         economics=tuple((card.label, card.value) for card in economics_cards(economics, currency)),
         economics_sentences=(
-            sentences.lifetime_value_text(economics, currency),
-            sentences.payback_text(economics, currency),
+            lifetime_value_text(economics, currency),
+            payback_text(economics, currency),
         ),
-        position_sentence=sentences.position_text(placed, currency),
+        position_sentence=position_text(placed, currency),
         arr_bridge=bridge_rows(bridge, currency),
         peers=(f"NRR, {placed.stage}", _SHORT_STANDING[placed.stage_standing]),
         levers=words.table_rows(levers, months=months, currency=currency, costs=scenario.cac is not None),
