@@ -35,7 +35,8 @@ from ui.scenarios.files import read_file, set_file
 from ui.scenarios.link import link_text, scenarios_from_link
 from ui.scenarios.store import StoreError, delete, duplicate, merge, rename, save
 from ui.scenarios.variants import variant
-from ui.state.controls import defaults, scenario_from_values, sidebar_values
+from ui.state.controls import defaults, scenario_from_values
+from ui.state.loading import sidebar_values
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

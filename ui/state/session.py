@@ -23,8 +23,8 @@ from ui.state.controls import (
     defaults,
     preset_values,
     scenario_from_values,
-    sidebar_values,
 )
+from ui.state.loading import sidebar_values
 from ui.state.tables import DEFAULT_SEGMENTS, PLAN_COLUMNS, edited_segments, with_recession
 
 #: Session-state keys that are not widgets of the sidebar's controls.
@@ -91,6 +91,12 @@ def load_from_url() -> None:
     st.session_state[_LOADED_KEY] = True
 
 
+def link_notice() -> str | None:
+    """What was wrong with the link this session opened, while the visitor has not moved a control since."""
+    notice = st.session_state.get(NOTICE_KEY)
+    return str(notice) if notice else None
+
+
 def sync_url() -> None:
     """Write the current scenario to the address, when it differs from what is there."""
     wanted = query_from_values(valid_values())
@@ -102,7 +108,7 @@ def sync_url() -> None:
 
 def load_scenario(scenario: Scenario) -> list[str]:
     """Put ``scenario`` into the sidebar (the address and every page follow); returns what the
-    sidebar could not hold exactly (:func:`ui.state.controls.sidebar_values`' notes)."""
+    sidebar could not hold exactly (:func:`ui.state.loading.sidebar_values`' notes)."""
     values, notes = sidebar_values(scenario, current_values())
     st.session_state.update(values)
     st.session_state[PRESET_KEY] = CUSTOM
@@ -142,10 +148,15 @@ CALCULATOR_KEYS: tuple[str, ...] = ("calc_start_mrr", "calc_churned", "calc_cont
 CALCULATOR_OWN_KEY = "_calculator_own_amounts"
 
 
+def calculator_has_own_amounts() -> bool:
+    """Whether the calculator shows amounts typed that describe no possible month (waiting for a fix)."""
+    return bool(st.session_state.get(CALCULATOR_OWN_KEY))
+
+
 def show_month_one(amounts: Sequence[float]) -> None:
     """Before the calculator is drawn: its amounts are the scenario's month 1, unless the visitor's
     own amounts are still waiting for a fix."""
-    if st.session_state.get(CALCULATOR_OWN_KEY):
+    if calculator_has_own_amounts():
         return
     for key, amount in zip(CALCULATOR_KEYS, amounts, strict=True):
         st.session_state[key] = int(round(amount))
