@@ -30,7 +30,7 @@ stored = saved.scenarios()
 
 # Compare.
 st.subheader("Compare")
-st.session_state[saved.PICK_KEY] = saved.compared_names()
+saved.show_compared()
 st.multiselect(
     "Scenarios to compare (the first is the reference)",
     list(stored),
@@ -149,8 +149,7 @@ else:
             "Starting MRR": st.column_config.NumberColumn(format="localized"),
         },
     )
-    if st.session_state.get(saved.SELECTED_KEY) not in stored:
-        st.session_state[saved.SELECTED_KEY] = next(iter(stored))
+    saved.keep_a_selection(stored)
     pick, rename_to = st.columns(2, vertical_alignment="bottom")
     selected = pick.selectbox("Scenario", list(stored), key=saved.SELECTED_KEY)
     rename_to.text_input("New name", key=saved.NEW_NAME_KEY, max_chars=40, placeholder=selected)

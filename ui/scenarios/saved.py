@@ -46,6 +46,17 @@ def compared_names() -> list[str]:
     return [name for name in st.session_state.get(COMPARED_KEY) or [] if name in saved]
 
 
+def show_compared() -> None:
+    """Before the comparison's picker is drawn: it shows the names still stored (a deleted one goes)."""
+    st.session_state[PICK_KEY] = compared_names()
+
+
+def keep_a_selection(stored: dict[str, Scenario]) -> None:
+    """Before the manage picker is drawn: it shows a stored scenario (the first when its own went)."""
+    if st.session_state.get(SELECTED_KEY) not in stored:
+        st.session_state[SELECTED_KEY] = next(iter(stored))
+
+
 #: The page's sections; an action's message shows in its own, next to the button pressed.
 SAVE, MANAGE, FILES = "save", "manage", "files"
 
@@ -219,7 +230,9 @@ def follow_link() -> None:
         new = store.merge(scenarios(), linked)
     except StoreError as error:
         st.session_state[_LINK_NOTICE_KEY] = (
-            f"This link's comparison could not be opened, so your own scenarios are shown: {error}."
+            # The reason can quote the link's names, which anyone can write: text, never markdown.
+            "This link's comparison could not be opened, so your own scenarios are shown: "
+            f"{literal(str(error))}."
         )
         del st.query_params[link.COMPARE_PARAM]
         return

@@ -1,0 +1,134 @@
+"""Issue 13, the app half: hostile inputs through the app's own entrances (the address, an upload, the
+scenarios a comparison writes to CSV), where the engine half (tests/test_hostile_engine.py) feeds the
+reader, the engine and the command line.
+
+Each must end in a clear message, never Streamlit's "This app has encountered an error", and leave the
+app usable: the next run, on another page, works.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import zlib
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from simulator.comparison import compare
+from simulator.output import csv_bytes
+from simulator.scenario import Scenario, to_dict
+from tests.apptest_support import app, plain, values_of
+from tests.test_hostile_engine import REFUSED
+from ui.actuals.uploads import UPLOAD_KEY
+from ui.scenarios import saved
+from ui.state.controls import defaults
+
+pytestmark = pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")
+
+BASE = Scenario(starting_mrr=100_000, churn_rate=0.03, expansion_rate=0.02, months=36)
+#: Names that a spreadsheet would run as formulas, as a shared link can carry them.
+FORMULAS = ('=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-1+2")
+
+
+def still_usable(at: AppTest) -> None:
+    """The app goes on: another page runs, and shows its figures."""
+    at.switch_page("pages/compounding.py").run()
+    assert not at.exception
+    assert at.metric
+
+
+# The address.
+
+
+@pytest.mark.parametrize(
+    ("param", "says"),
+    [
+        ("segments", "segments"),
+        ("plan", "plan"),
+    ],
+)
+def test_three_thousand_brackets_in_the_address_fall_back_with_a_notice(param: str, says: str) -> None:
+    at = app(**{param: "[" * 3_000 + "]" * 3_000})
+    assert not at.exception
+    assert at.warning and says in plain(at.warning[0].value)
+    assert values_of(at) == defaults()
+    still_usable(at)
+
+
+@pytest.mark.parametrize("link", ["A" * 48, "[" * 3_000, "eJzLSM3JyQcABiwCFQ", "%00%ff" * 8])
+def test_a_tampered_comparison_link_says_so_on_the_scenarios_page(link: str) -> None:
+    at = app("pages/scenarios.py", compare=link)
+    assert not at.exception
+    assert any("comparison could not be opened" in plain(w.value) for w in at.warning)
+    still_usable(at)
+
+
+def test_a_hostile_name_in_a_comparison_link_is_quoted_as_text() -> None:
+    hostile = "![x](http://evil.example/a.png)"
+    items = [[hostile, to_dict(BASE)], [hostile, {}]]
+    packed = base64.urlsafe_b64encode(zlib.compress(json.dumps(items).encode())).decode().rstrip("=")
+    at = app("pages/scenarios.py", compare=packed)
+    assert not at.exception
+    notice = next(w.value for w in at.warning if "comparison could not be opened" in plain(w.value))
+    assert "twice" in notice and "![" not in notice and "](" not in notice
+    assert plain(notice).count(hostile) == 1
+
+
+def test_a_hundred_million_starting_customers_keep_uncertainty_bounded() -> None:
+    at = app("pages/uncertainty.py", starting_customers="100000000", months="120")
+    assert not at.exception
+    assert at.metric
+    still_usable(at)
+
+
+def test_a_reference_with_a_longer_horizon_compares_over_it() -> None:
+    at = app()
+    at.session_state[saved.STORE_KEY] = {"Long": BASE.replace(months=60), "Short": BASE}
+    at.session_state[saved.COMPARED_KEY] = ["Long", "Short"]
+    at.switch_page("pages/scenarios.py").run()
+    assert not at.exception
+    assert any("60 months" in caption.value for caption in at.caption)
+    still_usable(at)
+
+
+# Uploads: every export the engine refuses is refused on the page too, with the engine's message.
+
+
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_a_hostile_upload_gets_the_engines_message_on_the_page(case: str) -> None:
+    data, _ = REFUSED[case]
+    at = app("pages/know-your-number.py")
+    at.file_uploader(key=UPLOAD_KEY).set_value(("hostile.csv", data, "text/csv")).run()
+    assert not at.exception
+    assert len(at.error) == 1
+    still_usable(at)
+
+
+# Files: a name that is a formula reaches a CSV as text, and numbers stay numbers.
+
+
+def test_formula_names_reach_the_comparison_csvs_as_text() -> None:
+    store = {name: BASE.replace(churn_rate=0.02 + 0.005 * i) for i, name in enumerate(FORMULAS)}
+    result = compare(store)
+    for table in (result.differences, result.month_by_month()):
+        rows = list(csv.reader(io.StringIO(csv_bytes(table).decode("utf-8"))))
+        names = {cell for row in rows[1:] for cell in row if cell.lstrip("'") in FORMULAS}
+        assert names == {"'" + name for name in FORMULAS}
+        for row in rows[1:]:
+            for cell in row:
+                if cell.startswith(("=", "+", "-", "@", "\t", "\r")):
+                    float(cell)  # only a negative number may start so
+
+
+def test_formula_names_are_compared_on_the_page() -> None:
+    at = app()
+    at.session_state[saved.STORE_KEY] = {
+        name: BASE.replace(months=24 + 12 * i) for i, name in enumerate(FORMULAS)
+    }
+    at.session_state[saved.COMPARED_KEY] = list(FORMULAS)
+    at.switch_page("pages/scenarios.py").run()
+    assert not at.exception
+    assert len(at.get("download_button")) >= 2
