@@ -22,7 +22,9 @@ from streamlit.testing.v1 import AppTest
 
 from simulator.cli import main as cli_main
 from simulator.projection import project
+from simulator.sample_data import generate_export
 from tests.apptest_support import app, full_figures, shown_text
+from ui.actuals.uploads import SAMPLE_CUSTOMERS, SAMPLE_MONTHS, SAMPLE_SEED
 from ui.format import compact_money
 from ui.report import content, html
 from ui.state.address import query_from_values, values_from_query
@@ -62,7 +64,7 @@ def test_segments_drive_the_report_presenter_export_page_lever_diagnosis_and_pla
     assert "102.0%" not in page and "126.8%" not in page
     present = shown_text(opened("pages/present.py", slide="1", **SEGMENTS_LINK))
     assert "95.4%" in present and "60.6%" in present and "102.0%" not in present
-    export = shown_text(opened("pages/export.py", **SEGMENTS_LINK))
+    export = shown_text(opened("pages/downloads.py", **SEGMENTS_LINK))
     assert "60.6%" in export and "126.8%" not in export
     lever = shown_text(opened("pages/biggest-lever.py", **SEGMENTS_LINK))
     assert "49.8%" in lever and "126.8%" not in lever
@@ -84,9 +86,23 @@ def test_the_default_scenario_has_one_verdict_with_the_grr_diagnosis_everywhere(
         assert "Best in class" in text, page
 
 
-def test_use_my_numbers_starts_the_simulator_at_the_annual_figures_measured() -> None:
+def sample_without_segments() -> bytes:
+    """The seeded sample with its segment column dropped: "use my numbers" must then set the core
+    levers themselves to what was measured (with segments, calibrated segments replace them)."""
+    sample = generate_export(SAMPLE_CUSTOMERS, months=SAMPLE_MONTHS, seed=SAMPLE_SEED)
+    return sample.drop(columns="segment").to_csv(index=False).encode()
+
+
+@pytest.mark.parametrize("segments", [True, False], ids=["sample", "sample without segments"])
+def test_use_my_numbers_starts_the_simulator_at_the_annual_figures_measured(segments: bool) -> None:
     at = opened("pages/know-your-number.py")
-    at.button(key="kyn_sample").click().run()
+    if segments:
+        at.button(key="kyn_sample").click().run()
+    else:
+        at.file_uploader(key="export_file").set_value(
+            ("flat.csv", sample_without_segments(), "text/csv")
+        ).run()
+    assert not at.exception and not at.error
     measured = {m.label: m.value for m in at.metric}
     at.button(key="kyn_use_numbers").click().run()
     at.switch_page("pages/compounding.py").run()
@@ -119,11 +135,14 @@ def test_the_projection_csv_says_what_the_pages_say_without_float_noise() -> Non
 
 def test_the_uncertainty_caption_counts_the_customers_the_simulation_used() -> None:
     text = shown_text(opened("pages/uncertainty.py", starting_customers="0"))
-    assert "2,000" in text
-    assert "from 0 starting customers" not in text
-    expected = project(scenario_from_values(defaults())).table["customers"].iloc[-1]
-    text = shown_text(opened("pages/uncertainty.py"))
-    assert f"{expected:,.0f}" in text
+    assert "today's MRR spread over 2,000 simulated accounts" in text
+    counted = {**defaults(), "starting_customers": 500}
+    expected = project(scenario_from_values(counted)).table["customers"].iloc[-1]
+    text = shown_text(opened("pages/uncertainty.py", starting_customers="500"))
+    assert (
+        f"from today's 500 customers; the projection expects {expected:,.0f} paying customers at month 36"
+        in text
+    )
 
 
 def test_a_comparison_shows_mrr_at_one_month_on_the_page_and_the_presenter() -> None:
@@ -133,6 +152,9 @@ def test_a_comparison_shows_mrr_at_one_month_on_the_page_and_the_presenter() -> 
     at.text_input(key="scenario_name").input("Long").run()
     at.button(key="scenario_save").click().run()
     page = {m.label.split(":")[0]: m.value for m in at.metric}
+    # The reference (Base, saved first) sets the month: its own horizon, 36, for both scenarios.
+    assert {m.label.split(": ")[1] for m in at.metric} == {"MRR at month 36"}
+    assert page["Base"] == f"${project(scenario_from_values(defaults())).mrr_at(36):,.0f}"
     at.switch_page("pages/present.py")
     at.query_params["slide"] = "4"
     at.run()
@@ -169,5 +191,8 @@ def test_a_short_export_has_one_annual_nrr_on_the_cards_and_in_the_warning() -> 
     at = opened("pages/know-your-number.py")
     at.file_uploader(key="export_file").set_value(("short.csv", short_export(), "text/csv")).run()
     cards = {m.label: m.value for m in at.metric}
+    # MRR-weighted: months 2–10 keep Σ(1000 × 1.1^t + (20 − t) × 100) ÷ Σ(1000 × 1.1^(t−1) + (21 − t) × 100)
+    # of their starting MRR, 121.5% a year once compounded (the mean of monthly rates would give 120.9%).
+    assert cards["Annual NRR"] == "121.5%"
     warning = " ".join(w.value for w in at.warning)
     assert f"NRR of {cards['Annual NRR'].replace('.0%', '%')}" in warning or cards["Annual NRR"] in warning
