@@ -42,7 +42,7 @@ GROUPS: dict[str, list[st.Page]] = {
     "Plan and share": [
         st.Page("pages/scenarios.py", title="Scenarios", url_path="scenarios"),
         st.Page("pages/present.py", title="Present", url_path="present"),
-        st.Page("pages/export.py", title="Export", url_path="export"),
+        st.Page("pages/downloads.py", title="Downloads", url_path="downloads"),
     ],
 }
 #: Each page's icon in the sidebar, from the Material Symbols font Streamlit serves itself. Not on
@@ -58,7 +58,7 @@ ICONS = {
     "know-your-number": ":material/upload_file:",
     "scenarios": ":material/compare_arrows:",
     "present": ":material/slideshow:",
-    "export": ":material/download:",
+    "downloads": ":material/download:",
 }
 pages = [page for group in GROUPS.values() for page in group]
 page = st.navigation(pages, position="hidden")
@@ -75,7 +75,7 @@ if page.url_path != "present":  # presenter mode: full width, no sidebar
 # Page switches and first loads rewrite the address too, not only widget callbacks.
 session.sync_url()
 
-notice = st.session_state.get(session.NOTICE_KEY)
+notice = session.link_notice()
 if notice:  # it quotes the link, which anyone can write: shown as text, never as markdown
     st.warning(literal(notice), icon=":material/link_off:")
 

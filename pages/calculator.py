@@ -66,7 +66,7 @@ try:
 except PeriodInputError as error:
     st.error(str(error), icon=":material/back_hand:")
     st.stop()
-if st.session_state.get(session.CALCULATOR_OWN_KEY):
+if session.calculator_has_own_amounts():
     st.info(
         f"These amounts make a month beyond the simulator's ranges ({sentences.rate_ranges()}): the "
         "figures below are this month's; the sidebar keeps its scenario.",

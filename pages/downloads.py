@@ -1,4 +1,4 @@
-"""Export: the scenario as CSV, an HTML report, a PDF one-pager and chart PNGs, all made offline.
+"""Downloads: the scenario as CSV, an HTML report, a PDF one-pager and chart PNGs, all made offline.
 
 Nothing is generated while the levers move: the CSV and the HTML report are
 made when their download button is clicked; the PDF and the images (a few
@@ -14,12 +14,10 @@ import streamlit as st
 from simulator.scenario import Scenario
 from ui import cache
 from ui.format import pct
-from ui.report import content, html, images, pdf
+from ui.report import content, html, images, prepared
 from ui.state import navigation, session
 
-navigation.require_app("export")
-
-FILES_KEY = "_export_files"
+navigation.require_app("downloads")
 
 
 def report_html(scenario: Scenario, currency: str) -> bytes:
@@ -32,7 +30,7 @@ currency = session.currency()
 summary = cache.summary(scenario)
 today = dt.date.today()
 
-st.title("Export")
+st.title("Downloads")
 st.caption(
     f"This scenario (annual NRR {pct(summary.annual_nrr)}, annual GRR {pct(summary.annual_grr)}, "
     f"{summary.months} months) as files to keep or send. Everything is made on this machine: the files "
@@ -72,36 +70,28 @@ with document:
     )
 
 st.subheader("PDF one-pager and chart images")
-wanted = (scenario, currency, today)
-files = st.session_state.get(FILES_KEY)
-if files is not None and files["for"] != wanted:
-    # The levers moved since: those files describe another scenario.
-    files = None
-    st.session_state.pop(FILES_KEY, None)
-
+files = prepared.kept(scenario, currency, today)
 if images.find_chromium() is None:
     st.warning(images.CHROMIUM_MISSING, icon=":material/warning:")
 elif files is None:
     st.markdown("An A4 page with the key figures, four charts and the assumptions; each chart as a PNG.")
     if st.button("Prepare the PDF and the chart images", icon=":material/print:", key="export_prepare"):
-        with st.spinner("Drawing the charts with chromium (a few seconds)…"):
-            try:
-                built = content.build_report(scenario, currency, today=today)
-                with images.ChartRenderer() as renderer:
-                    pngs = images.chart_pngs(built, renderer=renderer)
-                    printed = pdf.pdf_report(built, renderer=renderer)
-            except images.ChromiumMissingError as error:
-                st.warning(str(error), icon=":material/warning:")
-            except (RuntimeError, TimeoutError, OSError) as error:
-                st.error(f"The images could not be drawn: {error}", icon=":material/back_hand:")
-            else:
-                files = {"for": wanted, "pdf": printed, "pngs": pngs}
-                st.session_state[FILES_KEY] = files
+        bar = st.progress(0.0, text="Starting…")
+        try:
+            files = prepared.prepare(
+                scenario, currency, today, lambda done, text: bar.progress(done, text=text)
+            )
+        except images.ChromiumMissingError as error:
+            st.warning(str(error), icon=":material/warning:")
+        except (RuntimeError, TimeoutError, OSError) as error:
+            st.error(f"The images could not be drawn: {error}", icon=":material/back_hand:")
+        finally:
+            bar.empty()
 
 if files is not None:
     st.download_button(
         "Download the one-pager (PDF)",
-        data=files["pdf"],
+        data=files.pdf,
         file_name=content.report_file_name(today, "pdf"),
         mime="application/pdf",
         on_click="ignore",
@@ -110,7 +100,7 @@ if files is not None:
         key="export_pdf",
     )
     columns = st.columns(3)
-    for index, (name, png) in enumerate(files["pngs"].items()):
+    for index, (name, png) in enumerate(files.pngs.items()):
         columns[index % 3].download_button(
             f"{content.CHART_TITLES[name]} (PNG)",
             data=png,

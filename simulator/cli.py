@@ -147,7 +147,7 @@ def _read_input(path: str, *, limit: int) -> bytes:
 
 
 def _report(scenario: Scenario, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Write the Export page's HTML report (to ``--output`` or standard output) or PDF one-pager."""
+    """Write the Downloads page's HTML report (to ``--output`` or standard output) or PDF one-pager."""
     # The report draws plotly charts: it lives with the app's other surfaces, outside the engine.
     from ui.report import content, html, images, pdf
 
@@ -286,7 +286,9 @@ def _parser() -> argparse.ArgumentParser:
         "stage the scenario's ARR falls in)",
     )
     levers.add_argument("--format", choices=("csv", "json"), default="csv")
-    reporting = commands.add_parser("report", help="the Export page's report on a scenario, as HTML or PDF")
+    reporting = commands.add_parser(
+        "report", help="the Downloads page's report on a scenario, as HTML or PDF"
+    )
     reporting.add_argument("file", help="scenario JSON")
     reporting.add_argument("--format", choices=("html", "pdf"), default="html")
     reporting.add_argument("--output", help="the file to write (HTML goes to standard output without it)")

@@ -40,7 +40,7 @@ PAGES = {
     "present?slide=2": True,
     "present?slide=3": True,
     "present?slide=4": True,
-    "export": False,
+    "downloads": False,
     "know-your-number": False,
 }
 STRESS = (

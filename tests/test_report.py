@@ -246,10 +246,10 @@ def test_without_chromium_images_say_how_to_install_it(monkeypatch: pytest.Monke
 
 
 @pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")
-def test_export_page_runs_in_the_app_and_offers_csv_and_html() -> None:
+def test_downloads_page_runs_in_the_app_and_offers_csv_and_html() -> None:
     from tests.apptest_support import app
 
-    at = app("pages/export.py")
+    at = app("pages/downloads.py")
     assert not at.exception
     labels = [button.proto.label for button in at.get("download_button")]
     assert "Download the projection (CSV)" in labels
@@ -258,13 +258,13 @@ def test_export_page_runs_in_the_app_and_offers_csv_and_html() -> None:
 
 
 @pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")
-def test_export_page_without_chromium_explains_and_keeps_csv_and_html(
+def test_downloads_page_without_chromium_explains_and_keeps_csv_and_html(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("CHROMIUM", "/nonexistent/chromium")
-    at = AppTest.from_file(str(ROOT / "pages" / "export.py"), default_timeout=30).run()
+    at = AppTest.from_file(str(ROOT / "pages" / "downloads.py"), default_timeout=30).run()
     assert not at.exception
     assert any("apt-get install -y chromium" in warning.value for warning in at.warning)
     assert len(at.get("download_button")) == 2

@@ -157,7 +157,9 @@ def chart_pngs(report: Report, *, renderer: ChartRenderer | None = None) -> dict
     if renderer is None:
         with ChartRenderer() as own:
             return chart_pngs(report, renderer=own)
-    return {
-        name: renderer.png(fig, width=PNG_WIDTH, height=int(fig.layout.height or 440))
-        for name, fig in report.charts.items()
-    }
+    return {name: chart_png(fig, renderer) for name, fig in report.charts.items()}
+
+
+def chart_png(fig: go.Figure, renderer: ChartRenderer) -> bytes:
+    """One chart of the report as a PNG of its own (:data:`PNG_WIDTH` wide, its own height)."""
+    return renderer.png(fig, width=PNG_WIDTH, height=int(fig.layout.height or 440))
