@@ -5,7 +5,7 @@ import streamlit as st
 from ui import cache, sentences, show
 from ui import ranking as words
 from ui.charts import lever_bars
-from ui.format import compact_money, money, signed_money, tick_prefix
+from ui.format import tick_prefix
 from ui.goal import goal_ui
 from ui.lever_controls import apply_buttons, apply_goal_button, ranking_ui, show_applied
 from ui.state import navigation, session
@@ -14,12 +14,14 @@ navigation.require_app("biggest-lever")
 
 scenario = session.current_scenario()
 currency = session.currency()
+revenue = session.revenue()
 summary = cache.summary(scenario)
 months = summary.months
 
 st.title("Biggest lever")
 st.caption(
-    "Improve each lever on its own and see which one moves the business most: the MRR it adds by "
+    "Improve each lever on its own and see which one moves the business most: the "
+    f"{revenue.name} it adds by "
     f"month {months}, the NRR it adds, and, with costs, what each unit of money buys."
 )
 show_applied()
@@ -28,24 +30,26 @@ choice = ranking_ui(scenario, currency)
 ranking = cache.lever_ranking(scenario, choice.mode, choice.step, choice.target_nrr, choice.costs)
 source = choice.target.source if choice.target is not None else ""
 st.info(
-    words.verdict(ranking, months=months, currency=currency, target_source=source),
+    words.verdict(ranking, months=months, currency=currency, target_source=source, shown=revenue),
     icon=":material/emoji_events:",
 )
 if ranking.mode == "target":
     figure = lever_bars.needed_bars(ranking.table, words.bar_texts(ranking), target=source or "the target")
     show.chart(figure, "needed_chart")
 else:
-    figure = lever_bars.tornado(ranking.table, words.row_labels(ranking), currency, months=months)
+    figure = lever_bars.tornado(
+        ranking.table, words.row_labels(ranking), currency, months=months, shown=revenue
+    )
     show.chart(figure, "tornado_chart")
-for note in words.notes(ranking, currency=currency):
+for note in words.notes(ranking, currency=currency, shown=revenue):
     st.caption(note)
 st.dataframe(
-    words.table_rows(ranking, months=months, currency=currency, costs=choice.costs.any),
+    words.table_rows(ranking, months=months, currency=currency, costs=choice.costs.any, shown=revenue),
     hide_index=True,
     width="stretch",
 )
 if ranking.together is not None:
-    st.markdown(words.together_text(ranking, months=months, currency=currency))
+    st.markdown(words.together_text(ranking, months=months, currency=currency, shown=revenue))
 if scenario.segments:
     st.caption(
         "Segments are on: each rate moves every segment's rate (by the same share, or the same points)."
@@ -55,10 +59,14 @@ apply_buttons(ranking)
 if scenario.initiatives:
     st.subheader("Your plan: each initiative ranked")
     ranked = cache.initiative_impacts(scenario)
-    st.info(sentences.impacts_text(ranked, currency, months=months), icon=":material/event_note:")
-    show.chart(lever_bars.initiative_bars(ranked, currency, months=months), "initiatives_chart")
+    said = sentences.impacts_text(ranked, currency, months=months, shown=revenue)
+    st.info(said, icon=":material/event_note:")
+    show.chart(
+        lever_bars.initiative_bars(ranked, currency, months=months, shown=revenue), "initiatives_chart"
+    )
     st.caption(
-        f"Each bar: MRR at month {months} with the whole plan, minus MRR with the plan except that "
+        f"Each bar: {revenue.name} at month {months} with the whole plan, minus {revenue.name} with the plan "
+        "except that "
         "initiative. The levers above are improved on top of the plan."
     )
 
@@ -72,11 +80,11 @@ for card, row in zip(cards, comparison.to_dict("records"), strict=True):
     show.card(
         card,
         str(row["change"]),
-        compact_money(float(row["mrr_gain"]), currency, signed=True),
-        help=f"{signed_money(float(row['mrr_gain']), currency)}: MRR at month {months} "
-        f"{money(float(row['mrr_at_horizon']), currency)}",
+        revenue.compact(float(row["mrr_gain"]), currency, signed=True),
+        help=f"{revenue.signed(float(row['mrr_gain']), currency)}: {revenue.name} at month {months} "
+        f"{revenue.money(float(row['mrr_at_horizon']), currency)}",
     )
-st.markdown(sentences.comparison_text(comparison, currency, months=months))
+st.markdown(sentences.comparison_text(comparison, currency, months=months, shown=revenue))
 
 st.subheader("Goal seek: what one lever needs")
 st.caption("Pick a target and a lever; the other levers stay where the sidebar has them.")

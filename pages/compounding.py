@@ -4,13 +4,14 @@ import streamlit as st
 
 from ui import cache, sentences, show
 from ui.charts import growth, plan_paths, tier_bar
-from ui.format import compact_money, money, pct
+from ui.format import pct
 from ui.state import navigation, session
 
 navigation.require_app("compounding")
 
 scenario = session.current_scenario()
 currency = session.currency()
+revenue = session.revenue()
 summary = cache.summary(scenario)
 shown = summary.projection.table
 layers = cache.cohort_layers(scenario)
@@ -37,9 +38,9 @@ show.card(
 for card, month in zip(cards[3:], (12, 36), strict=True):
     show.card(
         card,
-        f"MRR at {month} months",
-        compact_money(summary.mrr_at(month), currency),
-        help=money(summary.mrr_at(month), currency),
+        f"{revenue.name} at {month} months",
+        revenue.compact(summary.mrr_at(month), currency),
+        help=revenue.money(summary.mrr_at(month), currency),
     )
 if not exact:
     st.caption(sentences.cards_note(summary))
@@ -81,21 +82,22 @@ if scenario.initiatives:
 left, right = st.columns(2, gap="medium")
 with left:
     by_segment = bool(scenario.segments) and st.toggle(
-        "Split MRR by segment", value=True, key="revenue_by_segment"
+        f"Split {revenue.name} by segment", value=True, key="revenue_by_segment"
     )
     figure = (
-        growth.segment_revenue(summary.projection.segments, currency, months=summary.months)
+        growth.segment_revenue(summary.projection.segments, currency, months=summary.months, shown=revenue)
         if by_segment
-        else growth.revenue(shown, currency)
+        else growth.revenue(shown, currency, shown=revenue)
     )
     show.chart(figure, "revenue_chart")
 with right:
-    show.chart(growth.layer_cake(layers, currency), "layers_chart")
+    show.chart(growth.layer_cake(layers, currency, shown=revenue), "layers_chart")
 
 base_end = shown["existing_base_mrr"].iloc[-1]
 st.caption(
-    f"If you stopped acquiring today, today's customers would pay {money(base_end, currency)} a month "
-    f"at month {summary.months}, against {money(summary.mrr_at(summary.months), currency)} with acquisition."
+    f"If you stopped acquiring today, today's customers would pay {revenue.money(base_end, currency)} "
+    f"{revenue.per} at month {summary.months}, against "
+    f"{revenue.money(summary.mrr_at(summary.months), currency)} with acquisition."
 )
 if scenario.segments:
     st.caption(sentences.segment_drift_text(shown, months=summary.months))

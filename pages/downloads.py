@@ -15,18 +15,20 @@ from simulator.scenario import Scenario
 from ui import cache
 from ui.format import pct
 from ui.report import content, html, images, prepared
+from ui.revenue import Revenue
 from ui.state import navigation, session
 
 navigation.require_app("downloads")
 
 
-def report_html(scenario: Scenario, currency: str) -> bytes:
+def report_html(scenario: Scenario, currency: str, shown: Revenue) -> bytes:
     """The HTML report, made when its button is clicked (not on every run)."""
-    return html.html_report(content.build_report(scenario, currency))
+    return html.html_report(content.build_report(scenario, currency, shown=shown))
 
 
 scenario = session.current_scenario()
 currency = session.currency()
+revenue = session.revenue()
 summary = cache.summary(scenario)
 today = dt.date.today()
 
@@ -41,12 +43,12 @@ data, document = st.columns(2, gap="medium")
 with data:
     st.subheader("Projection (CSV)")
     st.markdown(
-        "Month by month: customers, MRR, its four flows (new, expansion, contraction, churned), "
+        f"Month by month: customers, {revenue.name}, its four flows (new, expansion, contraction, churned), "
         "monthly and trailing-12 NRR and GRR, and what it takes to stay flat. Opens in any spreadsheet."
     )
     st.download_button(
         "Download the projection (CSV)",
-        data=functools.partial(content.projection_csv, scenario),
+        data=functools.partial(content.projection_csv, scenario, revenue),
         file_name=f"nrr-projection-{today.isoformat()}.csv",
         mime="text/csv",
         on_click="ignore",
@@ -61,7 +63,7 @@ with document:
     )
     st.download_button(
         "Download the report (HTML)",
-        data=functools.partial(report_html, scenario, currency),
+        data=functools.partial(report_html, scenario, currency, revenue),
         file_name=content.report_file_name(today, "html"),
         mime="text/html",
         on_click="ignore",
@@ -70,7 +72,7 @@ with document:
     )
 
 st.subheader("PDF one-pager and chart images")
-files = prepared.kept(scenario, currency, today)
+files = prepared.kept(scenario, currency, revenue, today)
 if images.find_chromium() is None:
     st.warning(images.CHROMIUM_MISSING, icon=":material/warning:")
 elif files is None:
@@ -79,7 +81,7 @@ elif files is None:
         bar = st.progress(0.0, text="Starting…")
         try:
             files = prepared.prepare(
-                scenario, currency, today, lambda done, text: bar.progress(done, text=text)
+                scenario, currency, revenue, today, lambda done, text: bar.progress(done, text=text)
             )
         except images.ChromiumMissingError as error:
             st.warning(str(error), icon=":material/warning:")

@@ -22,6 +22,7 @@ from ui.state import navigation, session
 navigation.require_app("know-your-number")
 
 currency = session.currency()
+revenue = session.revenue()
 
 st.title("Know your number")
 st.caption("Upload a monthly MRR export to see your actual NRR and GRR, then start the simulator from them.")
@@ -44,7 +45,7 @@ st.subheader(f"{data.name}, {months[0]} to {months[-1]}")
 cards = st.columns(5)
 show.card(cards[0], "Annual NRR", pct(measured.nrr), help=f"NRR of {measured.description}.")
 show.card(cards[1], "Annual GRR", pct(measured.grr), help=f"GRR of {measured.description}.")
-show.card(cards[2], f"MRR, {months[-1]}", money(float(last["ending_mrr"]), currency))
+show.card(cards[2], f"{revenue.name}, {months[-1]}", revenue.money(float(last["ending_mrr"]), currency))
 show.card(cards[3], f"Customers, {months[-1]}", f"{int(last['customers']):,}")
 show.card(
     cards[4],
@@ -82,11 +83,14 @@ with st.expander("Where your NRR and GRR sit among peers", expanded=True):
 with st.container(border=True):
     uploads.use_numbers_ui(data)
 
-st.subheader("Where your MRR goes from here")
+st.subheader(f"Where your {revenue.name} goes from here")
 horizon = int(session.current_values()["months"])
 calibrated = data.calibration.scenario.replace(months=horizon)
 ahead = cache.summary(calibrated).projection.table["mrr"].to_numpy()
-show.chart(forecast.ahead(monthly, ahead, months_after(months[-1], horizon), currency), "kyn_forecast_chart")
+show.chart(
+    forecast.ahead(monthly, ahead, months_after(months[-1], horizon), currency, shown=revenue),
+    "kyn_forecast_chart",
+)
 st.caption(words.forecast_text(data.calibration, months=horizon))
 
 st.subheader("How that forecast would have done: a backtest")
@@ -118,25 +122,25 @@ else:
         scores[1],
         "Flat line error",
         pct(tested.flat_mape),
-        help=f"The same error for MRR held flat at {tested.fitted[1]}'s.",
+        help=f"The same error for revenue held flat at {tested.fitted[1]}'s.",
     )
     show.card(
         scores[2],
-        f"Actual MRR, {tested.last_month}",
-        money(float(held["actual_mrr"].to_numpy()[-1]), currency),
+        f"Actual {revenue.name}, {tested.last_month}",
+        revenue.money(float(held["actual_mrr"].to_numpy()[-1]), currency),
     )
     show.card(
         scores[3],
         f"Forecast, {tested.last_month}",
-        money(float(held["forecast_mrr"].to_numpy()[-1]), currency),
+        revenue.money(float(held["forecast_mrr"].to_numpy()[-1]), currency),
     )
-    show.chart(forecast.backtest(monthly, held, currency), "kyn_backtest_chart")
-    st.markdown(words.backtest_text(tested, currency))
+    show.chart(forecast.backtest(monthly, held, currency, shown=revenue), "kyn_backtest_chart")
+    st.markdown(words.backtest_text(tested, currency, shown=revenue))
     with st.expander("The held-out months, one by one"):
-        st.dataframe(uploads.backtest_rows(tested, currency), hide_index=True, width="stretch")
+        st.dataframe(uploads.backtest_rows(tested, currency, revenue), hide_index=True, width="stretch")
 
-st.subheader("MRR bridge, month by month")
-show.chart(actual.actual_bridge(monthly, currency), "kyn_bridge_chart")
+st.subheader(f"{revenue.name} bridge, month by month")
+show.chart(actual.actual_bridge(monthly, currency, shown=revenue), "kyn_bridge_chart")
 
 st.subheader("ARR (12 × MRR), year by year to the last month")
 churn = data.churn
@@ -199,9 +203,15 @@ if data.segments is not None:
     show.chart(actual.segment_retention(data.segments), "kyn_segment_chart", where=chart)
     table.dataframe(
         data.segments.rename(
-            columns={"segment": "Segment", "customers": "Customers", "mrr": "MRR", "nrr": "NRR", "grr": "GRR"}
+            columns={
+                "segment": "Segment",
+                "customers": "Customers",
+                "mrr": revenue.name,
+                "nrr": "NRR",
+                "grr": "GRR",
+            }
         ).assign(
-            MRR=lambda t: t["MRR"].map(lambda v: money(v, currency)),
+            **{revenue.name: lambda t: t[revenue.name].map(lambda v: revenue.money(v, currency))},
             NRR=lambda t: t["NRR"].map(pct),
             GRR=lambda t: t["GRR"].map(pct),
         ),

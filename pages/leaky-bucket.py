@@ -4,13 +4,14 @@ import streamlit as st
 
 from ui import cache, sentences, show
 from ui.charts import bucket, plan_paths
-from ui.format import compact_money, money, pct
+from ui.format import pct
 from ui.state import navigation, session
 
 navigation.require_app("leaky-bucket")
 
 scenario = session.current_scenario()
 currency = session.currency()
+revenue = session.revenue()
 summary = cache.summary(scenario)
 months = summary.months
 table = summary.projection.table
@@ -21,7 +22,7 @@ st.caption(
 )
 
 (st.success if summary.plateau.grows_by_itself else st.warning)(
-    sentences.plateau_text(summary, currency),
+    sentences.plateau_text(summary, currency, shown=revenue),
     icon=":material/trending_up:" if summary.plateau.grows_by_itself else ":material/water_drop:",
 )
 
@@ -30,24 +31,24 @@ show.card(cards[0], "Blended monthly NRR" if scenario.segments else "Monthly NRR
 show.card(
     cards[1],
     "To stay flat, month 1",
-    compact_money(summary.stay_flat_at(1), currency),
-    help=f"{money(summary.stay_flat_at(1), currency)}: (1 − monthly NRR) × MRR at the start of the month; "
-    "zero when the base grows by itself.",
+    revenue.compact(summary.stay_flat_at(1), currency),
+    help=f"{revenue.money(summary.stay_flat_at(1), currency)} of new {revenue.name}: (1 − monthly NRR) × "
+    f"{revenue.name} at the start of the month; zero when the base grows by itself.",
 )
 show.card(
     cards[2],
     "Plugging the leak, month 1",
     pct(summary.refilling_at(1)),
-    help="Share of the month's new MRR that replaces losses instead of adding growth.",
+    help="Share of the month's new revenue that replaces losses instead of adding growth.",
 )
 show.card(
     cards[3],
     f"Plugging the leak, month {months}",
     pct(summary.refilling_at(months)),
-    help="Share of that month's new MRR that replaces losses.",
+    help="Share of that month's new revenue that replaces losses.",
 )
 
-st.subheader("MRR bridge")
+st.subheader(f"{revenue.name} bridge")
 pick_month, pick_year = st.columns(2, gap="medium")
 month = pick_month.slider("Month", min_value=1, max_value=months, value=1, key="bridge_month")
 years = months // 12
@@ -60,16 +61,20 @@ year = pick_year.selectbox(
 left, right = st.columns(2, gap="medium")
 with left:
     show.chart(
-        bucket.waterfall(cache.bridge(scenario, month, month), currency, title=f"Month {month}"),
+        bucket.waterfall(
+            cache.bridge(scenario, month, month), currency, title=f"Month {month}", shown=revenue
+        ),
         "bridge_month_chart",
     )
 with right:
     show.chart(
-        bucket.waterfall(cache.bridge(scenario, 12 * year - 11, 12 * year), currency, title=f"Year {year}"),
+        bucket.waterfall(
+            cache.bridge(scenario, 12 * year - 11, 12 * year), currency, title=f"Year {year}", shown=revenue
+        ),
         "bridge_year_chart",
     )
 
-show.chart(bucket.stay_flat(table, currency), "stay_flat_chart")
+show.chart(bucket.stay_flat(table, currency, shown=revenue), "stay_flat_chart")
 
 if scenario.initiatives:
     moved = tuple(dict.fromkeys(initiative.lever for initiative in scenario.initiatives))

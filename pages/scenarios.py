@@ -5,7 +5,7 @@ import streamlit as st
 from simulator.output import csv_bytes
 from ui import show
 from ui.charts import overlays
-from ui.format import Delta, literal, money, money_delta, pct
+from ui.format import Delta, literal, money_delta, pct
 from ui.scenarios import display, files, saved, store, variants
 from ui.state import navigation, session
 
@@ -16,6 +16,7 @@ REFERENCE = Delta("the reference", "gray", "off")
 
 saved.follow_link()
 currency = session.currency()
+revenue = session.revenue()
 
 st.title("Scenarios")
 st.caption(
@@ -57,14 +58,20 @@ else:
     ):
         show.card(
             card,
-            f"{literal(row['scenario'])}: MRR at month {result.month}",
-            money(row["mrr"], currency),
-            **(money_delta(row["mrr_vs_first"], currency, against=names[0]) if index else REFERENCE).metric(),
+            f"{literal(row['scenario'])}: {revenue.name} at month {result.month}",
+            revenue.money(row["mrr"], currency),
+            **(
+                money_delta(revenue.of(row["mrr_vs_first"]), currency, against=names[0])
+                if index
+                else REFERENCE
+            ).metric(),
             help=f"Trailing-12 NRR {pct(row['nrr_trailing_12'])}, GRR {pct(row['grr_trailing_12'])} at month "
             f"{result.month}.",
         )
     show.chart(
-        overlays.scenario_lines(tables, "mrr", title="MRR over the horizon", currency=currency),
+        overlays.scenario_lines(
+            tables, "mrr", title=f"{revenue.name} over the horizon", currency=currency, revenue=revenue
+        ),
         "scenario_mrr_chart",
     )
     view = st.segmented_control(
@@ -88,14 +95,18 @@ else:
         where=right,
     )
 
-    st.markdown(f"**Against {literal(names[0])}**: MRR, and NRR and GRR over the 12 months to each month")
+    st.markdown(
+        f"**Against {literal(names[0])}**: {revenue.name}, and NRR and GRR over the 12 months to each month"
+    )
     st.dataframe(
-        display.differences_display(differences, currency), hide_index=True, key="scenario_differences"
+        display.differences_display(differences, currency, revenue),
+        hide_index=True,
+        key="scenario_differences",
     )
     csv_left, csv_right, _ = st.columns([1, 1, 2])
     csv_left.download_button(
         "Differences (CSV)",
-        csv_bytes(differences),
+        csv_bytes(revenue.columns(differences)),
         file_name="scenario-differences.csv",
         mime="text/csv",
         key="scenario_differences_csv",
@@ -103,7 +114,7 @@ else:
     )
     csv_right.download_button(
         "Month by month (CSV)",
-        csv_bytes(result.month_by_month()),
+        csv_bytes(revenue.columns(result.month_by_month())),
         file_name="scenario-comparison.csv",
         mime="text/csv",
         key="scenario_series_csv",

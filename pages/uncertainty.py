@@ -5,13 +5,14 @@ import streamlit as st
 from simulator.monte_carlo import simulated_scenario
 from ui import cache, sentences, show
 from ui.charts import bands
-from ui.format import compact_money, money, pct
+from ui.format import pct
 from ui.state import navigation, session
 
 navigation.require_app("uncertainty")
 
 scenario = session.current_scenario()
 currency = session.currency()
+revenue = session.revenue()
 months = scenario.months
 
 st.title("Uncertainty")
@@ -53,7 +54,7 @@ cards = st.columns(5)
 for card, (label, column, meaning) in zip(
     cards,
     (
-        ("Median MRR", "mrr_p50", "half the futures end above, half below"),
+        (f"Median {revenue.name}", "mrr_p50", "half the futures end above, half below"),
         ("P10: a bad future", "mrr_p10", "one future in ten ends below this"),
         ("P90: a good future", "mrr_p90", "one future in ten ends above this"),
     ),
@@ -64,8 +65,8 @@ for card, (label, column, meaning) in zip(
     show.card(
         card,
         label,
-        compact_money(figure, currency),
-        help=f"{money(figure, currency)}: MRR at month {months}, {meaning}.",
+        revenue.compact(figure, currency),
+        help=f"{revenue.money(figure, currency)}: {revenue.name} at month {months}, {meaning}.",
     )
 show.card(
     cards[3],
@@ -81,7 +82,14 @@ show.card(
 )
 
 show.chart(
-    bands.band(futures, "mrr", title="MRR: the range of futures", currency=currency, expected=expected),
+    bands.band(
+        futures,
+        "mrr",
+        title=f"{revenue.name}: the range of futures",
+        currency=currency,
+        expected=expected,
+        revenue=revenue,
+    ),
     "mc_mrr_chart",
 )
 left, right = st.columns(2, gap="medium")

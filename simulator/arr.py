@@ -21,6 +21,9 @@ import pandas as pd
 from simulator.metrics import quick_ratio
 from simulator.projection import Projection
 
+#: ARR is this many times MRR.
+MONTHS_A_YEAR = 12
+
 #: The columns of a yearly ARR bridge, in order.
 ARR_BRIDGE_COLUMNS: tuple[str, ...] = (
     "year",
@@ -171,3 +174,24 @@ def _bridge(
         },
         columns=list(ARR_BRIDGE_COLUMNS),
     )
+
+
+def as_arr(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its MRR columns as ARR: each column named ``mrr`` or with an ``mrr`` part
+    (``new_mrr``, ``mrr_gain``, ``mrr_gain_per_cost``…) times 12, renamed with ``arr`` in its place;
+    the other columns (customers, rates, ratios) as they are.
+
+    What the command line's ``--revenue arr`` writes and the app's ARR view downloads.
+
+    >>> as_arr(pd.DataFrame({"month": [1], "mrr": [10.0], "nrr_month": [1.02]})).to_dict("records")
+    [{'month': 1, 'arr': 120.0, 'nrr_month': 1.02}]
+    """
+    moved = [column for column in table.columns if "mrr" in str(column).split("_")]
+    out = table.copy()
+    for column in moved:
+        out[column] = out[column].astype(float) * MONTHS_A_YEAR
+    renamed = {
+        column: "_".join("arr" if part == "mrr" else part for part in str(column).split("_"))
+        for column in moved
+    }
+    return out.rename(columns=renamed)

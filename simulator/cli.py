@@ -22,6 +22,7 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
+from simulator.arr import as_arr
 from simulator.backtest import BACKTEST_COLUMNS, backtest
 from simulator.export import MAX_MONTHS_SPAN, ExportError, read_export
 from simulator.metrics import METRICS_COLUMNS, analyse
@@ -56,6 +57,7 @@ def main(
     try:
         if args.command == "report":
             return _report(_scenario(args.file), args, out, err)
+        table: pd.DataFrame
         if args.command == "project":
             table = project(_scenario(args.file), months=args.months).table[list(PROJECTION_COLUMNS)]
         elif args.command == "levers":
@@ -66,6 +68,8 @@ def main(
         else:
             table = analyse(read_export(args.file, max_bytes=MAX_EXPORT_BYTES)).monthly[list(METRICS_COLUMNS)]
         _refuse_infinite(table)
+        if args.revenue == "arr":
+            table = as_arr(table)
     except (ScenarioError, ExportError) as error:
         _say(err, f"error: {args.file}: {error}")
         return EXIT_BAD_INPUT
@@ -150,8 +154,9 @@ def _report(scenario: Scenario, args: argparse.Namespace, out: TextIO, err: Text
     """Write the Downloads page's HTML report (to ``--output`` or standard output) or PDF one-pager."""
     # The report draws plotly charts: it lives with the app's other surfaces, outside the engine.
     from ui.report import content, html, images, pdf
+    from ui.revenue import VIEWS
 
-    built = content.build_report(scenario, args.currency)
+    built = content.build_report(scenario, args.currency, shown=VIEWS[args.revenue.upper()])
     if args.format == "html":
         data = html.html_report(built)
     elif args.output is None:
@@ -293,4 +298,11 @@ def _parser() -> argparse.ArgumentParser:
     reporting.add_argument("--format", choices=("html", "pdf"), default="html")
     reporting.add_argument("--output", help="the file to write (HTML goes to standard output without it)")
     reporting.add_argument("--currency", choices=CURRENCIES, default="$", help="how money is written")
+    for command in (projection, metrics, testing, levers, reporting):
+        command.add_argument(
+            "--revenue",
+            choices=("mrr", "arr"),
+            default="mrr",
+            help="mrr: monthly (default); arr: annual run rate, 12 x MRR, in columns named arr, new_arr…",
+        )
     return parser

@@ -1,7 +1,8 @@
 """Every surface shows the engine's one figure, at the same rounding.
 
 For random scenarios (segments, refinements and plans included) drawn on the
-sidebar's grid and opened from the page address, the headline figures of
+sidebar's grid and opened from the page address, revenue shown as MRR or as
+ARR (12 × MRR, every revenue figure, label and column following), the headline figures of
 :func:`simulator.summary.summarise` (monthly and annual NRR and GRR, both
 tiers, the GRR diagnosis, the plateau, the new MRR needed to stay flat, MRR at
 months 12 and 36) must read the same on each page (AppTest), the presenter's
@@ -30,7 +31,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
@@ -53,8 +54,9 @@ from ui import ranking as words
 from ui.actuals import reading
 from ui.actuals.uploads import UPLOAD_KEY
 from ui.economics import economics_cards, lifetime_value_text, payback_text, position_text, quick
-from ui.format import compact_money, money, pct, signed_money
+from ui.format import money, pct
 from ui.report import content, html
+from ui.revenue import VIEWS, Revenue
 from ui.scenarios import saved
 from ui.sentences import summary_verdict
 from ui.state.address import query_from_values
@@ -84,6 +86,7 @@ def sidebar_values(draw: Any) -> dict[str, Any]:
         starting_customers=draw(st.integers(0, 400)),
         months=draw(st.integers(12, 72)),
         currency=CURRENCY,
+        revenue=draw(st.sampled_from(tuple(VIEWS))),
         # 0 leaves either unset.
         cac=draw(st.sampled_from([0, 0, 1, 2_500, 40_000])),
         gross_margin_pct=draw(st.sampled_from([0.0, 0.0, 35.0, 80.0, 100.0])),
@@ -136,27 +139,27 @@ def expected_economics(summary: Summary) -> tuple[dict[str, str], list[str]]:
     return cards, sentences
 
 
-def expected(summary: Summary) -> dict[str, str]:
+def expected(summary: Summary, shown: Revenue) -> dict[str, str]:
     """The figures as every surface must show them."""
     return {
         "monthly NRR": pct(summary.monthly_nrr),
         "annual NRR": pct(summary.annual_nrr),
         "annual GRR": pct(summary.annual_grr),
-        "MRR at 12": money(summary.mrr_at(12), CURRENCY),
-        "MRR at 36": money(summary.mrr_at(36), CURRENCY),
-        "to stay flat": money(summary.stay_flat_at(1), CURRENCY),
+        "revenue at 12": shown.money(summary.mrr_at(12), CURRENCY),
+        "revenue at 36": shown.money(summary.mrr_at(36), CURRENCY),
+        "to stay flat": shown.money(summary.stay_flat_at(1), CURRENCY),
     }
 
 
-def lever_verdict(summary: Summary) -> str:
+def lever_verdict(summary: Summary, shown: Revenue) -> str:
     """The Biggest lever page's verdict at its default (each lever 10% better)."""
-    return words.verdict(rank(summary.scenario), months=summary.months, currency=CURRENCY)
+    return words.verdict(rank(summary.scenario), months=summary.months, currency=CURRENCY, shown=shown)
 
 
-def lever_gains(levers: Ranking) -> list[str]:
-    """The ranking table's MRR gains as shown: each lever's, then all of them together."""
+def lever_gains(levers: Ranking, shown: Revenue) -> list[str]:
+    """The ranking table's revenue gains as shown: each lever's, then all of them together."""
     assert levers.together is not None
-    return [signed_money(gain, CURRENCY) for gain in (*levers.table["mrr_gain"], levers.together["mrr_gain"])]
+    return [shown.signed(gain, CURRENCY) for gain in (*levers.table["mrr_gain"], levers.together["mrr_gain"])]
 
 
 def cards(at: AppTest) -> dict[str, str]:
@@ -167,7 +170,7 @@ def monthly_label(scenario: Scenario) -> str:
     return "Blended monthly NRR" if scenario.segments else "Monthly NRR"
 
 
-def check_pages(at: AppTest, summary: Summary, figures: dict[str, str]) -> None:
+def check_pages(at: AppTest, summary: Summary, figures: dict[str, str], shown_as: Revenue) -> None:
     scenario = summary.scenario
     verdict = summary_verdict(summary)
     at.switch_page("pages/compounding.py").run()
@@ -178,25 +181,27 @@ def check_pages(at: AppTest, summary: Summary, figures: dict[str, str]) -> None:
     assert shown["Annual GRR"] == figures["annual GRR"]
     full = full_figures(at)
     for month in (12, 36):  # compact on the card, the full figure on hover
-        assert shown[f"MRR at {month} months"] == compact_money(summary.mrr_at(month), CURRENCY)
-        assert full[f"MRR at {month} months"] == figures[f"MRR at {month}"]
+        label = f"{shown_as.name} at {month} months"
+        assert shown[label] == shown_as.compact(summary.mrr_at(month), CURRENCY)
+        assert full[label] == figures[f"revenue at {month}"]
     assert verdict in shown_text(at)
 
     at.switch_page("pages/leaky-bucket.py").run()
     assert not at.exception
     shown = cards(at)
     assert shown[monthly_label(scenario)] == figures["monthly NRR"]
-    assert shown["To stay flat, month 1"] == compact_money(summary.stay_flat_at(1), CURRENCY)
+    assert shown["To stay flat, month 1"] == shown_as.compact(summary.stay_flat_at(1), CURRENCY)
     assert full_figures(at)["To stay flat, month 1"].startswith(figures["to stay flat"])
     if summary.plateau.mrr is not None:
-        assert money(summary.plateau.mrr, CURRENCY) in shown_text(at)
+        assert shown_as.money(summary.plateau.mrr, CURRENCY) in shown_text(at)
 
     at.switch_page("pages/biggest-lever.py").run()
     assert not at.exception
     assert verdict in shown_text(at)
     levers = rank(scenario)
-    assert at.info[0].value == lever_verdict(summary)
-    assert at.dataframe[0].value[f"MRR gained, month {summary.months}"].tolist() == lever_gains(levers)
+    assert at.info[0].value == lever_verdict(summary, shown_as)
+    gained = f"{shown_as.name} gained, month {summary.months}"
+    assert at.dataframe[0].value[gained].tolist() == lever_gains(levers, shown_as)
 
     at.switch_page("pages/unit-economics.py").run()
     assert not at.exception
@@ -219,15 +224,17 @@ def check_pages(at: AppTest, summary: Summary, figures: dict[str, str]) -> None:
             assert verdict in text
             assert shown[monthly_label(scenario)] == figures["monthly NRR"]
             assert shown["Annual NRR"] == figures["annual NRR"]
-            assert shown[f"MRR at month {summary.months}"] == compact_money(
+            assert shown[f"{shown_as.name} at month {summary.months}"] == shown_as.compact(
                 summary.mrr_at(summary.months), CURRENCY
             )
         elif slide == "3":
-            assert lever_verdict(summary) in text
+            assert lever_verdict(summary, shown_as) in text
         else:
-            assert shown["Needed to stay flat, month 1"] == compact_money(summary.stay_flat_at(1), CURRENCY)
+            assert shown["Needed to stay flat, month 1"] == shown_as.compact(
+                summary.stay_flat_at(1), CURRENCY
+            )
             if summary.plateau.mrr is not None:
-                assert shown["Plateau MRR"] == compact_money(summary.plateau.mrr, CURRENCY)
+                assert shown[f"Plateau {shown_as.name}"] == shown_as.compact(summary.plateau.mrr, CURRENCY)
 
 
 class _Figures(HTMLParser):
@@ -252,7 +259,7 @@ class _Figures(HTMLParser):
             self._label = ""
 
 
-def check_report(html: str, summary: Summary, figures: dict[str, str]) -> None:
+def check_report(html: str, summary: Summary, figures: dict[str, str], shown: Revenue) -> None:
     parsed = _Figures()
     parsed.feed(html)
     tiles = parsed.figures
@@ -261,48 +268,54 @@ def check_report(html: str, summary: Summary, figures: dict[str, str]) -> None:
     assert tiles["Annual GRR"] == figures["annual GRR"]
     assert tiles["NRR tier"] == summary.nrr_tier.name
     assert tiles["GRR tier"] == summary.grr_tier.name
-    assert tiles["MRR at 12 months"] == figures["MRR at 12"]
-    assert tiles["MRR at 36 months"] == figures["MRR at 36"]
+    assert tiles[f"{shown.name} at 12 months"] == figures["revenue at 12"]
+    assert tiles[f"{shown.name} at 36 months"] == figures["revenue at 36"]
     text = re.sub(r"\s+", " ", "".join(parsed.text))
     assert summary_verdict(summary).replace("**", "") in text
-    assert lever_verdict(summary) in text
-    assert all(gain in parsed.text for gain in lever_gains(rank(summary.scenario)))
+    assert lever_verdict(summary, shown) in text
+    assert all(gain in parsed.text for gain in lever_gains(rank(summary.scenario), shown))
     if summary.plateau.mrr is not None:
-        assert money(summary.plateau.mrr, CURRENCY) in text
+        assert shown.money(summary.plateau.mrr, CURRENCY) in text
     economics, said = expected_economics(summary)
     assert {label: tiles[label] for label in economics} == economics
     assert all(sentence in text for sentence in said)
 
 
-def check_files(scenario: Scenario, summary: Summary, tmp_path: Path) -> None:
+def check_files(scenario: Scenario, summary: Summary, shown: Revenue, tmp_path: Path) -> None:
     table = summary.projection.table
-    csv = pd.read_csv(io.BytesIO(content.projection_csv(scenario)))
+    unit = shown.name.lower()
+    csv = pd.read_csv(io.BytesIO(content.projection_csv(scenario, shown)))
     for column in ("mrr", "customers", "new_mrr_to_stay_flat", "nrr_month", "grr_trailing_12"):
-        assert csv[column].to_numpy() == pytest.approx(
-            table[column].round(decimals_of(column)).to_numpy(), rel=1e-12, abs=1e-12, nan_ok=True
+        written = column.replace("mrr", unit)
+        values = shown.of(table[column]) if "mrr" in column else table[column]
+        assert csv[written].to_numpy() == pytest.approx(
+            values.round(decimals_of(written)).to_numpy(), rel=1e-12, abs=1e-12, nan_ok=True
         )
     for month in (12, 36):
-        if month <= summary.months:  # the page's MRR, to the cent
-            assert csv["mrr"].iat[month] == round(summary.mrr_at(month), 2)
+        if month <= summary.months:  # the page's figure, to the cent
+            assert csv[unit].iat[month] == round(shown.of(summary.mrr_at(month)), 2)
     path = tmp_path / "scenario.json"
     path.write_text(to_json(scenario), encoding="utf-8")
+    view = ["--revenue", unit]
     out = io.StringIO()
-    assert cli.main(["project", str(path)], stdout=out) == 0
+    assert cli.main(["project", str(path), *view], stdout=out) == 0
     width = len(PROJECTION_COLUMNS)
-    ours = [line.split(",")[:width] for line in content.projection_csv(scenario).decode().splitlines()]
+    ours = [line.split(",")[:width] for line in content.projection_csv(scenario, shown).decode().splitlines()]
     assert ours == [line.split(",") for line in out.getvalue().splitlines()]
     levers = io.StringIO()
-    assert cli.main(["levers", str(path), "--format", "json"], stdout=levers) == 0
+    assert cli.main(["levers", str(path), "--format", "json", *view], stdout=levers) == 0
     ranking = rank(scenario)
     rows = json.loads(levers.getvalue())
     assert [row["lever"] for row in rows] == ranking.table["lever"].tolist()
-    assert [row["mrr_gain"] for row in rows] == [round(gain, 2) + 0.0 for gain in ranking.table["mrr_gain"]]
+    assert [row[f"{unit}_gain"] for row in rows] == [
+        round(shown.of(gain), 2) + 0.0 for gain in ranking.table["mrr_gain"]
+    ]
     html = io.StringIO()
-    assert cli.main(["report", str(path), "--currency", CURRENCY], stdout=html) == 0
-    check_report(html.getvalue(), summary, expected(summary))
+    assert cli.main(["report", str(path), "--currency", CURRENCY, *view], stdout=html) == 0
+    check_report(html.getvalue(), summary, expected(summary, shown), shown)
 
 
-def check_comparison(at: AppTest, scenario: Scenario) -> None:
+def check_comparison(at: AppTest, scenario: Scenario, shown_as: Revenue) -> None:
     """The Scenarios page's cards and the presenter's comparison slide: MRR at the reference's horizon."""
     other = scenario.replace(months=min(scenario.months + 24, 120), churn_rate=scenario.churn_rate / 2)
     at.session_state[saved.STORE_KEY] = {"Reference": scenario, "Other": other}
@@ -316,8 +329,8 @@ def check_comparison(at: AppTest, scenario: Scenario) -> None:
     slide = cards(at)
     for name in ("Reference", "Other"):
         mrr = float(result.loc[name, "mrr"])
-        assert shown[f"{name}: MRR at month {scenario.months}"] == money(mrr, CURRENCY)
-        assert slide[name] == compact_money(mrr, CURRENCY)
+        assert shown[f"{name}: {shown_as.name} at month {scenario.months}"] == shown_as.money(mrr, CURRENCY)
+        assert slide[name] == shown_as.compact(mrr, CURRENCY)
 
 
 @settings(
@@ -325,13 +338,16 @@ def check_comparison(at: AppTest, scenario: Scenario) -> None:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(values=sidebar_values())
+@example(values={**defaults(), "currency": CURRENCY, "revenue": "ARR"})
+@example(values={**defaults(), "currency": CURRENCY, "revenue": "MRR"})
 def test_every_surface_shows_the_engines_figures(values: dict[str, Any], tmp_path: Path) -> None:
     import streamlit
 
     streamlit.cache_data.clear()
     scenario = scenario_from_values(values)
     summary = summarise(scenario)
-    figures = expected(summary)
+    shown = VIEWS[values["revenue"]]
+    figures = expected(summary, shown)
     assert all(not text.startswith("–") for text in figures.values()) or scenario.starting_mrr == 0
 
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
@@ -340,10 +356,11 @@ def test_every_surface_shows_the_engines_figures(values: dict[str, Any], tmp_pat
     at.run()
     assert not at.exception
 
-    check_pages(at, summary, figures)
-    check_report(html.html_report(content.build_report(scenario, CURRENCY)).decode(), summary, figures)
-    check_files(scenario, summary, tmp_path)
-    check_comparison(at, scenario)
+    check_pages(at, summary, figures, shown)
+    report = html.html_report(content.build_report(scenario, CURRENCY, shown=shown)).decode()
+    check_report(report, summary, figures, shown)
+    check_files(scenario, summary, shown, tmp_path)
+    check_comparison(at, scenario, shown)
 
 
 def test_the_segments_scenario_reads_95_4_and_60_6_on_the_command_lines_report(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ from ui import cache, sentences, show
 from ui import ranking as words
 from ui.charts import bucket, growth, lever_bars, overlays, slides
 from ui.charts.theme import scenario_colours
-from ui.format import compact_money, literal, money, money_delta, pct
+from ui.format import literal, money_delta, pct
 from ui.scenarios import saved
 from ui.state import address, controls, session
 
@@ -231,7 +231,7 @@ def _chart(fig: go.Figure, key: str, *, height: int = CHART_HEIGHT) -> None:
 
 def compounding(scenario: Scenario, currency: str) -> None:
     """Monthly NRR → annual NRR → MRR years out; the verdict; the MRR chart."""
-    summary = cache.summary(scenario)
+    summary, shown = cache.summary(scenario), session.revenue()
     st.markdown(sentences.summary_verdict(summary))
     cards = st.columns(3, gap="large")
     show.card(
@@ -239,29 +239,31 @@ def compounding(scenario: Scenario, currency: str) -> None:
     )
     show.card(cards[1], "Annual NRR", pct(summary.annual_nrr))
     show.card(
-        cards[2], f"MRR at month {summary.months}", compact_money(summary.mrr_at(summary.months), currency)
+        cards[2],
+        f"{shown.name} at month {summary.months}",
+        shown.compact(summary.mrr_at(summary.months), currency),
     )
-    _chart(growth.revenue(summary.projection.table, currency), "present_revenue_chart")
+    _chart(growth.revenue(summary.projection.table, currency, shown=shown), "present_revenue_chart")
 
 
 def treadmill(scenario: Scenario, currency: str) -> None:
     """New MRR needed to stay flat against new MRR acquired; the plateau."""
-    summary = cache.summary(scenario)
+    summary, shown = cache.summary(scenario), session.revenue()
     table = summary.projection.table
-    st.markdown(sentences.plateau_headline(summary.plateau, currency))
+    st.markdown(sentences.plateau_headline(summary.plateau, currency, shown=shown))
     cards = st.columns(3, gap="large")
-    show.card(cards[0], "New MRR won, month 1", compact_money(table["new_mrr"].iloc[1], currency))
-    show.card(cards[1], "Needed to stay flat, month 1", compact_money(summary.stay_flat_at(1), currency))
+    show.card(cards[0], f"New {shown.name} won, month 1", shown.compact(table["new_mrr"].iloc[1], currency))
+    show.card(cards[1], "Needed to stay flat, month 1", shown.compact(summary.stay_flat_at(1), currency))
     if summary.plateau.mrr is not None:
-        show.card(cards[2], "Plateau MRR", compact_money(summary.plateau.mrr, currency))
+        show.card(cards[2], f"Plateau {shown.name}", shown.compact(summary.plateau.mrr, currency))
     else:
         # No plateau: what today's customers alone pay at the horizon tells the story.
         show.card(
             cards[2],
             f"Month {summary.months}, no new customers",
-            compact_money(table["existing_base_mrr"].iloc[-1], currency),
+            shown.compact(table["existing_base_mrr"].iloc[-1], currency),
         )
-    _chart(bucket.stay_flat(table, currency), "present_treadmill_chart")
+    _chart(bucket.stay_flat(table, currency, shown=shown), "present_treadmill_chart")
 
 
 def biggest_lever(scenario: Scenario, currency: str) -> None:
@@ -269,8 +271,11 @@ def biggest_lever(scenario: Scenario, currency: str) -> None:
     levers = cache.lever_ranking(
         scenario, "relative", DEFAULT_STEPS["relative"], math.nan, Costs(cac=scenario.cac)
     )
-    st.markdown(words.verdict(levers, months=scenario.months, currency=currency))
-    fig = lever_bars.tornado(levers.table, words.row_labels(levers), currency, months=scenario.months)
+    shown = session.revenue()
+    st.markdown(words.verdict(levers, months=scenario.months, currency=currency, shown=shown))
+    fig = lever_bars.tornado(
+        levers.table, words.row_labels(levers), currency, months=scenario.months, shown=shown
+    )
     # Every bar carries its value: the axes' tick labels would only crowd the slide.
     fig.update_xaxes(showticklabels=False, showgrid=False, ticks="")
     _chart(fig, "present_lever_chart", height=LEVER_HEIGHT)
@@ -283,17 +288,17 @@ def comparison(scenario: Scenario, currency: str) -> None:
     if len(picked) >= 2:
         saved_comparison(saved.scenarios(), picked, currency)
         return
-    months = scenario.months
+    months, shown = scenario.months, session.revenue()
     table = cache.nrr_versus_acquisition(scenario, Costs(cac=scenario.cac))
     base = cache.summary(scenario).mrr_at(months)
-    st.markdown(sentences.comparison_headline(table, currency, months=months))
+    st.markdown(sentences.comparison_headline(table, currency, months=months, shown=shown))
     cards = st.columns(len(table), gap="large")
     for card, row in zip(cards, table.to_dict("records"), strict=True):
-        show.card(card, str(row["change"]), compact_money(row["mrr_gain"], currency, signed=True))
+        show.card(card, str(row["change"]), shown.compact(row["mrr_gain"], currency, signed=True))
     labels = ["Today's scenario", *(str(change) for change in table["change"])]
     values = [base, *(float(value) for value in table["mrr_at_horizon"])]
     _chart(
-        overlays.variant_bars(labels, values, currency, months=months),
+        overlays.variant_bars(labels, values, currency, months=months, shown=shown),
         "present_comparison_chart",
         height=COMPARISON_HEIGHT,
     )
@@ -301,26 +306,26 @@ def comparison(scenario: Scenario, currency: str) -> None:
 
 def saved_comparison(store: dict[str, Scenario], names: list[str], currency: str) -> None:
     """Two to four saved scenarios: MRR at the reference's horizon, the first as the reference."""
-    result = cache.comparison(tuple((name, store[name]) for name in names))
+    result, shown = cache.comparison(tuple((name, store[name]) for name in names)), session.revenue()
     rows = result.at_horizon
     finals = dict(zip(rows["scenario"], rows["mrr"].astype(float), strict=True))
     first, reference = names[0], finals[names[0]]
     best = max(finals, key=lambda name: finals[name])
-    lead = compact_money(finals[best] - reference, currency, signed=True)
+    lead = shown.compact(finals[best] - reference, currency, signed=True)
     st.markdown(
         f"At month {result.month}, **{literal(best)}** ends highest, at "
-        f"{compact_money(finals[best], currency)} MRR"
+        f"{shown.compact(finals[best], currency)} {shown.name}"
         + ("." if best == first else f", {lead} against {literal(first)}.")
     )
     cards = st.columns(len(names), gap="large")
     for index, (card, row) in enumerate(zip(cards, rows.to_dict("records"), strict=True)):
-        delta = money_delta(row["mrr_vs_first"], currency, against=first, compact=True)
+        delta = money_delta(shown.of(row["mrr_vs_first"]), currency, against=first, compact=True)
         show.card(
             card,
             literal(str(row["scenario"])),
-            compact_money(row["mrr"], currency),
+            shown.compact(row["mrr"], currency),
             **(delta.metric() if index else {}),
-            help=f"MRR at month {result.month}: {money(row['mrr'], currency)}",
+            help=f"{shown.name} at month {result.month}: {shown.money(row['mrr'], currency)}",
         )
     _chart(
         overlays.variant_bars(
@@ -329,6 +334,7 @@ def saved_comparison(store: dict[str, Scenario], names: list[str], currency: str
             currency,
             months=result.month,
             colours=scenario_colours(len(finals)),
+            shown=shown,
         ),
         "present_comparison_chart",
         height=COMPARISON_HEIGHT,

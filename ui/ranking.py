@@ -16,7 +16,8 @@ import pandas as pd
 from simulator.levers import LEVERS
 from simulator.ranking import Ranking
 from simulator.tactics import TACTICS
-from ui.format import MINUS, money, pct, points, signed_money
+from ui.format import MINUS, money, pct, points
+from ui.revenue import MRR, Revenue
 
 #: How each mode is named on a page.
 MODE_NAMES: dict[str, str] = {
@@ -153,7 +154,9 @@ def tied(ranking: Ranking) -> list[str]:
     ]
 
 
-def verdict(ranking: Ranking, *, months: int, currency: str, target_source: str = "") -> str:
+def verdict(
+    ranking: Ranking, *, months: int, currency: str, target_source: str = "", shown: Revenue = MRR
+) -> str:
     """One or two sentences: which lever wins and by how much, or, in target mode, the easiest route."""
     rows = rows_of(ranking)
     if ranking.mode == "target":
@@ -161,9 +164,10 @@ def verdict(ranking: Ranking, *, months: int, currency: str, target_source: str 
     top = float(rows[0]["mrr_gain"])
     if top <= 0.5:
         return (
-            f"No lever moves MRR at month {months} in this scenario: there is no revenue yet to retain "
-            "and no acquisition to grow. Add starting MRR or new customers."
+            f"No lever moves {shown.name} at month {months} in this scenario: there is no revenue yet to "
+            "retain and no acquisition to grow. Add starting MRR or new customers."
         )
+    adds = f"{shown.money(top, currency)} of {shown.name} by month {months}"
     winners = tied(ranking)
     if len(winners) > 1:
         names = [LEVERS[str(row["lever"])].noun for row in rows[: len(winners)]]
@@ -171,14 +175,16 @@ def verdict(ranking: Ranking, *, months: int, currency: str, target_source: str 
         amount = f"{ranking.step * 100:.1f}"
         text = (
             f"{listed.capitalize()} tie: {amount} point{'' if amount == '1.0' else 's'} in any of them adds "
-            f"{money(top, currency)} of MRR by month {months}, because each moves monthly NRR by exactly "
-            "that much. Same effort (a share of each lever's own value) tells them apart."
+            f"{adds}, because each moves monthly NRR by exactly that much. Same effort (a share of each "
+            "lever's own value) tells them apart."
             if ranking.mode == "points"
-            else f"{listed.capitalize()} tie: each adds {money(top, currency)} of MRR by month {months}."
+            else f"{listed.capitalize()} tie: each adds {adds}."
         )
         rest = rows[len(winners) :]
         if rest:
-            text += f" Next: {action(ranking, rest[0])} adds {money(float(rest[0]['mrr_gain']), currency)}."
+            text += (
+                f" Next: {action(ranking, rest[0])} adds {shown.money(float(rest[0]['mrr_gain']), currency)}."
+            )
         return text
     first = rows[0]
     if ranking.mode == "tactic":
@@ -186,14 +192,14 @@ def verdict(ranking: Ranking, *, months: int, currency: str, target_source: str 
         text = f"The biggest upside: {tactic.name.lower()}. {tactic.what.capitalize()} ({move_text(first)})"
     else:
         text = f"{LEVERS[str(first['lever'])].name} wins: {action(ranking, first)}"
-    text += f" adds {money(top, currency)} of MRR by month {months}"
+    text += f" adds {adds}"
     if first["nrr_month_gain"] > 0:
         text += f" and {points(float(first['nrr_month_gain']), decimals=2)} of monthly NRR"
     if len(rows) > 1:
         runner = rows[1]
         gain = float(runner["mrr_gain"])
         if gain > 0.5:
-            text += f", {top / gain:.1f}× the {money(gain, currency)} from {action(ranking, runner)}."
+            text += f", {top / gain:.1f}× the {shown.money(gain, currency)} from {action(ranking, runner)}."
         else:
             text += f"; {action(ranking, runner)} adds nothing."
     else:
@@ -218,7 +224,7 @@ def _target_verdict(ranking: Ranking, rows: list[dict[str, Any]], source: str) -
     return text
 
 
-def notes(ranking: Ranking, *, currency: str) -> list[str]:
+def notes(ranking: Ranking, *, currency: str, shown: Revenue = MRR) -> list[str]:
     """What a reader must know about single rows: a lever held at its limit, a share of nothing,
     a lever that cannot reach the target alone, acquisition's row in target mode."""
     said = []
@@ -229,13 +235,13 @@ def notes(ranking: Ranking, *, currency: str) -> list[str]:
             if lever == "acquisition" and not row["reaches"]:
                 said.append(
                     "New customers do not move NRR (it counts today's customers only), and no rise in them "
-                    "adds as much MRR by the horizon as reaching the target through expansion."
+                    f"adds as much {shown.name} by the horizon as reaching the target through expansion."
                 )
             elif lever == "acquisition" and row["after"] != row["before"]:
                 said.append(
                     "New customers do not move NRR (it counts today's customers only): their row is the rise "
-                    f"that adds as much MRR by the horizon as reaching the target through expansion "
-                    f"({signed_money(float(row['mrr_gain']), currency)})."
+                    f"that adds as much {shown.name} by the horizon as reaching the target through expansion "
+                    f"({shown.signed(float(row['mrr_gain']), currency)})."
                 )
             elif not row["reaches"]:
                 said.append(
@@ -255,47 +261,52 @@ def notes(ranking: Ranking, *, currency: str) -> list[str]:
     return said
 
 
-def together_text(ranking: Ranking, *, months: int, currency: str) -> str:
+def together_text(ranking: Ranking, *, months: int, currency: str, shown: Revenue = MRR) -> str:
     """All the rows' changes at once against each alone, added up."""
     together = ranking.together
     if together is None:
         return ""
     gain, alone = together["mrr_gain"], together["sum_alone"]
     what = "All four tactics" if ranking.mode == "tactic" else f"All {len(ranking.table)} levers"
-    text = f"{what} together add {money(gain, currency)} of MRR by month {months}"
+    text = f"{what} together add {shown.money(gain, currency)} of {shown.name} by month {months}"
     if alone > 0.5 and gain > alone * (1 + 1e-6):
         return (
-            text + f", more than the {money(alone, currency)} of each alone added up: improvements compound."
+            text
+            + f", more than the {shown.money(alone, currency)} of each alone added up: improvements compound."
         )
     if alone > 0.5 and gain < alone * (1 - 1e-6):
-        return text + f", less than the {money(alone, currency)} of each alone added up: they overlap."
+        return text + f", less than the {shown.money(alone, currency)} of each alone added up: they overlap."
     return text + "."
 
 
-def table_rows(ranking: Ranking, *, months: int, currency: str, costs: bool) -> pd.DataFrame:
+def table_rows(
+    ranking: Ranking, *, months: int, currency: str, costs: bool, shown: Revenue = MRR
+) -> pd.DataFrame:
     """The ranking as a table to read: one row per lever (or tactic), then all of them together;
     the cost columns only when ``costs`` were given."""
     rows = [
-        _table_row(str(number), row_label(ranking, row), move_text(row), row, currency)
+        _table_row(str(number), row_label(ranking, row), move_text(row), row, currency, shown)
         for number, row in enumerate(rows_of(ranking), start=1)
     ]
     if ranking.together is not None:
-        rows.append(_table_row("", "All together", "every change above", ranking.together, currency))
-    table = pd.DataFrame(rows).rename(columns={"MRR gained": f"MRR gained, month {months}"})
+        rows.append(_table_row("", "All together", "every change above", ranking.together, currency, shown))
+    table = pd.DataFrame(rows).rename(columns={"gained": f"{shown.name} gained, month {months}"})
     return table if costs else table.iloc[:, :6]
 
 
-def _table_row(number: str, label: str, moved: str, row: Mapping[str, Any], currency: str) -> dict[str, str]:
+def _table_row(
+    number: str, label: str, moved: str, row: Mapping[str, Any], currency: str, shown: Revenue
+) -> dict[str, str]:
     payback = float(row["payback_months"])
     return {
         "#": number,
         "Change": label,
         "Lever": moved,
-        "MRR gained": signed_money(float(row["mrr_gain"]), currency),
+        "gained": shown.signed(float(row["mrr_gain"]), currency),
         "Monthly NRR": points(float(row["nrr_month_gain"]), decimals=2),
         "Annual NRR": points(float(row["annual_nrr_gain"])),
         "Cost": money(float(row["cost"]), currency),
-        f"MRR per {money(1, currency)}": _per(float(row["mrr_gain_per_cost"]), currency),
+        f"{shown.name} per {money(1, currency)}": _per(shown.of(float(row["mrr_gain_per_cost"])), currency),
         "Payback": _payback(payback, float(row["cost"])),
     }
 

@@ -18,7 +18,8 @@ from simulator.presets import PRESETS
 from simulator.scenario import Scenario
 from simulator.summary import Summary, retention
 from simulator.tiers import Verdict, verdict
-from ui.format import literal, money, pct, signed_money
+from ui.format import literal, money, pct
+from ui.revenue import MRR, Revenue
 from ui.state.controls import CONTROL_BY_KEY
 
 
@@ -44,7 +45,7 @@ def summary_verdict(summary: Summary) -> str:
     return verdict_text(summary.annual_nrr, summary.annual_grr, summary.verdict)
 
 
-def plateau_text(summary: Summary, currency: str) -> str:
+def plateau_text(summary: Summary, currency: str, *, shown: Revenue = MRR) -> str:
     """What the plateau means, in one or two sentences."""
     result, months = summary.plateau, summary.months
     above = summary.monthly_nrr >= 1.0
@@ -58,20 +59,20 @@ def plateau_text(summary: Summary, currency: str) -> str:
     if result.mrr is None:
         return (
             "The base shrinks, and with new-customer numbers that keep changing there is no fixed "
-            "plateau. Set their growth to 0% to see where MRR would level off."
+            f"plateau. Set their growth to 0% to see where {shown.name} would level off."
         )
-    level = money(result.mrr, currency)
+    level = shown.money(result.mrr, currency)
     if result.months_to_within_5pct is None:
-        return f"The base shrinks and there is no acquisition: MRR drifts down towards {level}."
+        return f"The base shrinks and there is no acquisition: {shown.name} drifts down towards {level}."
     when = result.months_to_within_5pct
     timing = (
-        "MRR is already within 5% of it."
+        f"{shown.name} is already within 5% of it."
         if when == 0
-        else f"MRR gets within 5% of it after {when} month{'s' if when != 1 else ''}"
+        else f"{shown.name} gets within 5% of it after {when} month{'s' if when != 1 else ''}"
         + (f", beyond the {months}-month horizon." if when > months else ".")
     )
     why = (
-        "(new MRR ÷ (1 − monthly NRR))"
+        f"(new {shown.name} ÷ (1 − monthly NRR))"
         if summary.scenario.is_core
         else "(where the projection levels off in the long run)"
     )
@@ -81,12 +82,12 @@ def plateau_text(summary: Summary, currency: str) -> str:
         else "NRR is below 100%, so"
     )
     return (
-        f"{premise} acquisition and losses meet at a plateau of {level} MRR {why}; past it, more of the "
-        f"same acquisition only refills the bucket. {timing}"
+        f"{premise} acquisition and losses meet at a plateau of {level} {shown.name} {why}; past it, more "
+        f"of the same acquisition only refills the bucket. {timing}"
     )
 
 
-def comparison_text(table: pd.DataFrame, currency: str, *, months: int) -> str:
+def comparison_text(table: pd.DataFrame, currency: str, *, months: int, shown: Revenue = MRR) -> str:
     """The "+10 points of NRR versus +30–40% acquisition" sentences, with what each returns per money
     spent when its cost is known.
 
@@ -97,31 +98,33 @@ def comparison_text(table: pd.DataFrame, currency: str, *, months: int) -> str:
     acq = table.iloc[1:]
     gains = acq["mrr_gain"].to_numpy(dtype=float)
     parts = " and ".join(
-        f"{change} add {money(gain, currency)}" for change, gain in zip(acq["change"], gains, strict=True)
+        f"{change} add {shown.money(gain, currency)}"
+        for change, gain in zip(acq["change"], gains, strict=True)
     )
-    text = f"By month {months}, +10 points of annual NRR add {money(nrr_gain, currency)} of MRR; {parts}."
+    added = f"{shown.money(nrr_gain, currency)} of {shown.name}"
+    text = f"By month {months}, +10 points of annual NRR add {added}; {parts}."
     best = acq.iloc[int(gains.argmax())]
     if float(best["mrr_gain"]) <= 0.5:
-        text += " Here NRR is the only one of these that moves MRR."
+        text += f" Here NRR is the only one of these that moves {shown.name}."
     elif nrr_gain >= float(best["mrr_gain"]):
         text += f" Here NRR wins: {nrr_gain / float(best['mrr_gain']):.1f}× what {best['change']} add."
     else:
         text += (
-            f" Here {best['change']} move MRR more: acquisition is large next to the base. "
+            f" Here {best['change']} move {shown.name} more: acquisition is large next to the base. "
             "Compare the cost of each."
         )
-    return text + _per_money_spent(table, currency)
+    return text + _per_money_spent(table, currency, shown)
 
 
-def _per_money_spent(table: pd.DataFrame, currency: str) -> str:
+def _per_money_spent(table: pd.DataFrame, currency: str, shown: Revenue) -> str:
     """What each row returns per money spent, for the rows whose cost is known; else nothing."""
     priced = [row for row in table.to_dict("records") if math.isfinite(float(row["mrr_gain_per_cost"]))]
     if not priced:
         return ""
     unit = money(1, currency)
     said = [
-        f"{row['change']} return {money(float(row['mrr_gain_per_cost']), currency, decimals=2)} "
-        f"of MRR a month per {unit} spent"
+        f"{row['change']} return {money(shown.of(float(row['mrr_gain_per_cost'])), currency, decimals=2)} "
+        f"of {shown.name} per {unit} spent"
         + (
             f", paid back by month {row['payback_months']:.0f}"
             if math.isfinite(row["payback_months"])
@@ -132,7 +135,7 @@ def _per_money_spent(table: pd.DataFrame, currency: str) -> str:
     return " Per money spent: " + "; ".join(said) + "."
 
 
-def plateau_headline(result: Plateau, currency: str) -> str:
+def plateau_headline(result: Plateau, currency: str, *, shown: Revenue = MRR) -> str:
     """:func:`plateau_text` in one short sentence, for a slide.
 
     >>> plateau_headline(Plateau(grows_by_itself=False, mrr=250_000.0, months_to_within_5pct=61), "$")
@@ -142,10 +145,13 @@ def plateau_headline(result: Plateau, currency: str) -> str:
         return "The base grows by itself, and every new customer adds to it."
     if result.mrr is None:
         return "The base shrinks: part of every new customer only refills the bucket."
-    return f"MRR levels off at {money(result.mrr, currency)}: past it, acquisition only refills the bucket."
+    return (
+        f"{shown.name} levels off at {shown.money(result.mrr, currency)}: past it, acquisition only refills "
+        "the bucket."
+    )
 
 
-def comparison_headline(table: pd.DataFrame, currency: str, *, months: int) -> str:
+def comparison_headline(table: pd.DataFrame, currency: str, *, months: int, shown: Revenue = MRR) -> str:
     """:func:`comparison_text`'s verdict in one short sentence, for a slide.
 
     ``table`` is :func:`simulator.ranking.nrr_versus_acquisition`' table.
@@ -156,16 +162,16 @@ def comparison_headline(table: pd.DataFrame, currency: str, *, months: int) -> s
     best_gain = float(best["mrr_gain"])
     if best_gain <= 0.5:
         return (
-            f"By month {months}, {nrr_change} add {money(nrr_gain, currency)} of MRR; "
+            f"By month {months}, {nrr_change} add {shown.money(nrr_gain, currency)} of {shown.name}; "
             "acquisition adds nothing."
         )
     if nrr_gain >= best_gain:
         return (
-            f"By month {months}, {nrr_change} add {nrr_gain / best_gain:.1f}× the MRR of "
+            f"By month {months}, {nrr_change} add {nrr_gain / best_gain:.1f}× the {shown.name} of "
             f"{best['change']}: retention wins."
         )
     return (
-        f"By month {months}, {best['change']} add more MRR than {nrr_change}: "
+        f"By month {months}, {best['change']} add more {shown.name} than {nrr_change}: "
         "acquisition is large next to this base. Compare the cost of each."
     )
 
@@ -235,7 +241,7 @@ def cards_note(summary: Summary) -> str:
 # The plan: initiatives and shocks.
 
 
-def impacts_text(impacts: pd.DataFrame, currency: str, *, months: int) -> str:
+def impacts_text(impacts: pd.DataFrame, currency: str, *, months: int, shown: Revenue = MRR) -> str:
     """One sentence naming the plan's biggest initiative, and its heaviest shock if any (pure).
 
     >>> table = pd.DataFrame({"initiative": ["Dunning", "Recession"], "lever": ["churn_rate", "churn_rate"],
@@ -256,14 +262,15 @@ def impacts_text(impacts: pd.DataFrame, currency: str, *, months: int) -> str:
     if not gains.empty:
         top = gains.to_dict("records")[0]
         parts.append(
-            f"Biggest gain: {named(top)}, {signed_money(top['mrr_gain'], currency)} of MRR at month {months}."
+            f"Biggest gain: {named(top)}, {shown.signed(top['mrr_gain'], currency)} of {shown.name} at month "
+            f"{months}."
         )
     if not shocks.empty:
         worst = shocks.to_dict("records")[0]
-        where = "" if parts else f" of MRR at month {months}"
-        parts.append(f"Heaviest shock: {named(worst)}, {money(worst['mrr_gain'], currency)}{where}.")
+        where = "" if parts else f" of {shown.name} at month {months}"
+        parts.append(f"Heaviest shock: {named(worst)}, {shown.money(worst['mrr_gain'], currency)}{where}.")
     if not parts:
-        return f"No initiative of the plan changes MRR at month {months}."
+        return f"No initiative of the plan changes {shown.name} at month {months}."
     return " ".join(parts)
 
 

@@ -26,6 +26,7 @@ from ui.actuals.reading import (
     result_key,
 )
 from ui.format import literal, money, pct
+from ui.revenue import MRR, Revenue
 from ui.state import controls, session
 
 # Widget keys.
@@ -280,16 +281,18 @@ def backtest_for(data: Loaded, holdout: int) -> Backtest | str:
     return results[holdout]
 
 
-def backtest_rows(result: Backtest, currency: str) -> pd.DataFrame:
+def backtest_rows(result: Backtest, currency: str, shown: Revenue = MRR) -> pd.DataFrame:
     """The held-out months as the page's table shows them: actual, forecast, flat, and each error."""
     table = result.table
     return pd.DataFrame(
         {
             "Month": table["month"],
-            "Actual MRR": [money(float(v), currency, decimals=2) for v in table["actual_mrr"]],
-            "Forecast": [money(float(v), currency, decimals=2) for v in table["forecast_mrr"]],
+            f"Actual {shown.name}": [
+                money(shown.of(float(v)), currency, decimals=2) for v in table["actual_mrr"]
+            ],
+            "Forecast": [money(shown.of(float(v)), currency, decimals=2) for v in table["forecast_mrr"]],
             "Error": [pct(float(v)) for v in table["forecast_error"]],
-            "Flat line": [money(float(v), currency, decimals=2) for v in table["flat_mrr"]],
+            "Flat line": [money(shown.of(float(v)), currency, decimals=2) for v in table["flat_mrr"]],
             "Flat error": [pct(float(v)) for v in table["flat_error"]],
         }
     )

@@ -10,7 +10,8 @@ import math
 from simulator.actuals import ChurnRates
 from simulator.backtest import Backtest
 from simulator.calibration import Calibration, EarlyChurn
-from ui.format import money, pct
+from ui.format import pct
+from ui.revenue import MRR, Revenue
 
 
 def forecast_text(calibration: Calibration, *, months: int) -> str:
@@ -42,11 +43,11 @@ def early_churn_found_text(early: EarlyChurn) -> str:
     )
 
 
-def backtest_text(result: Backtest, currency: str) -> str:
+def backtest_text(result: Backtest, currency: str, *, shown: Revenue = MRR) -> str:
     """How the forecast did on the months held out, beside the flat line."""
     first, last = result.fitted
     held = result.holdout
-    flat = money(float(result.table["flat_mrr"].to_numpy()[0]), currency)
+    flat = shown.money(float(result.table["flat_mrr"].to_numpy()[0]), currency)
     text = (
         f"Fitted on {first} to {last} only, the forecast of the {held} month{'s' if held != 1 else ''} to "
         f"{result.last_month} was off by {pct(result.forecast_mape)} a month on average (mean absolute "

@@ -20,6 +20,7 @@ from ui.charts.theme import (
     new_figure,
 )
 from ui.format import compact_money, tick_prefix
+from ui.revenue import MRR, Revenue
 
 #: Heatmap colours for retained revenue: red below 100% of the first month, green above.
 _RETENTION_SCALE = (
@@ -31,29 +32,32 @@ _RETENTION_SCALE = (
 )
 
 
-def actual_bridge(monthly: pd.DataFrame, currency: str) -> go.Figure:
+def actual_bridge(monthly: pd.DataFrame, currency: str, *, shown: Revenue = MRR) -> go.Figure:
     """The monthly MRR bridge of an export: ending MRR above, the month's movements below.
 
     The first month has no month before it (every payer counts as new), so it
     is left out of the movements.
     """
-    rows = monthly.iloc[1:]
+    rows = shown.columns(monthly.iloc[1:])
+    unit = shown.name.lower()
     months = rows["month"].to_numpy()
     prefix = tick_prefix(currency)
     fig = bridges.two_rows(
-        ("Ending MRR", "Movements each month (losses below zero)"), heights=[0.38, 0.62], spacing=0.07
+        (f"Ending {shown.name}", "Movements each month (losses below zero)"),
+        heights=[0.38, 0.62],
+        spacing=0.07,
     )
     fig.add_scatter(
         x=months,
-        y=rows["ending_mrr"].to_numpy(dtype=float),
-        name="Ending MRR",
+        y=rows[f"ending_{unit}"].to_numpy(dtype=float),
+        name=f"Ending {shown.name}",
         line={"color": INK, "width": 4},
         showlegend=False,
-        hovertemplate="Ending MRR: " + prefix + "%{y:,.0f}<extra></extra>",
+        hovertemplate=f"Ending {shown.name}: " + prefix + "%{y:,.0f}<extra></extra>",
         row=1,
         col=1,
     )
-    bridges.add_flows(fig, months, rows, "mrr", prefix)
+    bridges.add_flows(fig, months, rows, unit, prefix)
     fig.update_layout(
         barmode="relative",
         bargap=0.15,

@@ -15,6 +15,7 @@ from ui.charts.theme import (
     new_figure,
     percent_axis,
 )
+from ui.revenue import MRR, Revenue
 
 
 def band(
@@ -24,23 +25,25 @@ def band(
     title: str,
     currency: str | None = None,
     expected: pd.Series | None = None,
+    revenue: Revenue = MRR,
 ) -> go.Figure:
     """The P10–P90 band of a Monte Carlo column, its median, and the deterministic line if given.
 
     ``column`` is ``"mrr"``, ``"nrr_month"`` or ``"nrr_trailing_12"``; money
-    when ``currency`` is given, else a percentage with the 100% line.
+    when ``currency`` is given (shown as ``revenue``), else a percentage with the 100% line.
     """
     rows = bands.dropna(subset=[f"{column}_p50"])
     rows = rows[rows["month"] > 0] if column != "mrr" else rows
     months = int(bands["month"].iloc[-1])
     hover = hover_money(currency) if currency is not None else "%{y:.1%}"
+    scale = revenue.factor if currency is not None else 1.0
     fig = new_figure()
     if currency is None:
         fig.add_hline(y=1.0, line={"color": MUTED, "width": 1.5, "dash": "dot"})
     x = rows["month"].to_numpy()
     fig.add_scatter(
         x=x,
-        y=rows[f"{column}_p90"].to_numpy(),
+        y=rows[f"{column}_p90"].to_numpy() * scale,
         name="P90",
         line={"width": 0, "color": BLUE},
         hovertemplate=hover,
@@ -48,7 +51,7 @@ def band(
     )
     fig.add_scatter(
         x=x,
-        y=rows[f"{column}_p10"].to_numpy(),
+        y=rows[f"{column}_p10"].to_numpy() * scale,
         name="P10–P90 (8 futures in 10)",
         fill="tonexty",
         fillcolor="rgba(37, 99, 235, 0.18)",
@@ -57,7 +60,7 @@ def band(
     )
     fig.add_scatter(
         x=x,
-        y=rows[f"{column}_p50"].to_numpy(),
+        y=rows[f"{column}_p50"].to_numpy() * scale,
         name="Median (P50)",
         line={"color": BLUE, "width": 4},
         hovertemplate=hover,
@@ -65,14 +68,14 @@ def band(
     if expected is not None:
         fig.add_scatter(
             x=expected.index.to_numpy(),
-            y=expected.to_numpy(),
+            y=expected.to_numpy() * scale,
             name="The model's average path",
             line={"color": AMBER, "width": 3, "dash": "dash"},
             hovertemplate=hover,
         )
     shown = [rows[f"{column}_p{q}"].to_numpy(dtype=float) for q in (10, 50, 90)]
     yaxis = (
-        {**money_axis(currency), "title": {"text": "MRR"}}
+        {**money_axis(currency), "title": {"text": revenue.name}}
         if currency is not None
         else percent_axis("NRR", *shown, marks=(1.0,))
     )

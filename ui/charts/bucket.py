@@ -16,6 +16,7 @@ from ui.charts.theme import (
     new_figure,
 )
 from ui.format import compact_money, tick_prefix
+from ui.revenue import MRR, Revenue
 
 _BRIDGE_LABELS = {
     "starting_mrr": "Start",
@@ -27,7 +28,7 @@ _BRIDGE_LABELS = {
 }
 
 
-def waterfall(steps: pd.Series, currency: str, *, title: str) -> go.Figure:
+def waterfall(steps: pd.Series, currency: str, *, title: str, shown: Revenue = MRR) -> go.Figure:
     """An MRR bridge: start, the four flows (losses negative), end, on an axis from zero.
 
     The axis starts at zero so that a month's flows look as large as they are
@@ -35,7 +36,7 @@ def waterfall(steps: pd.Series, currency: str, *, title: str) -> go.Figure:
     axis title rather than on every bar, which keeps the labels short.
     """
     prefix = tick_prefix(currency)
-    values = steps.to_numpy(dtype=float)
+    values = shown.of(steps.to_numpy(dtype=float))
     labels = [_BRIDGE_LABELS[name] for name in steps.index]
     measure = ["absolute", "relative", "relative", "relative", "relative", "total"]
     on_bars = currency if len(currency) == 1 else ""
@@ -69,7 +70,7 @@ def waterfall(steps: pd.Series, currency: str, *, title: str) -> go.Figure:
         yaxis={
             "tickprefix": on_bars,
             "exponentformat": "B",
-            "title": {"text": "MRR" if on_bars else f"MRR ({currency})"},
+            "title": {"text": shown.name if on_bars else f"{shown.name} ({currency})"},
             "range": [0.0, high * 1.18],
         },
         height=420,
@@ -78,16 +79,16 @@ def waterfall(steps: pd.Series, currency: str, *, title: str) -> go.Figure:
     return fig.figure()
 
 
-def stay_flat(table: pd.DataFrame, currency: str) -> go.Figure:
-    """New MRR acquired each month against the new MRR needed just to stay flat."""
+def stay_flat(table: pd.DataFrame, currency: str, *, shown: Revenue = MRR) -> go.Figure:
+    """New MRR (or ARR) acquired each month against the new MRR needed just to stay flat."""
     rows = table.iloc[1:]
     months = int(table["month"].iloc[-1])
-    needed = rows["new_mrr_to_stay_flat"].clip(lower=0.0)
+    needed = shown.of(rows["new_mrr_to_stay_flat"].clip(lower=0.0))
     fig = new_figure()
     fig.add_bar(
         x=rows["month"],
-        y=rows["new_mrr"],
-        name="New MRR acquired",
+        y=shown.of(rows["new_mrr"]),
+        name=f"New {shown.name} acquired",
         marker={"color": "#93c5fd"},
         hovertemplate=hover_money(currency),
     )
@@ -101,7 +102,7 @@ def stay_flat(table: pd.DataFrame, currency: str) -> go.Figure:
     fig.update_layout(
         title={"text": "The treadmill: acquisition against what leaks out"},
         xaxis={**months_axis(months), "range": [0.5, months + 0.5]},
-        yaxis={**money_axis(currency), "title": {"text": "MRR per month"}},
+        yaxis={**money_axis(currency), "title": {"text": f"{shown.name} added per month"}},
         hovermode="x unified",
         bargap=0.15,
         margin={"t": 100},

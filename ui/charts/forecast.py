@@ -11,9 +11,12 @@ import plotly.graph_objects as go
 from ui.charts.spec import Spec
 from ui.charts.theme import AMBER, BLUE, INK, MUTED, month_ticks, new_figure
 from ui.format import tick_prefix
+from ui.revenue import MRR, Revenue
 
 
-def ahead(monthly: pd.DataFrame, projected: np.ndarray, future: list[str], currency: str) -> go.Figure:
+def ahead(
+    monthly: pd.DataFrame, projected: np.ndarray, future: list[str], currency: str, *, shown: Revenue = MRR
+) -> go.Figure:
     """The export's actual MRR, and the simulator's projection carrying on from its last month.
 
     ``projected`` is the projection's MRR from month 0 (the export's last month) on; ``future``
@@ -22,14 +25,18 @@ def ahead(monthly: pd.DataFrame, projected: np.ndarray, future: list[str], curre
     months = monthly["month"].astype(str).tolist()
     prefix = tick_prefix(currency)
     fig = new_figure()
-    _actual(fig, monthly, prefix)
-    _line(fig, [months[-1], *future], projected, "The simulator, calibrated on it", "Forecast", prefix)
+    _actual(fig, monthly, prefix, shown)
+    _line(
+        fig, [months[-1], *future], shown.of(projected), "The simulator, calibrated on it", "Forecast", prefix
+    )
     _marked(fig, months[-1], "last month of data")
-    _layout(fig, "Your MRR, and where the simulator takes it", len(months) + len(future), prefix)
+    _layout(
+        fig, f"Your {shown.name}, and where the simulator takes it", len(months) + len(future), prefix, shown
+    )
     return fig.figure()
 
 
-def backtest(monthly: pd.DataFrame, table: pd.DataFrame, currency: str) -> go.Figure:
+def backtest(monthly: pd.DataFrame, table: pd.DataFrame, currency: str, *, shown: Revenue = MRR) -> go.Figure:
     """A backtest: what happened, against the forecast and the flat line from the last fitted month.
 
     ``table`` is :attr:`simulator.backtest.Backtest.table`; the held-out months are shaded.
@@ -37,7 +44,7 @@ def backtest(monthly: pd.DataFrame, table: pd.DataFrame, currency: str) -> go.Fi
     months = monthly["month"].astype(str).tolist()
     held = table["month"].astype(str).tolist()
     start = months[len(months) - len(held) - 1]
-    fitted_mrr = float(monthly["ending_mrr"].to_numpy(dtype=float)[len(months) - len(held) - 1])
+    fitted_mrr = shown.of(float(monthly["ending_mrr"].to_numpy(dtype=float)[len(months) - len(held) - 1]))
     prefix = tick_prefix(currency)
     fig = new_figure()
     fig.add_shape(
@@ -53,22 +60,29 @@ def backtest(monthly: pd.DataFrame, table: pd.DataFrame, currency: str) -> go.Fi
         layer="below",
     )
     _label(fig, held[-1], "held out")
-    _actual(fig, monthly, prefix)
+    _actual(fig, monthly, prefix, shown)
     for column, name, short in (
         ("forecast_mrr", "Forecast, fitted before the shaded months", "Forecast"),
         ("flat_mrr", "Flat line", "Flat"),
     ):
-        _line(fig, [start, *held], [fitted_mrr, *table[column].to_numpy(dtype=float)], name, short, prefix)
-    _layout(fig, "Backtest: the forecast against what happened", len(months), prefix)
+        _line(
+            fig,
+            [start, *held],
+            [fitted_mrr, *shown.of(table[column].to_numpy(dtype=float))],
+            name,
+            short,
+            prefix,
+        )
+    _layout(fig, "Backtest: the forecast against what happened", len(months), prefix, shown)
     return fig.figure()
 
 
-def _actual(fig: Spec, monthly: pd.DataFrame, prefix: str) -> None:
-    """The export's actual MRR, a solid dark line."""
+def _actual(fig: Spec, monthly: pd.DataFrame, prefix: str, shown: Revenue) -> None:
+    """The export's actual MRR (or ARR), a solid dark line."""
     fig.add_scatter(
         x=monthly["month"].astype(str).tolist(),
-        y=monthly["ending_mrr"].to_numpy(dtype=float),
-        name="Actual MRR",
+        y=shown.of(monthly["ending_mrr"].to_numpy(dtype=float)),
+        name=f"Actual {shown.name}",
         line={"color": INK, "width": 4},
         hovertemplate="Actual: " + prefix + "%{y:,.0f}<extra></extra>",
     )
@@ -91,11 +105,16 @@ def _line(fig: Spec, x: list[str], y: Any, name: str, short: str, prefix: str) -
     )
 
 
-def _layout(fig: Spec, title: str, months: int, prefix: str) -> None:
+def _layout(fig: Spec, title: str, months: int, prefix: str, shown: Revenue) -> None:
     fig.update_layout(
         title={"text": title},
         xaxis=month_ticks(months),
-        yaxis={"tickprefix": prefix, "exponentformat": "B", "rangemode": "tozero", "title": {"text": "MRR"}},
+        yaxis={
+            "tickprefix": prefix,
+            "exponentformat": "B",
+            "rangemode": "tozero",
+            "title": {"text": shown.name},
+        },
         hovermode="x unified",
         height=460,
         margin={"t": 100},

@@ -22,6 +22,7 @@ from ui.charts.theme import (
     new_figure,
     percent_axis,
 )
+from ui.revenue import MRR, Revenue
 
 #: The revenue charts a page draws side by side (MRR, cohorts, segments): one height, one plot area,
 #: the legend under the months (however many layers it lists), clear of the title.
@@ -39,28 +40,28 @@ SIDE_BY_SIDE: dict[str, Any] = {
 }
 
 
-def revenue(table: pd.DataFrame, currency: str) -> go.Figure:
-    """Total MRR over the horizon next to the starting base alone."""
+def revenue(table: pd.DataFrame, currency: str, *, shown: Revenue = MRR) -> go.Figure:
+    """Total MRR (or ARR) over the horizon next to the starting base alone."""
     months = int(table["month"].iloc[-1])
     fig = new_figure()
     fig.add_scatter(
         x=table["month"],
-        y=table["mrr"],
-        name="Total MRR",
+        y=shown.of(table["mrr"]),
+        name=f"Total {shown.name}",
         line={"color": BLUE, "width": 4},
         hovertemplate=hover_money(currency),
     )
     fig.add_scatter(
         x=table["month"],
-        y=table["existing_base_mrr"],
+        y=shown.of(table["existing_base_mrr"]),
         name="Today's customers only",
         line={"color": AMBER, "width": 3, "dash": "dash"},
         hovertemplate=hover_money(currency),
     )
     fig.update_layout(
-        title={"text": "MRR over the horizon"},
+        title={"text": f"{shown.name} over the horizon"},
         xaxis=months_axis(months),
-        yaxis={**money_axis(currency), "title": {"text": "MRR"}},
+        yaxis={**money_axis(currency), "title": {"text": shown.name}},
         hovermode="x unified",
         **SIDE_BY_SIDE,
     )
@@ -75,13 +76,14 @@ def _stacked_mrr(
     *,
     months: int,
     title: str,
+    shown: Revenue,
 ) -> None:
-    """Stacked MRR areas over the months, one per series, in order from the bottom."""
+    """Stacked MRR (or ARR) areas over the months, one per series, in order from the bottom."""
     for i, (name, (x, y)) in enumerate(series.items()):
         colour = colours[i % len(colours)]
         fig.add_scatter(
             x=x,
-            y=y,
+            y=shown.of(y),
             name=name,
             stackgroup="mrr",
             mode="lines",
@@ -92,30 +94,42 @@ def _stacked_mrr(
     fig.update_layout(
         title={"text": title},
         xaxis=months_axis(months),
-        yaxis={**money_axis(currency), "title": {"text": "MRR"}},
+        yaxis={**money_axis(currency), "title": {"text": shown.name}},
         hovermode="x unified",
         **SIDE_BY_SIDE,
     )
 
 
-def layer_cake(layers: pd.DataFrame, currency: str) -> go.Figure:
+def layer_cake(layers: pd.DataFrame, currency: str, *, shown: Revenue = MRR) -> go.Figure:
     """Stacked MRR by acquisition cohort, the starting base at the bottom."""
     months = int(layers.index[-1])
     fig = new_figure()
     series = {name: (layers.index.to_numpy(), layers[name].to_numpy()) for name in layers.columns}
-    _stacked_mrr(fig, series, LAYER_COLOURS, currency, months=months, title="MRR by acquisition cohort")
+    _stacked_mrr(
+        fig,
+        series,
+        LAYER_COLOURS,
+        currency,
+        months=months,
+        title=f"{shown.name} by acquisition cohort",
+        shown=shown,
+    )
     fig.update_layout(legend={"font": {"size": 15}})
     return fig.figure()
 
 
-def segment_revenue(segments: dict[str, pd.DataFrame], currency: str, *, months: int) -> go.Figure:
+def segment_revenue(
+    segments: dict[str, pd.DataFrame], currency: str, *, months: int, shown: Revenue = MRR
+) -> go.Figure:
     """MRR stacked by segment over the horizon."""
     fig = new_figure()
     series = {
         name: (table["month"].to_numpy()[: months + 1], table["mrr"].to_numpy()[: months + 1])
         for name, table in segments.items()
     }
-    _stacked_mrr(fig, series, SEGMENT_COLOURS, currency, months=months, title="MRR by segment")
+    _stacked_mrr(
+        fig, series, SEGMENT_COLOURS, currency, months=months, title=f"{shown.name} by segment", shown=shown
+    )
     return fig.figure()
 
 

@@ -19,9 +19,12 @@ from ui.charts.theme import (
     nice_ticks,
 )
 from ui.format import MINUS, compact_money, tick_prefix
+from ui.revenue import MRR, Revenue
 
 
-def tornado(table: pd.DataFrame, labels: list[str], currency: str, *, months: int) -> go.Figure:
+def tornado(
+    table: pd.DataFrame, labels: list[str], currency: str, *, months: int, shown: Revenue = MRR
+) -> go.Figure:
     """Ranked bars across the whole width: each row's MRR gained at the horizon, with its annual NRR
     gain beside the figure.
 
@@ -31,7 +34,7 @@ def tornado(table: pd.DataFrame, labels: list[str], currency: str, *, months: in
     as winners.
     """
     prefix = tick_prefix(currency)
-    gains = table["mrr_gain"].to_numpy(dtype=float)
+    gains = shown.of(table["mrr_gain"].to_numpy(dtype=float))
     nrr_gain = table["annual_nrr_gain"].to_numpy(dtype=float) * 100
     top = np.isclose(gains, gains[0], rtol=1e-6, atol=0.5)
     rows = np.arange(len(labels), dtype=float)
@@ -54,7 +57,7 @@ def tornado(table: pd.DataFrame, labels: list[str], currency: str, *, months: in
         hovertemplate="%{customdata}: " + prefix + "%{x:,.0f}<extra></extra>",
     )
     fig.update_layout(
-        title={"text": f"MRR gained by month {months}, and annual NRR gained"},
+        title={"text": f"{shown.name} gained by month {months}, and annual NRR gained"},
         showlegend=False,
         height=110 + 78 * len(labels),
         margin={"t": 60, "l": 10, "r": 50},
@@ -111,13 +114,13 @@ def needed_bars(table: pd.DataFrame, texts: list[str], *, target: str) -> go.Fig
     return fig.figure()
 
 
-def initiative_bars(impacts: pd.DataFrame, currency: str, *, months: int) -> go.Figure:
+def initiative_bars(impacts: pd.DataFrame, currency: str, *, months: int, shown: Revenue = MRR) -> go.Figure:
     """Each initiative's effect on MRR at the horizon, ranked: gains in green, shocks in red.
 
     ``impacts`` is :func:`simulator.plan.initiative_impacts`' table.
     """
     prefix = tick_prefix(currency)
-    gains = impacts["mrr_gain"].to_numpy(dtype=float)
+    gains = shown.of(impacts["mrr_gain"].to_numpy(dtype=float))
     names = [
         _initiative_label(name, BY_FIELD[lever].name)
         for name, lever in zip(impacts["initiative"], impacts["lever"], strict=True)
@@ -138,7 +141,7 @@ def initiative_bars(impacts: pd.DataFrame, currency: str, *, months: int) -> go.
         type="line", x0=0, x1=0, xref="x", y0=0, y1=1, yref="y domain", line={"color": MUTED, "width": 1.5}
     )
     fig.update_layout(
-        title={"text": f"Each initiative's effect on MRR at month {months}"},
+        title={"text": f"Each initiative's effect on {shown.name} at month {months}"},
         showlegend=False,
         height=150 + 56 * len(names),
         margin={"t": 70},

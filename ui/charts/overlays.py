@@ -18,6 +18,7 @@ from ui.charts.theme import (
     percent_axis,
 )
 from ui.format import compact_money
+from ui.revenue import MRR, Revenue
 
 
 def scenario_lines(
@@ -27,10 +28,12 @@ def scenario_lines(
     title: str,
     currency: str | None = None,
     axis_title: str = "",
+    revenue: Revenue = MRR,
 ) -> go.Figure:
     """``column`` of each scenario's projection table over time, overlaid, the first (the reference) boldest.
 
-    Money with a ``currency``, else a rate drawn as a percentage (NRR with the 100% line).
+    Money with a ``currency`` (shown as ``revenue``), else a rate drawn as a percentage (NRR with the
+    100% line).
     """
     months = max(int(table["month"].iloc[-1]) for table in tables.values())
     start = 0 if column == "mrr" else 12 if column.endswith("trailing_12") else 1
@@ -38,18 +41,19 @@ def scenario_lines(
     if column.startswith("nrr"):
         fig.add_hline(y=1.0, line={"color": MUTED, "width": 1.5, "dash": "dot"})
     hover = hover_money(currency) if currency is not None else "%{y:.1%}"
+    scale = revenue.factor if currency is not None else 1.0
     for i, (name, table) in enumerate(tables.items()):
         colour, dash = SCENARIO_STYLES[i % len(SCENARIO_STYLES)]
         rows = table[table["month"] >= start]
         fig.add_scatter(
             x=rows["month"].to_numpy(),
-            y=rows[column].to_numpy(dtype=float),
+            y=rows[column].to_numpy(dtype=float) * scale,
             name=name,
             line={"color": colour, "width": 4.5 if i == 0 else 3.5, "dash": dash},
             hovertemplate=hover,
         )
     yaxis: dict[str, object] = (
-        {**money_axis(currency), "title": {"text": axis_title or "MRR"}}
+        {**money_axis(currency), "title": {"text": axis_title or revenue.name}}
         if currency is not None
         else percent_axis(
             axis_title,
@@ -69,10 +73,17 @@ def scenario_lines(
 
 
 def variant_bars(
-    labels: list[str], mrr: list[float], currency: str, *, months: int, colours: list[str] | None = None
+    labels: list[str],
+    mrr: list[float],
+    currency: str,
+    *,
+    months: int,
+    colours: list[str] | None = None,
+    shown: Revenue = MRR,
 ) -> go.Figure:
-    """MRR at one month of a few scenarios, one bar each: ``colours`` (saved scenarios in the colours
-    the Scenarios page draws them in), else variants of today's scenario, today's in grey."""
+    """MRR (or ARR) at one month of a few scenarios, one bar each: ``colours`` (saved scenarios in the
+    colours the Scenarios page draws them in), else variants of today's scenario, today's in grey."""
+    mrr = [shown.of(value) for value in mrr]
     colours = colours or [MUTED, *(GREEN if "NRR" in label else BLUE for label in labels[1:])]
     fig = new_figure()
     fig.add_bar(
@@ -90,7 +101,7 @@ def variant_bars(
         hovertemplate="%{customdata}: " + hover_money(currency).replace("%{y", "%{x") + "<extra></extra>",
     )
     fig.update_layout(
-        title={"text": f"MRR at month {months}"},
+        title={"text": f"{shown.name} at month {months}"},
         showlegend=False,
         # Each bar carries its value, so the money axis only takes room.
         xaxis={**money_axis(currency), "range": [0, max(max(mrr) * 1.45, 1.0)], "visible": False},

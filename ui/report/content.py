@@ -29,13 +29,14 @@ from ui.charts import bucket, growth, lever_bars, tier_bar
 from ui.charts import economics as economics_charts
 from ui.economics import bridge_rows, economics_cards, lifetime_value_text, payback_text, position_text
 from ui.format import money, pct
+from ui.revenue import MRR, Revenue
 
 #: Chart names, in report order, with their titles for file names and buttons.
 CHART_TITLES: dict[str, str] = {
     "tiers": "Where annual NRR sits",
-    "revenue": "MRR over the horizon",
-    "cohorts": "MRR by acquisition cohort",
-    "bridge": "MRR bridge over the horizon",
+    "revenue": "Revenue over the horizon",
+    "cohorts": "Revenue by acquisition cohort",
+    "bridge": "Revenue bridge over the horizon",
     "treadmill": "The treadmill",
     "levers": "Biggest lever",
     "lifetime": "What a new customer earns",
@@ -192,19 +193,23 @@ def assumptions(scenario: Scenario, currency: str) -> tuple[tuple[str, str], ...
     return tuple(rows)
 
 
-def _last_figure(summary: Summary, currency: str) -> tuple[str, str]:
-    """MRR at the horizon, or, when the horizon is month 12 or 36 (already shown), the customers then."""
+def _last_figure(summary: Summary, currency: str, shown: Revenue) -> tuple[str, str]:
+    """MRR (or ARR) at the horizon, or, when the horizon is month 12 or 36 (already shown), the customers
+    then."""
     months = summary.months
     if months not in HEADLINE_MONTHS:
-        return f"MRR at {months} months (horizon)", money(summary.mrr_at(months), currency)
+        return f"{shown.name} at {months} months (horizon)", shown.money(summary.mrr_at(months), currency)
     customers = summary.customers_at(months)
     if math.isfinite(customers):
         return f"Customers at {months} months", f"{customers:,.0f}"
     return "Monthly GRR", pct(summary.monthly_grr)
 
 
-def build_report(scenario: Scenario, currency: str = "$", *, today: dt.date | None = None) -> Report:
-    """The numbers, sentences and charts of a report on ``scenario``, as the pages show them."""
+def build_report(
+    scenario: Scenario, currency: str = "$", *, today: dt.date | None = None, shown: Revenue = MRR
+) -> Report:
+    """The numbers, sentences and charts of a report on ``scenario``, as the pages show them, with
+    revenue ``shown`` as MRR or ARR."""
     summary = summarise(scenario)
     months = summary.months
     figures = (
@@ -213,8 +218,11 @@ def build_report(scenario: Scenario, currency: str = "$", *, today: dt.date | No
         ("Annual GRR", pct(summary.annual_grr)),
         ("NRR tier", summary.nrr_tier.name),
         ("GRR tier", summary.grr_tier.name),
-        *((f"MRR at {month} months", money(summary.mrr_at(month), currency)) for month in HEADLINE_MONTHS),
-        _last_figure(summary, currency),
+        *(
+            (f"{shown.name} at {month} months", shown.money(summary.mrr_at(month), currency))
+            for month in HEADLINE_MONTHS
+        ),
+        _last_figure(summary, currency, shown),
     )
     levers = ranking.rank(scenario)
     # Unit economics at the page's defaults; the stage from ARR today (12 × starting MRR).
@@ -227,11 +235,11 @@ def build_report(scenario: Scenario, currency: str = "$", *, today: dt.date | No
         date=today or dt.date.today(),
         figures=figures,
         tier_sentence=sentences.summary_verdict(summary),
-        plateau_sentence=sentences.plateau_text(summary, currency),
-        lever_sentence=words.verdict(levers, months=months, currency=currency),
+        plateau_sentence=sentences.plateau_text(summary, currency, shown=shown),
+        lever_sentence=words.verdict(levers, months=months, currency=currency, shown=shown),
         assumptions=assumptions(scenario, currency),
         charts={
-            **report_charts(summary, currency, levers=levers),
+            **report_charts(summary, currency, levers=levers, shown=shown),
             **economics_figures(economics, bridge, placed, currency),
         },
         basis=BASIS_TEXT[summary.retention.annual_basis],
@@ -243,7 +251,9 @@ def build_report(scenario: Scenario, currency: str = "$", *, today: dt.date | No
         position_sentence=position_text(placed, currency),
         arr_bridge=bridge_rows(bridge, currency),
         peers=(f"NRR, {placed.stage}", _SHORT_STANDING[placed.stage_standing]),
-        levers=words.table_rows(levers, months=months, currency=currency, costs=scenario.cac is not None),
+        levers=words.table_rows(
+            levers, months=months, currency=currency, costs=scenario.cac is not None, shown=shown
+        ),
     )
 
 
@@ -259,7 +269,7 @@ def economics_figures(
 
 
 def report_charts(
-    summary: Summary, currency: str, *, levers: ranking.Ranking | None = None
+    summary: Summary, currency: str, *, levers: ranking.Ranking | None = None, shown: Revenue = MRR
 ) -> dict[str, go.Figure]:
     """The report's charts by name, in the order of :data:`CHART_TITLES`."""
     projection = summary.projection
@@ -269,23 +279,28 @@ def report_charts(
     steps = breakdown.bridge(projection, first_month=1, last_month=months)
     return {
         "tiers": tier_bar.tiers(summary.annual_nrr),
-        "revenue": growth.revenue(projection.table, currency),
-        "cohorts": growth.layer_cake(breakdown.cohort_layers(projection), currency),
-        "bridge": bucket.waterfall(steps, currency, title=f"MRR bridge, months 1–{months}"),
-        "treadmill": bucket.stay_flat(projection.table, currency),
-        "levers": lever_bars.tornado(levers.table, words.row_labels(levers), currency, months=months),
+        "revenue": growth.revenue(projection.table, currency, shown=shown),
+        "cohorts": growth.layer_cake(breakdown.cohort_layers(projection), currency, shown=shown),
+        "bridge": bucket.waterfall(
+            steps, currency, title=f"{shown.name} bridge, months 1–{months}", shown=shown
+        ),
+        "treadmill": bucket.stay_flat(projection.table, currency, shown=shown),
+        "levers": lever_bars.tornado(
+            levers.table, words.row_labels(levers), currency, months=months, shown=shown
+        ),
     }
 
 
-def projection_csv(scenario: Scenario) -> bytes:
+def projection_csv(scenario: Scenario, shown: Revenue = MRR) -> bytes:
     """The projection as CSV: the command line's columns first, then the table's others.
 
     The first columns read exactly as ``python -m simulator project`` writes them (one writer,
-    :func:`simulator.output.csv_bytes`, so one rounding policy).
+    :func:`simulator.output.csv_bytes`, so one rounding policy); as ARR, each MRR column is 12 × it,
+    named ``arr`` (``new_arr``…), as ``project --revenue arr`` writes it.
     """
     table = summarise(scenario).projection.table
     columns = [*PROJECTION_COLUMNS, *(c for c in table.columns if c not in PROJECTION_COLUMNS)]
-    return csv_bytes(table[columns])
+    return csv_bytes(shown.columns(table[columns]))
 
 
 def report_file_name(day: dt.date, extension: str) -> str:

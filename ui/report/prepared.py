@@ -1,5 +1,6 @@
 """The PDF one-pager and the chart PNGs of one scenario: made when asked (a few seconds of chromium),
-saying how far along they are, and kept for the session until the scenario or the currency changes."""
+saying how far along they are, and kept for the session until the scenario, the currency or how revenue
+is shown changes."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import streamlit as st
 
 from simulator.scenario import Scenario
 from ui.report import content, images, pdf
+from ui.revenue import Revenue
 
 #: Where the files wait in the session (memory only, like uploads).
 _KEY = "_prepared_files"
@@ -23,21 +25,23 @@ Progress = Callable[[float, str], object]
 class Prepared:
     """The files of one scenario in one currency on one day."""
 
-    made_for: tuple[Scenario, str, dt.date]
+    made_for: tuple[Scenario, str, str, dt.date]
     pdf: bytes
     pngs: dict[str, bytes]
 
 
-def kept(scenario: Scenario, currency: str, today: dt.date) -> Prepared | None:
+def kept(scenario: Scenario, currency: str, shown: Revenue, today: dt.date) -> Prepared | None:
     """The files prepared earlier in this session for this very scenario, or None (stale ones dropped)."""
     files = st.session_state.get(_KEY)
-    if isinstance(files, Prepared) and files.made_for == (scenario, currency, today):
+    if isinstance(files, Prepared) and files.made_for == (scenario, currency, shown.name, today):
         return files
     st.session_state.pop(_KEY, None)
     return None
 
 
-def prepare(scenario: Scenario, currency: str, today: dt.date, progress: Progress) -> Prepared:
+def prepare(
+    scenario: Scenario, currency: str, shown: Revenue, today: dt.date, progress: Progress
+) -> Prepared:
     """Draw every chart as a PNG, then print the one-pager, telling ``progress`` after each step.
 
     Raises
@@ -46,7 +50,7 @@ def prepare(scenario: Scenario, currency: str, today: dt.date, progress: Progres
         When chromium is missing or fails.
     """
     progress(0.0, "Putting the report together…")
-    built = content.build_report(scenario, currency, today=today)
+    built = content.build_report(scenario, currency, today=today, shown=shown)
     progress(0.1, "Starting chromium…")
     with images.ChartRenderer() as renderer:
         pngs: dict[str, bytes] = {}
@@ -56,6 +60,6 @@ def prepare(scenario: Scenario, currency: str, today: dt.date, progress: Progres
         progress(0.8, "Printing the PDF…")
         printed = pdf.pdf_report(built, renderer=renderer)
     progress(1.0, "Ready.")
-    files = Prepared(made_for=(scenario, currency, today), pdf=printed, pngs=pngs)
+    files = Prepared(made_for=(scenario, currency, shown.name, today), pdf=printed, pngs=pngs)
     st.session_state[_KEY] = files
     return files

@@ -8,13 +8,14 @@ from collections.abc import Mapping
 import pandas as pd
 
 from simulator.scenario import Scenario
-from ui.format import money, pct, points, signed_money
+from ui.format import pct, points
+from ui.revenue import MRR, Revenue
 
 
-def differences_display(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
+def differences_display(frame: pd.DataFrame, currency: str, shown: Revenue = MRR) -> pd.DataFrame:
     """The differences table as the page shows it: formatted text, "reference" in the first's gaps.
 
-    The gap columns are named after the first scenario ("MRR vs Base").
+    The gap columns are named after the first scenario ("MRR vs Base", or "ARR vs Base").
     """
     first = frame["scenario"].iloc[0]
 
@@ -25,9 +26,9 @@ def differences_display(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
         {
             "Month": frame["month"].astype(int),
             "Scenario": frame["scenario"],
-            "MRR": [money(v, currency) for v in frame["mrr"]],
-            f"MRR vs {first}": [
-                gap(v, n, signed_money(v, currency))
+            shown.name: [shown.money(v, currency) for v in frame["mrr"]],
+            f"{shown.name} vs {first}": [
+                gap(v, n, shown.signed(v, currency))
                 for v, n in zip(frame["mrr_vs_first"], frame["scenario"], strict=True)
             ],
             "NRR, trailing 12": [pct(v) for v in frame["nrr_trailing_12"]],

@@ -116,6 +116,16 @@ def draw_sidebar() -> None:
             on_change=session.on_control_change,
             args=("currency",),
         )
+        shown_as = controls.CONTROL_BY_KEY["revenue"]
+        st.radio(
+            shown_as.label,
+            shown_as.options,
+            key="revenue",
+            horizontal=True,
+            help=shown_as.help,
+            on_change=session.on_control_change,
+            args=("revenue",),
+        )
         draw_advanced(money)
         draw_plan()
         with st.expander("Unit economics (optional)"):

@@ -16,6 +16,7 @@ from simulator.levers import LEVERS
 from simulator.presets import PRESETS
 from simulator.scenario import Scenario
 from ui.format import CURRENCIES
+from ui.revenue import VIEWS
 from ui.state.tables import DEFAULT_SEGMENTS, initiatives_of, segments_of
 
 
@@ -24,9 +25,10 @@ class Control:
     """One sidebar control: its key (also its URL parameter), range and engine field.
 
     ``divisor`` turns the widget's value into the engine's: 100 for a percent.
-    ``advanced`` marks the "Advanced model" refinements: the address carries
-    them only when they differ from their default, so a core scenario's link
-    stays as it was. ``kind`` ``bool`` is a toggle ("1"/"0" in the address);
+    ``advanced`` marks the controls the address carries only when they differ
+    from their default (the "Advanced model" refinements, unit economics, how
+    revenue is shown), so a core scenario's link stays as it was. ``kind``
+    ``bool`` is a toggle ("1"/"0" in the address);
     ``tuple`` is a table: the segments (see :func:`segments_from_text`) or
     the plan's initiatives (see :func:`plan_from_text`).
     """
@@ -155,6 +157,17 @@ CONTROLS: tuple[Control, ...] = (
         options=CURRENCIES,
         label="Currency",
         help="Only changes how money is written; no conversion.",
+    ),
+    Control(
+        "revenue",
+        None,
+        str,
+        "MRR",
+        options=tuple(VIEWS),
+        advanced=True,
+        label="Show revenue as",
+        help="MRR: monthly recurring revenue. ARR: the annual run rate, 12 × MRR, on every page, chart "
+        "and file. NRR and GRR do not change; costs, lifetime values and prices stay as they are.",
     ),
     # The "Advanced model" refinements; at these defaults the engine is exactly the core model.
     Control(

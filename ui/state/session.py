@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from simulator.scenario import Scenario, ScenarioError
+from ui.revenue import MRR, VIEWS, Revenue
 from ui.state.address import VIEW_PARAMS, query_from_values, values_from_query
 from ui.state.controls import (
     CONTROL_BY_KEY,
@@ -74,6 +75,11 @@ def current_scenario() -> Scenario:
 def currency() -> str:
     """The currency symbol the user picked."""
     return str(st.session_state.get("currency", CONTROL_BY_KEY["currency"].default))
+
+
+def revenue() -> Revenue:
+    """How the user wants revenue shown: MRR, or ARR (12 × MRR)."""
+    return VIEWS.get(str(st.session_state.get("revenue")), MRR)
 
 
 def load_from_url() -> None:
