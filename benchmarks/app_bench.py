@@ -1,5 +1,13 @@
 """How fast and how heavy each page of the app is, next to bare reference pages.
 
+Every page whose charts follow the sidebar's levers is measured: calculator,
+compounding, leaky-bucket, biggest-lever, uncertainty, unit-economics and
+scenarios. Scenarios draws charts only for saved scenarios, so it is opened
+by a comparison link (``compare=``, :func:`comparison_link`: base, plan and
+downside of the default scenario), as a shared link opens it. Know your
+number is left out (one ``-`` row says so): its charts follow an uploaded
+export, not a slider.
+
 Three figures per page, measured in one run and printed as one table:
 
 rerun
@@ -19,7 +27,11 @@ browser
     the focused churn slider until the page's last chart is redrawn, next to
     ``benchmarks/bare_chart.py`` (one slider, one chart) served by its own
     Streamlit process. Median of ``PRESSES`` presses after one warm-up press.
-    Target: at most 1.5 times the bare page.
+    Target: at most 1.5 times the bare page. On scenarios the compared
+    scenarios are saved ones, so the churn slider changes none of its charts;
+    there the key press is Enter on the focused "NRR and GRR" view
+    (``Monthly`` and ``Trailing 12 months`` in turn), which redraws its NRR and
+    GRR charts (``_KEY_TARGETS``).
 
 How "redrawn" is detected (``_REDRAW_PROBE``): a capturing ``keydown``
 listener notes ``performance.now()`` and starts a ``requestAnimationFrame``
@@ -59,26 +71,35 @@ from tests.browser import (
     launch_chromium,
     open_page,
 )
+from ui.scenarios.link import COMPARE_PARAM, link_text
+from ui.scenarios.variants import VARIANTS, variant
+from ui.state.controls import defaults, scenario_from_values
 
 APP = ROOT / "app.py"
 BARE_SLIDER = ROOT / "benchmarks" / "bare_slider.py"
 BARE_CHART = ROOT / "benchmarks" / "bare_chart.py"
 
-# Page script (for AppTest) of every page, by name.
+# Page script (for AppTest) of every page, by name; the name is its URL path too.
 PAGES = {
     "calculator": "pages/calculator.py",
     "compounding": "pages/compounding.py",
     "leaky-bucket": "pages/leaky-bucket.py",
     "biggest-lever": "pages/biggest-lever.py",
+    "uncertainty": "pages/uncertainty.py",
+    "unit-economics": "pages/unit-economics.py",
+    "scenarios": "pages/scenarios.py",
 }
-# URL path of every page.
-URL_PATHS = {
-    "calculator": "calculator",
-    "compounding": "compounding",
-    "leaky-bucket": "leaky-bucket",
-    "biggest-lever": "biggest-lever",
-}
+#: Pages left out, and why (one "-" row each in the table).
+SKIPPED = {"know-your-number": "upload-driven, no slider"}
 SLIDER_KEY = "churn_pct"
+#: What the browser presses Enter on, per page, instead of the churn slider: each
+#: pair of CSS selectors is focused in turn, so that every press changes the view.
+_KEY_TARGETS = {
+    "scenarios": (
+        '.st-key-scenario_nrr_view button:has-text("Monthly")',
+        '.st-key-scenario_nrr_view button:has-text("Trailing 12 months")',
+    ),
+}
 RERUNS = 15
 PRESSES = 10
 SETTLE_MS = 300
@@ -130,6 +151,23 @@ class Row:
     ratio: float | None
     target: str
     passed: bool | None
+
+
+def comparison_link() -> str:
+    """The ``compare`` text of base, plan and downside of the default scenario (as the page saves them)."""
+    base = scenario_from_values(defaults())
+    return link_text({kind: variant(base, kind) for kind in VARIANTS})
+
+
+def _params(name: str) -> dict[str, str]:
+    """The address parameters a page is opened with: the comparison link for scenarios."""
+    return {COMPARE_PARAM: comparison_link()} if name == "scenarios" else {}
+
+
+def _address(name: str) -> str:
+    """The page's path and query string, as a shared link carries them."""
+    params = _params(name)
+    return name + ("?" + "&".join(f"{key}={value}" for key, value in params.items()) if params else "")
 
 
 @contextmanager
@@ -186,7 +224,8 @@ def _apptest_rows() -> list[Row]:
         for name, script in PAGES.items():
             st.cache_data.clear()
             at = AppTest.from_file(str(APP), default_timeout=APPTEST_TIMEOUT)
-            at.run()
+            for key, value in _params(name).items():
+                at.query_params[key] = value
             at.switch_page(script).run()
             if at.exception:
                 raise RuntimeError(f"{name}: {at.exception[0].message}")
@@ -218,16 +257,21 @@ def _apptest_rows() -> list[Row]:
     return rows
 
 
-def _median_redraw_ms(page: Page, url: str, *, presses: int) -> float | None:
-    """Median time from a churn slider key press to the last chart redrawn, or None."""
+def _median_redraw_ms(page: Page, url: str, *, presses: int, targets: tuple[str, ...] = ()) -> float | None:
+    """Median time from a churn slider key press (or Enter on ``targets`` in turn) to the last chart
+    redrawn, or None when no chart follows."""
     open_page(page, url)
     page.evaluate(_REDRAW_PROBE, SETTLE_MS)
-    slider = page.locator(f".st-key-{SLIDER_KEY}").get_by_role("slider")
-    slider.focus()
-    # Move away from the upper end, so that every press changes the value.
-    key = "ArrowLeft" if _near_upper_end(slider.get_attribute("aria-valuetext")) else "ArrowRight"
+    key = "Enter"
+    if not targets:
+        slider = page.locator(f".st-key-{SLIDER_KEY}").get_by_role("slider")
+        slider.focus()
+        # Move away from the upper end, so that every press changes the value.
+        key = "ArrowLeft" if _near_upper_end(slider.get_attribute("aria-valuetext")) else "ArrowRight"
     times = []
     for press in range(presses + 1):
+        if targets:
+            page.locator(targets[press % len(targets)]).focus()
         page.keyboard.press(key)
         try:
             # The warm-up press also tells whether any chart follows the slider.
@@ -267,7 +311,12 @@ def _browser_rows() -> list[Row]:
             if bare_ms is None:
                 raise RuntimeError("the bare chart page did not redraw its chart")
             for name in PAGES:
-                page_ms = _median_redraw_ms(page, f"{app_server.url}/{name}", presses=PRESSES)
+                page_ms = _median_redraw_ms(
+                    page,
+                    f"{app_server.url}/{_address(name)}",
+                    presses=PRESSES,
+                    targets=_KEY_TARGETS.get(name, ()),
+                )
                 if page_ms is None:
                     rows.append(Row(name, "browser", "no chart follows the slider", "", None, "", None))
                     continue
@@ -317,7 +366,9 @@ def main() -> None:
     sections: list[Callable[[], list[Row]]] = [_apptest_rows, _browser_rows]
     began = time.perf_counter()
     rows = [row for section in sections for row in section()]
-    rows.sort(key=lambda row: list(PAGES).index(row.page) if row.page in PAGES else -1)
+    rows += [Row(name, "all", "skipped", why, None, "", None) for name, why in SKIPPED.items()]
+    order = [*PAGES, *SKIPPED]
+    rows.sort(key=lambda row: order.index(row.page) if row.page in order else -1)
     print(f"App benchmarks (rerun: median of {RERUNS}; browser: median of {PRESSES} key presses)")
     _print_table(rows)
     print(f"measured in {time.perf_counter() - began:.0f} s")

@@ -9,6 +9,10 @@ page's charts are redrawn, a pause of ``PAUSE`` seconds as a person would
 take, and again. The loop stops by itself at the deadline; every wait has a
 timeout. The server is stopped by its process id at the end.
 
+Before the room, on the same server, one person alone does the same
+(``SINGLE_SECONDS``, tab 0's moves and pauses): the room's 95th percentile
+is printed as a ratio to that one person's (target: at most 2 times).
+
 It prints one table:
 
 errors
@@ -18,7 +22,8 @@ errors
 slider move → chart redrawn
     Median and 95th percentile over every move of every tab, measured inside
     the page as ``benchmarks/app_bench.py`` does (``_REDRAW_PROBE``: from the
-    key press to the last chart change before the script goes idle).
+    key press to the last chart change before the script goes idle); the
+    same for the one person alone, and the ratio of the two 95th percentiles.
 server memory
     Resident memory (``VmRSS``) of the server process and its children, read
     from ``/proc`` before the tabs open and after the minute (tabs still open).
@@ -60,6 +65,10 @@ from ui.state.controls import defaults
 APP = ROOT / "app.py"
 SESSIONS = int(os.environ.get("ROOM_SESSIONS", "10"))
 DURATION = float(os.environ.get("ROOM_SECONDS", "60"))
+#: How long one person alone moves sliders first, on the same server.
+SINGLE_SECONDS = float(os.environ.get("ROOM_SINGLE_SECONDS", "20"))
+#: The room's 95th percentile, at most this many times one person's.
+P95_TARGET = 2.0
 #: A person's pause between two slider moves, in seconds (uniform).
 PAUSE = (0.3, 1.2)
 OPEN_TIMEOUT_MS = 90_000
@@ -208,9 +217,10 @@ async def _run_tab(
     await context.close()
 
 
-async def _room(server: StreamlitServer) -> tuple[list[Tab], int, float]:
+async def _room(server: StreamlitServer, sessions: int, duration: float) -> tuple[list[Tab], int, float]:
+    """``sessions`` tabs open the link, then move sliders together for ``duration`` seconds."""
     link = f"{server.url}/{PAGE}?{urlencode(query_from_values(LINK_VALUES))}"
-    tabs = [Tab(number) for number in range(SESSIONS)]
+    tabs = [Tab(number) for number in range(sessions)]
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ROOM_ARGS)
         try:
@@ -220,7 +230,7 @@ async def _room(server: StreamlitServer) -> tuple[list[Tab], int, float]:
             # Each tab waits at most OPEN_TIMEOUT_MS per step, so every one gets ready.
             await asyncio.gather(*(tab.ready.wait() for tab in tabs))
             began = time.monotonic()
-            clock["deadline"] = began + DURATION
+            clock["deadline"] = began + duration
             start.set()
             await asyncio.gather(*runners)
             elapsed = time.monotonic() - began
@@ -241,18 +251,26 @@ def _print(rows: list[tuple[str, str]]) -> None:
         print(f"{name.ljust(width)}  {value}")
 
 
+def _median_p95(times: list[float]) -> tuple[float, float]:
+    if not times:
+        return float("nan"), float("nan")
+    return statistics.median(times), float(np.percentile(times, 95))
+
+
 def main() -> int:
-    """Run the room for a minute and print its figures; exit status 1 on errors."""
+    """One person alone, then the room for a minute; print the figures; exit status 1 on errors."""
     if not chromium_available():
         print(f"room: skipped, {CHROMIUM_MISSING}")
         return 1
     with StreamlitServer(APP, timeout=60) as server:
         before = resident_kb(_pid(server))
-        tabs, after, elapsed = asyncio.run(_room(server))
+        alone, _, alone_elapsed = asyncio.run(_room(server, 1, SINGLE_SECONDS))
+        tabs, after, elapsed = asyncio.run(_room(server, SESSIONS, DURATION))
+    alone_times = alone[0].redraw_ms
     times = [ms for tab in tabs for ms in tab.redraw_ms]
-    errors = [error for tab in tabs for error in tab.errors]
-    median = statistics.median(times) if times else float("nan")
-    p95 = float(np.percentile(times, 95)) if times else float("nan")
+    errors = [error for tab in (*alone, *tabs) for error in tab.errors]
+    (median, p95), (alone_median, alone_p95) = _median_p95(times), _median_p95(alone_times)
+    ratio = p95 / alone_p95
     print(
         f"A room at once: {SESSIONS} chromium sessions on one server, moving sliders on /{PAGE} "
         f"for {elapsed:.0f} s ({os.cpu_count()} cores)"
@@ -260,11 +278,20 @@ def main() -> int:
     _print(
         [
             ("slider moves", f"{len(times)} ({len(times) / max(elapsed, 1e-9):.1f} a second)"),
-            ("errors", f"{len(errors)} (target: none)"),
-            ("base-path probes (404, expected)", str(sum(tab.probes for tab in tabs))),
+            ("errors", f"{len(errors)} (target: none; the person alone's included)"),
+            ("base-path probes (404, expected)", str(sum(tab.probes for tab in (*alone, *tabs)))),
             ("move → chart redrawn, median", f"{median:.0f} ms"),
             ("move → chart redrawn, 95th pct", f"{p95:.0f} ms"),
             ("move → chart redrawn, slowest", f"{max(times):.0f} ms" if times else "-"),
+            (
+                "one person alone, same moves",
+                f"{len(alone_times)} moves in {alone_elapsed:.0f} s, median {alone_median:.0f} ms, "
+                f"95th pct {alone_p95:.0f} ms",
+            ),
+            (
+                "95th pct, room / alone",
+                f"{ratio:.1f}x (target <= {P95_TARGET:g}x: {'ok' if ratio <= P95_TARGET else 'MISS'})",
+            ),
             ("server memory before", f"{before / 1024:.0f} MB (VmRSS, with child processes)"),
             ("server memory after", f"{after / 1024:.0f} MB ({SESSIONS} sessions still open)"),
         ]

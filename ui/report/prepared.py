@@ -42,6 +42,13 @@ def kept(scenario: Scenario, currency: str, shown: Revenue, today: dt.date) -> P
 def prepare(
     scenario: Scenario, currency: str, shown: Revenue, today: dt.date, progress: Progress
 ) -> Prepared:
+    """:func:`make` the files, and keep them for the session."""
+    files = make(scenario, currency, shown, today, progress)
+    st.session_state[_KEY] = files
+    return files
+
+
+def make(scenario: Scenario, currency: str, shown: Revenue, today: dt.date, progress: Progress) -> Prepared:
     """Draw every chart as a PNG, then print the one-pager, telling ``progress`` after each step.
 
     Raises
@@ -60,6 +67,4 @@ def prepare(
         progress(0.8, "Printing the PDF…")
         printed = pdf.pdf_report(built, renderer=renderer)
     progress(1.0, "Ready.")
-    files = Prepared(made_for=(scenario, currency, shown.name, today), pdf=printed, pngs=pngs)
-    st.session_state[_KEY] = files
-    return files
+    return Prepared(made_for=(scenario, currency, shown.name, today), pdf=printed, pngs=pngs)
