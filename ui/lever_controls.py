@@ -123,7 +123,7 @@ def _target_name(option: str) -> str:
 
 def _costs_ui(scenario: Scenario, currency: str) -> Costs:
     """The optional costs: the sidebar's CAC, and a monthly programme for retention and for expansion."""
-    with st.expander("Costs (optional): MRR gained per money spent, and months to pay back"):
+    with st.expander("Costs (optional): revenue gained per money spent, and months to pay back"):
         cac_cell, retention_cell, expansion_cell = st.columns(3, gap="medium")
         prefix = tick_prefix(currency).strip()
         cac_cell.caption(
