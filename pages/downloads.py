@@ -1,9 +1,9 @@
 """Downloads: the scenario as CSV, an HTML report, a PDF one-pager and chart PNGs, all made offline.
 
-Nothing is generated while the levers move: the CSV and the HTML report are
-made when their download button is clicked; the PDF and the images (a few
-seconds of chromium) when "Prepare" is clicked, and kept until the scenario
-changes.
+Nothing is generated while the levers move: the CSV, the HTML report and each
+chart's PNG are made when their download button is clicked; the PDF when
+"Prepare" is clicked (by the server's warm chromium, :mod:`ui.report.prepared`),
+and kept until the scenario changes.
 """
 
 import datetime as dt
@@ -102,10 +102,10 @@ if files is not None:
         key="export_pdf",
     )
     columns = st.columns(3)
-    for index, (name, png) in enumerate(files.pngs.items()):
+    for index, name in enumerate(files.report.charts):
         columns[index % 3].download_button(
             f"{content.CHART_TITLES[name]} (PNG)",
-            data=png,
+            data=functools.partial(files.png, name),  # drawn when clicked, by the warm chromium
             file_name=content.png_file_name(name, today),
             mime="image/png",
             on_click="ignore",

@@ -268,3 +268,25 @@ def test_downloads_page_without_chromium_explains_and_keeps_csv_and_html(
     assert not at.exception
     assert any("apt-get install -y chromium" in warning.value for warning in at.warning)
     assert len(at.get("download_button")) == 2
+
+
+@pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")
+def test_preparing_on_the_downloads_page_offers_the_pdf_and_each_charts_png() -> None:
+    if images.find_chromium() is None:
+        pytest.skip(images.CHROMIUM_MISSING)
+    from tests.apptest_support import app
+
+    at = app("pages/downloads.py", revenue="ARR")
+    at.button(key="export_prepare").click().run(timeout=120)
+    assert not at.exception and not at.error
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert "Download the one-pager (PDF)" in labels
+    assert sorted(label for label in labels if label.endswith("(PNG)")) == sorted(
+        f"{title} (PNG)" for title in content.CHART_TITLES.values()
+    )
+    kept = at.session_state["_prepared_files"]
+    assert kept.pdf.startswith(b"%PDF") and kept.png("revenue").startswith(b"\x89PNG")
+    at.sidebar.radio(key="revenue").set_value("MRR").run()  # another view: those files describe another
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert "Download the one-pager (PDF)" not in labels
+    assert at.button(key="export_prepare")

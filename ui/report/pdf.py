@@ -167,8 +167,13 @@ def pdf_report(
         if renderer is None:
             with ChartRenderer() as own:
                 return pdf_report(report, renderer=own)
-        images = {
-            name: renderer.png(_pdf_figure(report, name), width=width, height=height)
-            for name, (width, height) in _PDF_CHARTS.items()
-        }
+        images = pdf_images(report, renderer)
     return print_pdf(pdf_html(report, images), chromium=getattr(renderer, "chromium", None))
+
+
+def pdf_images(report: Report, renderer: ChartRenderer) -> dict[str, bytes]:
+    """The one-pager's charts as PNGs, each at the size the page gives it."""
+    return {
+        name: renderer.png(_pdf_figure(report, name), width=width, height=height)
+        for name, (width, height) in _PDF_CHARTS.items()
+    }

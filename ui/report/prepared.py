@@ -1,11 +1,20 @@
-"""The PDF one-pager and the chart PNGs of one scenario: made when asked (a few seconds of chromium),
-saying how far along they are, and kept for the session until the scenario, the currency or how revenue
-is shown changes."""
+"""The PDF one-pager and the chart PNGs of one scenario, drawn on this machine by one warm chromium.
+
+Starting kaleido's chromium costs 2–3 s, so the server keeps one
+(:func:`_shared`, started by the first visitor who asks, used by one visitor
+at a time) instead of starting one per click. "Prepare" makes the report and
+prints the PDF, saying how far along it is; each chart's PNG is drawn only
+when its button is clicked. The files are kept for the session until the
+scenario, the currency or how revenue is shown changes (memory only, like
+uploads).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import streamlit as st
@@ -14,7 +23,7 @@ from simulator.scenario import Scenario
 from ui.report import content, images, pdf
 from ui.revenue import Revenue
 
-#: Where the files wait in the session (memory only, like uploads).
+#: Where the files wait in the session.
 _KEY = "_prepared_files"
 
 #: Told how far along the files are: a fraction from 0 to 1, and what is being done.
@@ -23,11 +32,41 @@ Progress = Callable[[float, str], object]
 
 @dataclass(frozen=True)
 class Prepared:
-    """The files of one scenario in one currency on one day."""
+    """The report of one scenario in one currency and revenue view on one day, and its PDF."""
 
     made_for: tuple[Scenario, str, str, dt.date]
+    report: content.Report
     pdf: bytes
-    pngs: dict[str, bytes]
+
+    def png(self, name: str) -> bytes:
+        """Chart ``name`` of the report as a PNG (drawn now: a download button's data)."""
+        with renderer() as drawing:
+            return images.chart_png(self.report.charts[name], drawing)
+
+
+@dataclass(frozen=True)
+class _Shared:
+    renderer: images.ChartRenderer
+    lock: threading.Lock
+
+
+@st.cache_resource(show_spinner=False)
+def _shared() -> _Shared:
+    """The server's one kaleido renderer, started on first use."""
+    return _Shared(images.ChartRenderer(), threading.Lock())
+
+
+@contextmanager
+def renderer() -> Iterator[images.ChartRenderer]:
+    """The warm renderer, for one visitor at a time; a renderer that failed is closed, so that the next
+    use starts a fresh chromium."""
+    shared = _shared()
+    with shared.lock:
+        try:
+            yield shared.renderer.start()
+        except Exception:
+            shared.renderer.close()
+            raise
 
 
 def kept(scenario: Scenario, currency: str, shown: Revenue, today: dt.date) -> Prepared | None:
@@ -49,7 +88,7 @@ def prepare(
 
 
 def make(scenario: Scenario, currency: str, shown: Revenue, today: dt.date, progress: Progress) -> Prepared:
-    """Draw every chart as a PNG, then print the one-pager, telling ``progress`` after each step.
+    """The report and its PDF, telling ``progress`` after each step.
 
     Raises
     ------
@@ -58,13 +97,10 @@ def make(scenario: Scenario, currency: str, shown: Revenue, today: dt.date, prog
     """
     progress(0.0, "Putting the report together…")
     built = content.build_report(scenario, currency, today=today, shown=shown)
-    progress(0.1, "Starting chromium…")
-    with images.ChartRenderer() as renderer:
-        pngs: dict[str, bytes] = {}
-        for done, (name, fig) in enumerate(built.charts.items()):
-            progress(0.2 + 0.6 * done / len(built.charts), f"Drawing “{content.CHART_TITLES[name]}”…")
-            pngs[name] = images.chart_png(fig, renderer)
-        progress(0.8, "Printing the PDF…")
-        printed = pdf.pdf_report(built, renderer=renderer)
+    progress(0.2, "Drawing the charts…")
+    with renderer() as drawing:
+        pictures = pdf.pdf_images(built, drawing)
+    progress(0.7, "Printing the PDF…")
+    printed = pdf.print_pdf(pdf.pdf_html(built, pictures), chromium=drawing.chromium)
     progress(1.0, "Ready.")
-    return Prepared(made_for=(scenario, currency, shown.name, today), pdf=printed, pngs=pngs)
+    return Prepared(made_for=(scenario, currency, shown.name, today), report=built, pdf=printed)
