@@ -63,6 +63,9 @@ BUILDERS: dict[str, Callable[[], go.Figure]] = {
         bridge(PROJECTION, first_month=1, last_month=12), "$", title="Year 1"
     ),
     "stay_flat": lambda: bucket.stay_flat(PROJECTION.table, "€"),
+    "stay_flat_leaking": lambda: bucket.stay_flat(
+        project(WORKED_EXAMPLE.replace(expansion_rate=0.01)).table, "€"
+    ),
     "tornado": lambda: lever_bars.tornado(
         (ranked := rank(SCENARIO)).table, ranking_words.row_labels(ranked), "$", months=36
     ),
@@ -122,3 +125,17 @@ def test_subplot_traces_and_axes_land_where_make_subplots_puts_them() -> None:
     figure = spec.figure()
     assert (figure.data[0].xaxis, figure.data[0].yaxis) == ("x2", "y2")
     assert figure.layout.yaxis2.title.text == "Low"
+
+
+def test_the_treadmill_draws_the_leak_or_when_nothing_leaks_the_growth_from_customers() -> None:
+    leaking = project(WORKED_EXAMPLE.replace(expansion_rate=0.01)).table  # 96% NRR: 3% + 1% lost, 1% won
+    fig = go.Figure(bucket.stay_flat(leaking, "$"))
+    needed = next(trace for trace in fig.data if trace.name == "Needed to stay flat")
+    assert list(needed.y) == pytest.approx(list(leaking["new_mrr_to_stay_flat"].iloc[1:]))
+    assert needed.y[0] == pytest.approx(0.03 * 100_000)  # (1 − 0.97) × $100,000 in month 1
+    growing = project(WORKED_EXAMPLE).table  # 102% NRR: nothing leaks
+    fig = go.Figure(bucket.stay_flat(growing, "$"))
+    assert "Needed to stay flat" not in [trace.name for trace in fig.data]
+    grown = next(trace for trace in fig.data if trace.name == "From your customers, net")
+    assert grown.y[0] == pytest.approx(0.02 * 100_000)  # (6% − 3% − 1%) of $100,000 in month 1
+    assert fig.layout.title.text.startswith("No treadmill")

@@ -80,10 +80,16 @@ def waterfall(steps: pd.Series, currency: str, *, title: str, shown: Revenue = M
 
 
 def stay_flat(table: pd.DataFrame, currency: str, *, shown: Revenue = MRR) -> go.Figure:
-    """New MRR (or ARR) acquired each month against the new MRR needed just to stay flat."""
+    """New MRR (or ARR) acquired each month against the new MRR needed just to stay flat.
+
+    When nothing leaks in any month (expansion covers churn and contraction), a line at zero over
+    identical bars would say nothing: the chart then stacks what the customers you have add each
+    month, net, on the new revenue acquired, the two sources of growth.
+    """
     rows = table.iloc[1:]
     months = int(table["month"].iloc[-1])
     needed = shown.of(rows["new_mrr_to_stay_flat"].clip(lower=0.0))
+    leaks = bool((needed > 0).any())
     fig = new_figure()
     fig.add_bar(
         x=rows["month"],
@@ -92,18 +98,34 @@ def stay_flat(table: pd.DataFrame, currency: str, *, shown: Revenue = MRR) -> go
         marker={"color": "#93c5fd"},
         hovertemplate=hover_money(currency),
     )
-    fig.add_scatter(
-        x=rows["month"],
-        y=needed,
-        name="Needed to stay flat",
-        line={"color": RED, "width": 4},
-        hovertemplate=hover_money(currency),
-    )
+    if leaks:
+        fig.add_scatter(
+            x=rows["month"],
+            y=needed,
+            name="Needed to stay flat",
+            line={"color": RED, "width": 4},
+            hovertemplate=hover_money(currency),
+        )
+    else:
+        grown = rows["expansion_mrr"] - rows["churned_mrr"] - rows["contraction_mrr"]
+        fig.add_bar(
+            x=rows["month"],
+            y=shown.of(grown),
+            name="From your customers, net",
+            marker={"color": GREEN},
+            hovertemplate=hover_money(currency),
+        )
     fig.update_layout(
-        title={"text": "The treadmill: acquisition against what leaks out"},
+        title={
+            "text": "The treadmill: acquisition against what leaks out"
+            if leaks
+            else "No treadmill: nothing leaks, and your customers add to every new one"
+        },
         xaxis={**months_axis(months), "range": [0.5, months + 0.5]},
         yaxis={**money_axis(currency), "title": {"text": f"{shown.name} added per month"}},
         hovermode="x unified",
+        barmode="stack",
+        legend={"traceorder": "normal"},  # new revenue first, as it is drawn at the bottom
         bargap=0.15,
         margin={"t": 100},
     )
