@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulator.metrics import quick_ratio
+from simulator.metrics import quick_ratio_of
 from simulator.projection import Projection
 
 #: ARR is this many times MRR.
@@ -164,13 +164,7 @@ def _bridge(
             "starting_arr": 12.0 * starting_mrr,
             **sums,
             "ending_arr": 12.0 * ending_mrr,
-            "quick_ratio": quick_ratio(
-                new=sums["new_arr"],
-                reactivation=sums["reactivation_arr"],
-                expansion=sums["expansion_arr"],
-                contraction=sums["contraction_arr"],
-                churned=sums["churned_arr"],
-            ),
+            "quick_ratio": quick_ratio_of(sums, "arr"),
         },
         columns=list(ARR_BRIDGE_COLUMNS),
     )

@@ -26,6 +26,7 @@ tests/test_metrics.py checks it with ``tracemalloc``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -303,13 +304,7 @@ def _table(sums: dict[str, np.ndarray], labels: list[str]) -> pd.DataFrame:
             "nrr_trailing_12": nrr_12.ravel(),
             "grr_trailing_12": grr_12.ravel(),
             # From the flows as shown (to the cent), so that the file's own columns give it.
-            "quick_ratio": quick_ratio(
-                new=flows["new_mrr"],
-                reactivation=flows["reactivation_mrr"],
-                expansion=flows["expansion_mrr"],
-                contraction=flows["contraction_mrr"],
-                churned=flows["churned_mrr"],
-            ),
+            "quick_ratio": quick_ratio_of(flows, "mrr"),
             "new_customers": sums["new_customers"].ravel().astype(np.int64),
             "churned_customers": sums["churned_customers"].ravel(),
         }
@@ -339,3 +334,14 @@ def quick_ratio(
     lost = np.asarray(churned, dtype=float) + contraction
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(lost > 0, won / lost, np.nan)
+
+
+def quick_ratio_of(flows: Mapping[str, np.ndarray], unit: str) -> np.ndarray:
+    """:func:`quick_ratio` of flows named ``new_<unit>``, ``reactivation_<unit>``… (``mrr`` or ``arr``)."""
+    return quick_ratio(
+        new=flows[f"new_{unit}"],
+        reactivation=flows[f"reactivation_{unit}"],
+        expansion=flows[f"expansion_{unit}"],
+        contraction=flows[f"contraction_{unit}"],
+        churned=flows[f"churned_{unit}"],
+    )

@@ -173,15 +173,23 @@ messy_rows = st.lists(
 )
 
 
+def messy_frame(rows: list[tuple[str, int, float, str]]) -> pd.DataFrame | None:
+    """``messy_rows`` as an export's frame with ``YYYY-MM`` months; None when they span one month."""
+    frame = pd.DataFrame(rows, columns=["customer_id", "month", "mrr", "segment"])
+    if frame["month"].nunique() < 2:
+        return None
+    frame["month"] = frame["month"].map(lambda m: f"{2020 + m // 12}-{m % 12 + 1:02d}")
+    return frame
+
+
 @settings(max_examples=examples(60), deadline=None)
 @given(messy_rows)
 def test_random_messy_exports_match_a_slow_reference_and_balance(
     rows: list[tuple[str, int, float, str]],
 ) -> None:
-    frame = pd.DataFrame(rows, columns=["customer_id", "month", "mrr", "segment"])
-    if frame["month"].nunique() < 2:
+    frame = messy_frame(rows)
+    if frame is None:
         return
-    frame["month"] = frame["month"].map(lambda m: f"{2020 + m // 12}-{m % 12 + 1:02d}")
     result = analyse(read_export(frame.to_csv(index=False).encode()))
     table = result.monthly
 
@@ -240,10 +248,9 @@ def test_cohorts_and_expansion_share_match_a_dense_reference(rows: list[tuple[st
     """The payments (sparse) give what the customer × month matrix gave, rows in any order."""
     from simulator.actuals import cohort_retention, top_expansion_share
 
-    frame = pd.DataFrame(rows, columns=["customer_id", "month", "mrr", "segment"])
-    if frame["month"].nunique() < 2:
+    frame = messy_frame(rows)
+    if frame is None:
         return
-    frame["month"] = frame["month"].map(lambda m: f"{2020 + m // 12}-{m % 12 + 1:02d}")
     result = analyse(read_export(frame.to_csv(index=False).encode()))
     table, top = dense_cohorts_and_top_share(result.matrix, result.months)
     cohorts = cohort_retention(result)

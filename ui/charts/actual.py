@@ -58,15 +58,7 @@ def actual_bridge(monthly: pd.DataFrame, currency: str, *, shown: Revenue = MRR)
         col=1,
     )
     bridges.add_flows(fig, months, rows, unit, prefix)
-    fig.update_layout(
-        barmode="relative",
-        bargap=0.15,
-        hovermode="x unified",
-        height=580,
-        margin={"t": 70},
-        legend={"y": 1.08},
-    )
-    bridges.money_rows(fig, prefix)
+    bridges.money_rows(fig, prefix, height=580, top=70, legend_y=1.08, bargap=0.15)
     fig.update_yaxes(rangemode="tozero", row=1, col=1)
     fig.update_xaxes(**month_ticks(len(months)), row=2, col=1)
     fig.update_xaxes(type="category", showticklabels=False, row=1, col=1)

@@ -50,8 +50,17 @@ def add_flows(fig: Spec, x: np.ndarray, table: pd.DataFrame, unit: str, prefix: 
         )
 
 
-def money_rows(fig: Spec, prefix: str) -> None:
-    """Both rows' money axes, the row titles at the left, and the bottom row's zero line."""
+def money_rows(fig: Spec, prefix: str, *, height: int, top: int, legend_y: float, bargap: float) -> None:
+    """The bars stacked up and down, one hover for all, the legend above; both rows' money axes, the row
+    titles at the left, and the bottom row's zero line."""
+    fig.update_layout(
+        barmode="relative",
+        bargap=bargap,
+        hovermode="x unified",
+        height=height,
+        margin={"t": top},
+        legend={"y": legend_y},
+    )
     fig.update_annotations(font={"size": 18}, x=0, xanchor="left")
     fig.update_yaxes(tickprefix=prefix, exponentformat="B", gridcolor=GRID, zeroline=False)
     fig.update_yaxes(zeroline=True, zerolinecolor="#9ca3af", row=2, col=1)

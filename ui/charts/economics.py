@@ -115,16 +115,8 @@ def arr_bridge(bridge: pd.DataFrame, currency: str, *, title: str = "") -> go.Fi
     )
     bridges.add_flows(fig, years, bridge, "arr", prefix)
     top = float(ending.max()) if len(ending) else 1.0
-    fig.update_layout(
-        title={"text": title},
-        barmode="relative",
-        bargap=0.35,
-        hovermode="x unified",
-        height=560,
-        margin={"t": 120},
-        legend={"y": 1.12},
-    )
-    bridges.money_rows(fig, prefix)
+    fig.update_layout(title={"text": title})
+    bridges.money_rows(fig, prefix, height=560, top=120, legend_y=1.12, bargap=0.35)
     fig.update_yaxes(range=[0, max(top, 1.0) * 1.25], row=1, col=1)
     fig.update_xaxes(type="category", row=1, col=1)
     fig.update_xaxes(type="category", tickfont={"size": 15}, row=2, col=1)
