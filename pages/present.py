@@ -15,4 +15,4 @@ currency = session.currency()
 number = presenter.current_slide()
 
 presenter.draw_navigation(number)
-presenter.draw_slide(number, scenario, currency)
+presenter.draw_slide(number, scenario, currency, session.revenue())

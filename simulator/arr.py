@@ -152,7 +152,7 @@ def _bridge(
     sums: dict[str, np.ndarray] = {}
     for name, arr_name in _FLOWS:
         if len(first):
-            sums[arr_name] = 12.0 * np.add.reduceat(flows[name][: last[-1] + 1], first)
+            sums[arr_name] = MONTHS_A_YEAR * np.add.reduceat(flows[name][: last[-1] + 1], first)
         else:
             sums[arr_name] = np.zeros(0)
     return pd.DataFrame(
@@ -161,9 +161,9 @@ def _bridge(
             "months": (last - first + 1).astype(np.int64),
             "first_month": first_labels,
             "last_month": last_labels,
-            "starting_arr": 12.0 * starting_mrr,
+            "starting_arr": MONTHS_A_YEAR * starting_mrr,
             **sums,
-            "ending_arr": 12.0 * ending_mrr,
+            "ending_arr": MONTHS_A_YEAR * ending_mrr,
             "quick_ratio": quick_ratio_of(sums, "arr"),
         },
         columns=list(ARR_BRIDGE_COLUMNS),

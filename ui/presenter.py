@@ -25,6 +25,7 @@ from ui import ranking as words
 from ui.charts import bucket, growth, lever_bars, overlays, slides
 from ui.charts.theme import scenario_colours
 from ui.format import literal, money_delta, pct
+from ui.revenue import Revenue
 from ui.scenarios import saved
 from ui.state import address, controls, session
 
@@ -229,9 +230,9 @@ def _chart(fig: go.Figure, key: str, *, height: int = CHART_HEIGHT) -> None:
     show.chart(slides.presenter(fig, height=height), key)
 
 
-def compounding(scenario: Scenario, currency: str) -> None:
+def compounding(scenario: Scenario, currency: str, shown: Revenue) -> None:
     """Monthly NRR → annual NRR → MRR years out; the verdict; the MRR chart."""
-    summary, shown = cache.summary(scenario), session.revenue()
+    summary = cache.summary(scenario)
     st.markdown(sentences.summary_verdict(summary))
     cards = st.columns(3, gap="large")
     show.card(
@@ -246,9 +247,9 @@ def compounding(scenario: Scenario, currency: str) -> None:
     _chart(growth.revenue(summary.projection.table, currency, shown=shown), "present_revenue_chart")
 
 
-def treadmill(scenario: Scenario, currency: str) -> None:
+def treadmill(scenario: Scenario, currency: str, shown: Revenue) -> None:
     """New MRR needed to stay flat against new MRR acquired; the plateau."""
-    summary, shown = cache.summary(scenario), session.revenue()
+    summary = cache.summary(scenario)
     table = summary.projection.table
     st.markdown(sentences.plateau_headline(summary.plateau, currency, shown=shown))
     cards = st.columns(3, gap="large")
@@ -266,12 +267,11 @@ def treadmill(scenario: Scenario, currency: str) -> None:
     _chart(bucket.stay_flat(table, currency, shown=shown), "present_treadmill_chart")
 
 
-def biggest_lever(scenario: Scenario, currency: str) -> None:
+def biggest_lever(scenario: Scenario, currency: str, shown: Revenue) -> None:
     """The ranking of the Biggest lever page's default (each lever 10% better), its verdict and tornado."""
     levers = cache.lever_ranking(
         scenario, "relative", DEFAULT_STEPS["relative"], math.nan, Costs(cac=scenario.cac)
     )
-    shown = session.revenue()
     st.markdown(words.verdict(levers, months=scenario.months, currency=currency, shown=shown))
     fig = lever_bars.tornado(
         levers.table, words.row_labels(levers), currency, months=scenario.months, shown=shown
@@ -281,14 +281,14 @@ def biggest_lever(scenario: Scenario, currency: str) -> None:
     _chart(fig, "present_lever_chart", height=LEVER_HEIGHT)
 
 
-def comparison(scenario: Scenario, currency: str) -> None:
+def comparison(scenario: Scenario, currency: str, shown: Revenue) -> None:
     """The saved scenarios picked on the Scenarios page; without two, today's scenario
     against +10 points of NRR and +30–40% acquisition."""
     picked = saved.compared_names()
     if len(picked) >= 2:
-        saved_comparison(saved.scenarios(), picked, currency)
+        saved_comparison(saved.scenarios(), picked, currency, shown)
         return
-    months, shown = scenario.months, session.revenue()
+    months = scenario.months
     table = cache.nrr_versus_acquisition(scenario, Costs(cac=scenario.cac))
     base = cache.summary(scenario).mrr_at(months)
     st.markdown(sentences.comparison_headline(table, currency, months=months, shown=shown))
@@ -304,9 +304,9 @@ def comparison(scenario: Scenario, currency: str) -> None:
     )
 
 
-def saved_comparison(store: dict[str, Scenario], names: list[str], currency: str) -> None:
+def saved_comparison(store: dict[str, Scenario], names: list[str], currency: str, shown: Revenue) -> None:
     """Two to four saved scenarios: MRR at the reference's horizon, the first as the reference."""
-    result, shown = cache.comparison(tuple((name, store[name]) for name in names)), session.revenue()
+    result = cache.comparison(tuple((name, store[name]) for name in names))
     rows = result.at_horizon
     finals = dict(zip(rows["scenario"], rows["mrr"].astype(float), strict=True))
     first, reference = names[0], finals[names[0]]
@@ -344,6 +344,6 @@ def saved_comparison(store: dict[str, Scenario], names: list[str], currency: str
 DRAW = {"compounding": compounding, "treadmill": treadmill, "lever": biggest_lever, "comparison": comparison}
 
 
-def draw_slide(number: int, scenario: Scenario, currency: str) -> None:
+def draw_slide(number: int, scenario: Scenario, currency: str, shown: Revenue) -> None:
     """Draw slide ``number`` (1-based) of :data:`SLIDES`."""
-    DRAW[SLIDES[number - 1].key](scenario, currency)
+    DRAW[SLIDES[number - 1].key](scenario, currency, shown)
