@@ -369,7 +369,7 @@ STATE_FOR_A_FAILURE_JS = """
   script: document.querySelector('[data-testid="stApp"]').getAttribute('data-test-script-state'),
   next: !!document.querySelector('.st-key-present_next button'),
   disabled: (document.querySelector('.st-key-present_next button') || {}).disabled,
-  presses: window.__nrrPresenterPresses, hasFocus: document.hasFocus(),
+  presses: window.__nrrPresenterPresses, clicks: window.__nrrPresenterClicks, hasFocus: document.hasFocus(),
   focus: document.activeElement && document.activeElement.tagName})
 """
 

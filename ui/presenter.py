@@ -82,42 +82,47 @@ h1 { font-size: 2.6rem !important; padding: 0 !important; }
 #: What a clicker sends: next on →, PageDown, Space and Enter; back on ←, PageUp and Backspace;
 #: F (or the button) for full screen. It clicks the slide's own buttons, so the address and the
 #: session follow exactly as with a mouse, and does nothing once the presenter is left or while
-#: someone types. A press that comes while the slide is still being drawn waits for the drawing to
-#: finish, then clicks the new slide's button. A click can still be lost on a busy server (seen
-#: about once in three CI runs): once the run it started has finished, or after 2 s with no run at
-#: all, a press whose slide did not change clicks again, at most three times. That is safe: until the
-#: new slide has run, the button still carries the old slide's target, so a second click cannot skip
-#: a slide. Fixed code, no user text.
+#: someone types. A press is kept until its slide has changed, for up to 15 s: while the app runs,
+#: or its button is missing or disabled (a slide being drawn, a reconnecting socket), it waits;
+#: a click that started no run within 2.5 s, or whose run ended on the same slide, is repeated
+#: (a click lost on a busy server was seen in CI). That is safe: until the new slide has run, the
+#: button still carries the old slide's target, so a second click cannot skip a slide. A new press
+#: replaces one still waiting. Fixed code, no user text.
 PRESENTER_KEYS_JS = """
 <script>
 (function () {
   if (window.__nrrPresenterKeys) { return; }
   window.__nrrPresenterKeys = true;
+  window.__nrrPresenterPresses = 0;  // read by the browser test, to say where a press was lost
+  window.__nrrPresenterClicks = 0;
   const running = () => {
     const app = document.querySelector('[data-testid="stApp"]');
     return app !== null && app.getAttribute('data-test-script-state') === 'running';
   };
-  const whenDrawn = (then) => {
-    if (!running()) { then(); return; }
-    const wait = setInterval(() => { if (!running()) { clearInterval(wait); then(); } }, 50);
-  };
   const slideNow = () => new URLSearchParams(location.search).get('slide');
+  let waiting = null;
   const press = (key) => {
+    if (waiting !== null) { clearInterval(waiting); }
     const before = slideNow();
-    let tries = 0;
-    const attempt = () => whenDrawn(() => {
+    const pressedAt = Date.now();
+    let clickedAt = 0;
+    let sawRun = false;
+    waiting = setInterval(() => {
+      const now = Date.now();
+      if (slideNow() !== before || now - pressedAt > 15000) {
+        clearInterval(waiting);
+        waiting = null;
+        return;
+      }
+      if (running()) { sawRun = true; return; }
+      if (clickedAt !== 0 && !sawRun && now - clickedAt < 2500) { return; }
       const button = document.querySelector('.st-key-' + key + ' button');
-      if (slideNow() !== before || !button || button.disabled || tries >= 3) { return; }
-      tries += 1;
-      let sawRun = false;
-      const clickedAt = Date.now();
+      if (!button || button.disabled) { return; }
+      clickedAt = now;
+      sawRun = false;
+      window.__nrrPresenterClicks += 1;
       button.click();
-      const check = setInterval(() => {
-        if (running()) { sawRun = true; return; }
-        if (sawRun || Date.now() - clickedAt > 2000) { clearInterval(check); attempt(); }
-      }, 50);
-    });
-    attempt();
+    }, 50);
   };
   const fullScreen = () => {
     if (document.fullscreenElement) { document.exitFullscreen(); }
@@ -129,7 +134,7 @@ PRESENTER_KEYS_JS = """
     if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) { return; }
     if (event.altKey || event.ctrlKey || event.metaKey) { return; }
     if (['ArrowRight', 'PageDown', ' ', 'Enter'].includes(event.key)) {
-      window.__nrrPresenterPresses = (window.__nrrPresenterPresses || 0) + 1;  // read by the browser test
+      window.__nrrPresenterPresses += 1;
       event.preventDefault();
       if (!event.repeat) { press('present_next'); }
     } else if (['ArrowLeft', 'PageUp', 'Backspace'].includes(event.key)) {
