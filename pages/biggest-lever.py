@@ -88,12 +88,13 @@ st.markdown(sentences.comparison_text(comparison, currency, months=months, shown
 
 st.subheader("Goal seek: what one lever needs")
 st.caption("Pick a target and a lever; the other levers stay where the sidebar has them.")
-goal = goal_ui(scenario, currency)
+goal = goal_ui(scenario, currency, revenue)
 result = cache.goal(
     scenario,
     goal.lever,
     annual_nrr=goal.annual_nrr,
     mrr=goal.mrr,
+    arr=goal.arr,
     by_month=goal.by_month,
     currency=tick_prefix(currency),
 )

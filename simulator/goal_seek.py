@@ -2,7 +2,8 @@
 
 Targets are an annual NRR (:func:`simulator.summary.retention`: what today's
 customers pay at month 12 over what they pay today; monthly NRR ^ 12 when
-every customer retains alike) or an MRR by a given month. Every lever moves
+every customer retains alike) or an MRR (or an ARR, 12 × MRR) by a given
+month. Every lever moves
 its target one way, so a grid over the lever's range finds the first
 crossing and the Illinois method (a false position that halves a stale end's
 weight) narrows it.
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.arr import MONTHS_A_YEAR
 from simulator.levers import BY_FIELD, LEVERS
 from simulator.projection import project
 from simulator.scenario import Scenario
@@ -56,10 +58,13 @@ def seek(
     *,
     annual_nrr: float | None = None,
     mrr: float | None = None,
+    arr: float | None = None,
     by_month: int | None = None,
     currency: str = "",
 ) -> GoalResult:
-    """The value of ``lever`` that reaches ``annual_nrr``, or ``mrr`` by ``by_month``.
+    """The value of ``lever`` that reaches ``annual_nrr``, or ``mrr`` (or ``arr``) by ``by_month``.
+
+    An ARR target is 12 × the MRR it asks for, and the message says it in ARR.
 
     With segments, a rate lever moves every segment's rate by the same points.
     ``currency`` prefixes money in the message.
@@ -70,8 +75,10 @@ def seek(
     >>> round(seek(s, "expansion_rate", annual_nrr=1.10).value, 5)
     0.04797
     """
-    if (annual_nrr is None) == (mrr is None):
-        raise ValueError("give one target: annual_nrr, or mrr with by_month")
+    if [annual_nrr, mrr, arr].count(None) != 2:
+        raise ValueError("give one target: annual_nrr, or mrr or arr with by_month")
+    # A money target is searched in MRR; ``money`` names it and ``factor`` turns MRR into it.
+    money, factor, amount = ("ARR", MONTHS_A_YEAR, arr) if arr is not None else ("MRR", 1.0, mrr)
     low, high = lever_range(scenario, lever)
     chosen = BY_FIELD[lever]
     by_segment = chosen.segmented and bool(scenario.segments)
@@ -80,14 +87,14 @@ def seek(
         # With segments a rate moves every segment by the same points.
         return chosen.set_to(scenario, value)
 
-    if mrr is not None:
+    if amount is not None:
         month = scenario.months if by_month is None else by_month
-        target = mrr
+        target = amount / factor
 
         def measure(value: float) -> float:
             return project(with_lever(value), months=month).mrr_at(month)
 
-        goal = f"MRR of {currency}{mrr:,.0f} by month {month}"
+        goal = f"{money} of {currency}{amount:,.0f} by month {month}"
     else:
         assert annual_nrr is not None
         target = annual_nrr
@@ -118,7 +125,7 @@ def seek(
             best=float(values[best]),
             message=(
                 f"No {name} in range reaches {goal}: with the other levers held it gives "
-                f"{reach} {_shown(values[best], mrr is not None, currency)} "
+                f"{reach} {_shown(values[best], money if amount is not None else None, factor, currency)} "
                 f"(at {_lever_shown(lever, float(grid[best]))})."
             ),
         )
@@ -171,8 +178,9 @@ def _root(gap: Callable[[float], float], a: float, b: float, gap_a: float, gap_b
     return b
 
 
-def _shown(value: float, money: bool, currency: str) -> str:
-    return f"{currency}{value:,.0f} MRR" if money else f"{value:.1%} annual NRR"
+def _shown(value: float, money: str | None, factor: float, currency: str) -> str:
+    """A measured value: MRR in ``money`` (MRR or ARR, ``factor`` months of it), else an annual NRR."""
+    return f"{currency}{value * factor:,.0f} {money}" if money else f"{value:.1%} annual NRR"
 
 
 def _lever_shown(lever: str, value: float) -> str:

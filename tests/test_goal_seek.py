@@ -99,3 +99,24 @@ def test_with_segments_a_rate_moves_every_segment_by_the_same_points() -> None:
 def test_money_in_the_message_carries_the_currency() -> None:
     result = seek(LEAKY, "new_customers_per_month", mrr=300_000, by_month=24, currency="€")
     assert result.message.startswith("MRR of €300,000 by month 24 needs")
+
+
+def test_an_arr_target_is_twelve_times_the_mrr_it_asks_for_and_is_said_in_arr() -> None:
+    """ARR 3.6M by month 24 is MRR 300k then: the same closed-form acquisition, told in ARR."""
+    by_mrr = seek(LEAKY, "new_customers_per_month", mrr=300_000, by_month=24)
+    by_arr = seek(LEAKY, "new_customers_per_month", arr=3_600_000, by_month=24, currency="$")
+    assert by_arr.value == pytest.approx(by_mrr.value, rel=1e-12)
+    assert by_arr.message.startswith("ARR of $3,600,000 by month 24 needs new customers a month of ")
+
+
+def test_an_unreachable_arr_target_gives_the_best_in_arr() -> None:
+    result = seek(LEAKY, "churn_rate", arr=12_000_000, by_month=12, currency="$")
+    assert result.value is None
+    best_mrr = project(LEAKY.replace(churn_rate=0.0), months=12).mrr_at(12)
+    assert result.best == pytest.approx(best_mrr)  # the engine's figure stays MRR; the sentence is ARR
+    assert f"at most ${12 * best_mrr:,.0f} ARR (at 0.00%)" in result.message
+
+
+def test_goal_seek_refuses_two_money_targets() -> None:
+    with pytest.raises(ValueError, match="give one target"):
+        seek(LEAKY, "churn_rate", mrr=1.0, arr=12.0, by_month=3)

@@ -14,18 +14,21 @@ from simulator.goal_seek import GOAL_LEVERS
 from simulator.levers import BY_FIELD
 from simulator.scenario import Scenario
 from ui.format import tick_prefix
+from ui.revenue import ARR, Revenue
 
-NRR_TARGET = "Annual NRR"
-MRR_TARGET = "MRR by a month"
+#: The two kinds of target, as the segmented control keeps them; labels follow the revenue view.
+NRR_TARGET = "annual_nrr"
+MONEY_TARGET = "revenue_by_month"
 
 
 @dataclass(frozen=True)
 class Goal:
-    """A target (an annual NRR as a fraction, or an MRR by a month) and the lever to move."""
+    """A target (an annual NRR as a fraction, or an MRR or ARR by a month) and the lever to move."""
 
     lever: str
     annual_nrr: float | None = None
     mrr: float | None = None
+    arr: float | None = None
     by_month: int | None = None
 
 
@@ -34,11 +37,21 @@ def goal_levers(scenario: Scenario) -> list[str]:
     return [field for field in GOAL_LEVERS if BY_FIELD[field].applies_to(scenario)]
 
 
-def goal_ui(scenario: Scenario, currency: str) -> Goal:
-    """Draw the goal-seek controls; return the goal they describe."""
+def goal_ui(scenario: Scenario, currency: str, shown: Revenue) -> Goal:
+    """Draw the goal-seek controls; return the goal they describe.
+
+    A money target is typed in the revenue view's terms (MRR, or ARR), each with
+    its own field, so switching the view never reads one amount as the other.
+    """
     kind, value, lever = st.columns([1.2, 1, 1.2], gap="medium")
+    labels = {NRR_TARGET: "Annual NRR", MONEY_TARGET: f"{shown.name} by a month"}
     target = kind.segmented_control(
-        "Target", (NRR_TARGET, MRR_TARGET), default=NRR_TARGET, key="goal_kind", width="stretch"
+        "Target",
+        tuple(labels),
+        default=NRR_TARGET,
+        key="goal_kind",
+        format_func=labels.__getitem__,
+        width="stretch",
     )
     levers = goal_levers(scenario)
     if st.session_state.get("goal_lever") not in levers:
@@ -49,17 +62,19 @@ def goal_ui(scenario: Scenario, currency: str) -> Goal:
         key="goal_lever",
         format_func=lambda field: BY_FIELD[field].phrase[:1].upper() + BY_FIELD[field].phrase[1:],
     )
-    if target == MRR_TARGET:
-        mrr = value.number_input(
-            f"MRR target ({tick_prefix(currency).strip()})",
-            min_value=1_000,
-            max_value=10_000_000_000,
-            value=500_000,
-            step=10_000,
-            key="goal_mrr",
+    if target == MONEY_TARGET:
+        amount = value.number_input(
+            f"{shown.name} target ({tick_prefix(currency).strip()})",
+            min_value=int(shown.of(1_000)),
+            max_value=int(shown.of(10_000_000_000)),
+            value=int(shown.of(500_000)),
+            step=int(shown.of(10_000)),
+            key=f"goal_{shown.name.lower()}",
         )
         month = kind.slider("By month", min_value=1, max_value=120, value=scenario.months, key="goal_month")
-        return Goal(lever=chosen, mrr=float(mrr), by_month=int(month))
+        if shown == ARR:
+            return Goal(lever=chosen, arr=float(amount), by_month=int(month))
+        return Goal(lever=chosen, mrr=float(amount), by_month=int(month))
     nrr_pct = value.number_input(
         "Annual NRR target (%)", min_value=50.0, max_value=300.0, value=110.0, step=1.0, key="goal_nrr_pct"
     )
