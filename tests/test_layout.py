@@ -82,8 +82,8 @@ SPILLS_JS = """
   for (const gd of document.querySelectorAll('.js-plotly-plot')) {
     const box = gd.getBoundingClientRect();
     if (box.width === 0) continue;
-    const words = gd.querySelectorAll(['.textpoint text', '.annotation-text', '.legendtext', '.gtitle',
-      '.g-xtitle text', '.g-ytitle text', '.xtick text', '.ytick text'].join(', '));
+    const words = gd.querySelectorAll(['.textpoint text', 'text.bartext', '.annotation-text', '.legendtext',
+      '.gtitle', '.g-xtitle text', '.g-ytitle text', '.xtick text', '.ytick text'].join(', '));
     for (const word of words) {
       const r = word.getBoundingClientRect();
       if (r.width === 0 || word.textContent.trim() === '') continue;
@@ -92,7 +92,7 @@ SPILLS_JS = """
         problems.push(`outside: ${word.textContent.trim()}`);
       }
     }
-    const labels = Array.from(gd.querySelectorAll('.textpoint text'))
+    const labels = Array.from(gd.querySelectorAll('.textpoint text, text.bartext'))
       .map((t) => [t.textContent, t.getBoundingClientRect()])
       .filter(([, r]) => r.width > 0);
     for (let i = 0; i < labels.length; i++) {

@@ -283,6 +283,9 @@ def biggest_lever(scenario: Scenario, currency: str, shown: Revenue) -> None:
     )
     # Every bar carries its value: the axes' tick labels would only crowd the slide.
     fig.update_xaxes(showticklabels=False, showgrid=False, ticks="")
+    # The headline does not say what a bar's two figures are (the sentence above speaks of monthly
+    # NRR, a bar of annual): the chart's own title does, above it.
+    st.caption(fig.layout.title.text)
     _chart(fig, "present_lever_chart", height=LEVER_HEIGHT)
 
 

@@ -51,7 +51,7 @@ def waterfall(steps: pd.Series, currency: str, *, title: str, shown: Revenue = M
             "measure": measure,
             "text": text,
             "textposition": "outside",
-            "textfont": {"size": 16},
+            "textfont": {"size": 13},
             "constraintext": "none",
             "customdata": hover,
             "cliponaxis": False,

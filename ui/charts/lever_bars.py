@@ -38,6 +38,10 @@ def tornado(
     nrr_gain = table["annual_nrr_gain"].to_numpy(dtype=float) * 100
     top = np.isclose(gains, gains[0], rtol=1e-6, atol=0.5)
     rows = np.arange(len(labels), dtype=float)
+    # A long bar carries its figure inside (shrunk to fit on a phone); a short one beside it, where
+    # the axis leaves room. Left to plotly, a long bar's figure can go outside and off the chart.
+    longest = float(np.abs(gains).max(initial=0.0))
+    inside = np.abs(gains) >= 0.5 * longest if longest > 0 else np.zeros(len(gains), dtype=bool)
     fig = new_figure()
     fig.add_bar(
         x=gains,
@@ -49,7 +53,7 @@ def tornado(
             f"{compact_money(gain, currency, signed=True)} · {nrr:+.1f} pts".replace("-", MINUS)
             for gain, nrr in zip(gains, nrr_gain, strict=True)
         ],
-        textposition="auto",
+        textposition=np.where(inside, "inside", "outside").tolist(),
         insidetextanchor="end",
         textfont={"size": 15},
         cliponaxis=False,
