@@ -3,10 +3,9 @@
 Targets are an annual NRR (:func:`simulator.summary.retention`: what today's
 customers pay at month 12 over what they pay today; monthly NRR ^ 12 when
 every customer retains alike) or an MRR (or an ARR, 12 × MRR) by a given
-month. Every lever moves
-its target one way, so a grid over the lever's range finds the first
-crossing and the Illinois method (a false position that halves a stale end's
-weight) narrows it.
+month. Every lever moves its target one way, so a grid over the lever's range
+finds the first crossing and the Illinois method (a false position that halves
+a stale end's weight) narrows it.
 """
 
 from __future__ import annotations
