@@ -77,7 +77,7 @@ def seek(
     if [annual_nrr, mrr, arr].count(None) != 2:
         raise ValueError("give one target: annual_nrr, or mrr or arr with by_month")
     # A money target is searched in MRR; ``money`` names it and ``factor`` turns MRR into it.
-    money, factor, amount = ("ARR", MONTHS_A_YEAR, arr) if arr is not None else ("MRR", 1.0, mrr)
+    money, factor, amount = ("ARR", MONTHS_A_YEAR, arr) if arr is not None else ("MRR", 1, mrr)
     low, high = lever_range(scenario, lever)
     chosen = BY_FIELD[lever]
     by_segment = chosen.segmented and bool(scenario.segments)
@@ -93,6 +93,9 @@ def seek(
         def measure(value: float) -> float:
             return project(with_lever(value), months=month).mrr_at(month)
 
+        def said(value: float) -> str:
+            return f"{currency}{value * factor:,.0f} {money}"
+
         goal = f"{money} of {currency}{amount:,.0f} by month {month}"
     else:
         assert annual_nrr is not None
@@ -100,6 +103,9 @@ def seek(
 
         def measure(value: float) -> float:
             return retention(with_lever(value)).annual_nrr
+
+        def said(value: float) -> str:
+            return f"{value:.1%} annual NRR"
 
         goal = f"an annual NRR of {annual_nrr:.1%}"
 
@@ -124,7 +130,7 @@ def seek(
             best=float(values[best]),
             message=(
                 f"No {name} in range reaches {goal}: with the other levers held it gives "
-                f"{reach} {_shown(values[best], money if amount is not None else None, factor, currency)} "
+                f"{reach} {said(float(values[best]))} "
                 f"(at {_lever_shown(lever, float(grid[best]))})."
             ),
         )
@@ -175,11 +181,6 @@ def _root(gap: Callable[[float], float], a: float, b: float, gap_a: float, gap_b
             gap_a /= 2
         b, gap_b = c, gap_c
     return b
-
-
-def _shown(value: float, money: str | None, factor: float, currency: str) -> str:
-    """A measured value: MRR in ``money`` (MRR or ARR, ``factor`` months of it), else an annual NRR."""
-    return f"{currency}{value * factor:,.0f} {money}" if money else f"{value:.1%} annual NRR"
 
 
 def _lever_shown(lever: str, value: float) -> str:

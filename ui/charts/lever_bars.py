@@ -41,7 +41,7 @@ def tornado(
     # A long bar carries its figure inside (shrunk to fit on a phone); a short one beside it, where
     # the axis leaves room. Left to plotly, a long bar's figure can go outside and off the chart.
     longest = float(np.abs(gains).max(initial=0.0))
-    inside = np.abs(gains) >= 0.5 * longest if longest > 0 else np.zeros(len(gains), dtype=bool)
+    inside = (np.abs(gains) >= 0.5 * longest) & (longest > 0)
     fig = new_figure()
     fig.add_bar(
         x=gains,
