@@ -8,11 +8,13 @@ app usable: the next run, on another page, works.
 
 from __future__ import annotations
 
+import ast
 import base64
 import csv
 import io
 import json
 import zlib
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -132,3 +134,52 @@ def test_formula_names_are_compared_on_the_page() -> None:
     at.switch_page("pages/scenarios.py").run()
     assert not at.exception
     assert len(at.get("download_button")) >= 2
+
+
+def _raw_markup_calls(tree: ast.AST) -> list[ast.Call]:
+    """Calls that hand Streamlit raw HTML or script: ``st.html(...)`` and any ``unsafe_allow_*=True``."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        unsafe = any(
+            (kw.arg or "").startswith("unsafe_allow")
+            and isinstance(kw.value, ast.Constant)
+            and kw.value.value
+            for kw in node.keywords
+        )
+        if unsafe or (isinstance(node.func, ast.Attribute) and node.func.attr == "html"):
+            found.append(node)
+    return found
+
+
+def _escaped_or_constant(given: ast.expr | None) -> bool:
+    """A module constant (an upper-case name), or an f-string whose every value goes through html.escape."""
+    if isinstance(given, ast.Name | ast.Attribute):
+        name = given.id if isinstance(given, ast.Name) else given.attr
+        return name.isupper()
+    if isinstance(given, ast.JoinedStr):
+        return all(
+            isinstance(part, ast.Constant)
+            or (
+                isinstance(part, ast.FormattedValue)
+                and isinstance(part.value, ast.Call)
+                and ast.unparse(part.value.func) == "html.escape"
+            )
+            for part in given.values
+        )
+    return False
+
+
+def test_raw_html_and_script_reach_streamlit_only_as_constants_or_escaped() -> None:
+    """Nothing a user typed or uploaded can reach the calls that skip Streamlit's escaping as markup: each
+    is given a module constant, or text that went through html.escape, never a string built otherwise."""
+    root = Path(__file__).resolve().parents[1]
+    sources = [root / "app.py", *sorted((root / "pages").glob("*.py")), *sorted((root / "ui").rglob("*.py"))]
+    calls = [
+        (source.name, call.lineno, call.args[0] if call.args else None)
+        for source in sources
+        for call in _raw_markup_calls(ast.parse(source.read_text(encoding="utf-8")))
+    ]
+    assert len(calls) >= 4  # the app's CSS, the presenter's CSS and clicker keys, the charts' titles
+    assert [(file, line) for file, line, given in calls if not _escaped_or_constant(given)] == []
