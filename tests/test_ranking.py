@@ -152,6 +152,37 @@ def test_recovering_failed_payments_raises_nrr() -> None:
     assert lever_impacts(dunning).set_index("lever").loc["recovery", "annual_nrr_gain"] > 0
 
 
+def test_a_relative_step_recovers_that_share_of_the_failed_payments_still_lost() -> None:
+    """Hand-computed: 40% of LEAKY's 3% churn is failed payments and half of them are recovered, so
+    50% are still lost; the default step (10%) leaves 50% × 0.9 = 45% lost, 55% recovered (not
+    50% + 10 points = 60%). Effective churn goes from 0.03 × (1 − 0.4 × 0.5) = 0.024 to
+    0.03 × (1 − 0.4 × 0.55) = 0.0234: monthly NRR 0.06 points higher."""
+    dunning = LEAKY.replace(involuntary_churn_share=0.4, involuntary_recovery_rate=0.5)
+    move = improved(dunning, "recovery", step=0.1, mode="relative")
+    assert move.after == pytest.approx(0.55) and not move.clamped
+    assert move.scenario.effective_churn_rate == pytest.approx(0.0234)
+    row = rank(dunning).table.set_index("key").loc["recovery"]
+    assert (row["before"], row["after"]) == pytest.approx((0.5, 0.55))
+    assert row["nrr_month_gain"] == pytest.approx(0.0006)
+
+
+@settings(max_examples=examples(50))
+@given(
+    st.floats(0.01, 1.0),
+    st.floats(0.0, 1.0),
+    st.floats(0.001, 1.0),
+)
+def test_a_relative_step_on_recovery_cuts_the_failed_payments_still_lost_by_the_step_and_stays_in_range(
+    share: float, recovery: float, step: float
+) -> None:
+    """Whatever is recovered already, ``step`` of what is still lost is won back: (1 − after) =
+    (1 − before) × (1 − step), so the share recovered never passes 100% and is never held there."""
+    dunning = LEAKY.replace(involuntary_churn_share=share, involuntary_recovery_rate=recovery)
+    move = improved(dunning, "recovery", step=step, mode="relative")
+    assert 1.0 - move.after == pytest.approx((1.0 - recovery) * (1.0 - step), rel=1e-9, abs=1e-12)
+    assert not move.clamped
+
+
 # The modes of issue 11: same effort (relative), target, tactic; all together; costs.
 
 #: domain.md's worked example 1 as a base alone: 3% churn, 1% contraction, 6% expansion, nothing new.
