@@ -58,6 +58,20 @@ def test_skewed_account_sizes_concentrate_expansion_in_the_top_accounts() -> Non
     assert 0.0 < even <= 1.0 and skewed <= 1.0
 
 
+def test_when_every_account_expands_alike_the_top_tenth_of_accounts_gives_a_tenth_of_expansion() -> None:
+    """Hand-computed: an expansion rate of 25% with events of 25% makes an expansion certain
+    (probability 0.25 / 0.25 = 1) with no churn or contraction, so every account grows × 1.25 each
+    month; skew 0 makes them all one size, so each of n accounts gives 1/n of the expansion. The
+    top 10% are ceil(n / 10) accounts: 1 of 10 gives 0.1, 3 of 25 give 0.12 (the top 20% would
+    give 0.2 in both)."""
+    scenario = Scenario(starting_mrr=100_000, expansion_rate=0.25, months=3)
+    shares = [
+        simulate(scenario, paths=3, customers=n, skew=0.0, event_size=0.25).top_expansion_share
+        for n in (10, 25)
+    ]
+    assert shares == pytest.approx([0.1, 0.12])
+
+
 def test_no_customers_and_no_acquisition_give_zero_mrr_without_errors() -> None:
     mc = simulate(Scenario(starting_mrr=0, churn_rate=1.0, months=13), paths=10, customers=5)
     assert (mc.bands["mrr_mean"] == 0).all()
