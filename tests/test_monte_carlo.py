@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulator import Scenario, project
 from simulator.monte_carlo import MAX_ACCOUNT_MONTHS, MIN_PATHS, simulate
+from tests.strategies import examples
 
 GROWING = Scenario(
     starting_mrr=100_000,
@@ -49,6 +54,42 @@ def test_a_healthy_average_still_dips_below_100_percent_in_some_months() -> None
     mc = simulate(healthy, paths=300, seed=5, skew=1.5)
     assert healthy.monthly_nrr > 1
     assert 0.05 < mc.dip_share < 0.5
+
+
+def test_a_business_shrinking_every_month_has_no_healthy_month_to_dip_from() -> None:
+    """Hand-computed: 100% churn takes every account in month 1, so every path's NRR is 0 that month
+    and undefined after (no one left). No month averages 100% or more across paths, so no
+    path-month counts and the share is NaN; counting the unhealthy months too would give 1.0."""
+    mc = simulate(Scenario(starting_mrr=100_000, churn_rate=1.0, months=3), paths=5, customers=10)
+    assert mc.bands["nrr_month_p90"].iloc[1] == 0
+    assert mc.bands["nrr_month_p90"].iloc[2:].isna().all()
+    assert np.isnan(mc.dip_share)
+
+
+@settings(max_examples=examples(20))
+@given(
+    st.floats(0.001, 0.3),
+    st.floats(0.0, 0.2),
+    st.floats(0.0, 5.0),
+    st.integers(1, 24),
+    st.integers(0, 2**32 - 1),
+)
+def test_without_expansion_no_path_dips_while_the_average_month_is_healthy(
+    churn: float, contraction: float, arrivals: float, months: int, seed: int
+) -> None:
+    """With nothing to expand, no path's monthly NRR passes 100%: a month averages 100% only when
+    every path kept all its MRR, so no path is below 100% in a healthy month. The share is 0 (some
+    month lost nothing anywhere) or NaN (every month lost something on average)."""
+    scenario = Scenario(
+        starting_mrr=50_000,
+        churn_rate=churn,
+        contraction_rate=contraction,
+        new_customers_per_month=arrivals,
+        new_customer_mrr=500,
+        months=months,
+    )
+    share = simulate(scenario, paths=20, customers=40, seed=seed).dip_share
+    assert share == 0.0 or math.isnan(share)
 
 
 def test_skewed_account_sizes_concentrate_expansion_in_the_top_accounts() -> None:
