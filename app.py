@@ -20,6 +20,7 @@ st.set_page_config(
     page_title="NRR simulator", page_icon=str(Path(__file__).parent / "ui/assets/favicon.png"), layout="wide"
 )
 style.apply()
+navigation.one_history_entry_per_page()
 
 session.load_from_url()
 
@@ -63,14 +64,17 @@ ICONS = {
 pages = [page for group in GROUPS.values() for page in group]
 page = st.navigation(pages, position="hidden")
 navigation.follow_wanted(pages, page)
+navigation.remember(page.url_path or "home")
 
 if page.url_path != "present":  # presenter mode: full width, no sidebar
+    # The scenario rides along in each link, so a page opened in a new tab shows it too.
+    query = session.scenario_query()
     with st.sidebar:
         for group, members in GROUPS.items():
             if group:
                 st.caption(group)
             for member in members:
-                st.page_link(member, icon=ICONS[member.url_path or "home"])
+                st.page_link(member, icon=ICONS[member.url_path or "home"], query_params=query)
     draw_sidebar()
 # Page switches and first loads rewrite the address too, not only widget callbacks.
 session.sync_url()

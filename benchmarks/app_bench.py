@@ -91,7 +91,7 @@ PAGES = {
 }
 #: Pages left out, and why (one "-" row each in the table).
 SKIPPED = {"know-your-number": "upload-driven, no slider"}
-SLIDER_KEY = "churn_pct"
+SLIDER_KEY = "sidebar_churn_pct"
 #: What the browser presses Enter on, per page, instead of the churn slider: each
 #: pair of CSS selectors is focused in turn, so that every press changes the view.
 _KEY_TARGETS = {

@@ -78,7 +78,7 @@ VIEWPORT = {"width": 1280, "height": 800}
 PAGE = "compounding"
 LINK_VALUES = {**defaults(), "churn_pct": 2.5, "expansion_pct": 4.0, "new_customers": 8}
 #: The sliders the room moves, with the direction that keeps each inside its range.
-SLIDERS = ("churn_pct", "contraction_pct", "expansion_pct")
+SLIDERS = ("sidebar_churn_pct", "sidebar_contraction_pct", "sidebar_expansion_pct")
 SEED = 20
 #: Streamlit's frontend, opened on a page's address, first looks for its
 #: endpoints under that path (``/compounding/_stcore/health``), gets 404 and

@@ -8,7 +8,6 @@ from ui.state import navigation, session
 navigation.require_app("present")
 
 st.markdown(presenter.PRESENTER_CSS, unsafe_allow_html=True)
-presenter.keep_scenario()
 
 scenario = session.current_scenario()
 currency = session.currency()

@@ -38,8 +38,8 @@ TWO_SEGMENTS = (
 def test_early_life_churn_shows_the_real_trailing_12_next_to_the_shortcut() -> None:
     at = app("pages/compounding.py")
     before = metrics(at)
-    at.sidebar.slider(key="early_churn_x").set_value(3.0).run()
-    at.sidebar.slider(key="early_churn_months").set_value(6).run()
+    at.sidebar.slider(key="sidebar_early_churn_x").set_value(3.0).run()
+    at.sidebar.slider(key="sidebar_early_churn_months").set_value(6).run()
     scenario = scenario_from_values(values_of(at))
     assert (scenario.early_churn_multiple, scenario.early_churn_months) == (3.0, 6)
     later = project(scenario).table["nrr_trailing_12"].iloc[36]
@@ -55,9 +55,9 @@ def test_early_life_churn_shows_the_real_trailing_12_next_to_the_shortcut() -> N
 
 def test_involuntary_churn_recovery_lowers_churn_and_lifts_the_cards() -> None:
     at = app("pages/compounding.py")
-    at.sidebar.slider(key="involuntary_pct").set_value(30.0).run()
+    at.sidebar.slider(key="sidebar_involuntary_pct").set_value(30.0).run()
     assert metrics(at)["Monthly NRR"] == "102.0%"  # a share alone recovers nothing
-    at.sidebar.slider(key="recovery_pct").set_value(50.0).run()
+    at.sidebar.slider(key="sidebar_recovery_pct").set_value(50.0).run()
     scenario = scenario_from_values(values_of(at))
     # 3% churn, 30% of it failed payments, half of those recovered: 2.55% churn, NRR 102.45%.
     assert scenario.effective_churn_rate == pytest.approx(0.0255)
@@ -68,7 +68,7 @@ def test_involuntary_churn_recovery_lowers_churn_and_lifts_the_cards() -> None:
 def test_annual_plans_add_the_lumpy_and_smooth_nrr_chart() -> None:
     at = app("pages/compounding.py")
     assert not any("renewals" in spec for spec in specs(at))
-    at.sidebar.slider(key="annual_plans_pct").set_value(40.0).run()
+    at.sidebar.slider(key="sidebar_annual_plans_pct").set_value(40.0).run()
     assert scenario_from_values(values_of(at)).annual_plan_share == 0.4
     assert any(
         "monthly NRR moves with the renewals" in spec and "Trailing-12 NRR" in spec for spec in specs(at)
@@ -82,8 +82,8 @@ def test_annual_plans_add_the_lumpy_and_smooth_nrr_chart() -> None:
 def test_the_expansion_ceiling_toggle_caps_growth() -> None:
     at = app("pages/compounding.py")
     before = full_figures(at)["MRR at 36 months"]
-    at.sidebar.toggle(key="ceiling_on").set_value(True).run()
-    at.sidebar.slider(key="ceiling_x").set_value(1.5).run()
+    at.sidebar.toggle(key="sidebar_ceiling_on").set_value(True).run()
+    at.sidebar.slider(key="sidebar_ceiling_x").set_value(1.5).run()
     scenario = scenario_from_values(values_of(at))
     assert scenario.expansion_ceiling == 1.5
     after = full_figures(at)["MRR at 36 months"]
@@ -93,7 +93,7 @@ def test_the_expansion_ceiling_toggle_caps_growth() -> None:
 
 def test_segments_split_the_revenue_chart_and_say_nrr_is_mrr_weighted() -> None:
     at = app("pages/compounding.py")
-    at.sidebar.toggle(key="segments_on").set_value(True).run()
+    at.sidebar.toggle(key="sidebar_segments_on").set_value(True).run()
     scenario = scenario_from_values(values_of(at))
     assert [s.name for s in scenario.segments] == [row[0] for row in DEFAULT_SEGMENTS]
     assert not at.exception
@@ -107,14 +107,14 @@ def test_segments_split_the_revenue_chart_and_say_nrr_is_mrr_weighted() -> None:
 def test_advanced_settings_and_segments_round_trip_through_the_address() -> None:
     at = app()
     at.session_state["segments"] = TWO_SEGMENTS
-    at.sidebar.toggle(key="segments_on").set_value(True).run()
-    at.sidebar.slider(key="early_churn_x").set_value(2.5).run()
-    at.sidebar.slider(key="early_churn_months").set_value(4).run()
-    at.sidebar.slider(key="involuntary_pct").set_value(35.0).run()
-    at.sidebar.slider(key="recovery_pct").set_value(60.0).run()
-    at.sidebar.slider(key="annual_plans_pct").set_value(25.0).run()
-    at.sidebar.toggle(key="ceiling_on").set_value(True).run()
-    at.sidebar.slider(key="ceiling_x").set_value(4.5).run()
+    at.sidebar.toggle(key="sidebar_segments_on").set_value(True).run()
+    at.sidebar.slider(key="sidebar_early_churn_x").set_value(2.5).run()
+    at.sidebar.slider(key="sidebar_early_churn_months").set_value(4).run()
+    at.sidebar.slider(key="sidebar_involuntary_pct").set_value(35.0).run()
+    at.sidebar.slider(key="sidebar_recovery_pct").set_value(60.0).run()
+    at.sidebar.slider(key="sidebar_annual_plans_pct").set_value(25.0).run()
+    at.sidebar.toggle(key="sidebar_ceiling_on").set_value(True).run()
+    at.sidebar.slider(key="sidebar_ceiling_x").set_value(4.5).run()
     params = dict(at.query_params)
     assert params["segments"] == '[["SMB",5,1,2,40,80,1000],["Enterprise",1,0.5,5,60,20,9000]]'
     assert params["ceiling_on"] == "1" and params["ceiling_x"] == "4.5"
@@ -167,7 +167,7 @@ def test_a_bad_segment_table_shows_the_engines_message_and_keeps_the_last_valid_
 ) -> None:
     at = app("pages/compounding.py")
     at.session_state["segments"] = TWO_SEGMENTS
-    at.sidebar.toggle(key="segments_on").set_value(True).run()
+    at.sidebar.toggle(key="sidebar_segments_on").set_value(True).run()
     good_cards, good_address = metrics(at), dict(at.query_params)
 
     bad = (TWO_SEGMENTS[0], bad_row)
@@ -242,7 +242,7 @@ def test_goal_seek_shows_the_engines_sentence() -> None:
 
 def test_under_arr_goal_seek_takes_and_answers_an_arr_target() -> None:
     at = app("pages/biggest-lever.py")
-    at.sidebar.radio(key="revenue").set_value("ARR").run()
+    at.sidebar.radio(key="sidebar_revenue").set_value("ARR").run()
     at.selectbox(key="goal_lever").set_value("new_customers_per_month").run()
     at.segmented_control(key="goal_kind").set_value("revenue_by_month").run()
     assert at.segmented_control(key="goal_kind").format_func("revenue_by_month") == "ARR by a month"
@@ -266,7 +266,7 @@ def test_the_involuntary_lever_appears_when_a_share_is_set() -> None:
     at = app("pages/biggest-lever.py")
     assert not any("Failed payments" in spec for spec in specs(at))
     assert "involuntary_recovery_rate" not in at.selectbox(key="goal_lever").options
-    at.sidebar.slider(key="involuntary_pct").set_value(30.0).run()
+    at.sidebar.slider(key="sidebar_involuntary_pct").set_value(30.0).run()
     assert not at.exception
     assert any("Failed payments" in spec for spec in specs(at))
     assert "Failed payments: 10% more won back" in at.dataframe[0].value["Change"].tolist()
@@ -281,17 +281,17 @@ def test_with_advanced_controls_back_at_defaults_every_page_shows_the_same_numbe
         pristine[page] = (metrics(at), specs(at), [m.value for m in at.markdown])
 
     # Switch every refinement on, then back off.
-    at.sidebar.slider(key="early_churn_x").set_value(4.0).run()
-    at.sidebar.slider(key="early_churn_months").set_value(9).run()
-    at.sidebar.slider(key="annual_plans_pct").set_value(50.0).run()
-    at.sidebar.toggle(key="ceiling_on").set_value(True).run()
-    at.sidebar.toggle(key="segments_on").set_value(True).run()
-    at.sidebar.slider(key="involuntary_pct").set_value(20.0).run()
-    at.sidebar.slider(key="recovery_pct").set_value(40.0).run()
+    at.sidebar.slider(key="sidebar_early_churn_x").set_value(4.0).run()
+    at.sidebar.slider(key="sidebar_early_churn_months").set_value(9).run()
+    at.sidebar.slider(key="sidebar_annual_plans_pct").set_value(50.0).run()
+    at.sidebar.toggle(key="sidebar_ceiling_on").set_value(True).run()
+    at.sidebar.toggle(key="sidebar_segments_on").set_value(True).run()
+    at.sidebar.slider(key="sidebar_involuntary_pct").set_value(20.0).run()
+    at.sidebar.slider(key="sidebar_recovery_pct").set_value(40.0).run()
     for key in ("early_churn_x", "early_churn_months", "annual_plans_pct", "involuntary_pct", "recovery_pct"):
-        at.sidebar.slider(key=key).set_value(controls.CONTROL_BY_KEY[key].default).run()
-    at.sidebar.toggle(key="ceiling_on").set_value(False).run()
-    at.sidebar.toggle(key="segments_on").set_value(False).run()
+        at.sidebar.slider(key=f"sidebar_{key}").set_value(controls.CONTROL_BY_KEY[key].default).run()
+    at.sidebar.toggle(key="sidebar_ceiling_on").set_value(False).run()
+    at.sidebar.toggle(key="sidebar_segments_on").set_value(False).run()
 
     assert scenario_from_values(values_of(at)).is_core
     assert dict(at.query_params) == query_from_values(defaults())

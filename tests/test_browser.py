@@ -37,6 +37,7 @@ from ui.scenarios.link import link_text
 from ui.scenarios.variants import variant
 from ui.state import controls
 from ui.state.controls import defaults, scenario_from_values
+from ui.state.session import widget_key
 
 SHOWN_DECIMALS = 2  # the sliders show two decimals (controls.PERCENT_FORMAT)
 
@@ -160,29 +161,30 @@ def page(context: BrowserContext) -> Iterator[Page]:
 
 def churn_slider(page: Page) -> Locator:
     """The sidebar's monthly churn slider thumb (widget key ``churn_pct``)."""
-    return page.locator(".st-key-churn_pct").get_by_role("slider")
+    return page.locator(".st-key-sidebar_churn_pct").get_by_role("slider")
 
 
 def slider_values(page: Page) -> dict[str, str]:
-    """Every keyed slider's widget key and shown value (``aria-valuetext``).
+    """Every sidebar slider's control key and shown value (``aria-valuetext``).
 
     The "Advanced model" sliders live in a collapsed expander whose content a
     new page does not draw until it opens, so they are left out.
     """
-    values: dict[str, str] = page.evaluate(SLIDER_VALUES_JS)
+    shown: dict[str, str] = page.evaluate(SLIDER_VALUES_JS)
     values = {
         key: value
-        for key, value in values.items()
-        if not (key in controls.CONTROL_BY_KEY and controls.CONTROL_BY_KEY[key].advanced)
+        for widget, value in shown.items()
+        if (key := widget.removeprefix("sidebar_")) in controls.CONTROL_BY_KEY
+        and not controls.CONTROL_BY_KEY[key].advanced
     }
     assert values, "no keyed slider on the page"
     return values
 
 
 def expect_sliders(page: Page, values: dict[str, str]) -> None:
-    """Wait for, then assert, each slider (by widget key) showing its value."""
+    """Wait for, then assert, each sidebar slider (by control key) showing its value."""
     for key, value in values.items():
-        expect(page.locator(f".st-key-{key}").get_by_role("slider")).to_have_attribute(
+        expect(page.locator(f".st-key-{widget_key(key)}").get_by_role("slider")).to_have_attribute(
             "aria-valuetext", value
         )
 
@@ -294,7 +296,7 @@ def test_a_copied_link_reopens_the_same_scenario_on_the_same_page(
     page = app_page("leaky-bucket")
     for _ in range(2):
         press_and_wait(page, churn_slider(page))
-    press_and_wait(page, page.locator(".st-key-expansion_pct").get_by_role("slider"), "ArrowLeft")
+    press_and_wait(page, page.locator(".st-key-sidebar_expansion_pct").get_by_role("slider"), "ArrowLeft")
     link, sliders, cards = page.url, slider_values(page), metric_values(page)
 
     with browser.new_context(viewport=VIEWPORT) as elsewhere:

@@ -207,7 +207,7 @@ def test_the_result_is_kept_for_the_session_so_reruns_do_not_analyse_again(
     monkeypatch.setattr(ui.actuals.uploads, "analyse_export", counting)
     at = upload(page(), hand_made())
     at.run()
-    at.sidebar.slider(key="churn_pct").set_value(2.0).run()
+    at.sidebar.slider(key="sidebar_churn_pct").set_value(2.0).run()
     assert calls == ["export.csv"]
     assert cards(at)["Annual NRR"] == "83.3%"
 
@@ -255,7 +255,7 @@ def test_use_my_numbers_sets_the_sidebar_and_the_simulator_reproduces_the_data()
     measured_keys = {"segments_on", "segments", "early_churn_x", "early_churn_months"}
     assert all(values[c.key] == c.default for c in refinements if c.key not in measured_keys)
     assert (values["cac"], values["gross_margin_pct"]) == (6_000, 75.0)
-    assert at.sidebar.slider(key="churn_pct").value == values["churn_pct"]
+    assert at.sidebar.slider(key="sidebar_churn_pct").value == values["churn_pct"]
     assert at.query_params["churn_pct"] == f"{values['churn_pct']:g}"
     # What the customers paying a year before the last month still pay (the data's latest trailing
     # year) is what a year of the simulator keeps, on the scenario the sidebar now holds: the

@@ -148,7 +148,7 @@ def test_the_uncertainty_caption_counts_the_customers_the_simulation_used() -> N
 def test_a_comparison_shows_mrr_at_one_month_on_the_page_and_the_presenter() -> None:
     at = opened("pages/scenarios.py")
     at.button(key="scenario_variant_base").click().run()
-    at.sidebar.slider(key="months").set_value(60).run()
+    at.sidebar.slider(key="sidebar_months").set_value(60).run()
     at.text_input(key="scenario_name").input("Long").run()
     at.button(key="scenario_save").click().run()
     page = {m.label.split(":")[0]: m.value for m in at.metric}

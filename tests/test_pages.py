@@ -64,7 +64,7 @@ def test_every_page_runs_inside_the_app_with_the_sidebar(page: str) -> None:
     at = app()
     at.switch_page(page).run()
     assert not at.exception
-    assert at.sidebar.slider(key="churn_pct").value == 3.0
+    assert at.sidebar.slider(key="sidebar_churn_pct").value == 3.0
 
 
 def test_calculator_shows_worked_example_one_exactly() -> None:
@@ -123,7 +123,7 @@ def test_moving_a_sidebar_slider_changes_the_cards() -> None:
     at = app()
     at.switch_page("pages/compounding.py").run()
     before = metrics(at)
-    at.sidebar.slider(key="churn_pct").set_value(5.0).run()
+    at.sidebar.slider(key="sidebar_churn_pct").set_value(5.0).run()
     after = metrics(at)
     assert not at.exception
     assert after["Monthly NRR"] == "100.0%" != before["Monthly NRR"]
@@ -133,30 +133,30 @@ def test_moving_a_sidebar_slider_changes_the_cards() -> None:
 def test_sidebar_is_still_there_after_a_rerun() -> None:
     at = app()
     at.switch_page("pages/leaky-bucket.py").run()
-    at.sidebar.slider(key="expansion_pct").set_value(2.0).run()
+    at.sidebar.slider(key="sidebar_expansion_pct").set_value(2.0).run()
     at.run()
     assert len(at.sidebar.slider) >= 5
-    assert at.sidebar.slider(key="expansion_pct").value == 2.0
+    assert at.sidebar.slider(key="sidebar_expansion_pct").value == 2.0
     assert metrics(at)["Monthly NRR"] == "98.0%"
 
 
 def test_sidebar_values_are_the_same_on_every_page() -> None:
     at = app()
-    at.sidebar.slider(key="churn_pct").set_value(4.2).run()
-    at.sidebar.number_input(key="starting_mrr").set_value(250_000).run()
+    at.sidebar.slider(key="sidebar_churn_pct").set_value(4.2).run()
+    at.sidebar.number_input(key="sidebar_starting_mrr").set_value(250_000).run()
     for page in PAGES:
         at.switch_page(page).run()
-        assert at.sidebar.slider(key="churn_pct").value == 4.2
-        assert at.sidebar.number_input(key="starting_mrr").value == 250_000
+        assert at.sidebar.slider(key="sidebar_churn_pct").value == 4.2
+        assert at.sidebar.number_input(key="sidebar_starting_mrr").value == 250_000
 
 
 def test_the_address_round_trips_the_scenario() -> None:
     at = app()
-    at.sidebar.slider(key="churn_pct").set_value(2.5).run()
-    at.sidebar.slider(key="expansion_pct").set_value(7.3).run()
-    at.sidebar.number_input(key="new_customers").set_value(12).run()
-    at.sidebar.slider(key="months").set_value(60).run()
-    at.sidebar.selectbox(key="currency").set_value("€").run()
+    at.sidebar.slider(key="sidebar_churn_pct").set_value(2.5).run()
+    at.sidebar.slider(key="sidebar_expansion_pct").set_value(7.3).run()
+    at.sidebar.number_input(key="sidebar_new_customers").set_value(12).run()
+    at.sidebar.slider(key="sidebar_months").set_value(60).run()
+    at.sidebar.selectbox(key="sidebar_currency").set_value("€").run()
     params = dict(at.query_params)
     assert params["churn_pct"] == "2.5"
     assert params["expansion_pct"] == "7.3"
@@ -168,15 +168,15 @@ def test_the_address_round_trips_the_scenario() -> None:
     assert not reopened.exception
     assert not reopened.warning
     assert sidebar_values(reopened) == sidebar_values(at)
-    assert reopened.sidebar.slider(key="churn_pct").value == 2.5
-    assert reopened.sidebar.slider(key="expansion_pct").value == 7.3
+    assert reopened.sidebar.slider(key="sidebar_churn_pct").value == 2.5
+    assert reopened.sidebar.slider(key="sidebar_expansion_pct").value == 7.3
 
 
 def test_an_address_with_some_settings_keeps_the_rest_at_defaults() -> None:
     at = app(churn_pct="1.5")
     assert not at.warning
-    assert at.sidebar.slider(key="churn_pct").value == 1.5
-    assert at.sidebar.slider(key="expansion_pct").value == 6.0
+    assert at.sidebar.slider(key="sidebar_churn_pct").value == 1.5
+    assert at.sidebar.slider(key="sidebar_expansion_pct").value == 6.0
     assert at.query_params["expansion_pct"] == "6"
 
 
@@ -204,18 +204,18 @@ def test_a_malformed_address_shows_a_notice_and_the_defaults(params: dict[str, s
 def test_the_notice_goes_away_after_the_next_change() -> None:
     at = app(churn_pct="oops")
     assert at.warning
-    at.sidebar.slider(key="churn_pct").set_value(2.0).run()
+    at.sidebar.slider(key="sidebar_churn_pct").set_value(2.0).run()
     assert not at.warning
 
 
 def test_a_preset_sets_the_levers_and_reset_restores_the_defaults() -> None:
     at = app()
-    at.sidebar.selectbox(key="preset").set_value("Flat-rate B2C").run()
-    assert at.sidebar.slider(key="churn_pct").value == 3.5
-    assert at.sidebar.slider(key="contraction_pct").value == 0.2
-    assert at.sidebar.slider(key="expansion_pct").value == 3.01  # the preset exactly, on the 0.01 grid
+    at.sidebar.selectbox(key="sidebar_preset").set_value("Flat-rate B2C").run()
+    assert at.sidebar.slider(key="sidebar_churn_pct").value == 3.5
+    assert at.sidebar.slider(key="sidebar_contraction_pct").value == 0.2
+    assert at.sidebar.slider(key="sidebar_expansion_pct").value == 3.01  # the preset, on the 0.01 grid
     assert at.query_params["churn_pct"] == "3.5"
-    at.sidebar.slider(key="churn_pct").set_value(3.0).run()
+    at.sidebar.slider(key="sidebar_churn_pct").set_value(3.0).run()
     assert at.session_state["preset"] == "Custom"
     at.sidebar.button(key="reset").click().run()
     assert sidebar_values(at) == defaults()
@@ -291,7 +291,7 @@ def test_a_typed_rate_moves_the_slider_the_scenario_and_the_address() -> None:
     at.switch_page("pages/compounding.py").run()
     at.number_input(key="typed_churn_pct").set_value(2.37).run()
     assert not at.exception
-    assert at.sidebar.slider(key="churn_pct").value == 2.37
+    assert at.sidebar.slider(key="sidebar_churn_pct").value == 2.37
     assert at.query_params["churn_pct"] == "2.37"
     # 1 − 2.37% − 1% + 6% = 102.63% a month.
     assert metrics(at)["Monthly NRR"] == "102.6%"
@@ -300,21 +300,21 @@ def test_a_typed_rate_moves_the_slider_the_scenario_and_the_address() -> None:
 def test_a_slider_follows_a_typed_rate_and_the_typed_box_follows_the_slider() -> None:
     at = app()
     at.number_input(key="typed_churn_pct").set_value(12.5).run()
-    assert at.sidebar.slider(key="churn_pct").value == 12.5
-    at.sidebar.slider(key="churn_pct").set_value(4.0).run()
+    assert at.sidebar.slider(key="sidebar_churn_pct").value == 12.5
+    at.sidebar.slider(key="sidebar_churn_pct").set_value(4.0).run()
     assert not at.exception and at.session_state["typed_churn_pct"] == 4.0
 
 
 def test_a_stage_preset_sets_its_business_and_says_what_its_levers_give() -> None:
     at = app()
-    at.sidebar.selectbox(key="preset").set_value("$100M+ ARR").run()
+    at.sidebar.selectbox(key="sidebar_preset").set_value("$100M+ ARR").run()
     assert not at.exception
     assert at.session_state["starting_mrr"] == 12_500_000 and at.session_state["churn_pct"] == 0.5
     caption = " ".join(c.value for c in at.sidebar.caption)
     assert (
         "median NRR 115%" in caption and "annual NRR 115.9% (best in class, which starts at 115%)" in caption
     )
-    at.sidebar.number_input(key="starting_mrr").set_value(1_000_000).run()
+    at.sidebar.number_input(key="sidebar_starting_mrr").set_value(1_000_000).run()
     assert at.session_state["preset"] == "Custom"
 
 
@@ -330,7 +330,7 @@ def test_editing_the_calculator_moves_the_sidebar_and_the_address() -> None:
     at = app()
     at.switch_page("pages/calculator.py").run()
     at.number_input(key="calc_churned").set_value(2_000).run()
-    assert at.sidebar.slider(key="churn_pct").value == 2.0
+    assert at.sidebar.slider(key="sidebar_churn_pct").value == 2.0
     assert at.query_params["churn_pct"] == "2"
     at.switch_page("pages/compounding.py").run()
     assert metrics(at)["Monthly NRR"] == "103.0%"
@@ -340,6 +340,6 @@ def test_a_month_beyond_the_simulators_ranges_is_shown_but_not_sent_to_the_sideb
     at = app()
     at.switch_page("pages/calculator.py").run()
     at.number_input(key="calc_churned").set_value(20_000).run()  # 20% churn: over the sidebar's 15%
-    assert not at.exception and at.sidebar.slider(key="churn_pct").value == 3.0
+    assert not at.exception and at.sidebar.slider(key="sidebar_churn_pct").value == 3.0
     assert metrics(at)["NRR (month)"] == "85.0%"
     assert "beyond the simulator's ranges" in at.info[0].value

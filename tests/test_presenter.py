@@ -107,8 +107,9 @@ def test_the_sidebar_is_not_drawn_in_presenter_mode() -> None:
 
 
 def test_the_scenario_survives_the_presentation_and_the_sidebar_returns_on_exit() -> None:
+    """AppTest keeps widget values a browser loses: tests/test_trips.py takes this trip in chromium."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    at.slider(key="churn_pct").set_value(4.25).run()
+    at.slider(key="sidebar_churn_pct").set_value(4.25).run()
     at.switch_page(PAGE).run()
     for _ in range(len(SLIDES) - 1):
         at.button(key="present_next").click().run()
@@ -116,7 +117,7 @@ def test_the_scenario_survives_the_presentation_and_the_sidebar_returns_on_exit(
     at.switch_page("pages/compounding.py").run()
 
     assert not at.exception
-    assert at.sidebar.slider(key="churn_pct").value == 4.25
+    assert at.sidebar.slider(key="sidebar_churn_pct").value == 4.25
 
 
 def test_the_compounding_cards_equal_the_engine() -> None:

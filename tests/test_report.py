@@ -254,7 +254,7 @@ def test_downloads_page_runs_in_the_app_and_offers_csv_and_html() -> None:
     labels = [button.proto.label for button in at.get("download_button")]
     assert "Download the projection (CSV)" in labels
     assert "Download the report (HTML)" in labels
-    assert at.sidebar.slider(key="churn_pct").value == 3.0
+    assert at.sidebar.slider(key="sidebar_churn_pct").value == 3.0
 
 
 @pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")
@@ -286,7 +286,7 @@ def test_preparing_on_the_downloads_page_offers_the_pdf_and_each_charts_png() ->
     )
     kept = at.session_state["_prepared_files"]
     assert kept.pdf.startswith(b"%PDF") and kept.png("revenue").startswith(b"\x89PNG")
-    at.sidebar.radio(key="revenue").set_value("MRR").run()  # another view: those files describe another
+    at.sidebar.radio(key="sidebar_revenue").set_value("MRR").run()  # another view: another file
     labels = [button.proto.label for button in at.get("download_button")]
     assert "Download the one-pager (PDF)" not in labels
     assert at.button(key="export_prepare")

@@ -127,7 +127,7 @@ def test_the_command_line_writes_arr_columns_of_twelve_times_the_mrr(command: st
 def test_every_page_in_arr_names_arr_wherever_it_shows_revenue(page: str) -> None:
     at = app(f"pages/{page}.py", revenue="ARR", slide="2")
     assert not at.exception
-    assert at.sidebar.radio(key="revenue").value == "ARR" if page != "present" else True
+    assert at.sidebar.radio(key="sidebar_revenue").value == "ARR" if page != "present" else True
     labels = [metric.label for metric in at.metric]
     assert not [label for label in labels if "MRR" in label], labels
     for chart in charts(at):
@@ -140,13 +140,13 @@ def test_every_page_in_arr_names_arr_wherever_it_shows_revenue(page: str) -> Non
 def test_the_switch_turns_the_compounding_cards_to_arr_and_back() -> None:
     at = app("pages/compounding.py")
     monthly = full_figures(at)["MRR at 36 months"]
-    at.sidebar.radio(key="revenue").set_value("ARR").run()
+    at.sidebar.radio(key="sidebar_revenue").set_value("ARR").run()
     assert at.query_params["revenue"] == ["ARR"] or at.query_params["revenue"] == "ARR"
     yearly = full_figures(at)["ARR at 36 months"]
     assert float(yearly.strip("$").replace(",", "")) == pytest.approx(
         12 * float(monthly.strip("$").replace(",", "")), abs=12
     )
     assert "ARR" in shown_text(at)
-    at.sidebar.radio(key="revenue").set_value("MRR").run()
+    at.sidebar.radio(key="sidebar_revenue").set_value("MRR").run()
     assert full_figures(at)["MRR at 36 months"] == monthly
     assert "revenue" not in at.query_params

@@ -378,7 +378,7 @@ def test_saving_two_scenarios_compares_them_with_the_engines_values(page: AppTes
     at = page
     assert not at.exception
     saved_as(at, "Today")
-    at.sidebar.slider(key="churn_pct").set_value(2.0).run()
+    at.sidebar.slider(key="sidebar_churn_pct").set_value(2.0).run()
     saved_as(at, "Less churn")
 
     assert not at.exception and not at.error
@@ -427,7 +427,7 @@ def test_four_overlaid_ten_year_scenarios_stay_a_small_chart_payload() -> None:
 
 def test_the_comparison_link_reopens_the_same_comparison_in_a_fresh_session(page: AppTest) -> None:
     at = page
-    at.sidebar.slider(key="expansion_pct").set_value(4.5).run()
+    at.sidebar.slider(key="sidebar_expansion_pct").set_value(4.5).run()
     for kind in ("base", "downside"):
         at.button(key=f"scenario_variant_{kind}").click().run()
     link = {key: at.query_params[key] for key in at.query_params}
@@ -438,7 +438,7 @@ def test_the_comparison_link_reopens_the_same_comparison_in_a_fresh_session(page
     assert list(again.session_state[saved.STORE_KEY]) == ["Base", "Downside"]
     assert again.session_state[saved.STORE_KEY] == at.session_state[saved.STORE_KEY]
     assert again.dataframe[0].value.equals(at.dataframe[0].value)
-    assert again.sidebar.slider(key="expansion_pct").value == 4.5  # the link's scenario too
+    assert again.sidebar.slider(key="sidebar_expansion_pct").value == 4.5  # the link's scenario too
     assert again.query_params["compare"] == link["compare"]
 
 
@@ -457,8 +457,8 @@ def test_loading_a_saved_scenario_moves_the_sidebar_and_the_address(page: AppTes
     at.selectbox(key=saved.SELECTED_KEY).set_value("Plan")
     at.button(key="scenario_load").click().run()
     assert not at.exception
-    assert at.sidebar.slider(key="churn_pct").value == 2.0
-    assert at.sidebar.slider(key="expansion_pct").value == 7.0
+    assert at.sidebar.slider(key="sidebar_churn_pct").value == 2.0
+    assert at.sidebar.slider(key="sidebar_expansion_pct").value == 7.0
     assert at.query_params["churn_pct"] == "2"
     assert "Loaded 'Plan'" in plain(at.success[0].value)
 

@@ -27,11 +27,9 @@ from ui.charts.theme import scenario_colours
 from ui.format import literal, money_delta, pct
 from ui.revenue import Revenue
 from ui.scenarios import saved
-from ui.state import address, controls, session
+from ui.state import navigation, session
 
 SLIDE_PARAM = "slide"
-#: Where "Exit presenter" leads.
-EXIT_PAGE = "pages/compounding.py"
 #: Chart heights that fit a 1280×720 screen under the headline and the cards.
 CHART_HEIGHT = 380
 COMPARISON_HEIGHT = 330
@@ -166,18 +164,6 @@ def slide_number(text: str | None) -> int:
     return number if 1 <= number <= len(SLIDES) else 1
 
 
-def keep_scenario() -> None:
-    """Keep the sidebar's values while the sidebar is not drawn.
-
-    Streamlit forgets a widget's value after a run that does not draw it;
-    writing each value back as plain session state keeps it, so the scenario
-    survives the presentation and the sidebar finds it again on exit.
-    """
-    for key in (*controls.KEYS, session.PRESET_KEY):
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
-
-
 def current_slide() -> int:
     """The slide in the address, written back in its canonical form."""
     number = slide_number(st.query_params.get(SLIDE_PARAM))
@@ -221,10 +207,10 @@ def draw_navigation(number: int) -> None:
     )
     try:
         leave.page_link(
-            EXIT_PAGE,
+            navigation.page_before_presenting(),
             label="Exit presenter",
             icon=":material/close:",
-            query_params=address.query_from_values(session.current_values()),
+            query_params=session.scenario_query(),
         )
     except StreamlitPageNotFoundError:
         # The page runs alone (a test without app.py's navigation): no page to link to.

@@ -26,10 +26,10 @@ def _slider(key: str, *, step: float, fmt: str, disabled: bool = False) -> None:
         max_value=kind(control.high),
         step=kind(step),
         format=fmt,
-        key=key,
+        key=session.widget_key(key),
         help=control.help,
         disabled=disabled,
-        on_change=session.on_control_change,
+        on_change=session.on_widget_change,
         args=(key,),
     )
 
@@ -143,9 +143,9 @@ def draw_advanced(currency: str) -> None:
         st.markdown("**Expansion ceiling**")
         st.toggle(
             controls.CONTROL_BY_KEY["ceiling_on"].label,
-            key="ceiling_on",
+            key=session.widget_key("ceiling_on"),
             help=controls.CONTROL_BY_KEY["ceiling_on"].help,
-            on_change=session.on_control_change,
+            on_change=session.on_widget_change,
             args=("ceiling_on",),
         )
         _slider(
@@ -158,9 +158,9 @@ def draw_advanced(currency: str) -> None:
         st.markdown("**Segments**")
         st.toggle(
             controls.CONTROL_BY_KEY["segments_on"].label,
-            key="segments_on",
+            key=session.widget_key("segments_on"),
             help=controls.CONTROL_BY_KEY["segments_on"].help,
-            on_change=session.on_control_change,
+            on_change=session.on_widget_change,
             args=("segments_on",),
         )
         if values["segments_on"]:

@@ -1,7 +1,8 @@
 """The shared sidebar: presets, the scenario's levers, reset.
 
-Drawn by ``app.py`` on every run, whatever the page, so the widgets (and their
-values in session state) live as long as the session.
+Drawn by ``app.py`` on every run but the presenter's. The widgets show the
+scenario kept in session state (:mod:`ui.state.session`) and write their
+changes back to it, so the scenario outlives any run that does not draw them.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ def _pct_slider(key: str) -> None:
         max_value=control.high,
         step=controls.PERCENT_STEP,
         format=controls.PERCENT_FORMAT,
-        key=key,
+        key=session.widget_key(key),
         help=control.help,
-        on_change=session.on_control_change,
+        on_change=session.on_widget_change,
         args=(key,),
     )
 
@@ -38,9 +39,9 @@ def _count_input(key: str, currency: str, *, step: int) -> None:
         max_value=kind(control.high),
         step=kind(step),
         format="%g" if kind is float else "%d",
-        key=key,
+        key=session.widget_key(key),
         help=control.help,
-        on_change=session.on_control_change,
+        on_change=session.on_widget_change,
         args=(key,),
     )
 
@@ -68,14 +69,15 @@ def _typed_rates() -> None:
 
 
 def draw_sidebar() -> None:
-    """Draw every shared control; their values land in ``st.session_state``."""
+    """Draw every shared control from the session's scenario; a change goes back to it."""
     money = session.currency()
+    session.show_controls()
     with st.sidebar:
         st.subheader("Your scenario")
         st.selectbox(
             "Start from a benchmark",
             controls.PRESET_OPTIONS,
-            key=session.PRESET_KEY,
+            key=session.widget_key(session.PRESET_KEY),
             format_func=controls.preset_label,
             help="Typical churn, contraction and expansion by company stage (ARR) or pricing model.",
             on_change=session.on_preset_change,
@@ -103,27 +105,27 @@ def draw_sidebar() -> None:
             min_value=int(horizon.low or 0),
             max_value=int(horizon.high or 0),
             step=1,
-            key="months",
+            key=session.widget_key("months"),
             help=horizon.help,
-            on_change=session.on_control_change,
+            on_change=session.on_widget_change,
             args=("months",),
         )
         st.selectbox(
             currency.label,
             currency.options,
-            key="currency",
+            key=session.widget_key("currency"),
             help=currency.help,
-            on_change=session.on_control_change,
+            on_change=session.on_widget_change,
             args=("currency",),
         )
         shown_as = controls.CONTROL_BY_KEY["revenue"]
         st.radio(
             shown_as.label,
             shown_as.options,
-            key="revenue",
+            key=session.widget_key("revenue"),
             horizontal=True,
             help=shown_as.help,
-            on_change=session.on_control_change,
+            on_change=session.on_widget_change,
             args=("revenue",),
         )
         draw_advanced(money)
@@ -138,9 +140,9 @@ def draw_sidebar() -> None:
                 max_value=float(margin.high or 100),
                 step=1.0,
                 format="%.1f",
-                key="gross_margin_pct",
+                key=session.widget_key("gross_margin_pct"),
                 help=margin.help,
-                on_change=session.on_control_change,
+                on_change=session.on_widget_change,
                 args=("gross_margin_pct",),
             )
         st.button(

@@ -26,7 +26,32 @@ from typing import Any
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+#: The browser's Back leaves a page, not a slider's last move. Streamlit adds a history entry each
+#: time the server changes the address, and the address follows every move of the scenario, so
+#: Back would step through the moves (each put straight back, since the session's scenario is
+#: what the address shows) before it left the page. A change of address that keeps the page
+#: replaces the entry instead; a new page still adds one. The presenter's slides are one page:
+#: Back leaves it. Fixed code, no user text.
+HISTORY_JS = """
+<script>
+(function () {
+  if (window.__nrrHistory) { return; }
+  window.__nrrHistory = true;
+  const push = window.history.pushState.bind(window.history);
+  window.history.pushState = function (state, unused, url) {
+    if (url !== undefined && url !== null &&
+        new URL(url, window.location.href).pathname === window.location.pathname) {
+      return window.history.replaceState(state, unused, url);
+    }
+    return push(state, unused, url);
+  };
+})();
+</script>
+"""
 _RAN_APP = "_nav_ran_app"
+_LAST_PAGE = "_nav_last_page"
+#: Where "Exit presenter" leads when the presentation was not opened from another page.
+PRESENTER_EXIT = "compounding"
 _WANTED = "_nav_wanted_page"
 _REDIRECTS = "_nav_redirects"
 #: A visitor is sent through app.py at most this many times in a row (never a loop).
@@ -37,6 +62,11 @@ def mark_app_run() -> None:
     """First thing ``app.py`` does on every run: the page it runs will see this run went through it."""
     st.session_state[_RAN_APP] = True
     st.session_state.pop(_REDIRECTS, None)
+
+
+def one_history_entry_per_page() -> None:
+    """Make the browser's Back and Forward move between pages (:data:`HISTORY_JS`)."""
+    st.html(HISTORY_JS, unsafe_allow_javascript=True)
 
 
 def require_app(url_path: str) -> None:
@@ -69,6 +99,17 @@ def follow_wanted(pages: Sequence[Any], current: Any) -> None:
     for page in pages:
         if page.url_path == wanted:
             st.switch_page(page, query_params=st.query_params.to_dict())
+
+
+def remember(url_path: str) -> None:
+    """After ``st.navigation`` in ``app.py``: the page now shown, for the presenter's way out."""
+    if url_path != "present":
+        st.session_state[_LAST_PAGE] = url_path
+
+
+def page_before_presenting() -> str:
+    """The file of the page the presenter was opened from (its way out), or the compounding page."""
+    return f"pages/{st.session_state.get(_LAST_PAGE) or PRESENTER_EXIT}.py"
 
 
 def link(page: str, label: str, *, icon: str | None = None, **options: Any) -> None:

@@ -1,5 +1,13 @@
 """The session's scenario: control values in ``st.session_state``, the address kept in step, the callbacks.
 
+The scenario lives under the controls' own keys (:data:`~ui.state.controls.KEYS`,
+and :data:`PRESET_KEY`), which no widget owns. Streamlit drops a widget's
+value after any run that does not draw it (the presenter draws no sidebar),
+so each sidebar widget has a key of its own (:func:`widget_key`), is given
+its control's value before it is drawn (:func:`show_controls`), and copies a
+change back (:func:`on_widget_change`). Whatever page runs, or does not draw
+the sidebar, the scenario is where it was.
+
 Pages read the scenario through :func:`current_scenario`, which falls back
 to the defaults when a page runs alone. Widget callbacks (``on_*``) run
 before the script; each clears the link notice and rewrites the address.
@@ -103,9 +111,14 @@ def link_notice() -> str | None:
     return str(notice) if notice else None
 
 
+def scenario_query() -> dict[str, str]:
+    """The scenario in use as address parameters (without a page's own view parameters)."""
+    return query_from_values(valid_values())
+
+
 def sync_url() -> None:
     """Write the current scenario to the address, when it differs from what is there."""
-    wanted = query_from_values(valid_values())
+    wanted = scenario_query()
     present = st.query_params.to_dict()
     wanted.update({key: present[key] for key in VIEW_PARAMS if key in present})
     if present != wanted:
@@ -122,8 +135,36 @@ def load_scenario(scenario: Scenario) -> list[str]:
     return notes
 
 
+#: The scenario's keys a sidebar widget shows (the tables have editors of their own), and the preset.
+SHOWN_KEYS: tuple[str, ...] = (*(c.key for c in CONTROLS if c.kind is not tuple), PRESET_KEY)
+
+
+def widget_key(key: str) -> str:
+    """The key of the sidebar widget that shows the scenario's value ``key``."""
+    return f"sidebar_{key}"
+
+
+def show_controls() -> None:
+    """Before the sidebar is drawn: each widget is given its control's value.
+
+    Written on every run, not only when missing: a value set in this run is
+    one the browser is told to show, while a widget that was not drawn in
+    the last run (the presenter's) would otherwise come back at its
+    minimum in the browser and send that back on the next click.
+    """
+    for key in SHOWN_KEYS:
+        default = CUSTOM if key == PRESET_KEY else CONTROL_BY_KEY[key].default
+        st.session_state[widget_key(key)] = st.session_state.get(key, default)
+
+
+def on_widget_change(key: str) -> None:
+    """Callback for a sidebar widget: the scenario takes its value, the address follows."""
+    st.session_state[key] = st.session_state[widget_key(key)]
+    on_control_change(key)
+
+
 def on_control_change(key: str | None = None) -> None:
-    """Callback for every sidebar control: clear the link notice, update the address."""
+    """After any change to the scenario's values: clear the link notice, update the address."""
     st.session_state[NOTICE_KEY] = None
     if key in PRESET_KEYS:
         st.session_state[PRESET_KEY] = CUSTOM
@@ -214,7 +255,8 @@ def on_clear_plan() -> None:
 
 def on_preset_change() -> None:
     """Callback for the preset select: set its levers."""
-    name = st.session_state.get(PRESET_KEY, CUSTOM)
+    name = st.session_state[widget_key(PRESET_KEY)]
+    st.session_state[PRESET_KEY] = name
     if name != CUSTOM:
         st.session_state.update(preset_values(name))
     on_control_change()
