@@ -23,6 +23,8 @@ APP_CSS = """
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
+/* The app's scripts (history, the presenter's keys) take no room: no gap above the page's title. */
+[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) { display: none; }
 .chart-title { font-size: 1.3rem; font-weight: 600; margin: 0 0 -0.6rem 0; line-height: 1.3; }
 /* A formula never wraps: on a phone, where it can be wider than the screen, it scrolls, never cut. */
 @media (max-width: 640px) {
