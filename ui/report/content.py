@@ -137,8 +137,10 @@ def initiative_text(initiative: Initiative) -> str:
     return text
 
 
-def assumptions(scenario: Scenario, currency: str) -> tuple[tuple[str, str], ...]:
-    """Every lever of the scenario in people's units, refinements only when they are set."""
+def assumptions(scenario: Scenario, currency: str, *, segments: bool = True) -> tuple[tuple[str, str], ...]:
+    """Every lever of the scenario in people's units, refinements only when they are set; each segment
+    too, unless ``segments`` is false (the one-pager shows them as :func:`segment_table`); the plan's
+    initiatives last, in order (the one-pager lets the last ones make way when its page is full)."""
     rows: list[tuple[str, str]] = [
         ("Starting MRR", money(scenario.starting_mrr, currency)),
         (
@@ -178,7 +180,7 @@ def assumptions(scenario: Scenario, currency: str) -> tuple[tuple[str, str], ...
         rows.append(("Customers on annual plans", pct(scenario.annual_plan_share)))
     if scenario.expansion_ceiling is not None:
         rows.append(("Expansion ceiling", f"{scenario.expansion_ceiling:g}× a customer's first MRR"))
-    for segment in scenario.segments:
+    for segment in scenario.segments if segments else ():
         rows.append(
             (
                 f"Segment {segment.name}",
@@ -191,6 +193,28 @@ def assumptions(scenario: Scenario, currency: str) -> tuple[tuple[str, str], ...
     for initiative in scenario.initiatives:
         rows.append((initiative.name, initiative_text(initiative)))
     return tuple(rows)
+
+
+def segment_table(scenario: Scenario, currency: str) -> pd.DataFrame | None:
+    """The scenario's segments as text, one row each (None without segments): their shares of MRR and
+    of new customers, what a new customer pays a month, and their rates a month."""
+    if not scenario.segments:
+        return None
+    segments = scenario.segments
+    return pd.DataFrame(
+        {
+            "Segment": [segment.name for segment in segments],
+            "Share of MRR": [pct(segment.mrr_share) for segment in segments],
+            "Of new customers": [pct(segment.new_customer_share) for segment in segments],
+            "MRR per new customer": [money(segment.new_customer_mrr, currency) for segment in segments],
+            **{
+                f"{LEVERS[key].name} a month": [
+                    f"{getattr(segment, LEVERS[key].field) * 100:.2f}%" for segment in segments
+                ]
+                for key in ("churn", "contraction", "expansion")
+            },
+        }
+    )
 
 
 def _last_figure(summary: Summary, currency: str, shown: Revenue) -> tuple[str, str]:
