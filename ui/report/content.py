@@ -200,7 +200,7 @@ def assumptions(scenario: Scenario, currency: str, *, segments: bool = True) -> 
 
 def segment_table(scenario: Scenario, currency: str) -> pd.DataFrame | None:
     """The scenario's segments as text, one row each (None without segments): their shares of MRR and
-    of new customers, what a new customer pays a month, and their rates a month."""
+    of new customers, what a new customer pays a month, and their monthly rates."""
     if not scenario.segments:
         return None
     segments = scenario.segments
@@ -210,10 +210,9 @@ def segment_table(scenario: Scenario, currency: str) -> pd.DataFrame | None:
             "Share of MRR": [pct(segment.mrr_share) for segment in segments],
             "Of new customers": [pct(segment.new_customer_share) for segment in segments],
             "MRR per new customer": [money(segment.new_customer_mrr, currency) for segment in segments],
+            # Monthly, as every rate a report shows unless it says annual (its footer says so).
             **{
-                f"{LEVERS[key].name} a month": [
-                    f"{getattr(segment, LEVERS[key].field) * 100:.2f}%" for segment in segments
-                ]
+                LEVERS[key].name: [f"{getattr(s, LEVERS[key].field) * 100:.2f}%" for s in segments]
                 for key in ("churn", "contraction", "expansion")
             },
         }

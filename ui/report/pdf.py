@@ -56,7 +56,8 @@ _PX_PER_MM = 96 / 25.4
 #: is drawn at (CSS pixels). On the page they take their row's width at that shape, or less height
 #: when the text leaves less room.
 _PDF_ROWS: tuple[tuple[tuple[str, tuple[int, int]], ...], ...] = (
-    (("tiers", (1300, 175)),),
+    # A band and a mark: drawn flat, it leaves the height to the charts below.
+    (("tiers", (1300, 150)),),
     (("revenue", (680, 385)), ("cohorts", (680, 385))),
     # Two panels side by side: drawn wider, so that its labels fit the half page.
     (("bridge", (680, 385)), ("levers", (840, 476))),
@@ -95,16 +96,15 @@ h2 { font-size: 10pt; margin: 0 0 1.2mm; text-transform: uppercase; letter-spaci
 .assumptions { columns: 2; column-gap: 6mm; }
 .assumptions .line { break-inside: avoid; display: flex; justify-content: space-between; gap: 3mm;
   border-bottom: 0.5px solid #e5e7eb; padding: 0.6mm 0; }
-.assumptions .line[hidden] { display: none; }
+.assumptions .line[hidden], table.segments[hidden], table.segments tr[hidden] { display: none; }
 .assumptions span:first-child { color: #4b5563; flex: none; max-width: 50%; }
 .assumptions span:last-child { text-align: right; }
 table.segments { border-collapse: collapse; width: 100%; margin-top: 1.5mm; }
 table.segments th, table.segments td { padding: 0.5mm 1.5mm; border-bottom: 0.5px solid #e5e7eb;
   text-align: right; vertical-align: bottom; }
-table.segments td { white-space: nowrap; }
+table.segments th, table.segments td { white-space: nowrap; }
 table.segments th { font-weight: 500; color: #4b5563; }
-table.segments th:first-child, table.segments td:first-child { text-align: left; padding-left: 0;
-  white-space: normal; }
+table.segments th:first-child, table.segments td:first-child { text-align: left; padding-left: 0; }
 footer { margin-top: auto; color: #6b7280; font-size: 7.2pt; }
 """
 
@@ -134,18 +134,21 @@ _FIT_JS = """
   const rows = Array.from(document.querySelectorAll('.charts .row'));
   const scale = () => Math.min(
     ...rows.map((row) => row.getBoundingClientRect().height / Number(row.dataset.height)));
+  // The lines that may make way, in the order they do: the plan's last initiative first, then the
+  // last segment (the table's head goes with its last row). As few as keep the charts large enough.
   const lines = [...document.querySelectorAll('.assumptions .plan')].reverse()
     .concat([...document.querySelectorAll('table.segments tr.segment')].reverse());
+  const table = document.querySelector('table.segments');
   const more = document.querySelector('.assumptions .more');
-  let left = 0;
-  while (lines.length && scale() < MIN_CHART_SCALE) {
-    lines.shift().remove();
-    left += 1;
-    more.hidden = false;
-    more.lastElementChild.textContent = left + ' more in the HTML report';
-    const table = document.querySelector('table.segments');
-    if (table && !table.querySelector('tr.segment')) { table.remove(); }
-  }
+  let hidden = 0;
+  const hide = (count) => {
+    hidden = count;
+    lines.forEach((line, index) => { line.hidden = index < count; });
+    if (table) { table.hidden = Array.from(table.querySelectorAll('tr.segment')).every((row) => row.hidden); }
+    more.hidden = count === 0;
+    more.lastElementChild.textContent = count + ' more in the HTML report';
+  };
+  while (hidden < lines.length && scale() < MIN_CHART_SCALE) { hide(hidden + 1); }
 })();
 """.replace("MIN_CHART_SCALE", repr(MIN_CHART_SCALE))
 
