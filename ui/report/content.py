@@ -64,7 +64,7 @@ class Report:
     figures
         ``(label, value)`` pairs, :data:`FIGURE_TILES` of them: monthly and annual NRR, annual GRR,
         both tiers, MRR a year out and at the horizon (:func:`simulator.summary.headline_months`),
-        then the customers at the horizon and monthly GRR as room allows.
+        then the customers at the horizon, monthly GRR and monthly expansion as room allows.
     tier_sentence
         The verdict: ``"Annual NRR 126.8%: **Best in class**, … Annual GRR
         61.3%: **Leaky**. GRR below 90%: …"`` (markdown bold).
@@ -221,12 +221,13 @@ def segment_table(scenario: Scenario, currency: str) -> pd.DataFrame | None:
 
 def _after_revenue(summary: Summary, room: int) -> tuple[tuple[str, str], ...]:
     """What fills the tiles left after the revenue figures: the customers at the horizon (when the
-    scenario counts them), then monthly GRR."""
+    scenario counts them), then monthly GRR and monthly expansion (NRR − GRR)."""
     months = summary.months
     customers = summary.customers_at(months)
     fillers = (
         *(((f"Customers at {months} months", f"{customers:,.0f}"),) if math.isfinite(customers) else ()),
         ("Monthly GRR", pct(summary.monthly_grr)),
+        ("Monthly expansion", pct(summary.retention.monthly_expansion)),
     )
     return fillers[: max(room, 0)]
 
