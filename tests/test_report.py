@@ -187,6 +187,9 @@ def test_the_reports_figures_never_read_past_the_horizon() -> None:
     assert labels[5:] == ["MRR at 12 months", "Customers at 12 months", "Monthly GRR"]
     labels = [label for label, _ in content.build_report(SCENARIO.replace(months=60)).figures]
     assert labels[5:] == ["MRR at 12 months", "MRR at 60 months", "Customers at 60 months"]
+    uncounted = SCENARIO.replace(months=12, starting_customers=None)
+    labels = [label for label, _ in content.build_report(uncounted).figures]
+    assert labels[5:] == ["MRR at 12 months", "Monthly GRR", "Monthly expansion"]
 
 
 # Images and PDF (chromium).
