@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from simulator.summary import headline_months
 from ui import cache, sentences, show
 from ui.charts import growth, plan_paths, tier_bar
 from ui.format import pct
@@ -20,7 +21,9 @@ exact = summary.retention.annual_basis == "monthly ^ 12"
 st.title("NRR compounding")
 st.caption("A monthly NRR a little above or below 100% compounds into a very different business.")
 
-cards = st.columns(5)
+# Revenue a year out and at the horizon, where the charts end (one card when they are the same month).
+months = headline_months(summary.months)
+cards = st.columns(3 + len(months))
 show.card(cards[0], "Blended monthly NRR" if scenario.segments else "Monthly NRR", pct(summary.monthly_nrr))
 show.card(
     cards[1],
@@ -34,8 +37,8 @@ show.card(
     pct(summary.annual_grr),
     help=f"Monthly GRR {pct(summary.monthly_grr)}, to the power 12." if exact else None,
 )
-# Five cards to a row: compact money fits any currency; the full figure is on hover.
-for card, month in zip(cards[3:], (12, 36), strict=True):
+# Up to five cards to a row: compact money fits any currency; the full figure is on hover.
+for card, month in zip(cards[3:], months, strict=True):
     show.card(
         card,
         f"{revenue.name} at {month} months",

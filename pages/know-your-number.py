@@ -221,7 +221,7 @@ if data.segments is not None:
 
 st.download_button(
     "Download the monthly metrics (CSV)",
-    data=reading.metrics_csv(monthly),
+    data=reading.metrics_csv(monthly, revenue),
     file_name="monthly_metrics.csv",
     mime="text/csv",
     key=uploads.DOWNLOAD_KEY,

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from simulator.output import csv_bytes
 from ui import show
 from ui.charts import overlays
 from ui.format import Delta, literal, money_delta, pct
@@ -106,7 +105,7 @@ else:
     csv_left, csv_right, _ = st.columns([1, 1, 2])
     csv_left.download_button(
         "Differences (CSV)",
-        csv_bytes(revenue.columns(differences)),
+        files.differences_csv(result, revenue),
         file_name="scenario-differences.csv",
         mime="text/csv",
         key="scenario_differences_csv",
@@ -114,7 +113,7 @@ else:
     )
     csv_right.download_button(
         "Month by month (CSV)",
-        csv_bytes(revenue.columns(result.month_by_month())),
+        files.series_csv(result, revenue),
         file_name="scenario-comparison.csv",
         mime="text/csv",
         key="scenario_series_csv",

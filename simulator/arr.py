@@ -170,22 +170,92 @@ def _bridge(
     )
 
 
-def as_arr(table: pd.DataFrame) -> pd.DataFrame:
-    """``table`` with its MRR columns as ARR: each column named ``mrr`` or with an ``mrr`` part
-    (``new_mrr``, ``mrr_gain``, ``mrr_gain_per_cost``…) times 12, renamed with ``arr`` in its place;
-    the other columns (customers, rates, ratios) as they are.
+#: Every column of an amount of MRR that a table the app or the command line writes can hold:
+#: recurring revenue a month, the one thing ARR restates (12 ×, named with ``arr`` for ``mrr``).
+#: Money that does not recur monthly (a cost, a lifetime value) is not MRR and stays as it is.
+MRR_AMOUNTS: frozenset[str] = frozenset(
+    {
+        # A projection (``project``, the projection CSV) and a comparison's tables.
+        "mrr",
+        "starting_mrr",
+        "new_mrr",
+        "expansion_mrr",
+        "contraction_mrr",
+        "churned_mrr",
+        "existing_base_mrr",
+        "new_mrr_to_stay_flat",
+        "mrr_vs_first",
+        # An export's metrics (``metrics``, Know your number's CSV) and its backtest.
+        "reactivation_mrr",
+        "ending_mrr",
+        "actual_mrr",
+        "forecast_mrr",
+        "flat_mrr",
+        # The lever ranking (``levers``) and the Monte Carlo bands.
+        "mrr_gain",
+        "mrr_at_horizon",
+        "mrr_p10",
+        "mrr_p50",
+        "mrr_p90",
+        "mrr_mean",
+    }
+)
+#: Columns whose names speak of MRR but which hold no amount of it, each with what it is. ARR leaves
+#: them as they are, name and value.
+NOT_MRR_AMOUNTS: dict[str, str] = {
+    "share_of_new_mrr_replacing_losses": (
+        "a share: the part of a month's new MRR that only replaces what the base lost, the same part "
+        "of its new ARR"
+    ),
+    "mrr_gain_per_cost": (
+        "a ratio of money to money: the MRR gained by the horizon per unit of money spent on it; a cost "
+        "is spent once and does not recur, so there is no annual run rate of it, and the name says the "
+        "gain is counted in MRR"
+    ),
+    "mrr_share": "a segment's share of MRR, a fraction",
+}
 
-    What the command line's ``--revenue arr`` writes and the app's ARR view downloads.
+
+def arr_name(column: str) -> str:
+    """The name of an MRR amount's column as ARR: ``mrr`` in it becomes ``arr``.
+
+    >>> arr_name("new_mrr_to_stay_flat"), arr_name("mrr")
+    ('new_arr_to_stay_flat', 'arr')
+    """
+    return "_".join("arr" if part == "mrr" else part for part in column.split("_"))
+
+
+def as_arr(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its amounts of MRR as ARR: each column of :data:`MRR_AMOUNTS` 12 × it, renamed by
+    :func:`arr_name`; every other column (customers, months, rates, shares, ratios, costs, text) as it is.
+
+    What the command line's ``--revenue arr`` writes and the app's ARR view downloads. The columns
+    converted are listed, not guessed from their names: a share of MRR or MRR per unit of cost holds no
+    amount of MRR (:data:`NOT_MRR_AMOUNTS`).
 
     >>> as_arr(pd.DataFrame({"month": [1], "mrr": [10.0], "nrr_month": [1.02]})).to_dict("records")
     [{'month': 1, 'arr': 120.0, 'nrr_month': 1.02}]
+
+    Raises
+    ------
+    ValueError
+        For a column named after MRR (an ``mrr`` part in its name) listed in neither
+        :data:`MRR_AMOUNTS` nor :data:`NOT_MRR_AMOUNTS`: what it holds must be said before a file is
+        written with it.
     """
-    moved = [column for column in table.columns if "mrr" in str(column).split("_")]
+    names = [str(column) for column in table.columns]
+    unknown = [
+        name
+        for name in names
+        if "mrr" in name.split("_") and name not in MRR_AMOUNTS and name not in NOT_MRR_AMOUNTS
+    ]
+    if unknown:
+        raise ValueError(
+            f"column {unknown[0]!r} is named after MRR but listed in neither MRR_AMOUNTS nor "
+            "NOT_MRR_AMOUNTS (simulator/arr.py): say whether it is an amount of MRR"
+        )
     out = table.copy()
-    for column in moved:
-        out[column] = out[column].astype(float) * MONTHS_A_YEAR
-    renamed = {
-        column: "_".join("arr" if part == "mrr" else part for part in str(column).split("_"))
-        for column in moved
-    }
-    return out.rename(columns=renamed)
+    moved = [name for name in names if name in MRR_AMOUNTS]
+    for name in moved:
+        out[name] = out[name].astype(float) * MONTHS_A_YEAR
+    return out.rename(columns={name: arr_name(name) for name in moved})

@@ -31,8 +31,22 @@ from simulator.projection import Projection, project
 from simulator.scenario import Scenario
 from simulator.tiers import Tier, Verdict, verdict
 
-#: The months the headline MRR figures are read at, whatever the horizon.
-HEADLINE_MONTHS: tuple[int, ...] = (12, 36)
+#: Months in a year: annual NRR and GRR are read at month 12, so a summary projects at least that far.
+YEAR_MONTHS = 12
+
+
+def headline_months(horizon: int) -> tuple[int, ...]:
+    """The months the headline revenue figures are read at: a year out, and the horizon (the month the
+    charts end at, whatever a founder chose: 24, 36, 60, 120); the horizon alone when it is a year or
+    less, so that no figure lies past the charts and none is shown twice.
+
+    >>> headline_months(36), headline_months(60), headline_months(120)
+    ((12, 36), (12, 60), (12, 120))
+    >>> headline_months(12), headline_months(6)
+    ((12,), (6,))
+    """
+    return tuple(sorted({min(YEAR_MONTHS, horizon), horizon}))
+
 
 Basis = Literal["monthly ^ 12", "cohort"]
 
@@ -160,7 +174,7 @@ class Summary:
         return self.scenario.months
 
     def mrr_at(self, month: int) -> float:
-        """MRR at the end of ``month`` (months 0 to the horizon, or to month 36 if that is later)."""
+        """MRR at the end of ``month`` (months 0 to the horizon, or to month 12 if that is later)."""
         return self._long.mrr_at(month)
 
     def customers_at(self, month: int) -> float:
@@ -195,7 +209,7 @@ def summarise(scenario: Scenario) -> Summary:
     >>> s.diagnosis
     'GRR below 90%: fix churn first; expansion cannot outrun the leak.'
     """
-    long = project(scenario, months=max(scenario.months, *HEADLINE_MONTHS))
+    long = project(scenario, months=max(scenario.months, YEAR_MONTHS))
     figures = retention(scenario, long)
     return Summary(
         scenario=scenario,

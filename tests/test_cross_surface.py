@@ -4,8 +4,8 @@ For random scenarios (segments, refinements and plans included) drawn on the
 sidebar's grid and opened from the page address, revenue shown as MRR or as
 ARR (12 × MRR, every revenue figure, label and column following), the headline figures of
 :func:`simulator.summary.summarise` (monthly and annual NRR and GRR, both
-tiers, the GRR diagnosis, the plateau, the new MRR needed to stay flat, MRR at
-months 12 and 36) must read the same on each page (AppTest), the presenter's
+tiers, the GRR diagnosis, the plateau, the new MRR needed to stay flat, MRR a
+year out and at the horizon, never past it) must read the same on each page (AppTest), the presenter's
 slides, the HTML report, the projection CSV, the comparison on the Scenarios
 page and the presenter, and the command line (``project`` and ``report``).
 The lever ranking (its verdict, order and MRR gains, each lever and all together) reads the same on
@@ -47,7 +47,7 @@ from simulator.ranking import Ranking, rank
 from simulator.sample_data import generate_export
 from simulator.scenario import Scenario
 from simulator.scenario_json import to_json
-from simulator.summary import Summary, summarise
+from simulator.summary import Summary, headline_months, summarise
 from tests.apptest_support import APP, TIMEOUT, full_figures, shown_text
 from tests.strategies import examples
 from ui import ranking as words
@@ -56,7 +56,7 @@ from ui.actuals.uploads import UPLOAD_KEY
 from ui.economics import economics_cards, lifetime_value_text, payback_text, position_text, quick
 from ui.format import money, pct
 from ui.report import content, html
-from ui.revenue import VIEWS, Revenue
+from ui.revenue import ARR, VIEWS, Revenue
 from ui.scenarios import saved
 from ui.sentences import summary_verdict
 from ui.state.address import query_from_values
@@ -145,10 +145,17 @@ def expected(summary: Summary, shown: Revenue) -> dict[str, str]:
         "monthly NRR": pct(summary.monthly_nrr),
         "annual NRR": pct(summary.annual_nrr),
         "annual GRR": pct(summary.annual_grr),
-        "revenue at 12": shown.money(summary.mrr_at(12), CURRENCY),
-        "revenue at 36": shown.money(summary.mrr_at(36), CURRENCY),
+        **{
+            f"revenue at {month}": shown.money(summary.mrr_at(month), CURRENCY)
+            for month in headline_months(summary.months)
+        },
         "to stay flat": shown.money(summary.stay_flat_at(1), CURRENCY),
     }
+
+
+def revenue_labels(labels: Any, shown: Revenue) -> list[str]:
+    """The labels of revenue read at a month (``ARR at 36 months``), in order."""
+    return [label for label in labels if re.fullmatch(rf"{shown.name} at \d+ months", label)]
 
 
 def lever_verdict(summary: Summary, shown: Revenue) -> str:
@@ -180,7 +187,9 @@ def check_pages(at: AppTest, summary: Summary, figures: dict[str, str], shown_as
     assert shown["Annual NRR"] == figures["annual NRR"]
     assert shown["Annual GRR"] == figures["annual GRR"]
     full = full_figures(at)
-    for month in (12, 36):  # compact on the card, the full figure on hover
+    months = headline_months(summary.months)  # a year out and the horizon, where the charts end
+    assert revenue_labels(shown, shown_as) == [f"{shown_as.name} at {month} months" for month in months]
+    for month in months:  # compact on the card, the full figure on hover
         label = f"{shown_as.name} at {month} months"
         assert shown[label] == shown_as.compact(summary.mrr_at(month), CURRENCY)
         assert full[label] == figures[f"revenue at {month}"]
@@ -268,8 +277,10 @@ def check_report(html: str, summary: Summary, figures: dict[str, str], shown: Re
     assert tiles["Annual GRR"] == figures["annual GRR"]
     assert tiles["NRR tier"] == summary.nrr_tier.name
     assert tiles["GRR tier"] == summary.grr_tier.name
-    assert tiles[f"{shown.name} at 12 months"] == figures["revenue at 12"]
-    assert tiles[f"{shown.name} at 36 months"] == figures["revenue at 36"]
+    months = headline_months(summary.months)
+    assert revenue_labels(tiles, shown) == [f"{shown.name} at {month} months" for month in months]
+    for month in months:
+        assert tiles[f"{shown.name} at {month} months"] == figures[f"revenue at {month}"]
     text = re.sub(r"\s+", " ", "".join(parsed.text))
     assert summary_verdict(summary).replace("**", "") in text
     assert lever_verdict(summary, shown) in text
@@ -291,9 +302,8 @@ def check_files(scenario: Scenario, summary: Summary, shown: Revenue, tmp_path: 
         assert csv[written].to_numpy() == pytest.approx(
             values.round(decimals_of(written)).to_numpy(), rel=1e-12, abs=1e-12, nan_ok=True
         )
-    for month in (12, 36):
-        if month <= summary.months:  # the page's figure, to the cent
-            assert csv[unit].iat[month] == round(shown.of(summary.mrr_at(month)), 2)
+    for month in headline_months(summary.months):  # the page's figure, to the cent
+        assert csv[unit].iat[month] == round(shown.of(summary.mrr_at(month)), 2)
     path = tmp_path / "scenario.json"
     path.write_text(to_json(scenario), encoding="utf-8")
     view = ["--revenue", unit]
@@ -340,6 +350,7 @@ def check_comparison(at: AppTest, scenario: Scenario, shown_as: Revenue) -> None
 @given(values=sidebar_values())
 @example(values={**defaults(), "currency": CURRENCY, "revenue": "ARR"})
 @example(values={**defaults(), "currency": CURRENCY, "revenue": "MRR"})
+@example(values={**defaults(), "currency": CURRENCY, "revenue": "ARR", "months": 12})
 def test_every_surface_shows_the_engines_figures(values: dict[str, Any], tmp_path: Path) -> None:
     import streamlit
 
@@ -436,9 +447,11 @@ def test_an_exports_quick_ratio_metrics_and_backtest_read_the_same_on_the_page_a
     loaded = at.session_state["_kyn_loaded"]
     last = loaded.metrics.months[-1]
 
-    # The metrics file the page offers is the command line's, byte for byte.
+    # The metrics file the page offers is the command line's, byte for byte, as MRR and as ARR.
     metrics_out = _cli("metrics", str(path))
     assert reading.metrics_csv(loaded.metrics.monthly).decode("utf-8") == metrics_out
+    yearly = reading.metrics_csv(loaded.metrics.monthly, ARR).decode("utf-8")
+    assert yearly == _cli("metrics", str(path), "--revenue", "arr")
     rows = pd.read_csv(io.StringIO(metrics_out), dtype={"month": str})
     shown = cards(at)
     assert shown[f"Quick ratio, {last}"] == quick(float(rows["quick_ratio"].iat[-1]))

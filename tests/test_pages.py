@@ -8,6 +8,7 @@ scenario of the sidebar.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,25 @@ def test_compounding_cards_equal_the_engine_formatted() -> None:
     }
     full = {m.label: m.proto.help for m in at.metric}
     assert full["MRR at 12 months"] == money(table["mrr"].iloc[12])
+
+
+@pytest.mark.parametrize(
+    ("horizon", "months"), [(12, (12,)), (24, (12, 24)), (36, (12, 36)), (60, (12, 60)), (120, (12, 120))]
+)
+def test_compounding_cards_read_revenue_a_year_out_and_at_the_horizon_never_past_it(
+    horizon: int, months: tuple[int, ...]
+) -> None:
+    at = app(months=str(horizon))
+    at.switch_page("pages/compounding.py").run()
+    assert not at.exception
+    table = project(scenario_from_values({**defaults(), "months": horizon})).table
+    revenue = {label: value for label, value in metrics(at).items() if label.startswith("MRR at")}
+    assert revenue == {f"MRR at {month} months": compact_money(table["mrr"].iloc[month]) for month in months}
+    full = {m.label: m.proto.help for m in at.metric}
+    assert full[f"MRR at {horizon} months"] == money(table["mrr"].iloc[horizon])
+    # The revenue chart ends at the month the last card reads.
+    (drawn,) = [chart for chart in charts(at) if chart.title == "MRR over the horizon"]
+    assert json.loads(drawn.spec)["layout"]["xaxis"]["range"] == [0, horizon]
 
 
 def test_moving_a_sidebar_slider_changes_the_cards() -> None:

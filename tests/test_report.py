@@ -178,7 +178,18 @@ def test_html_report_escapes_names_and_lists_initiatives_and_the_horizon() -> No
     assert "Dunning &lt;v2&gt;" in page and "Dunning <v2>" not in page
     assert "churn −0.80 pts from month 3, in full by month 6" in page
     assert money(project(LEAKY).table["mrr"].iloc[-1], "€") in page
-    assert "MRR at 48 months (horizon)" in page
+    assert "MRR at 48 months" in page and "MRR at 36 months" not in page  # a year out and the horizon
+
+
+def test_the_reports_figures_never_read_past_the_horizon() -> None:
+    # A year's horizon: its revenue once, then the customers and monthly GRR fill the tiles.
+    labels = [label for label, _ in content.build_report(SCENARIO.replace(months=12)).figures]
+    assert labels[5:] == ["MRR at 12 months", "Customers at 12 months", "Monthly GRR"]
+    labels = [label for label, _ in content.build_report(SCENARIO.replace(months=60)).figures]
+    assert labels[5:] == ["MRR at 12 months", "MRR at 60 months", "Customers at 60 months"]
+    uncounted = SCENARIO.replace(months=12, starting_customers=None)
+    labels = [label for label, _ in content.build_report(uncounted).figures]
+    assert labels[5:] == ["MRR at 12 months", "Monthly GRR", "Monthly expansion"]
 
 
 # Images and PDF (chromium).

@@ -1,15 +1,13 @@
 """Revenue shown as MRR or as ARR (12 × MRR): the conversion, the files, and every page under AppTest.
 
 The figures themselves are held to each other across surfaces in tests/test_cross_surface.py, in
-both views; here: the conversion by hand and as a property, the command line's ``--revenue arr``
-on every table it writes, and each page in ARR naming no MRR where it shows revenue.
+both views, and every file the app and the command line write in tests/test_arr_files.py; here: the
+conversion by hand and as a property, and each page in ARR naming no MRR where it shows revenue.
 """
 
 from __future__ import annotations
 
-import io
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,10 +16,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator import cli
-from simulator.arr import as_arr
+from simulator.arr import MRR_AMOUNTS, NOT_MRR_AMOUNTS, arr_name, as_arr
 from simulator.projection import project
-from simulator.sample_data import generate_export
 from tests.apptest_support import app, charts, full_figures, shown_text
 from tests.examples import WORKED_EXAMPLE
 from ui.charts import growth
@@ -51,7 +47,7 @@ def test_arr_is_twelve_times_mrr_by_hand() -> None:
     values=st.lists(st.floats(-1e9, 1e9), min_size=1, max_size=5),
     rates=st.lists(st.floats(0, 2), min_size=1, max_size=5),
 )
-def test_as_arr_multiplies_every_mrr_column_by_12_and_touches_nothing_else(
+def test_as_arr_multiplies_each_amount_of_mrr_by_12_and_touches_nothing_else(
     values: list[float], rates: list[float]
 ) -> None:
     size = min(len(values), len(rates))
@@ -60,7 +56,9 @@ def test_as_arr_multiplies_every_mrr_column_by_12_and_touches_nothing_else(
             "month": np.arange(size),
             "mrr": values[:size],
             "new_mrr_to_stay_flat": values[:size],
-            "mrr_gain_per_cost": values[:size],
+            "share_of_new_mrr_replacing_losses": rates[:size],
+            "mrr_gain_per_cost": rates[:size],
+            "cost": values[:size],
             "customers": values[:size],
             "nrr_month": rates[:size],
             "quick_ratio": rates[:size],
@@ -71,16 +69,32 @@ def test_as_arr_multiplies_every_mrr_column_by_12_and_touches_nothing_else(
         "month",
         "arr",
         "new_arr_to_stay_flat",
-        "arr_gain_per_cost",
+        "share_of_new_mrr_replacing_losses",
+        "mrr_gain_per_cost",
+        "cost",
         "customers",
         "nrr_month",
         "quick_ratio",
     ]
     for before, after in (("mrr", "arr"), ("new_mrr_to_stay_flat", "new_arr_to_stay_flat")):
         assert shown[after].tolist() == [12 * value for value in table[before]]
-    for same in ("month", "customers", "nrr_month", "quick_ratio"):
+    # A share of MRR, MRR gained per unit of money spent, a cost: none of them an amount of MRR.
+    for same in ("month", "share_of_new_mrr_replacing_losses", "mrr_gain_per_cost", "cost", "customers"):
         assert shown[same].tolist() == table[same].tolist()
+    assert shown[["nrr_month", "quick_ratio"]].equals(table[["nrr_month", "quick_ratio"]])
     assert table.columns[1] == "mrr"  # the table given is left as it was
+
+
+def test_as_arr_refuses_a_column_named_after_mrr_that_no_list_classifies() -> None:
+    with pytest.raises(ValueError, match="column 'mrr_per_seat' is named after MRR but listed in neither"):
+        as_arr(pd.DataFrame({"month": [1], "mrr_per_seat": [10.0]}))
+
+
+def test_every_amount_of_mrr_is_named_after_mrr_and_becomes_an_arr_name() -> None:
+    # The lists are disjoint, and an amount's ARR name no longer says MRR.
+    assert not MRR_AMOUNTS & set(NOT_MRR_AMOUNTS)
+    for name in MRR_AMOUNTS:
+        assert "mrr" in name.split("_") and "mrr" not in arr_name(name).split("_"), name
 
 
 def test_a_revenue_chart_in_arr_draws_twelve_times_the_mrr_and_says_arr() -> None:
@@ -89,37 +103,6 @@ def test_a_revenue_chart_in_arr_draws_twelve_times_the_mrr_and_says_arr() -> Non
     yearly = go.Figure(growth.revenue(table, "$", shown=ARR))
     assert np.allclose(np.asarray(yearly.data[0].y), 12 * np.asarray(monthly.data[0].y))
     assert yearly.layout.yaxis.title.text == "ARR" and "ARR" in yearly.layout.title.text
-
-
-@pytest.mark.parametrize("command", ["project", "metrics", "backtest", "levers"])
-def test_the_command_line_writes_arr_columns_of_twelve_times_the_mrr(command: str, tmp_path: Path) -> None:
-    if command in ("project", "levers"):
-        path = tmp_path / "scenario.json"
-        path.write_text(
-            json.dumps({"starting_mrr": 100_000, "churn_rate": 0.03, "new_customers_per_month": 5})
-        )
-    else:
-        path = tmp_path / "export.csv"
-        generate_export(60, months=18, seed=3).to_csv(path, index=False)
-    extra = ["--holdout", "3"] if command == "backtest" else []
-    tables = {}
-    for view in ("mrr", "arr"):
-        out = io.StringIO()
-        assert cli.main([command, str(path), *extra, "--revenue", view], stdout=out) == 0
-        tables[view] = pd.read_csv(io.StringIO(out.getvalue()))
-    monthly, yearly = tables["mrr"], tables["arr"]
-    moved = [column for column in monthly.columns if "mrr" in column.split("_")]
-    assert moved, "no MRR column to convert"
-    for column in monthly.columns:
-        if column in moved:
-            renamed = column.replace("mrr", "arr")
-            assert column not in yearly.columns
-            # Each file rounds to the cent: 12 × a rounded MRR is off by 6 cents at most.
-            assert yearly[renamed].to_numpy() == pytest.approx(
-                12 * monthly[column].to_numpy(), abs=0.0601, nan_ok=True
-            )
-        else:
-            assert yearly[column].equals(monthly[column]), column
 
 
 @pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")

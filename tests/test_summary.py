@@ -15,7 +15,7 @@ from hypothesis import given, settings
 
 from simulator import Scenario, project
 from simulator.scenario import Segment
-from simulator.summary import retention, summarise
+from simulator.summary import headline_months, retention, summarise
 from tests.examples import WORKED_EXAMPLE
 from tests.strategies import examples, refined_scenarios, scenarios, within
 
@@ -53,10 +53,26 @@ def test_segments_replace_the_top_level_levers_in_every_figure() -> None:
     assert summary.plateau.mrr == pytest.approx(5 * 0.6 * 500 / 0.07 + 5 * 0.4 * 5000 / 0.01, rel=1e-6)
 
 
-def test_headline_mrr_exists_at_months_12_and_36_whatever_the_horizon() -> None:
-    summary = summarise(WORKED_EXAMPLE.replace(months=12))
-    assert len(summary.projection.table) == 13
-    assert summary.mrr_at(36) == project(WORKED_EXAMPLE).mrr_at(36)
+def test_headline_revenue_is_read_a_year_out_and_at_the_horizon_never_past_it() -> None:
+    assert [headline_months(months) for months in (6, 12, 24, 36, 60, 120)] == [
+        (6,),
+        (12,),
+        (12, 24),
+        (12, 36),
+        (12, 60),
+        (12, 120),
+    ]
+    summary = summarise(WORKED_EXAMPLE.replace(months=24))
+    assert [summary.mrr_at(month) for month in headline_months(24)] == [
+        project(WORKED_EXAMPLE).mrr_at(12),
+        project(WORKED_EXAMPLE).mrr_at(24),
+    ]
+
+
+def test_a_horizon_under_a_year_still_has_its_annual_nrr() -> None:
+    summary = summarise(WORKED_EXAMPLE.replace(months=6))
+    assert len(summary.projection.table) == 7
+    assert summary.annual_nrr == pytest.approx(1.02**12)
 
 
 def test_a_business_without_mrr_today_still_has_the_rates_of_its_levers() -> None:

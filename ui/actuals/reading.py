@@ -26,6 +26,7 @@ from simulator.calibration import Calibration, calibrate
 from simulator.export import read_export
 from simulator.metrics import METRICS_COLUMNS, ExportMetrics, analyse
 from simulator.output import csv_bytes
+from ui.revenue import MRR, Revenue
 
 #: Header names each canonical column is guessed from (compared without case,
 #: spaces or punctuation), best first.
@@ -186,7 +187,8 @@ def analyse_export(
     )
 
 
-def metrics_csv(monthly: pd.DataFrame) -> bytes:
+def metrics_csv(monthly: pd.DataFrame, shown: Revenue = MRR) -> bytes:
     """The monthly metrics as CSV bytes: :data:`METRICS_COLUMNS` in order, written as
-    ``python -m simulator metrics`` writes them (:func:`simulator.output.csv_bytes`)."""
-    return csv_bytes(monthly[list(METRICS_COLUMNS)])
+    ``python -m simulator metrics`` writes them (:func:`simulator.output.csv_bytes`); as ARR, each
+    amount of MRR 12 × it and named ``arr``, as ``metrics --revenue arr`` writes them."""
+    return csv_bytes(shown.columns(monthly[list(METRICS_COLUMNS)]))

@@ -17,6 +17,7 @@ from ui.charts.theme import (
     BLUE,
     GRID,
     INK,
+    LEGEND_AT_FOOT,
     MUTED,
     RED,
     hover_money,
@@ -82,11 +83,12 @@ def lifetime_value(economics: UnitEconomics, currency: str) -> go.Figure:
     fig.update_layout(
         title={"text": f"What a new customer earns, added up over {economics.lifetime_months} months"},
         xaxis={"title": {"text": "Months since it joined"}, "range": [1, economics.lifetime_months]},
-        # The legend names the lines; a y title would be cut on a narrow screen.
+        # The legend names the lines; a y title would be cut on a narrow screen. At the foot: above
+        # the plot, on a phone its second row fell on the top tick label.
         yaxis=money_axis(currency),
         hovermode="x unified",
-        legend={"y": 1.0},
-        margin={"t": 110},
+        legend=LEGEND_AT_FOOT,
+        margin={"t": 70, "b": 10},
     )
     return fig.figure()
 

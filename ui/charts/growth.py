@@ -14,6 +14,7 @@ from ui.charts.theme import (
     BLUE,
     GRID,
     LAYER_COLOURS,
+    LEGEND_AT_FOOT,
     SEGMENT_COLOURS,
     TEMPLATE_LAYOUT,
     hover_money,
@@ -24,19 +25,12 @@ from ui.charts.theme import (
 )
 from ui.revenue import MRR, Revenue
 
-#: The revenue charts a page draws side by side (MRR, cohorts, segments): one height, one plot area,
-#: the legend under the months (however many layers it lists), clear of the title.
+#: The revenue charts a page draws side by side (MRR, cohorts, segments): one height, the legend at
+#: the foot (however many layers it lists), clear of the title and of the "Month" axis title.
 SIDE_BY_SIDE: dict[str, Any] = {
     "height": 500,
-    "margin": {"t": 60, "b": 150},
-    "legend": {
-        "orientation": "h",
-        "x": 0,
-        "xanchor": "left",
-        "y": -0.24,
-        "yanchor": "top",
-        "traceorder": "normal",
-    },
+    "margin": {"t": 60, "b": 120},
+    "legend": {**LEGEND_AT_FOOT, "traceorder": "normal"},
 }
 
 

@@ -57,6 +57,20 @@ TEMPLATE = go.layout.Template(
 )
 
 
+#: A legend at the foot of the whole figure, rows as many as its entries need. Placed in the figure's
+#: own frame (``yref="container"``), plotly keeps room for it under everything else and sets the axis
+#: title and tick labels above it, at any size; a legend placed a fraction of the plot's height away
+#: lands on them once the chart is drawn flatter or narrower than it was tuned for.
+LEGEND_AT_FOOT: dict[str, object] = {
+    "orientation": "h",
+    "x": 0,
+    "xanchor": "left",
+    "yref": "container",
+    "y": 0,
+    "yanchor": "bottom",
+}
+
+
 #: ``st.plotly_chart(..., config=PLOTLY_CONFIG)``: no mode bar, no plotly logo.
 PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
 #: Layer colours, starting base first (dark), then newer cohorts lighter.

@@ -22,7 +22,7 @@ from simulator.output import csv_bytes
 from simulator.peers import Position, position
 from simulator.projection import PROJECTION_COLUMNS
 from simulator.scenario import Initiative, Scenario
-from simulator.summary import BASIS_TEXT, HEADLINE_MONTHS, Summary, summarise
+from simulator.summary import BASIS_TEXT, Summary, headline_months, summarise
 from ui import ranking as words
 from ui import sentences
 from ui.charts import bucket, growth, lever_bars, tier_bar
@@ -43,6 +43,8 @@ CHART_TITLES: dict[str, str] = {
     "arr": "ARR bridge, year by year",
     "position": "Where NRR and GRR sit among peers",
 }
+#: The key figures' tiles: two rows of four.
+FIGURE_TILES = 8
 #: Where NRR sits among its stage's peers, in the few words a tile has room for.
 _SHORT_STANDING = {
     "top quartile": "Top quartile",
@@ -60,8 +62,9 @@ class Report:
     Attributes
     ----------
     figures
-        ``(label, value)`` pairs: monthly and annual NRR, annual GRR, both
-        tiers, MRR at months 12 and 36 and at the horizon.
+        ``(label, value)`` pairs, :data:`FIGURE_TILES` of them: monthly and annual NRR, annual GRR,
+        both tiers, MRR a year out and at the horizon (:func:`simulator.summary.headline_months`),
+        then the customers at the horizon, monthly GRR and monthly expansion as room allows.
     tier_sentence
         The verdict: ``"Annual NRR 126.8%: **Best in class**, … Annual GRR
         61.3%: **Leaky**. GRR below 90%: …"`` (markdown bold).
@@ -137,8 +140,10 @@ def initiative_text(initiative: Initiative) -> str:
     return text
 
 
-def assumptions(scenario: Scenario, currency: str) -> tuple[tuple[str, str], ...]:
-    """Every lever of the scenario in people's units, refinements only when they are set."""
+def assumptions(scenario: Scenario, currency: str, *, segments: bool = True) -> tuple[tuple[str, str], ...]:
+    """Every lever of the scenario in people's units, refinements only when they are set; each segment
+    too, unless ``segments`` is false (the one-pager shows them as :func:`segment_table`); the plan's
+    initiatives last, in order (the one-pager lets the last ones make way when its page is full)."""
     rows: list[tuple[str, str]] = [
         ("Starting MRR", money(scenario.starting_mrr, currency)),
         (
@@ -178,7 +183,7 @@ def assumptions(scenario: Scenario, currency: str) -> tuple[tuple[str, str], ...
         rows.append(("Customers on annual plans", pct(scenario.annual_plan_share)))
     if scenario.expansion_ceiling is not None:
         rows.append(("Expansion ceiling", f"{scenario.expansion_ceiling:g}× a customer's first MRR"))
-    for segment in scenario.segments:
+    for segment in scenario.segments if segments else ():
         rows.append(
             (
                 f"Segment {segment.name}",
@@ -193,16 +198,38 @@ def assumptions(scenario: Scenario, currency: str) -> tuple[tuple[str, str], ...
     return tuple(rows)
 
 
-def _last_figure(summary: Summary, currency: str, shown: Revenue) -> tuple[str, str]:
-    """MRR (or ARR) at the horizon, or, when the horizon is month 12 or 36 (already shown), the customers
-    then."""
+def segment_table(scenario: Scenario, currency: str) -> pd.DataFrame | None:
+    """The scenario's segments as text, one row each (None without segments): their shares of MRR and
+    of new customers, what a new customer pays a month, and their monthly rates."""
+    if not scenario.segments:
+        return None
+    segments = scenario.segments
+    return pd.DataFrame(
+        {
+            "Segment": [segment.name for segment in segments],
+            "Share of MRR": [pct(segment.mrr_share) for segment in segments],
+            "Of new customers": [pct(segment.new_customer_share) for segment in segments],
+            "MRR per new customer": [money(segment.new_customer_mrr, currency) for segment in segments],
+            # Monthly, as every rate a report shows unless it says annual (its footer says so).
+            **{
+                LEVERS[key].name: [f"{getattr(s, LEVERS[key].field) * 100:.2f}%" for s in segments]
+                for key in ("churn", "contraction", "expansion")
+            },
+        }
+    )
+
+
+def _after_revenue(summary: Summary, room: int) -> tuple[tuple[str, str], ...]:
+    """What fills the tiles left after the revenue figures: the customers at the horizon (when the
+    scenario counts them), then monthly GRR and monthly expansion (NRR − GRR)."""
     months = summary.months
-    if months not in HEADLINE_MONTHS:
-        return f"{shown.name} at {months} months (horizon)", shown.money(summary.mrr_at(months), currency)
     customers = summary.customers_at(months)
-    if math.isfinite(customers):
-        return f"Customers at {months} months", f"{customers:,.0f}"
-    return "Monthly GRR", pct(summary.monthly_grr)
+    fillers = (
+        *(((f"Customers at {months} months", f"{customers:,.0f}"),) if math.isfinite(customers) else ()),
+        ("Monthly GRR", pct(summary.monthly_grr)),
+        ("Monthly expansion", pct(summary.retention.monthly_expansion)),
+    )
+    return fillers[: max(room, 0)]
 
 
 def build_report(
@@ -212,18 +239,19 @@ def build_report(
     revenue ``shown`` as MRR or ARR."""
     summary = summarise(scenario)
     months = summary.months
-    figures = (
+    figures: tuple[tuple[str, str], ...] = (
         ("Blended monthly NRR" if scenario.segments else "Monthly NRR", pct(summary.monthly_nrr)),
         ("Annual NRR", pct(summary.annual_nrr)),
         ("Annual GRR", pct(summary.annual_grr)),
         ("NRR tier", summary.nrr_tier.name),
         ("GRR tier", summary.grr_tier.name),
-        *(
-            (f"{shown.name} at {month} months", shown.money(summary.mrr_at(month), currency))
-            for month in HEADLINE_MONTHS
-        ),
-        _last_figure(summary, currency, shown),
     )
+    # Revenue a year out and at the horizon, as the compounding page shows it; never past the horizon.
+    revenue = tuple(
+        (f"{shown.name} at {month} months", shown.money(summary.mrr_at(month), currency))
+        for month in headline_months(months)
+    )
+    figures = (*figures, *revenue, *_after_revenue(summary, FIGURE_TILES - len(figures) - len(revenue)))
     levers = ranking.rank(scenario)
     # Unit economics at the page's defaults; the stage from ARR today (12 × starting MRR).
     economics = unit_economics(summary)

@@ -1,6 +1,7 @@
 """Scenario files: one scenario is exactly the JSON the command line reads; a set is
 ``{"scenarios": [{"name": "Base", "scenario": {...}}, ...]}``. Every file is read with the engine's one
-reader of scenario JSON (bounded, a byte-order mark allowed, no key twice)."""
+reader of scenario JSON (bounded, a byte-order mark allowed, no key twice). A comparison's tables as
+CSV, in the revenue view shown."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from simulator.comparison import Comparison
+from simulator.output import csv_bytes
 from simulator.scenario import Scenario, ScenarioError, from_dict, to_dict
 from simulator.scenario_json import parse_json
+from ui.revenue import Revenue
 from ui.scenarios.store import MAX_SCENARIOS, StoreError, clean_name
 
 #: Uploaded files larger than this are refused (a set of 20 scenarios with segments is ~40 KB).
@@ -23,6 +27,16 @@ def set_file(store: Mapping[str, Scenario]) -> str:
     """
     items = [{"name": name, "scenario": to_dict(scenario)} for name, scenario in store.items()]
     return json.dumps({"scenarios": items}, indent=2, ensure_ascii=False) + "\n"
+
+
+def differences_csv(result: Comparison, shown: Revenue) -> bytes:
+    """The comparison's differences at its checkpoint months as CSV, revenue ``shown`` as MRR or ARR."""
+    return csv_bytes(shown.columns(result.differences))
+
+
+def series_csv(result: Comparison, shown: Revenue) -> bytes:
+    """Every compared scenario month by month as CSV, revenue ``shown`` as MRR or ARR."""
+    return csv_bytes(shown.columns(result.month_by_month()))
 
 
 def read_file(data: bytes | str, *, file_name: str = "scenario.json") -> dict[str, Scenario]:
