@@ -123,6 +123,12 @@ def _segment_totals(scenario: Scenario) -> Totals:
         [[0], np.arange(1, ANNUAL + 1), np.zeros(horizon, dtype=np.int64), np.full(horizon, ANNUAL)]
     )
     is_new = np.concatenate([np.zeros(1 + ANNUAL, dtype=bool), np.ones(2 * horizon, dtype=bool)])
+    # Rows of a plan nobody is on hold nothing: leave them out (all but one row with no annual plans).
+    held = share > 0.0
+    if not held.all():
+        first, share, start_mrr, start_customers, renewal, is_new = (
+            column[held] for column in (first, share, start_mrr, start_customers, renewal, is_new)
+        )
 
     age = months[None, :] - first[:, None]
     exists = age >= 0
@@ -215,7 +221,21 @@ def _segment_totals(scenario: Scenario) -> Totals:
 
 
 def _trailing_product(values: np.ndarray, *, pad: np.ndarray) -> np.ndarray:
-    """Product of each row's last twelve values at every month; ``pad`` (per row) stands before month 0."""
+    """Product of each row's last twelve values (shares kept: 0 to 1) at every month; ``pad`` (per row)
+    stands before month 0.
+
+    In linear time: a running sum of logs, differenced twelve apart, with zeros counted apart
+    (a window holding a zero multiplies to zero; the log of zero would poison the sums).
+
+    >>> _trailing_product(np.array([[0.5, 0.0, 0.8]]), pad=np.array([[1.0]]))
+    array([[0.5, 0. , 0. ]])
+    """
     padded = np.concatenate((np.repeat(pad, ANNUAL - 1, axis=1), values), axis=1)
-    product: np.ndarray = np.lib.stride_tricks.sliding_window_view(padded, ANNUAL, axis=1).prod(axis=2)
+    zero = padded <= 0.0  # a share of nothing (a float a hair below zero is nothing too)
+    logs = np.log(np.where(zero, 1.0, padded))
+    start = np.zeros((padded.shape[0], 1))
+    sums = np.concatenate((start, np.cumsum(logs, axis=1)), axis=1)
+    zeros: np.ndarray = np.concatenate((start, np.cumsum(zero.astype(np.float64), axis=1)), axis=1)
+    window = np.exp(sums[:, ANNUAL:] - sums[:, :-ANNUAL])
+    product: np.ndarray = np.where(zeros[:, ANNUAL:] - zeros[:, :-ANNUAL] > 0.0, 0.0, window)
     return product
