@@ -10,7 +10,7 @@ from simulator.actuals import months_after
 from simulator.backtest import months_needed
 from simulator.peers import PRICING_MODELS, STAGES, position
 from simulator.tiers import verdict
-from ui import cache, show
+from ui import cache, sentences, show
 from ui.actuals import reading, uploads, words
 from ui.charts import actual, forecast
 from ui.charts import economics as economics_charts
@@ -79,6 +79,7 @@ with st.expander("Where your NRR and GRR sit among peers", expanded=True):
     if math.isfinite(measured.nrr) and math.isfinite(measured.grr):
         show.chart(economics_charts.position_chart(placed), "kyn_position_chart")
         st.markdown(position_text(placed, currency))
+        st.caption(sentences.benchmark_sources("nrr_by_stage", "nrr_by_pricing", "grr"))
 
 with st.container(border=True):
     uploads.use_numbers_ui(data)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from simulator.economics import DEFAULT_DISCOUNT_RATE, DEFAULT_LIFETIME_MONTHS
 from simulator.peers import PRICING_MODELS, STAGES, position
-from ui import cache, show
+from ui import cache, sentences, show
 from ui.charts import economics as charts
 from ui.economics import bridge_rows, economics_cards, lifetime_value_text, payback_text, position_text
 from ui.state import navigation, session
@@ -94,3 +94,4 @@ placed = position(
 )
 show.chart(charts.position_chart(placed), "ue_position_chart")
 st.markdown(position_text(placed, currency))
+st.caption(sentences.benchmark_sources("nrr_by_stage", "nrr_by_pricing", "grr"))

@@ -1,10 +1,9 @@
-"""Where an annual NRR and GRR sit among peers: domain.md's tables by company stage and pricing model.
+"""Where an annual NRR and GRR sit among peers: the benchmark tables by company stage and pricing model.
 
-The numbers are the presets' (:data:`simulator.presets.PRESETS`), which hold
-the tables once: a stage's ``annual_nrr_range`` is its (median, top quartile)
-NRR, a pricing model's its typical range. The tables give no GRR by stage or
-pricing model, so GRR is placed in the bands of the GRR diagnosis rule
-(:data:`simulator.tiers.GRR_TIERS`: below 90%, 90–95%, 95%+).
+The numbers are :mod:`simulator.benchmarks`' (each table with its source): a
+stage's median and top-quartile NRR, a pricing model's typical range. GRR is
+placed in the bands of the GRR diagnosis rule (:data:`simulator.tiers.GRR_TIERS`:
+below 90%, 90–95%, 95%+).
 
 **The stage** is chosen from ARR (12 × MRR) by the bands of the table, unless
 one is chosen by hand; below $1M ARR, the smallest band ($1M–10M) is the
@@ -14,28 +13,26 @@ band ($3M–20M) overlaps the others, so it is only ever chosen by hand.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from simulator.presets import PRESETS
+from simulator import benchmarks
 from simulator.tiers import GRR_TIERS, Tier, grr_tier
 
 #: The stages chosen from ARR, with the ARR band each covers (low inclusive), smallest first.
 STAGE_BANDS: MappingProxyType[str, tuple[float, float]] = MappingProxyType(
-    {
-        "$1M–10M ARR": (1e6, 1e7),
-        "$10M–25M ARR": (1e7, 2.5e7),
-        "$25M–100M ARR": (2.5e7, 1e8),
-        "$100M+ ARR": (1e8, math.inf),
-    }
+    dict(
+        sorted(
+            ((stage.name, stage.arr_band) for stage in benchmarks.STAGES.values() if stage.arr_band),
+            key=lambda item: item[1],
+        )
+    )
 )
-#: Every stage of the table (the bootstrapped band included), in the presets' order.
-STAGES: tuple[str, ...] = tuple(name for name, preset in PRESETS.items() if preset.group == "Company stage")
+#: Every stage of the table (the bootstrapped band included).
+STAGES: tuple[str, ...] = tuple(benchmarks.STAGES)
 #: Every pricing model of the table.
-PRICING_MODELS: tuple[str, ...] = tuple(
-    name for name, preset in PRESETS.items() if preset.group == "Pricing model"
-)
+PRICING_MODELS: tuple[str, ...] = tuple(benchmarks.PRICING_RANGES)
+stage_for_arr = benchmarks.stage_for_arr
 
 
 @dataclass(frozen=True)
@@ -52,6 +49,8 @@ class Position:
         The stage compared with, and ``stage_basis``: how it was chosen.
     median, top_quartile
         The stage's median and top-quartile NRR.
+    grr_median, grr_top_quartile
+        The stage's median and top-quartile GRR (the product's assumption, :mod:`simulator.benchmarks`).
     stage_standing
         ``"top quartile"`` (at or above it), ``"between the median and the top quartile"``
         or ``"below the median"``.
@@ -69,6 +68,8 @@ class Position:
     stage_basis: str
     median: float
     top_quartile: float
+    grr_median: float
+    grr_top_quartile: float
     stage_standing: str
     pricing: str | None
     pricing_range: tuple[float, float] | None
@@ -84,20 +85,6 @@ class Position:
     def points_from_top_quartile(self) -> float:
         """NRR minus the stage's top quartile, in fraction points."""
         return self.nrr - self.top_quartile
-
-
-def stage_for_arr(arr: float) -> tuple[str, str]:
-    """The stage an ARR falls in, and how it was chosen.
-
-    >>> stage_for_arr(30e6)
-    ('$25M–100M ARR', 'from ARR')
-    >>> stage_for_arr(400_000)
-    ('$1M–10M ARR', 'below $1M ARR, the smallest band of the tables')
-    """
-    for name, (low, high) in STAGE_BANDS.items():
-        if low <= arr < high:
-            return name, "from ARR"
-    return next(iter(STAGE_BANDS)), "below $1M ARR, the smallest band of the tables"
 
 
 def position(
@@ -130,7 +117,7 @@ def position(
         basis = "chosen"
     else:
         raise ValueError(f"unknown stage '{stage}'; choose one of {', '.join(STAGES)}")
-    median, top = PRESETS[stage].annual_nrr_range
+    median, top = benchmarks.STAGES[stage].nrr
     if annual_nrr >= top:
         standing = "top quartile"
     elif annual_nrr >= median:
@@ -142,7 +129,7 @@ def position(
     if pricing is not None:
         if pricing not in PRICING_MODELS:
             raise ValueError(f"unknown pricing model '{pricing}'; choose one of {', '.join(PRICING_MODELS)}")
-        pricing_range = PRESETS[pricing].annual_nrr_range
+        pricing_range = benchmarks.PRICING_RANGES[pricing]
         low, high = pricing_range
         pricing_standing = "below" if annual_nrr < low else "above" if annual_nrr > high else "within"
     return Position(
@@ -153,6 +140,8 @@ def position(
         stage_basis=basis,
         median=median,
         top_quartile=top,
+        grr_median=benchmarks.STAGES[stage].grr[0],
+        grr_top_quartile=benchmarks.STAGES[stage].grr[1],
         stage_standing=standing,
         pricing=pricing,
         pricing_range=pricing_range,
@@ -181,12 +170,12 @@ def top_quartile(*, arr: float, stage: str | None = None, pricing: str | None = 
     if pricing is not None:
         if pricing not in PRICING_MODELS:
             raise ValueError(f"unknown pricing model '{pricing}'; choose one of {', '.join(PRICING_MODELS)}")
-        return Target(PRESETS[pricing].annual_nrr_range[1], f"the top of {pricing}’s typical range")
+        return Target(benchmarks.PRICING_RANGES[pricing][1], f"the top of {pricing}’s typical range")
     if stage is None:
         stage, _ = stage_for_arr(arr)
     elif stage not in STAGES:
         raise ValueError(f"unknown stage '{stage}'; choose one of {', '.join(STAGES)}")
-    return Target(PRESETS[stage].annual_nrr_range[1], f"the top quartile of {stage}")
+    return Target(benchmarks.STAGES[stage].nrr[1], f"the top quartile of {stage}")
 
 
 __all__ = [

@@ -1,17 +1,20 @@
 """Presets from the benchmark tables (typical levers by company stage and pricing model), and the
 recession stress test.
 
-Presets set monthly levers whose compounded annual NRR lands inside the
-range the domain notes give for that stage or pricing model (a test holds
-each one to its range).
+A stage's preset is its median company (:mod:`simulator.benchmarks`: the
+stage's median NRR and GRR, and a business of its size); a pricing model's
+sets levers whose compounded annual NRR lands in the middle of its typical
+range. A test holds each one to its range.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from simulator.benchmarks import PRICING_RANGES, STAGES, Stage
 from simulator.scenario import Initiative, Scenario
 
 
@@ -55,64 +58,66 @@ def _business(arr: float, contract: float, new_per_month: float) -> tuple[tuple[
     )
 
 
-_PRESETS = (
-    # By company size (ARR): just above the median NRR of each band.
-    Preset(
-        "$100M+ ARR",
+#: Preset rates are kept to a millionth of MRR (the sidebar's grid), rounded in the company's favour
+#: so that a preset's annual NRR and GRR are never below its stage's median.
+_GRID = 1e6
+
+
+def _stage_preset(stage: Stage) -> Preset:
+    """A stage's median company (:meth:`simulator.benchmarks.Stage.levers`) and its business."""
+    levers = stage.levers("median")
+    median, top = stage.nrr
+    return Preset(
+        stage.name,
         "Company stage",
-        0.005,
-        0.003,
-        0.0204,
-        (1.15, 1.25),
-        "median NRR 115%, top quartile 125%+",
-        _business(150_000_000, 60_000, 40),
+        math.floor(levers["churn_rate"] * _GRID) / _GRID,
+        math.floor(levers["contraction_rate"] * _GRID) / _GRID,
+        math.ceil(levers["expansion_rate"] * _GRID) / _GRID,
+        stage.nrr,
+        f"median NRR {median:.0%}, top quartile {top:.0%}; median GRR {stage.grr[0]:.0%} (assumed)",
+        _business(stage.arr, stage.contract, stage.new_per_month),
+    )
+
+
+_PRESETS = (
+    # By company size (ARR): each stage's median company (simulator.benchmarks).
+    *(_stage_preset(stage) for stage in STAGES.values()),
+    # By pricing model: the middle of each typical range.
+    Preset(
+        "Usage-based",
+        "Pricing model",
+        0.008,
+        0.015,
+        0.0514,
+        PRICING_RANGES["Usage-based"],
+        "typical NRR 120–160%",
     ),
     Preset(
-        "$25M–100M ARR",
-        "Company stage",
+        "Seat-based B2B",
+        "Pricing model",
         0.007,
         0.004,
-        0.0182,
-        (1.08, 1.18),
-        "median NRR 108%, top quartile 118%",
-        _business(50_000_000, 30_000, 45),
+        0.0205,
+        PRICING_RANGES["Seat-based B2B"],
+        "typical NRR 105–120%",
     ),
     Preset(
-        "$10M–25M ARR",
-        "Company stage",
-        0.009,
-        0.004,
-        0.0171,
-        (1.04, 1.12),
-        "median NRR 104%, top quartile 112%",
-        _business(15_000_000, 15_000, 40),
+        "Flat-rate B2C",
+        "Pricing model",
+        0.035,
+        0.002,
+        0.0301,
+        PRICING_RANGES["Flat-rate B2C"],
+        "typical NRR 85–100%",
     ),
     Preset(
-        "$1M–10M ARR",
-        "Company stage",
-        0.014,
+        "Tiered with add-ons",
+        "Pricing model",
+        0.011,
         0.005,
-        0.0182,
-        (0.98, 1.06),
-        "median NRR 98%, top quartile 106%",
-        _business(4_000_000, 6_000, 40),
-    ),
-    Preset(
-        "Bootstrapped $3M–20M ARR",
-        "Company stage",
-        0.009,
-        0.003,
-        0.0161,
-        (1.04, 1.10),
-        "median NRR 104%, top quartile 110%+",
-        _business(8_000_000, 4_000, 60),
-    ),
-    # By pricing model: the middle of each typical range.
-    Preset("Usage-based", "Pricing model", 0.008, 0.015, 0.0514, (1.20, 1.60), "typical NRR 120–160%"),
-    Preset("Seat-based B2B", "Pricing model", 0.007, 0.004, 0.0205, (1.05, 1.20), "typical NRR 105–120%"),
-    Preset("Flat-rate B2C", "Pricing model", 0.035, 0.002, 0.0301, (0.85, 1.00), "typical NRR 85–100%"),
-    Preset(
-        "Tiered with add-ons", "Pricing model", 0.011, 0.005, 0.0217, (1.00, 1.15), "typical NRR 100–115%"
+        0.0217,
+        PRICING_RANGES["Tiered with add-ons"],
+        "typical NRR 100–115%",
     ),
 )
 

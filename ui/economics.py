@@ -285,9 +285,17 @@ def position_text(placed: Position, currency: str) -> str:
         if math.isinf(tier.high)
         else f"{pct(tier.low, decimals=0)}–{pct(tier.high, decimals=0)}"
     )
+    grr_standing = (
+        "in the top quartile"
+        if placed.grr >= placed.grr_top_quartile
+        else "above the median"
+        if placed.grr >= placed.grr_median
+        else "below the median"
+    )
     text += (
-        f" Annual GRR {pct(placed.grr)} is in the {tier.name} band ({band}); the tables give no GRR by "
-        "stage, so its bands are the diagnosis rule's."
+        f" Annual GRR {pct(placed.grr)} is in the diagnosis rule's {tier.name} band ({band}), and "
+        f"{grr_standing} of {placed.stage} companies (median {pct(placed.grr_median, decimals=0)}, top "
+        f"quartile {pct(placed.grr_top_quartile, decimals=0)}, assumed)."
     )
     return text
 
