@@ -5,8 +5,7 @@ import streamlit as st
 from ui import cache, sentences, show
 from ui import ranking as words
 from ui.charts import lever_bars
-from ui.format import tick_prefix
-from ui.goal import goal_ui
+from ui.goal import goal_defaults, goal_ui
 from ui.lever_controls import apply_buttons, apply_goal_button, ranking_ui, show_applied
 from ui.state import navigation, session
 
@@ -25,14 +24,15 @@ st.caption(
     f"month {months}, the NRR it adds, and, with costs, what each unit of money buys."
 )
 show_applied()
+chosen = cache.recommendation(scenario)
+st.info(
+    words.recommendation_text(chosen, months=months, currency=currency, shown=revenue),
+    icon=":material/emoji_events:",
+)
 
 choice = ranking_ui(scenario, currency)
 ranking = cache.lever_ranking(scenario, choice.mode, choice.step, choice.target_nrr, choice.costs)
 source = choice.target.source if choice.target is not None else ""
-st.info(
-    words.verdict(ranking, months=months, currency=currency, target_source=source, shown=revenue),
-    icon=":material/emoji_events:",
-)
 if ranking.mode == "target":
     figure = lever_bars.needed_bars(ranking.table, words.bar_texts(ranking), target=source or "the target")
     show.chart(figure, "needed_chart")
@@ -41,6 +41,8 @@ else:
         ranking.table, words.row_labels(ranking), currency, months=months, shown=revenue
     )
     show.chart(figure, "tornado_chart")
+if ranking.mode != "headroom":  # the recommendation above already says what this view shows
+    st.caption(words.verdict(ranking, months=months, currency=currency, target_source=source, shown=revenue))
 for note in words.notes(ranking, currency=currency, shown=revenue):
     st.caption(note)
 st.dataframe(
@@ -88,15 +90,15 @@ st.markdown(sentences.comparison_text(comparison, currency, months=months, shown
 
 st.subheader("Goal seek: what one lever needs")
 st.caption("Pick a target and a lever; the other levers stay where the sidebar has them.")
-goal = goal_ui(scenario, currency, revenue)
-result = cache.goal(
+goal = goal_ui(
     scenario,
-    goal.lever,
-    annual_nrr=goal.annual_nrr,
-    mrr=goal.mrr,
-    arr=goal.arr,
-    by_month=goal.by_month,
-    currency=tick_prefix(currency),
+    currency,
+    revenue,
+    goal_defaults(
+        scenario, annual_nrr=summary.annual_nrr, mrr_at_horizon=summary.mrr_at(months), lever=chosen.lever
+    ),
 )
-(st.success if result.value is not None else st.warning)(result.message, icon=":material/target:")
-apply_goal_button(scenario, goal.lever, result.value)
+result = cache.goal(scenario, goal.lever, annual_nrr=goal.annual_nrr, mrr=goal.mrr, by_month=goal.by_month)
+said = words.goal_text(result, currency=currency, shown=revenue)
+(st.success if result.value is not None and not result.worse else st.warning)(said, icon=":material/target:")
+apply_goal_button(scenario, goal.lever, result.value, worse=result.worse)

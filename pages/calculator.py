@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import cache, sentences, show
-from ui.calculator import PeriodInputError, formula_amount, period_metrics
+from ui.calculator import PeriodInputError, formula_amount, month_one_follows_rates, period_metrics
 from ui.charts import tier_bar
 from ui.format import money, pct
 from ui.sentences import verdict_text
@@ -14,9 +14,9 @@ navigation.require_app("calculator")
 currency = session.currency()
 scenario = session.current_scenario()
 month_one = cache.summary(scenario).projection.table.iloc[1]
-# The calculator edits the scenario's own rates; the advanced model's refinements (segments,
-# recovered failed payments…) shape month 1 beyond them, so there it only shows month 1.
-editable = scenario.is_core
+# The calculator edits the scenario's own rates; where the advanced model's refinements (segments,
+# recovered failed payments…) shape month 1 beyond them, it only shows month 1.
+editable = month_one_follows_rates(scenario, month_one)
 
 st.title("NRR calculator")
 st.caption(
@@ -27,6 +27,15 @@ if editable:
     st.caption(
         "These are month 1 of the scenario in the sidebar: change an amount and the sidebar's rates, "
         "every page and the address follow."
+    )
+    st.button(
+        "Try the worked example",
+        key="calc_worked_example",
+        icon=":material/school:",
+        on_click=session.try_worked_example,
+        help="Start $100,000 of MRR; $3,000 churns, $1,000 contracts, $6,000 expands in the month: NRR 102%, "
+        "GRR 96%, expansion rate 6%, 126.8% a year. It replaces the sidebar's scenario (Reset brings back "
+        "the typical company).",
     )
 else:
     st.caption(

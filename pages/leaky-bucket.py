@@ -26,27 +26,34 @@ st.caption(
     icon=":material/trending_up:" if summary.plateau.grows_by_itself else ":material/water_drop:",
 )
 
-cards = st.columns(4)
+cards = st.columns(5)
 show.card(cards[0], "Blended monthly NRR" if scenario.segments else "Monthly NRR", pct(summary.monthly_nrr))
 show.card(
     cards[1],
-    "To stay flat, month 1",
-    revenue.compact(summary.stay_flat_at(1), currency),
-    help=f"{revenue.money(summary.stay_flat_at(1), currency)} of new {revenue.name}: (1 − monthly NRR) × "
-    f"{revenue.name} at the start of the month; zero when the base grows by itself.",
+    "Leaks out, month 1",
+    revenue.compact(summary.leaking_at(1), currency),
+    help=f"{revenue.money(summary.leaking_at(1), currency)} of {revenue.name} cancelled or downgraded.",
 )
 show.card(
     cards[2],
-    "Plugging the leak, month 1",
-    pct(summary.refilling_at(1)),
-    help="Share of the month's new revenue that replaces losses instead of adding growth.",
+    "Expansion brings back",
+    revenue.compact(summary.brought_back_at(1), currency),
+    help=f"{revenue.money(summary.brought_back_at(1), currency)} of {revenue.name} from upgrades in month 1.",
 )
 show.card(
     cards[3],
-    f"Plugging the leak, month {months}",
-    pct(summary.refilling_at(months)),
-    help="Share of that month's new revenue that replaces losses.",
+    "To stay flat, month 1",
+    revenue.compact(summary.stay_flat_at(1), currency),
+    help=f"{revenue.money(summary.stay_flat_at(1), currency)} of new {revenue.name}: what leaks out minus "
+    "what expansion brings back; zero when expansion covers it.",
 )
+show.card(
+    cards[4],
+    "Plugging the leak",
+    f"{pct(summary.refilling_at(1))} → {pct(summary.refilling_at(months))}",
+    help=f"Share of the new revenue that only replaces losses, in month 1 and in month {months}.",
+)
+st.caption(sentences.leak_text(summary, currency, shown=revenue))
 
 st.subheader(f"{revenue.name} bridge")
 pick_month, pick_year = st.columns(2, gap="medium")

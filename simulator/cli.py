@@ -30,6 +30,7 @@ from simulator.output import CURRENCIES, write_table
 from simulator.peers import top_quartile
 from simulator.projection import PROJECTION_COLUMNS, project
 from simulator.ranking import lever_table, rank
+from simulator.recommendation import recommend
 from simulator.scenario import MAX_MONTHS, Scenario, ScenarioError
 from simulator.scenario_json import MAX_SCENARIO_BYTES, read_scenario
 
@@ -181,16 +182,19 @@ def _report(scenario: Scenario, args: argparse.Namespace, out: TextIO, err: Text
 
 def _levers(scenario: Scenario, args: argparse.Namespace) -> pd.DataFrame:
     """The lever ranking, one row per lever in rank order: :data:`simulator.ranking.LEVER_COLUMNS`, then
-    whether the lever was held at a limit (``clamped``) and, in target mode, ``reaches``."""
-    if args.mode == "target" and args.step is not None:
-        raise ScenarioError("--step sets the relative and points modes; target mode takes --target")
+    whether the lever was held at a limit (``clamped``), in target mode ``reaches``, and the lever to
+    pull first (``recommended``)."""
+    # A step without a mode is the same-effort view it always was.
+    args.mode = args.mode or ("relative" if args.step is not None else "headroom")
+    if args.mode not in ("relative", "points") and args.step is not None:
+        raise ScenarioError(f"--step sets the relative and points modes, not {args.mode} mode")
     if args.mode != "target" and args.target is not None:
         raise ScenarioError("--target sets target mode's annual NRR; add --mode target")
     target = args.target
     if args.mode == "target" and target is None:
         target = top_quartile(arr=12.0 * scenario.starting_mrr).nrr
     ranking = rank(scenario, mode=args.mode, step=args.step, target_nrr=target)
-    return lever_table(ranking)
+    return lever_table(ranking, recommended=recommend(scenario).lever)
 
 
 def _share(name: str, low: float, high: float) -> Any:
@@ -273,10 +277,11 @@ def _parser() -> argparse.ArgumentParser:
     levers.add_argument("file", help="scenario JSON")
     levers.add_argument(
         "--mode",
-        choices=("relative", "points", "target"),
-        default="relative",
-        help="relative: each lever by a share of itself (default); points: rates by fraction points; "
-        "target: what each lever alone needs for the top-quartile annual NRR",
+        choices=("headroom", "relative", "points", "target"),
+        help="headroom: churn, contraction and expansion each moved to the top quartile of the stage "
+        "the scenario's ARR falls in (default; relative with --step); relative: each lever by a share "
+        "of itself; points: "
+        "rates by fraction points; target: what each lever alone needs for the top-quartile annual NRR",
     )
     levers.add_argument(
         "--step",

@@ -2,24 +2,28 @@
 
 Targets are an annual NRR (:func:`simulator.summary.retention`: what today's
 customers pay at month 12 over what they pay today; monthly NRR ^ 12 when
-every customer retains alike) or an MRR (or an ARR, 12 × MRR) by a given
-month. Every lever moves its target one way, so a grid over the lever's range
-finds the first crossing and the Illinois method (a false position that halves
-a stale end's weight) narrows it.
+every customer retains alike) or an MRR by a given month (an ARR target is a
+twelfth of it in MRR: the surfaces convert). Every lever moves its target one
+way, so a grid over the lever's range finds the first crossing and the
+Illinois method (a false position that halves a stale end's weight) narrows
+it. The result is figures only; the pages put it into words.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.arr import MONTHS_A_YEAR
+from simulator.benchmarks import STAGES, stage_for_arr
 from simulator.levers import BY_FIELD, LEVERS
 from simulator.projection import project
 from simulator.scenario import Scenario
 from simulator.summary import retention
+from simulator.tiers import NRR_TIERS
 
 #: Levers goal seek can move: every lever of the registry, by the scenario field it sets.
 GOAL_LEVERS: tuple[str, ...] = tuple(lever.field for lever in LEVERS.values())
@@ -32,16 +36,51 @@ _MAX_STEPS = 100
 class GoalResult:
     """The outcome of a goal seek.
 
-    ``value`` is the lever's value that reaches the target (``None`` when no
-    value in range does); ``best`` is the closest the lever gets and
-    ``best_value`` where; ``message`` says it in a sentence.
+    Attributes
+    ----------
+    lever
+        The scenario field moved.
+    value
+        The lever's value that reaches the target (``None`` when no value in range does).
+    best_value, best
+        Where the lever gets closest, and the annual NRR or MRR it gives there.
+    before
+        The lever's value in the scenario as it is.
+    target, by_month
+        The target: an annual NRR (``by_month`` None) or an MRR by ``by_month``.
+    by_segment
+        With segments, a rate lever moves every segment's rate by the same points.
     """
 
     lever: str
     value: float | None
     best_value: float
     best: float
-    message: str
+    before: float
+    target: float
+    by_month: int | None
+    by_segment: bool
+
+    @property
+    def worse(self) -> bool:
+        """Whether reaching the target moves the lever the wrong way: the scenario already beats it."""
+        if self.value is None:
+            return False
+        return BY_FIELD[self.lever].better * (self.value - self.before) < 0
+
+
+def next_target(annual_nrr: float, *, arr: float) -> float:
+    """A goal above today's annual NRR: the top quartile of the stage ``arr`` falls in, when above
+    it; else the next NRR tier's threshold; above every tier, 5 points up (to a whole point).
+
+    >>> next_target(0.982, arr=3.96e6), next_target(1.07, arr=3.96e6), next_target(1.40, arr=3.96e6)
+    (1.06, 1.15, 1.45)
+    """
+    top = STAGES[stage_for_arr(arr)[0]].nrr[1]
+    if top > annual_nrr:
+        return top
+    above = [tier.low for tier in NRR_TIERS if tier.low > annual_nrr]
+    return min(above) if above else math.ceil((annual_nrr + 0.05) * 100) / 100
 
 
 def lever_range(scenario: Scenario, lever: str) -> tuple[float, float]:
@@ -57,16 +96,11 @@ def seek(
     *,
     annual_nrr: float | None = None,
     mrr: float | None = None,
-    arr: float | None = None,
     by_month: int | None = None,
-    currency: str = "",
 ) -> GoalResult:
-    """The value of ``lever`` that reaches ``annual_nrr``, or ``mrr`` (or ``arr``) by ``by_month``.
-
-    An ARR target is 12 × the MRR it asks for, and the message says it in ARR.
+    """The value of ``lever`` that reaches ``annual_nrr``, or ``mrr`` by ``by_month``.
 
     With segments, a rate lever moves every segment's rate by the same points.
-    ``currency`` prefixes money in the message.
 
     Examples
     --------
@@ -74,10 +108,8 @@ def seek(
     >>> round(seek(s, "expansion_rate", annual_nrr=1.10).value, 5)
     0.04797
     """
-    if [annual_nrr, mrr, arr].count(None) != 2:
-        raise ValueError("give one target: annual_nrr, or mrr or arr with by_month")
-    # A money target is searched in MRR; ``money`` names it and ``factor`` turns MRR into it.
-    money, factor, amount = ("ARR", MONTHS_A_YEAR, arr) if arr is not None else ("MRR", 1, mrr)
+    if (annual_nrr is None) == (mrr is None):
+        raise ValueError("give one target: annual_nrr, or mrr with by_month")
     low, high = lever_range(scenario, lever)
     chosen = BY_FIELD[lever]
     by_segment = chosen.segmented and bool(scenario.segments)
@@ -86,28 +118,20 @@ def seek(
         # With segments a rate moves every segment by the same points.
         return chosen.set_to(scenario, value)
 
-    if amount is not None:
+    month: int | None = None
+    if mrr is not None:
         month = scenario.months if by_month is None else by_month
-        target = amount / factor
+        target = mrr
 
         def measure(value: float) -> float:
             return project(with_lever(value), months=month).mrr_at(month)
 
-        def said(value: float) -> str:
-            return f"{currency}{value * factor:,.0f} {money}"
-
-        goal = f"{money} of {currency}{amount:,.0f} by month {month}"
     else:
         assert annual_nrr is not None
         target = annual_nrr
 
         def measure(value: float) -> float:
             return retention(with_lever(value)).annual_nrr
-
-        def said(value: float) -> str:
-            return f"{value:.1%} annual NRR"
-
-        goal = f"an annual NRR of {annual_nrr:.1%}"
 
     # Money and counts span many orders of magnitude: search them on a log-like grid.
     if high > 1.0:
@@ -118,22 +142,20 @@ def seek(
     gaps = values - target
     best = int(np.argmin(np.abs(gaps)))
     crossing = np.flatnonzero((gaps[:-1] <= 0) != (gaps[1:] <= 0))
-    name = chosen.phrase
+    result = GoalResult(
+        lever=lever,
+        value=None,
+        best_value=float(grid[best]),
+        best=float(values[best]),
+        before=chosen.value(scenario),
+        target=target,
+        by_month=month,
+        by_segment=by_segment,
+    )
     if gaps[best] == 0:
         value = float(grid[best])
     elif crossing.size == 0:
-        reach = "at most" if gaps.max() < 0 else "at least"
-        return GoalResult(
-            lever=lever,
-            value=None,
-            best_value=float(grid[best]),
-            best=float(values[best]),
-            message=(
-                f"No {name} in range reaches {goal}: with the other levers held it gives "
-                f"{reach} {said(float(values[best]))} "
-                f"(at {_lever_shown(lever, float(grid[best]))})."
-            ),
-        )
+        return result
     else:
         i = int(crossing[0])
         value = _root(
@@ -143,22 +165,7 @@ def seek(
             float(gaps[i]),
             float(gaps[i + 1]),
         )
-    achieved = measure(value)
-    return GoalResult(
-        lever=lever,
-        value=value,
-        best_value=value,
-        best=achieved,
-        message=(
-            f"{goal[0].upper()}{goal[1:]} needs "
-            + (
-                f"every segment's {name} moved by {(value - chosen.value(scenario)) * 100:+.2f} points"
-                if by_segment
-                else f"{name} of {_lever_shown(lever, value)}"
-            )
-            + ", the other levers held."
-        ),
-    )
+    return dataclasses.replace(result, value=value, best_value=value, best=measure(value))
 
 
 def _root(gap: Callable[[float], float], a: float, b: float, gap_a: float, gap_b: float) -> float:
@@ -181,9 +188,3 @@ def _root(gap: Callable[[float], float], a: float, b: float, gap_a: float, gap_b
             gap_a /= 2
         b, gap_b = c, gap_c
     return b
-
-
-def _lever_shown(lever: str, value: float) -> str:
-    if BY_FIELD[lever].is_rate:
-        return f"{value:.2%}"
-    return f"{value:,.1f}" if lever == "new_customers_per_month" else f"{value:,.2f}"

@@ -3,7 +3,13 @@ what each costs and when it pays back.
 
 A ranking has a *mode* (:data:`MODES`), each in its own unit:
 
-- ``"relative"`` (the default): every lever by the share ``step`` of its own
+- ``"headroom"`` (the default): churn, contraction and expansion each moved
+  to what the top quartile of the company's stage achieves
+  (:meth:`simulator.benchmarks.Stage.levers`), or left where they are when
+  already there: the room each lever has against peers. A lever far behind
+  its peers ranks first, whatever its size. Acquisition has no peer table,
+  so it is not a row (the pages compare it with +10 points of NRR instead).
+- ``"relative"``: every lever by the share ``step`` of its own
   value (``step`` 0.1: churn × 0.9, contraction × 0.9, expansion × 1.1, new
   customers × 1.1; failed payments still lost × 0.9). An equal effort in
   proportion, so the ranking discriminates: 10% of a 3% churn is not 10% of
@@ -36,6 +42,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from simulator.arr import MONTHS_A_YEAR
+from simulator.benchmarks import STAGES, stage_for_arr
 from simulator.goal_seek import seek
 from simulator.levers import LEVERS, Lever, ranked_levers
 from simulator.projection import Projection, project
@@ -44,8 +52,11 @@ from simulator.summary import retention
 from simulator.tactics import TACTICS
 from simulator.upside import NO_COST, Costs, upside
 
-Mode = Literal["relative", "points", "target", "tactic"]
-MODES: tuple[str, ...] = ("relative", "points", "target", "tactic")
+Mode = Literal["headroom", "relative", "points", "target", "tactic"]
+MODES: tuple[str, ...] = ("headroom", "relative", "points", "target", "tactic")
+DEFAULT_MODE: Mode = "headroom"
+#: The levers headroom mode moves: those the benchmark tables give peers for.
+HEADROOM_LEVERS: tuple[str, ...] = ("churn", "contraction", "expansion")
 #: The modes that move a lever by a step (:func:`improved`).
 STEP_MODES: tuple[str, ...] = ("relative", "points")
 #: Each mode's default step.
@@ -133,9 +144,10 @@ class Ranking:
 
     Attributes
     ----------
-    mode, step, target_nrr
-        How each lever was moved (module docstring); ``step`` is NaN in
-        target and tactic mode, ``target_nrr`` NaN outside target mode.
+    mode, step, target_nrr, stage
+        How each lever was moved (module docstring); ``step`` is NaN outside
+        relative and points mode, ``target_nrr`` NaN outside target mode,
+        ``stage`` the peers of headroom mode (empty in the others).
     table
         One row per lever (per tactic in tactic mode), best first, with
         :data:`RANKING_COLUMNS`: ``key`` (the lever's registry key, or the
@@ -160,22 +172,24 @@ class Ranking:
     table: pd.DataFrame
     together: dict[str, float] | None
     scenarios: dict[str, Scenario]
+    stage: str = ""
 
 
 def rank(
     scenario: Scenario,
     *,
-    mode: Mode = "relative",
+    mode: Mode = DEFAULT_MODE,
     step: float | None = None,
     target_nrr: float | None = None,
     costs: Costs | None = None,
+    stage: str | None = None,
 ) -> Ranking:
     """Each lever of ``scenario`` improved alone, ranked (see the module docstring), and all at once.
 
     Parameters
     ----------
     mode
-        ``"relative"``, ``"points"``, ``"target"`` or ``"tactic"``.
+        ``"headroom"``, ``"relative"``, ``"points"``, ``"target"`` or ``"tactic"``.
     step
         The step of relative and points mode (:data:`DEFAULT_STEPS` when None).
     target_nrr
@@ -183,6 +197,9 @@ def rank(
     costs
         What improving each lever costs (:class:`~simulator.upside.Costs`); by
         default only the scenario's own CAC, if it has one.
+    stage
+        Headroom mode's peers (a stage of :data:`simulator.benchmarks.STAGES`);
+        by default the stage the scenario's ARR (12 × starting MRR) falls in.
 
     Raises
     ------
@@ -193,14 +210,20 @@ def rank(
     --------
     >>> s = Scenario(starting_mrr=100_000, churn_rate=0.03, contraction_rate=0.01, expansion_rate=0.06,
     ...              new_customers_per_month=5, new_customer_mrr=2_000)
-    >>> rank(s).table["lever"].tolist()
+    >>> rank(s, mode="relative").table["lever"].tolist()
     ['expansion', 'churn', 'acquisition', 'contraction']
+    >>> rank(s).table["lever"].tolist()  # $1.2M ARR: churn is furthest from the top quartile's 0.52%
+    ['churn', 'contraction', 'expansion']
     """
     if mode not in MODES:
         raise ValueError(f"unknown mode '{mode}'; choose one of {', '.join(MODES)}")
     costs = costs if costs is not None else Costs(cac=scenario.cac)
     base = project(scenario)
-    if mode == "target":
+    if mode == "headroom":
+        stage = stage if stage is not None else stage_for_arr(MONTHS_A_YEAR * scenario.starting_mrr)[0]
+        moves = _to_peers(scenario, stage)
+        step = math.nan
+    elif mode == "target":
         if target_nrr is None or not math.isfinite(target_nrr) or target_nrr <= 0:
             raise ValueError(f"target mode needs a target annual NRR above 0, got {target_nrr!r}")
         moves = _to_target(scenario, target_nrr, base)
@@ -245,14 +268,20 @@ def rank(
         table=table.reset_index(drop=True),
         together=together,
         scenarios=scenarios,
+        stage=stage if mode == "headroom" and stage is not None else "",
     )
 
 
-def lever_table(ranking: Ranking) -> pd.DataFrame:
+def lever_table(ranking: Ranking, *, recommended: str) -> pd.DataFrame:
     """The ranking as files show it: :data:`LEVER_COLUMNS` (``from`` and ``to`` are the lever's value
-    before and after), then whether the lever was ``clamped`` and, in target mode, ``reaches``."""
+    before and after), whether the lever was ``clamped`` and, in target mode, ``reaches``; then
+    ``recommended``: 1 on the row of the lever to pull first (:mod:`simulator.recommendation`), 0 on
+    the others."""
     table = ranking.table.rename(columns={"before": "from", "after": "to"})
-    return table[[*LEVER_COLUMNS, "clamped", "reaches"]]
+    table = table.assign(recommended=(table["lever"] == recommended).astype(int))
+    if int(table["recommended"].sum()) != 1:
+        raise ValueError(f"the ranking has no single row for the recommended lever '{recommended}'")
+    return table[[*LEVER_COLUMNS, "clamped", "reaches", "recommended"]]
 
 
 @dataclass(frozen=True)
@@ -275,8 +304,30 @@ def _step_move(
     return move.before, move.after, move.clamped, True, move.scenario
 
 
+def _to_peers(scenario: Scenario, stage: str) -> list[_Change]:
+    """Each headroom lever at the stage's top-quartile value, or where it is when already better."""
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage '{stage}'; choose one of {', '.join(STAGES)}")
+    peers = STAGES[stage].levers("top quartile")
+    moves = []
+    for key in HEADROOM_LEVERS:
+        lever = LEVERS[key]
+        before = lever.value(scenario)
+        aimed = peers[lever.field]
+        if lever.better * (aimed - before) <= 0:
+            moves.append(_Change(key, key, before, before, False, True, scenario))
+            continue
+        better = lever.set_to(scenario, aimed)
+        after = lever.value(better)
+        moves.append(_Change(key, key, before, after, abs(after - aimed) > 1e-12, True, better))
+    return moves
+
+
 def _applied_again(scenario: Scenario, move: _Change, step: float, mode: Mode) -> Scenario:
     """``move``'s change made on ``scenario`` (which may already carry other rows' changes)."""
+    if mode == "headroom":
+        lever = LEVERS[move.lever]
+        return lever.set_to(scenario, move.after) if move.after != move.before else scenario
     if mode == "tactic":
         return TACTICS[move.key].applied(scenario)[-1]
     return improved(scenario, move.lever, step=step, mode=mode).scenario

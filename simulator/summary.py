@@ -186,6 +186,21 @@ class Summary:
         """New MRR needed in ``month`` (from 1) just to replace what the base loses; 0 when it grows."""
         return _at(self.projection.table, "new_mrr_to_stay_flat", month)
 
+    def leaking_at(self, month: int) -> float:
+        """MRR the base loses in ``month`` (from 1): churned plus contraction, before expansion."""
+        table = self.projection.table
+        return _at(table, "churned_mrr", month) + _at(table, "contraction_mrr", month)
+
+    def brought_back_at(self, month: int) -> float:
+        """MRR expansion brings back in ``month`` (from 1)."""
+        return _at(self.projection.table, "expansion_mrr", month)
+
+    @property
+    def plateau_in_horizon(self) -> bool:
+        """Whether MRR gets within 5% of its plateau by the horizon (so a headline may name it)."""
+        months = self.plateau.months_to_within_5pct
+        return self.plateau.mrr is not None and months is not None and months <= self.months
+
     def refilling_at(self, month: int) -> float:
         """The share of ``month``'s new MRR that only replaces losses (0 to 1; NaN without new MRR)."""
         return _at(self.projection.table, "share_of_new_mrr_replacing_losses", month)

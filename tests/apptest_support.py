@@ -10,6 +10,11 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from ui.state import controls
+from ui.state.address import query_from_values
+
+#: Domain example 1 as an address (what "Try the worked example" loads): tests whose hand-computed
+#: values are that example open the app on it, since the default is a typical company.
+WORKED = query_from_values({**controls.defaults(), **controls.WORKED_EXAMPLE})
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

@@ -8,13 +8,17 @@ engine's own.
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from simulator import goal_seek
 from simulator.projection import project
 from simulator.ranking import rank
-from tests.apptest_support import app, full_figures, metrics, plain, specs, values_of
+from tests.apptest_support import WORKED, app, full_figures, metrics, plain, specs, values_of
 from ui.format import money, pct
+from ui.ranking import goal_text
+from ui.revenue import ARR
 from ui.state import controls
 from ui.state.address import query_from_values
 from ui.state.controls import defaults, scenario_from_values
@@ -36,7 +40,7 @@ TWO_SEGMENTS = (
 
 
 def test_early_life_churn_shows_the_real_trailing_12_next_to_the_shortcut() -> None:
-    at = app("pages/compounding.py")
+    at = app("pages/compounding.py", **WORKED)
     before = metrics(at)
     at.sidebar.slider(key="sidebar_early_churn_x").set_value(3.0).run()
     at.sidebar.slider(key="sidebar_early_churn_months").set_value(6).run()
@@ -54,7 +58,7 @@ def test_early_life_churn_shows_the_real_trailing_12_next_to_the_shortcut() -> N
 
 
 def test_involuntary_churn_recovery_lowers_churn_and_lifts_the_cards() -> None:
-    at = app("pages/compounding.py")
+    at = app("pages/compounding.py", **WORKED)
     at.sidebar.slider(key="sidebar_involuntary_pct").set_value(30.0).run()
     assert metrics(at)["Monthly NRR"] == "102.0%"  # a share alone recovers nothing
     at.sidebar.slider(key="sidebar_recovery_pct").set_value(50.0).run()
@@ -80,7 +84,7 @@ def test_annual_plans_add_the_lumpy_and_smooth_nrr_chart() -> None:
 
 
 def test_the_expansion_ceiling_toggle_caps_growth() -> None:
-    at = app("pages/compounding.py")
+    at = app("pages/compounding.py", **WORKED)
     before = full_figures(at)["MRR at 36 months"]
     at.sidebar.toggle(key="sidebar_ceiling_on").set_value(True).run()
     at.sidebar.slider(key="sidebar_ceiling_x").set_value(1.5).run()
@@ -105,7 +109,7 @@ def test_segments_split_the_revenue_chart_and_say_nrr_is_mrr_weighted() -> None:
 
 
 def test_advanced_settings_and_segments_round_trip_through_the_address() -> None:
-    at = app()
+    at = app(**WORKED)
     at.session_state["segments"] = TWO_SEGMENTS
     at.sidebar.toggle(key="sidebar_segments_on").set_value(True).run()
     at.sidebar.slider(key="sidebar_early_churn_x").set_value(2.5).run()
@@ -117,7 +121,7 @@ def test_advanced_settings_and_segments_round_trip_through_the_address() -> None
     at.sidebar.slider(key="sidebar_ceiling_x").set_value(4.5).run()
     params = dict(at.query_params)
     assert params["segments"] == '[["SMB",5,1,2,40,80,1000],["Enterprise",1,0.5,5,60,20,9000]]'
-    assert params["ceiling_on"] == "1" and params["ceiling_x"] == "4.5"
+    assert "ceiling_on" not in params and params["ceiling_x"] == "4.5"  # on: the default, left out
     assert params["early_churn_x"] == "2.5" and params["annual_plans_pct"] == "25"
 
     reopened = app(**params)
@@ -127,7 +131,7 @@ def test_advanced_settings_and_segments_round_trip_through_the_address() -> None
     assert scenario_from_values(values_of(reopened)) == scenario_from_values(values_of(at))
 
 
-def test_a_core_scenario_keeps_its_address_unchanged() -> None:
+def test_the_default_scenarios_address_carries_no_advanced_setting() -> None:
     at = app()
     assert dict(at.query_params) == query_from_values(defaults())
     assert not any(c.advanced for c in controls.CONTROLS if c.key in at.query_params)
@@ -223,21 +227,32 @@ def test_the_uncertainty_page_is_reproducible_by_seed() -> None:
     assert metrics(at) == first != other
 
 
-def test_goal_seek_shows_the_engines_sentence() -> None:
+def test_goal_seek_starts_above_today_on_the_recommended_lever_and_says_the_engines_figures() -> None:
+    """The typical company: 98.2% a year, at $3.96M ARR (top quartile 106%); churn first."""
     at = app("pages/biggest-lever.py")
-    expected = goal_seek.seek(scenario_from_values(defaults()), "expansion_rate", annual_nrr=1.10)
-    assert at.success[0].value == expected.message
-    at.selectbox(key="goal_lever").set_value("churn_rate").run()
-    assert at.segmented_control(key="goal_kind").format_func("revenue_by_month") == "MRR by a month"
+    scenario = scenario_from_values(defaults())
+    assert at.selectbox(key="goal_lever").value == "churn_rate"
+    assert at.number_input(key="goal_nrr_pct").value == 106.0
+    expected = goal_seek.seek(scenario, "churn_rate", annual_nrr=1.06)
+    assert at.success[0].value == goal_text(expected, currency="$")
+    assert at.button(key="goal_apply").proto.label == "Apply to my scenario"
     at.segmented_control(key="goal_kind").set_value("revenue_by_month").run()
-    at.number_input(key="goal_mrr").set_value(1_000_000).run()
+    assert at.segmented_control(key="goal_kind").format_func("revenue_by_month") == "MRR by a month"
+    at.number_input(key="goal_mrr").set_value(2_000_000).run()
     at.slider(key="goal_month").set_value(24).run()
-    expected = goal_seek.seek(
-        scenario_from_values(defaults()), "churn_rate", mrr=1_000_000, by_month=24, currency="$"
-    )
+    expected = goal_seek.seek(scenario, "churn_rate", mrr=2_000_000, by_month=24)
     shown = (at.success or at.warning)[0].value
-    assert shown == expected.message
+    assert shown == goal_text(expected, currency="$")
     assert not at.exception
+
+
+def test_a_goal_the_scenario_already_beats_warns_and_the_button_says_so() -> None:
+    """Worked example 1 keeps 126.8% a year: 110% asks for less expansion."""
+    at = app("pages/biggest-lever.py", **WORKED)
+    at.selectbox(key="goal_lever").set_value("expansion_rate").run()
+    at.number_input(key="goal_nrr_pct").set_value(110.0).run()
+    assert "your scenario already beats this target" in at.warning[0].value
+    assert at.button(key="goal_apply").proto.label == "Apply anyway: less expansion"
 
 
 def test_under_arr_goal_seek_takes_and_answers_an_arr_target() -> None:
@@ -246,24 +261,24 @@ def test_under_arr_goal_seek_takes_and_answers_an_arr_target() -> None:
     at.selectbox(key="goal_lever").set_value("new_customers_per_month").run()
     at.segmented_control(key="goal_kind").set_value("revenue_by_month").run()
     assert at.segmented_control(key="goal_kind").format_func("revenue_by_month") == "ARR by a month"
+    scenario = scenario_from_values(defaults())
     target = at.number_input(key="goal_arr")
     assert target.label == "ARR target ($)"
-    assert target.value == 6_000_000  # the MRR default of 500,000, a year of it
-    target.set_value(12_000_000).run()
+    # A fifth above month 36's MRR, two significant figures up, a year of it.
+    above = 1.2 * project(scenario).mrr_at(36)
+    assert target.value == 12 * math.ceil(above / 100_000) * 100_000
+    target.set_value(24_000_000).run()
     at.slider(key="goal_month").set_value(24).run()
-    scenario = scenario_from_values(defaults())
-    expected = goal_seek.seek(scenario, "new_customers_per_month", arr=12_000_000, by_month=24, currency="$")
+    expected = goal_seek.seek(scenario, "new_customers_per_month", mrr=2_000_000, by_month=24)
     shown = (at.success or at.warning)[0].value
-    assert shown == expected.message
-    assert shown.startswith("ARR of $12,000,000 by month 24")
-    # The same search as an MRR target of a twelfth: one figure, said in the view asked for.
-    in_mrr = goal_seek.seek(scenario, "new_customers_per_month", mrr=1_000_000, by_month=24)
-    assert expected.value == in_mrr.value
+    assert shown == goal_text(expected, currency="$", shown=ARR)
+    assert shown.startswith("ARR of $24,000,000 by month 24")
     assert not at.exception
 
 
 def test_the_involuntary_lever_appears_when_a_share_is_set() -> None:
     at = app("pages/biggest-lever.py")
+    at.segmented_control(key="lever_mode").set_value("relative").run()  # peers give no table for it
     assert not any("Failed payments" in spec for spec in specs(at))
     assert "involuntary_recovery_rate" not in at.selectbox(key="goal_lever").options
     at.sidebar.slider(key="sidebar_involuntary_pct").set_value(30.0).run()
@@ -284,16 +299,16 @@ def test_with_advanced_controls_back_at_defaults_every_page_shows_the_same_numbe
     at.sidebar.slider(key="sidebar_early_churn_x").set_value(4.0).run()
     at.sidebar.slider(key="sidebar_early_churn_months").set_value(9).run()
     at.sidebar.slider(key="sidebar_annual_plans_pct").set_value(50.0).run()
-    at.sidebar.toggle(key="sidebar_ceiling_on").set_value(True).run()
+    at.sidebar.toggle(key="sidebar_ceiling_on").set_value(False).run()
     at.sidebar.toggle(key="sidebar_segments_on").set_value(True).run()
     at.sidebar.slider(key="sidebar_involuntary_pct").set_value(20.0).run()
     at.sidebar.slider(key="sidebar_recovery_pct").set_value(40.0).run()
     for key in ("early_churn_x", "early_churn_months", "annual_plans_pct", "involuntary_pct", "recovery_pct"):
         at.sidebar.slider(key=f"sidebar_{key}").set_value(controls.CONTROL_BY_KEY[key].default).run()
-    at.sidebar.toggle(key="sidebar_ceiling_on").set_value(False).run()
+    at.sidebar.toggle(key="sidebar_ceiling_on").set_value(True).run()
     at.sidebar.toggle(key="sidebar_segments_on").set_value(False).run()
 
-    assert scenario_from_values(values_of(at)).is_core
+    assert values_of(at) == defaults()
     assert dict(at.query_params) == query_from_values(defaults())
     for page in EXISTING_PAGES:
         at.switch_page(page).run()
@@ -302,7 +317,7 @@ def test_with_advanced_controls_back_at_defaults_every_page_shows_the_same_numbe
 
 
 def test_the_recovery_lever_gains_annual_nrr_like_a_churn_cut_of_the_same_size() -> None:
-    scenario = scenario_from_values({**defaults(), "involuntary_pct": 50.0})
+    scenario = scenario_from_values({**defaults(), **controls.WORKED_EXAMPLE, "involuntary_pct": 50.0})
     impacts = rank(scenario, mode="points", step=0.01).table.set_index("lever")
     # Half of 3% churn is involuntary: recovering a point of it is cutting churn by a point.
     assert impacts.loc["recovery", "annual_nrr_gain"] == pytest.approx(

@@ -73,6 +73,7 @@ KINDS: dict[str, str] = {
     "to": "a lever's value: a rate, or new customers a month",
     "clamped": "a flag",
     "reaches": "a flag",
+    "recommended": "a flag",
 }
 
 

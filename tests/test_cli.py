@@ -316,13 +316,45 @@ def test_a_bug_is_one_line_too_with_its_own_status(
 # levers: the Biggest lever page's ranking, one row per lever in rank order.
 
 
-def test_levers_prints_the_relative_ranking_by_default_with_the_exact_columns(scenario_file: Path) -> None:
-    """domain.md's worked example 1 over 14 months, no new customers: 10% of each lever moves
-    monthly NRR to 1.026 (expansion), 1.023 (churn), 1.021 (contraction); MRR = 100,000 × NRR^14."""
+def test_levers_prints_the_headroom_ranking_by_default_with_the_recommended_lever(
+    scenario_file: Path,
+) -> None:
+    """domain.md's worked example 1 over 14 months, no new customers, at $1.2M ARR: the top quartile
+    of $1M–10M loses 1 − 0.92^(1/12) = 0.6924% a month, three quarters churn (0.5193%) and a quarter
+    contraction (0.1731%); expansion (6%) is already past its 1.18%. MRR = 100,000 × NRR^14. GRR is
+    0.96^12 = 61%, below 90%: churn is the lever to pull first."""
     result = run("levers", str(scenario_file))
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert tuple(rows[0]) == (
+        "lever",
+        "from",
+        "to",
+        "nrr_month_gain",
+        "mrr_gain",
+        "clamped",
+        "reaches",
+        "recommended",
+    )
+    assert [(r["lever"], r["recommended"]) for r in rows] == [
+        ("churn", "1"),
+        ("contraction", "0"),
+        ("expansion", "0"),
+    ]
+    churn = 0.75 * (1 - 0.92 ** (1 / 12))
+    assert float(rows[0]["to"]) == round(churn, 6)
+    assert float(rows[0]["mrr_gain"]) == round(100_000 * ((1 - churn - 0.01 + 0.06) ** 14 - 1.02**14), 2)
+    assert float(rows[2]["mrr_gain"]) == 0.0
+
+
+def test_levers_prints_the_relative_ranking_with_the_exact_columns(scenario_file: Path) -> None:
+    """domain.md's worked example 1 over 14 months, no new customers: 10% of each lever moves
+    monthly NRR to 1.026 (expansion), 1.023 (churn), 1.021 (contraction); MRR = 100,000 × NRR^14."""
+    result = run("levers", str(scenario_file), "--mode", "relative")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert tuple(rows[0])[:5] == ("lever", "from", "to", "nrr_month_gain", "mrr_gain")
+    assert [r["recommended"] for r in rows] == ["0", "1", "0", "0"]  # churn, whatever the view
     assert [r["lever"] for r in rows] == ["expansion", "churn", "contraction", "acquisition"]
     first = rows[0]
     assert (float(first["from"]), float(first["to"]), float(first["nrr_month_gain"])) == pytest.approx(
@@ -366,7 +398,8 @@ def test_levers_target_mode_reaches_the_target_or_says_it_cannot(tmp_path: Path)
         (("--step", "2"), "--step is 2, outside the allowed range"),
         (("--step", "x"), "--step must be a number"),
         (("--mode", "best"), "invalid choice: 'best'"),
-        (("--mode", "target", "--step", "0.1"), "target mode takes --target"),
+        (("--mode", "target", "--step", "0.1"), "--step sets the relative and points modes, not target mode"),
+        (("--mode", "headroom", "--step", "0.1"), "not headroom mode"),
         (("--target", "1.1"), "add --mode target"),
     ],
 )

@@ -44,6 +44,7 @@ from simulator.output import decimals_of
 from simulator.peers import position
 from simulator.projection import PROJECTION_COLUMNS
 from simulator.ranking import Ranking, rank
+from simulator.recommendation import recommend
 from simulator.sample_data import generate_export
 from simulator.scenario import Scenario
 from simulator.scenario_json import to_json
@@ -51,6 +52,7 @@ from simulator.summary import Summary, headline_months, summarise
 from tests.apptest_support import APP, TIMEOUT, full_figures, shown_text
 from tests.strategies import examples
 from ui import ranking as words
+from ui import sentences
 from ui.actuals import reading
 from ui.actuals.uploads import UPLOAD_KEY
 from ui.economics import economics_cards, lifetime_value_text, payback_text, position_text, quick
@@ -60,7 +62,7 @@ from ui.revenue import ARR, VIEWS, Revenue
 from ui.scenarios import saved
 from ui.sentences import summary_verdict
 from ui.state.address import query_from_values
-from ui.state.controls import defaults, scenario_from_values
+from ui.state.controls import WORKED_EXAMPLE, defaults, scenario_from_values
 
 pytestmark = pytest.mark.usefixtures("apptest_like_server")
 
@@ -97,8 +99,9 @@ def sidebar_values(draw: Any) -> dict[str, Any]:
         values.update(involuntary_pct=draw(_grid(0, 60, 0)), recovery_pct=draw(_grid(0, 80, 0)))
     if draw(st.booleans()):
         values.update(annual_plans_pct=draw(_grid(0, 80, 0)))
-    if draw(st.booleans()):
-        values.update(ceiling_on=True, ceiling_x=draw(_grid(1, 5, 1)))
+    values.update(ceiling_on=draw(st.booleans()))
+    if values["ceiling_on"] and draw(st.booleans()):
+        values.update(ceiling_x=draw(_grid(1, 5, 1)))
     if draw(st.booleans()):
         first = draw(st.integers(10, 90))
         other = draw(st.integers(10, 90))
@@ -159,8 +162,10 @@ def revenue_labels(labels: Any, shown: Revenue) -> list[str]:
 
 
 def lever_verdict(summary: Summary, shown: Revenue) -> str:
-    """The Biggest lever page's verdict at its default (each lever 10% better)."""
-    return words.verdict(rank(summary.scenario), months=summary.months, currency=CURRENCY, shown=shown)
+    """The one recommendation: the Biggest lever page's headline, the presenter's lever slide, the report."""
+    return words.recommendation_text(
+        recommend(summary.scenario), months=summary.months, currency=CURRENCY, shown=shown
+    )
 
 
 def lever_gains(levers: Ranking, shown: Revenue) -> list[str]:
@@ -201,6 +206,9 @@ def check_pages(at: AppTest, summary: Summary, figures: dict[str, str], shown_as
     assert shown[monthly_label(scenario)] == figures["monthly NRR"]
     assert shown["To stay flat, month 1"] == shown_as.compact(summary.stay_flat_at(1), CURRENCY)
     assert full_figures(at)["To stay flat, month 1"].startswith(figures["to stay flat"])
+    assert shown["Leaks out, month 1"] == shown_as.compact(summary.leaking_at(1), CURRENCY)
+    assert shown["Expansion brings back"] == shown_as.compact(summary.brought_back_at(1), CURRENCY)
+    assert sentences.leak_text(summary, CURRENCY, shown=shown_as) in shown_text(at)
     if summary.plateau.mrr is not None:
         assert shown_as.money(summary.plateau.mrr, CURRENCY) in shown_text(at)
 
@@ -239,11 +247,14 @@ def check_pages(at: AppTest, summary: Summary, figures: dict[str, str], shown_as
         elif slide == "3":
             assert lever_verdict(summary, shown_as) in text
         else:
-            assert shown["Needed to stay flat, month 1"] == shown_as.compact(
-                summary.stay_flat_at(1), CURRENCY
-            )
-            if summary.plateau.mrr is not None:
+            assert shown["Leaks out, month 1"] == shown_as.compact(summary.leaking_at(1), CURRENCY)
+            assert shown["Expansion brings back"] == shown_as.compact(summary.brought_back_at(1), CURRENCY)
+            assert sentences.plateau_headline(summary, CURRENCY, shown=shown_as) in text
+            if summary.plateau_in_horizon and summary.plateau.mrr is not None:
                 assert shown[f"Plateau {shown_as.name}"] == shown_as.compact(summary.plateau.mrr, CURRENCY)
+            elif summary.plateau.mrr is not None:
+                label = f"{shown_as.name} at month {summary.months}"
+                assert shown[label] == shown_as.compact(summary.mrr_at(summary.months), CURRENCY)
 
 
 class _Figures(HTMLParser):
@@ -317,6 +328,7 @@ def check_files(scenario: Scenario, summary: Summary, shown: Revenue, tmp_path: 
     ranking = rank(scenario)
     rows = json.loads(levers.getvalue())
     assert [row["lever"] for row in rows] == ranking.table["lever"].tolist()
+    assert [row["lever"] for row in rows if row["recommended"] == 1] == [recommend(scenario).lever]
     assert [row[f"{unit}_gain"] for row in rows] == [
         round(shown.of(gain), 2) + 0.0 for gain in ranking.table["mrr_gain"]
     ]
@@ -351,6 +363,47 @@ def check_comparison(at: AppTest, scenario: Scenario, shown_as: Revenue) -> None
 @example(values={**defaults(), "currency": CURRENCY, "revenue": "ARR"})
 @example(values={**defaults(), "currency": CURRENCY, "revenue": "MRR"})
 @example(values={**defaults(), "currency": CURRENCY, "revenue": "ARR", "months": 12})
+# One scenario for each way the recommendation is reached (simulator.recommendation): a leak of
+# downgrades, a strong base with little expansion, the most headroom, every lever at its peers.
+@example(
+    values={
+        **defaults(),
+        "currency": CURRENCY,
+        "churn_pct": 0.3,
+        "contraction_pct": 1.5,
+        "expansion_pct": 2.0,
+    }
+)
+@example(
+    values={
+        **defaults(),
+        "currency": CURRENCY,
+        "churn_pct": 0.3,
+        "contraction_pct": 0.1,
+        "expansion_pct": 0.2,
+        "starting_mrr": 1_700_000,
+    }
+)
+@example(
+    values={
+        **defaults(),
+        "currency": CURRENCY,
+        "churn_pct": 0.6,
+        "contraction_pct": 0.2,
+        "expansion_pct": 1.2,
+        "starting_mrr": 12_500_000,
+    }
+)
+@example(
+    values={
+        **defaults(),
+        "currency": CURRENCY,
+        "churn_pct": 0.1,
+        "contraction_pct": 0.0,
+        "expansion_pct": 3.0,
+        "starting_mrr": 12_500_000,
+    }
+)
 def test_every_surface_shows_the_engines_figures(values: dict[str, Any], tmp_path: Path) -> None:
     import streamlit
 
@@ -388,8 +441,8 @@ def test_the_segments_scenario_reads_95_4_and_60_6_on_the_command_lines_report(t
     html = out.getvalue()
     assert "95.4%" in html and "60.6%" in html
     assert "102.0%" not in html and "126.8%" not in html
-    default = tmp_path / "default.json"
-    default.write_text(to_json(scenario_from_values(defaults())), encoding="utf-8")
+    default = tmp_path / "worked.json"
+    default.write_text(to_json(scenario_from_values({**defaults(), **WORKED_EXAMPLE})), encoding="utf-8")
     out = io.StringIO()
     assert cli.main(["report", str(default)], stdout=out) == 0
     parsed = _Figures()

@@ -1,12 +1,14 @@
-"""Goal seek against closed forms of the core model."""
+"""Goal seek against closed forms of the core model; its sentence (ui.ranking.goal_text) in MRR and ARR."""
 
 from __future__ import annotations
 
 import pytest
 
 from simulator import Scenario, project
-from simulator.goal_seek import seek
+from simulator.goal_seek import next_target, seek
 from simulator.summary import retention
+from ui.ranking import goal_text
+from ui.revenue import ARR
 
 LEAKY = Scenario(
     starting_mrr=100_000,
@@ -21,7 +23,7 @@ def test_the_expansion_for_an_annual_nrr_is_the_closed_form() -> None:
     """Monthly NRR must be 1.10^(1/12), so expansion = 1.10^(1/12) − GRR."""
     result = seek(LEAKY, "expansion_rate", annual_nrr=1.10)
     assert result.value == pytest.approx(1.10 ** (1 / 12) - 0.96, abs=1e-9)
-    assert "needs monthly expansion of 4.80%" in result.message
+    assert "needs monthly expansion of 4.80%" in goal_text(result, currency="$")
 
 
 def test_the_churn_for_an_annual_nrr_is_the_closed_form() -> None:
@@ -44,8 +46,9 @@ def test_an_unreachable_target_says_so_with_the_best_the_lever_can_do() -> None:
     result = seek(LEAKY, "churn_rate", annual_nrr=1.10)
     assert result.value is None
     assert result.best == pytest.approx(0.99**12)
-    assert result.message.startswith("No monthly churn in range reaches an annual NRR of 110.0%")
-    assert "at most 88.6% annual NRR (at 0.00%)" in result.message
+    said = goal_text(result, currency="$")
+    assert said.startswith("No monthly churn in range reaches an annual NRR of 110.0%")
+    assert "at most 88.6% annual NRR (at 0.00%)" in said
 
 
 def test_goal_seek_respects_the_other_levers() -> None:
@@ -88,7 +91,7 @@ def test_with_segments_a_rate_moves_every_segment_by_the_same_points() -> None:
     scenario = LEAKY.replace(segments=segments, new_customers_per_month=0, contraction_rate=0.0)
     result = seek(scenario, "expansion_rate", annual_nrr=1.0)
     assert result.value is not None
-    assert "every segment's monthly expansion moved by" in result.message
+    assert "every segment's monthly expansion moved by" in goal_text(result, currency="$")
     moved = scenario.replace(segments=[{**s, "expansion_rate": result.value} for s in segments])
     # Today's customers a year later: half at (0.95 + e)^12, half at (0.99 + e)^12.
     e = result.value
@@ -96,27 +99,49 @@ def test_with_segments_a_rate_moves_every_segment_by_the_same_points() -> None:
     assert retention(moved).annual_nrr == pytest.approx(1.0, abs=1e-9)
 
 
-def test_money_in_the_message_carries_the_currency() -> None:
-    result = seek(LEAKY, "new_customers_per_month", mrr=300_000, by_month=24, currency="€")
-    assert result.message.startswith("MRR of €300,000 by month 24 needs")
+def test_money_in_the_sentence_carries_the_currency() -> None:
+    result = seek(LEAKY, "new_customers_per_month", mrr=300_000, by_month=24)
+    assert goal_text(result, currency="€").startswith("MRR of €300,000 by month 24 needs")
 
 
-def test_an_arr_target_is_twelve_times_the_mrr_it_asks_for_and_is_said_in_arr() -> None:
-    """ARR 3.6M by month 24 is MRR 300k then: the same closed-form acquisition, told in ARR."""
-    by_mrr = seek(LEAKY, "new_customers_per_month", mrr=300_000, by_month=24)
-    by_arr = seek(LEAKY, "new_customers_per_month", arr=3_600_000, by_month=24, currency="$")
-    assert by_arr.value == pytest.approx(by_mrr.value, rel=1e-12)
-    assert by_arr.message.startswith("ARR of $3,600,000 by month 24 needs new customers a month of ")
+def test_an_arr_target_is_a_twelfth_of_it_in_mrr_and_is_said_in_arr() -> None:
+    """ARR 3.6M by month 24 is MRR 300k then: the page seeks 300k and says it in ARR."""
+    result = seek(LEAKY, "new_customers_per_month", mrr=3_600_000 / 12, by_month=24)
+    said = goal_text(result, currency="$", shown=ARR)
+    assert said.startswith("ARR of $3,600,000 by month 24 needs new customers a month of ")
 
 
 def test_an_unreachable_arr_target_gives_the_best_in_arr() -> None:
-    result = seek(LEAKY, "churn_rate", arr=12_000_000, by_month=12, currency="$")
+    result = seek(LEAKY, "churn_rate", mrr=1_000_000, by_month=12)
     assert result.value is None
     best_mrr = project(LEAKY.replace(churn_rate=0.0), months=12).mrr_at(12)
     assert result.best == pytest.approx(best_mrr)  # the engine's figure stays MRR; the sentence is ARR
-    assert f"at most ${12 * best_mrr:,.0f} ARR (at 0.00%)" in result.message
+    assert f"at most ${12 * best_mrr:,.0f} ARR (at 0.00%)" in goal_text(result, currency="$", shown=ARR)
 
 
-def test_goal_seek_refuses_two_money_targets() -> None:
+def test_goal_seek_refuses_two_targets() -> None:
     with pytest.raises(ValueError, match="give one target"):
-        seek(LEAKY, "churn_rate", mrr=1.0, arr=12.0, by_month=3)
+        seek(LEAKY, "churn_rate", mrr=1.0, annual_nrr=1.0, by_month=3)
+
+
+def test_a_target_the_scenario_already_beats_is_said_to_make_it_worse() -> None:
+    """Worked example 1 keeps 126.8% a year: 110% needs less expansion, 4.80% instead of 6.00%."""
+    worked = LEAKY.replace(expansion_rate=0.06)
+    result = seek(worked, "expansion_rate", annual_nrr=1.10)
+    assert result.worse and result.value == pytest.approx(1.10 ** (1 / 12) - 0.96, abs=1e-9)
+    said = goal_text(result, currency="$")
+    assert said.endswith(
+        "That is less expansion than today's 6.00%: your scenario already beats this target, so applying "
+        "it would make the scenario worse."
+    )
+    assert not seek(LEAKY, "expansion_rate", annual_nrr=1.10).worse
+
+
+def test_the_next_target_is_above_today_the_stages_top_quartile_or_the_next_tier() -> None:
+    """$1.2M ARR is the $1M–10M stage (top quartile 106%); past it the next tier (115%, 130%);
+    past every tier five points up."""
+    assert next_target(0.982, arr=1.2e6) == 1.06
+    assert next_target(1.06, arr=1.2e6) == 1.15
+    assert next_target(1.268, arr=1.2e6) == 1.30
+    assert next_target(1.31, arr=1.2e6) == 1.36
+    assert next_target(1.10, arr=150e6) == 1.25  # $100M+: top quartile 125%

@@ -2,8 +2,9 @@
 
 Reference values: domain.md's worked example 1 (start $100,000; $3,000
 churned, $1,000 contraction, $6,000 expansion: NRR 102.0%, GRR 96.0%,
-expansion rate 6.0%, annualised 1.02^12 = 126.8%), which is also the default
-scenario of the sidebar.
+expansion rate 6.0%, annualised 1.02^12 = 126.8%), opened as an address
+(:data:`tests.apptest_support.WORKED`, what "Try the worked example" loads);
+the default scenario is a typical company, whose own tests say its figures.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from simulator.benchmarks import STAGES, stage_for_arr
 from simulator.plateau import plateau
 from simulator.projection import project
 from simulator.ranking import rank
-from tests.apptest_support import charts
+from simulator.recommendation import recommend
+from simulator.summary import summarise
+from tests.apptest_support import WORKED, charts
 from ui.format import compact_money, money
 from ui.state import controls
 from ui.state.address import query_from_values
@@ -65,11 +69,11 @@ def test_every_page_runs_inside_the_app_with_the_sidebar(page: str) -> None:
     at = app()
     at.switch_page(page).run()
     assert not at.exception
-    assert at.sidebar.slider(key="sidebar_churn_pct").value == 3.0
+    assert at.sidebar.slider(key="sidebar_churn_pct").value == defaults()["churn_pct"]
 
 
 def test_calculator_shows_worked_example_one_exactly() -> None:
-    at = app()
+    at = app(**WORKED)
     at.switch_page("pages/calculator.py").run()
     cards = metrics(at)
     assert cards["NRR (month)"] == "102.0%"
@@ -79,8 +83,39 @@ def test_calculator_shows_worked_example_one_exactly() -> None:
     assert any("Best in class" in m.value for m in at.markdown)
 
 
-def test_calculator_cards_follow_the_inputs() -> None:
+def test_the_default_is_a_typical_company_inside_its_stages_benchmarks() -> None:
+    """$330,000 MRR is $3.96M ARR: the $1M–10M stage, whose NRR runs from 98% (median) to 106% (top
+    quartile) and whose GRR from 85% to 92% (assumed). 1 − 1% − 0.3% + 1.15% = 99.85% a month:
+    0.9985^12 = 98.2%; GRR 0.987^12 = 85.5%."""
     at = app()
+    at.switch_page("pages/compounding.py").run()
+    cards = metrics(at)
+    assert (cards["Annual NRR"], cards["Annual GRR"]) == ("98.2%", "85.5%")
+    summary = summarise(scenario_from_values(defaults()))
+    stage = STAGES[stage_for_arr(12 * 330_000)[0]]
+    assert stage.name == "$1M–10M ARR"
+    assert stage.nrr[0] <= summary.annual_nrr <= stage.nrr[1]
+    assert stage.grr[0] <= summary.annual_grr <= stage.grr[1]
+    assert summary.scenario.expansion_ceiling == 3.0
+
+
+def test_try_the_worked_example_gives_domain_example_one_in_one_click() -> None:
+    at = app(currency="€")
+    at.switch_page("pages/calculator.py").run()
+    at.button(key="calc_worked_example").click().run()
+    cards = metrics(at)
+    assert (cards["NRR (month)"], cards["GRR (month)"], cards["Expansion rate (month)"]) == (
+        "102.0%",
+        "96.0%",
+        "6.0%",
+    )
+    assert cards["Annual NRR"] == "126.8%"
+    assert at.sidebar.slider(key="sidebar_churn_pct").value == 3.0
+    assert at.query_params["starting_mrr"] == "100000" and at.query_params["currency"] == "€"
+
+
+def test_calculator_cards_follow_the_inputs() -> None:
+    at = app(**WORKED)
     at.switch_page("pages/calculator.py").run()
     at.number_input(key="calc_expansion").set_value(1_000).run()
     # (100,000 − 3,000 − 1,000 + 1,000) ÷ 100,000 = 97.0%; GRR unchanged.
@@ -97,7 +132,7 @@ def test_calculator_cards_follow_the_inputs() -> None:
     ],
 )
 def test_calculator_explains_impossible_inputs_instead_of_failing(key: str, value: int, says: str) -> None:
-    at = app()
+    at = app(**WORKED)
     at.switch_page("pages/calculator.py").run()
     at.number_input(key=key).set_value(value).run()
     assert not at.exception
@@ -106,9 +141,10 @@ def test_calculator_explains_impossible_inputs_instead_of_failing(key: str, valu
 
 
 def test_compounding_cards_equal_the_engine_formatted() -> None:
-    scenario = scenario_from_values(defaults())
+    scenario = scenario_from_values({**defaults(), **controls.WORKED_EXAMPLE})
     table = project(scenario).table
-    at = AppTest.from_file(str(ROOT / "pages/compounding.py"), default_timeout=TIMEOUT).run()
+    at = app(**WORKED)
+    at.switch_page("pages/compounding.py").run()
     assert metrics(at) == {
         "Monthly NRR": "102.0%",
         "Annual NRR": "126.8%",  # 1.02^12
@@ -140,7 +176,7 @@ def test_compounding_cards_read_revenue_a_year_out_and_at_the_horizon_never_past
 
 
 def test_moving_a_sidebar_slider_changes_the_cards() -> None:
-    at = app()
+    at = app(**WORKED)
     at.switch_page("pages/compounding.py").run()
     before = metrics(at)
     at.sidebar.slider(key="sidebar_churn_pct").set_value(5.0).run()
@@ -151,7 +187,7 @@ def test_moving_a_sidebar_slider_changes_the_cards() -> None:
 
 
 def test_sidebar_is_still_there_after_a_rerun() -> None:
-    at = app()
+    at = app(**WORKED)
     at.switch_page("pages/leaky-bucket.py").run()
     at.sidebar.slider(key="sidebar_expansion_pct").set_value(2.0).run()
     at.run()
@@ -196,8 +232,8 @@ def test_an_address_with_some_settings_keeps_the_rest_at_defaults() -> None:
     at = app(churn_pct="1.5")
     assert not at.warning
     assert at.sidebar.slider(key="sidebar_churn_pct").value == 1.5
-    assert at.sidebar.slider(key="sidebar_expansion_pct").value == 6.0
-    assert at.query_params["expansion_pct"] == "6"
+    assert at.sidebar.slider(key="sidebar_expansion_pct").value == 1.15
+    assert at.query_params["expansion_pct"] == "1.15"
 
 
 @pytest.mark.parametrize(
@@ -242,17 +278,52 @@ def test_a_preset_sets_the_levers_and_reset_restores_the_defaults() -> None:
 
 
 def test_leaky_bucket_says_plainly_when_the_base_grows_by_itself() -> None:
-    at = app()
+    at = app(**WORKED)
     at.switch_page("pages/leaky-bucket.py").run()
     assert "NRR ≥ 100%: the base grows by itself" in at.success[0].value
 
 
 def test_leaky_bucket_shows_the_engines_plateau_below_100_percent() -> None:
-    at = app(expansion_pct="1")
+    """Worked example 1 with 1% expansion over ten years: monthly NRR 97%, a plateau of $10,000 ÷ 3%
+    reached within the horizon."""
+    at = app(**{**WORKED, "expansion_pct": "1", "months": "120"})
     at.switch_page("pages/leaky-bucket.py").run()
-    expected = plateau(scenario_from_values({**defaults(), "expansion_pct": 1.0}))
+    worked = {**defaults(), **controls.WORKED_EXAMPLE, "expansion_pct": 1.0, "months": 120}
+    expected = plateau(scenario_from_values(worked))
+    assert expected.mrr == pytest.approx(10_000 / 0.03)
     assert money(expected.mrr) in at.warning[0].value
     assert f"after {expected.months_to_within_5pct} months" in at.warning[0].value
+
+
+def test_a_plateau_beyond_the_horizon_is_a_note_under_the_horizons_figure() -> None:
+    """Over 36 months the same business is still 7 years from its plateau: the page leads with
+    month 36's MRR and says the plateau as a note."""
+    at = app(**{**WORKED, "expansion_pct": "1"})
+    at.switch_page("pages/leaky-bucket.py").run()
+    worked = scenario_from_values({**defaults(), **controls.WORKED_EXAMPLE, "expansion_pct": 1.0})
+    said = at.warning[0].value
+    assert said.startswith(f"By month 36 MRR reaches {money(project(worked).mrr_at(36))}, still climbing.")
+    assert f"a plateau of {money(10_000 / 0.03)}" in said and "about 7 years from today" in said
+
+
+def test_the_leak_is_said_gross_even_when_expansion_covers_it() -> None:
+    """Worked example 1: $4,000 leaks in month 1 ($3,000 churned, $1,000 contraction) and expansion
+    brings back $6,000: the page says what leaks, never that nothing does."""
+    at = app(**WORKED)
+    at.switch_page("pages/leaky-bucket.py").run()
+    cards = metrics(at)
+    assert (cards["Leaks out, month 1"], cards["Expansion brings back"], cards["To stay flat, month 1"]) == (
+        "$4k",
+        "$6k",
+        "$0",
+    )
+    said = " ".join(c.value for c in at.caption)
+    assert (
+        "In month 1 $4,000 of MRR leaks out (cancellations and downgrades); expansion brings back $6,000"
+        in said
+    )
+    assert "nothing leaks" not in said.lower()
+    assert all("nothing leaks" not in chart.text for chart in charts(at))
 
 
 def test_leaky_bucket_draws_a_month_and_a_year_bridge() -> None:
@@ -265,31 +336,39 @@ def test_leaky_bucket_draws_a_month_and_a_year_bridge() -> None:
     assert "Year 2" in titles
 
 
-def test_biggest_lever_names_a_winner_by_default_and_explains_the_tie_in_same_points() -> None:
+def test_biggest_lever_leads_with_the_recommendation_and_keeps_the_other_views_as_views() -> None:
+    """The typical company: GRR 85%, below 90%, so churn first, against its stage's top quartile."""
     at = app()
     at.switch_page("pages/biggest-lever.py").run()
-    table = rank(scenario_from_values(defaults())).table
-    # 10% of each lever: expansion 6% → 6.6% beats churn 3% → 2.7%.
-    assert at.info[0].value.startswith("Expansion wins: 10% more expansion (6.00% → 6.60%)")
-    assert money(float(table["mrr_gain"].iat[0])) in at.info[0].value
+    chosen = recommend(scenario_from_values(defaults()))
+    assert at.info[0].value.startswith("Fix churn first: annual GRR is 85.5%, below 90%")
+    assert money(chosen.gain("churn")) in at.info[0].value
     assert "GRR below 90%" in " ".join(m.value for m in at.markdown)
+    at.segmented_control(key="lever_mode").set_value("relative").run()
+    assert at.info[0].value.startswith("Fix churn first")  # the headline does not follow the view
+    said = " ".join(c.value for c in at.caption)
+    assert "Same effort: 10% more new customers (40 a month → 44 a month) adds" in said
     at.segmented_control(key="lever_mode").set_value("points").run()
-    assert at.info[0].value.startswith("Churn, contraction and expansion tie: 1.0 point in any of them")
-    assert "Same effort (a share of each lever's own value) tells them apart" in at.info[0].value
+    said = " ".join(c.value for c in at.caption)
+    # Contraction (0.35%) can only fall 0.35 point: churn and expansion tie ahead of it.
+    assert "Churn and expansion tie: 1.0 point in any of them" in said
+    assert "Same effort (a share of each lever's own value) tells them apart" in said
 
 
-def test_biggest_lever_step_changes_the_verdict_and_says_when_a_lever_stops_at_zero() -> None:
-    at = app(contraction_pct="0.5")
+def test_biggest_lever_step_changes_the_view_and_says_when_a_lever_stops_at_zero() -> None:
+    at = app(**{**WORKED, "contraction_pct": "0.5"})
     at.switch_page("pages/biggest-lever.py").run()
     at.segmented_control(key="lever_mode").set_value("points").run()
-    before = at.info[0].value
+    before = " ".join(c.value for c in at.caption)
     at.slider(key="lever_step_points").set_value(2.0).run()
-    table = rank(scenario_from_values({**defaults(), "contraction_pct": 0.5}), mode="points", step=0.02).table
+    worked = {**defaults(), **controls.WORKED_EXAMPLE, "contraction_pct": 0.5}
+    table = rank(scenario_from_values(worked), mode="points", step=0.02).table
     # Contraction can only fall 0.5 point, so churn and expansion tie ahead of it.
-    assert at.info[0].value != before
-    assert at.info[0].value.startswith("Churn and expansion tie: 2.0 points in any of them")
-    assert money(float(table["mrr_gain"].iat[0])) in at.info[0].value
-    assert any("Contraction stops at 0.00%" in caption.value for caption in at.caption)
+    said = " ".join(c.value for c in at.caption)
+    assert said != before
+    assert "Churn and expansion tie: 2.0 points in any of them" in said
+    assert money(float(table["mrr_gain"].iat[0])) in said
+    assert "Contraction stops at 0.00%" in said
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -307,7 +386,7 @@ def test_money_follows_the_chosen_currency() -> None:
 
 
 def test_a_typed_rate_moves_the_slider_the_scenario_and_the_address() -> None:
-    at = app()
+    at = app(**WORKED)
     at.switch_page("pages/compounding.py").run()
     at.number_input(key="typed_churn_pct").set_value(2.37).run()
     assert not at.exception
@@ -329,17 +408,17 @@ def test_a_stage_preset_sets_its_business_and_says_what_its_levers_give() -> Non
     at = app()
     at.sidebar.selectbox(key="sidebar_preset").set_value("$100M+ ARR").run()
     assert not at.exception
-    assert at.session_state["starting_mrr"] == 12_500_000 and at.session_state["churn_pct"] == 0.5
+    # The stage's median company: monthly losses 1 − 0.92^(1/12) = 0.6924%, three quarters churn.
+    assert at.session_state["starting_mrr"] == 12_500_000 and at.session_state["churn_pct"] == 0.5193
     caption = " ".join(c.value for c in at.sidebar.caption)
-    assert (
-        "median NRR 115%" in caption and "annual NRR 115.9% (best in class, which starts at 115%)" in caption
-    )
+    assert "median NRR 115%" in caption
+    assert "annual NRR 115.0% (best in class, which starts at 115%) and GRR 92.0%" in caption
     at.sidebar.number_input(key="sidebar_starting_mrr").set_value(1_000_000).run()
     assert at.session_state["preset"] == "Custom"
 
 
 def test_the_calculator_is_month_one_of_the_sidebars_scenario() -> None:
-    at = app(churn_pct="5")
+    at = app(**{**WORKED, "churn_pct": "5"})
     at.switch_page("pages/calculator.py").run()
     # 5% churn, 1% contraction, 6% expansion of $100,000: $5,000, $1,000 and $6,000.
     assert at.number_input(key="calc_churned").value == 5_000
@@ -347,7 +426,7 @@ def test_the_calculator_is_month_one_of_the_sidebars_scenario() -> None:
 
 
 def test_editing_the_calculator_moves_the_sidebar_and_the_address() -> None:
-    at = app()
+    at = app(**WORKED)
     at.switch_page("pages/calculator.py").run()
     at.number_input(key="calc_churned").set_value(2_000).run()
     assert at.sidebar.slider(key="sidebar_churn_pct").value == 2.0
@@ -357,7 +436,7 @@ def test_editing_the_calculator_moves_the_sidebar_and_the_address() -> None:
 
 
 def test_a_month_beyond_the_simulators_ranges_is_shown_but_not_sent_to_the_sidebar() -> None:
-    at = app()
+    at = app(**WORKED)
     at.switch_page("pages/calculator.py").run()
     at.number_input(key="calc_churned").set_value(20_000).run()  # 20% churn: over the sidebar's 15%
     assert not at.exception and at.sidebar.slider(key="sidebar_churn_pct").value == 3.0

@@ -14,9 +14,11 @@ from streamlit.testing.v1 import AppTest
 
 from simulator.projection import project
 from simulator.tradeoff import nrr_versus_acquisition
-from ui.format import compact_money, pct
+from tests.apptest_support import WORKED
+from ui.format import compact_money, money, pct
 from ui.presenter import SLIDES
 from ui.state.address import query_from_values, values_from_query
+from ui.state.controls import WORKED_EXAMPLE, defaults, scenario_from_values
 
 pytestmark = pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")
 
@@ -25,7 +27,8 @@ APP = str(ROOT / "app.py")
 PAGE = "pages/present.py"
 TIMEOUT = 30
 # A scenario that is not the default: 2.5% churn, 4% expansion, 48 months, in euros.
-LINK = {"churn_pct": "2.5", "expansion_pct": "4", "months": "48", "currency": "€"}
+#: Worked example 1's business with its own rates, as a link (hand-computed values below).
+LINK = {**WORKED, "churn_pct": "2.5", "expansion_pct": "4", "months": "48", "currency": "€"}
 
 
 def presenter(**params: str) -> AppTest:
@@ -138,18 +141,33 @@ def test_the_treadmill_cards_equal_the_engine() -> None:
     at = presenter(slide="2", **LINK)
 
     shown = cards(at)
-    assert shown["New MRR won, month 1"] == compact_money(table["new_mrr"].iloc[1], "€")
-    assert shown["Needed to stay flat, month 1"] == compact_money(
-        max(table["new_mrr_to_stay_flat"].iloc[1], 0.0), "€"
+    # Month 1 of $100,000: 2.5% + 1% leaks out ($3,500), 4% comes back ($4,000).
+    assert (
+        shown["Leaks out, month 1"]
+        == compact_money(3_500, "€")
+        == compact_money(table["churned_mrr"].iloc[1] + table["contraction_mrr"].iloc[1], "€")
     )
+    assert shown["Expansion brings back"] == compact_money(table["expansion_mrr"].iloc[1], "€") == "€4k"
 
 
-def test_a_shrinking_base_shows_its_plateau() -> None:
-    # 5% churn + 1% contraction − 1% expansion: monthly NRR 95%; 5 × $2,000 new MRR a month
-    # levels off at 10,000 ÷ 0.05 = $200,000 (simulator.plateau's closed form).
-    at = presenter(slide="2", churn_pct="5", expansion_pct="1")
-
+def test_a_shrinking_base_shows_its_plateau_when_it_gets_there_within_the_horizon() -> None:
+    """5% churn + 1% contraction − 1% expansion: monthly NRR 95%; 5 × $2,000 new MRR a month
+    levels off at 10,000 ÷ 0.05 = $200,000 (simulator.plateau's closed form), within 5% of it from
+    $100,000 after ⌈ln 0.1 ÷ ln 0.95⌉ = 45 months: inside a 60-month horizon."""
+    at = presenter(slide="2", **{**WORKED, "churn_pct": "5", "expansion_pct": "1", "months": "60"})
     assert cards(at)["Plateau MRR"] == "$200k"
+    assert "MRR levels off at $200,000" in " ".join(m.value for m in at.markdown)
+
+
+def test_a_plateau_beyond_the_horizon_is_not_the_headline() -> None:
+    """The same business over 36 months has not got there (45 months): the slide leads with month 36."""
+    at = presenter(slide="2", **{**WORKED, "churn_pct": "5", "expansion_pct": "1"})
+    scenario = scenario_from_values({**defaults(), **WORKED_EXAMPLE, "churn_pct": 5.0, "expansion_pct": 1.0})
+    at36 = project(scenario).mrr_at(36)
+    assert cards(at)["MRR at month 36"] == compact_money(at36)
+    said = " ".join(m.value for m in at.markdown)
+    assert f"MRR reaches {money(at36)} by month 36, short of the $200,000 where it would level off" in said
+    assert "levels off at" not in said
 
 
 def test_the_comparison_cards_equal_the_engine() -> None:

@@ -161,7 +161,7 @@ def test_a_relative_step_recovers_that_share_of_the_failed_payments_still_lost()
     move = improved(dunning, "recovery", step=0.1, mode="relative")
     assert move.after == pytest.approx(0.55) and not move.clamped
     assert move.scenario.effective_churn_rate == pytest.approx(0.0234)
-    row = rank(dunning).table.set_index("key").loc["recovery"]
+    row = rank(dunning, mode="relative").table.set_index("key").loc["recovery"]
     assert (row["before"], row["after"]) == pytest.approx((0.5, 0.55))
     assert row["nrr_month_gain"] == pytest.approx(0.0006)
 
@@ -191,10 +191,10 @@ BASE_ONLY = Scenario(
 )
 
 
-def test_the_default_is_ten_percent_of_each_lever_and_its_gains_are_the_closed_form() -> None:
+def test_same_effort_is_ten_percent_of_each_lever_and_its_gains_are_the_closed_form() -> None:
     """Without new customers, MRR at month n is M0 × monthly NRR ^ n: churn ×0.9 makes NRR 1.023,
     contraction ×0.9 1.021, expansion ×1.1 1.026."""
-    table = rank(BASE_ONLY).table.set_index("lever")
+    table = rank(BASE_ONLY, mode="relative").table.set_index("lever")
     now = 100_000 * 1.02**36
     assert table.loc["expansion", "mrr_gain"] == pytest.approx(100_000 * 1.026**36 - now)
     assert table.loc["churn", "mrr_gain"] == pytest.approx(100_000 * 1.023**36 - now)
@@ -207,9 +207,59 @@ def test_the_default_is_ten_percent_of_each_lever_and_its_gains_are_the_closed_f
     assert table.loc["churn", "change"] == pytest.approx(-0.1)
 
 
+def test_headroom_moves_each_lever_to_its_stages_top_quartile_and_its_gains_are_the_closed_form() -> None:
+    """$100,000 MRR is $1.2M ARR: the $1M–10M stage, whose top quartile (NRR 106%, GRR 92%, three
+    quarters of losses churn) has monthly losses 1 − 0.92^(1/12) = 0.6924%: churn 0.5193%,
+    contraction 0.1731%, expansion 1.06^(1/12) − (1 − 0.6924%) = 1.1791%. Churn (3%) and contraction
+    (1%) are behind: each moves there alone; expansion (6%) is already ahead and stays. Without new
+    customers MRR at month 36 is 100,000 × monthly NRR^36."""
+    ranking = rank(BASE_ONLY)
+    table = ranking.table.set_index("lever")
+    losses = 1 - 0.92 ** (1 / 12)
+    churn, contraction = 0.75 * losses, 0.25 * losses
+    assert (ranking.mode, ranking.stage) == ("headroom", "$1M–10M ARR")
+    assert table["after"].to_dict() == pytest.approx(
+        {"churn": churn, "contraction": contraction, "expansion": 0.06}
+    )
+    now = 100_000 * 1.02**36
+    assert table.loc["churn", "mrr_gain"] == pytest.approx(100_000 * (1 - churn - 0.01 + 0.06) ** 36 - now)
+    assert table.loc["contraction", "mrr_gain"] == pytest.approx(
+        100_000 * (1 - 0.03 - contraction + 0.06) ** 36 - now
+    )
+    assert table.loc["expansion", "mrr_gain"] == 0.0
+    assert list(table.index) == ["churn", "contraction", "expansion"]
+    assert ranking.together is not None
+    assert ranking.together["mrr_gain"] == pytest.approx(
+        100_000 * (1 - churn - contraction + 0.06) ** 36 - now
+    )
+
+
+def test_headroom_compares_with_the_stage_the_arr_falls_in_or_the_one_chosen() -> None:
+    """$12.5M MRR is $150M ARR: $100M+, whose top quartile (NRR 125%, GRR 96%) expands 2.2165% a month."""
+    big = BASE_ONLY.replace(starting_mrr=12_500_000, expansion_rate=0.01)
+    assert rank(big).stage == "$100M+ ARR"
+    expansion = rank(big).table.set_index("lever").loc["expansion", "after"]
+    assert expansion == pytest.approx(1.25 ** (1 / 12) - 0.96 ** (1 / 12))
+    assert rank(big, stage="$1M–10M ARR").stage == "$1M–10M ARR"
+    with pytest.raises(ValueError, match="unknown stage 'Seed'"):
+        rank(big, stage="Seed")
+
+
+@settings(max_examples=examples(30))
+@given(scenarios(max_months=48))
+def test_headroom_never_loses_mrr_and_leaves_a_lever_already_at_its_peers_where_it_is(
+    scenario: Scenario,
+) -> None:
+    ranking = rank(scenario)
+    scale = max(1.0, float(ranking.table["mrr_at_horizon"].max()), project(scenario).mrr_at(scenario.months))
+    assert (ranking.table["mrr_gain"] >= -1e-9 * scale).all()
+    unmoved = ranking.table[ranking.table["after"] == ranking.table["before"]]
+    assert (unmoved["mrr_gain"].abs() <= 1e-9 * scale).all()
+
+
 def test_all_levers_together_compound_beyond_each_alone_added_up() -> None:
     """Together: monthly NRR 1 − 0.027 − 0.009 + 0.066 = 1.03, and new customers × 1.1."""
-    ranking = rank(LEAKY)
+    ranking = rank(LEAKY, mode="relative")
     together = LEAKY.replace(
         churn_rate=0.027, contraction_rate=0.009, expansion_rate=0.022, new_customers_per_month=11
     )
@@ -297,7 +347,7 @@ def test_dunning_raises_the_share_recovered_when_the_advanced_model_sets_failed_
 
 def test_costs_give_mrr_per_money_spent_and_payback() -> None:
     """Acquisition +10% of 10 a month for 60 months: 60 extra customers at a CAC of 1,000."""
-    ranking = rank(LEAKY, costs=Costs(cac=1_000, retention_per_month=500))
+    ranking = rank(LEAKY, mode="relative", costs=Costs(cac=1_000, retention_per_month=500))
     table = ranking.table.set_index("lever")
     assert table.loc["acquisition", "cost"] == pytest.approx(60_000)
     assert table.loc["acquisition", "mrr_gain_per_cost"] == pytest.approx(
@@ -313,14 +363,16 @@ def test_costs_give_mrr_per_money_spent_and_payback() -> None:
 
 
 def test_a_gross_margin_delays_payback() -> None:
-    full = rank(LEAKY, costs=Costs(retention_per_month=2_000)).table.set_index("lever")
-    half = rank(LEAKY.replace(gross_margin=0.5), costs=Costs(retention_per_month=2_000)).table
+    full = rank(LEAKY, mode="relative", costs=Costs(retention_per_month=2_000)).table.set_index("lever")
+    half = rank(
+        LEAKY.replace(gross_margin=0.5), mode="relative", costs=Costs(retention_per_month=2_000)
+    ).table
     later = half.set_index("lever").loc["churn", "payback_months"]
     assert math.isnan(later) or later > full.loc["churn", "payback_months"]
 
 
 def test_no_costs_no_cost_figures() -> None:
-    table = rank(LEAKY).table
+    table = rank(LEAKY, mode="relative").table
     assert table[["cost", "mrr_gain_per_cost", "payback_months"]].isna().all().all()
 
 

@@ -31,6 +31,7 @@ from simulator.scenario_json import to_json
 from tests.examples import WORKED_EXAMPLE as SCENARIO
 from ui.format import money
 from ui.report import content, html, images, pdf
+from ui.state.controls import defaults
 
 ROOT = Path(__file__).resolve().parent.parent
 #: A shrinking base, a horizon of its own, an initiative whose name needs escaping.
@@ -134,8 +135,8 @@ def test_html_report_shows_the_key_figures_as_the_pages_do(default_html: str) ->
         "Leaky",
         "GRR below 90%: fix churn first",
         "the base grows by itself",
-        "Expansion wins: 10% more expansion (6.00% → 6.60%)",  # the Biggest lever page's default
-        "<td>Expansion +10%</td>",  # its ranking table
+        "Fix churn first: annual GRR is 61.3%, below 90%",  # the one recommendation
+        "<td>Churn to 0.52%</td>",  # the ranking against peers (the Biggest lever page's default)
     ):
         assert text in default_html, text
     assert "102.0%" in default_html and "126.8%" in default_html  # worked example 1
@@ -265,7 +266,7 @@ def test_downloads_page_runs_in_the_app_and_offers_csv_and_html() -> None:
     labels = [button.proto.label for button in at.get("download_button")]
     assert "Download the projection (CSV)" in labels
     assert "Download the report (HTML)" in labels
-    assert at.sidebar.slider(key="sidebar_churn_pct").value == 3.0
+    assert at.sidebar.slider(key="sidebar_churn_pct").value == defaults()["churn_pct"]
 
 
 @pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")

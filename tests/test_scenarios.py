@@ -28,14 +28,14 @@ from simulator.output import csv_bytes
 from simulator.projection import project
 from simulator.scenario import Initiative, Scenario, Segment, to_dict
 from simulator.scenario_json import from_json, to_json
-from tests.apptest_support import plain
+from tests.apptest_support import WORKED, plain
 from ui.charts import overlays
 from ui.scenarios import saved
 from ui.scenarios.files import read_file, set_file
 from ui.scenarios.link import link_text, scenarios_from_link
 from ui.scenarios.store import StoreError, delete, duplicate, merge, rename, save
 from ui.scenarios.variants import variant
-from ui.state.controls import defaults, scenario_from_values
+from ui.state.controls import WORKED_EXAMPLE, defaults, scenario_from_values
 from ui.state.loading import sidebar_values
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +43,8 @@ APP = str(ROOT / "app.py")
 PAGE = "pages/scenarios.py"
 TIMEOUT = 30
 
-BASE = scenario_from_values(defaults())
+#: Domain example 1 (3% churn, 6% expansion): the variants' hand-computed values below.
+BASE = scenario_from_values({**defaults(), **WORKED_EXAMPLE})
 RICH = Scenario(
     starting_mrr=250_000,
     starting_customers=120,
@@ -357,8 +358,11 @@ def test_a_link_with_one_scenario_or_an_invalid_one_is_refused() -> None:
 
 @pytest.fixture
 def page(apptest_like_server: None, clear_streamlit_cache: None) -> AppTest:
-    """The app opened on the scenarios page, at the default scenario."""
-    return AppTest.from_file(APP, default_timeout=TIMEOUT).switch_page(PAGE).run()
+    """The app opened on the scenarios page, at domain example 1 (:data:`BASE`)."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in WORKED.items():
+        at.query_params[key] = value
+    return at.run().switch_page(PAGE).run()
 
 
 def opened(**params: str) -> AppTest:

@@ -12,20 +12,22 @@ import pytest
 from simulator.economics import unit_economics
 from simulator.peers import position
 from simulator.summary import summarise
-from tests.apptest_support import app, metrics, shown_text
+from tests.apptest_support import WORKED, app, metrics, shown_text
 from ui.economics import economics_cards, position_text
-from ui.state.controls import defaults, scenario_from_values
+from ui.state.controls import WORKED_EXAMPLE, defaults, scenario_from_values
 
 pytestmark = pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")
 
 PAGE = "pages/unit-economics.py"
-PRICED = {"cac": "6000", "gross_margin_pct": "75"}
+#: Domain example 1's business (a new customer pays $2,000 a month, 3% churn) with a CAC and a margin.
+PRICED = {**WORKED, "cac": "6000", "gross_margin_pct": "75"}
+EXAMPLE = {**defaults(), **WORKED_EXAMPLE}
 
 
 def test_the_page_shows_the_engines_unit_economics_for_the_sidebars_scenario() -> None:
     at = app(PAGE, **PRICED)
     assert not at.exception
-    scenario = scenario_from_values({**defaults(), "cac": 6_000, "gross_margin_pct": 75.0})
+    scenario = scenario_from_values({**EXAMPLE, "cac": 6_000, "gross_margin_pct": 75.0})
     expected = {card.label: card.value for card in economics_cards(unit_economics(summarise(scenario)), "$")}
     assert metrics(at) == expected
     assert expected["Revenue ÷ churn"] == "$50,000"
@@ -42,7 +44,7 @@ def test_the_discount_rate_and_the_lifetime_move_the_lifetime_value() -> None:
     discounted = metrics(at)["Lifetime value"]
     at.selectbox(key="ue_lifetime_years").set_value(3).run()
     shorter = metrics(at)["Lifetime value"]
-    scenario = scenario_from_values({**defaults(), "cac": 6_000, "gross_margin_pct": 75.0})
+    scenario = scenario_from_values({**EXAMPLE, "cac": 6_000, "gross_margin_pct": 75.0})
     summary = summarise(scenario)
     assert discounted == economics_cards(unit_economics(summary, discount_rate=0.25), "$")[0].value
     assert (
@@ -62,8 +64,8 @@ def test_without_a_cac_the_page_says_how_to_see_ltv_to_cac_and_payback() -> None
 
 
 def test_the_stage_comes_from_arr_unless_one_is_chosen() -> None:
-    at = app(PAGE)
-    summary = summarise(scenario_from_values(defaults()))
+    at = app(PAGE, **WORKED)
+    summary = summarise(scenario_from_values(EXAMPLE))
     from_arr = position(summary.annual_nrr, summary.annual_grr, arr=1_200_000)
     assert position_text(from_arr, "$") in shown_text(at)
     assert "(median 98%, top quartile 106%; the stage of an ARR of $1.2M)" in shown_text(at)

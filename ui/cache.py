@@ -16,6 +16,7 @@ from simulator.comparison import Comparison, compare
 from simulator.monte_carlo import MonteCarlo, simulate
 from simulator.projection import Projection
 from simulator.ranking import STEP_MODES, Mode, Ranking
+from simulator.recommendation import Recommendation, recommend
 from simulator.scenario import Scenario
 from simulator.summary import Summary, summarise
 from simulator.upside import Costs
@@ -57,6 +58,12 @@ def lever_ranking(scenario: Scenario, mode: Mode, step: float, target_nrr: float
         target_nrr=target_nrr if mode == "target" else None,
         costs=costs,
     )
+
+
+@_CACHE
+def recommendation(scenario: Scenario) -> Recommendation:
+    """The lever to pull first (:func:`simulator.recommendation.recommend`): every surface shows this one."""
+    return recommend(scenario)
 
 
 @_CACHE

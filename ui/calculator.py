@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+
 from simulator.scenario import Scenario, ScenarioError
 from simulator.summary import retention
 from simulator.tiers import Verdict, verdict
@@ -29,6 +31,25 @@ class PeriodResult:
     annual_nrr: float
     annual_grr: float
     verdict: Verdict
+
+
+def month_one_follows_rates(scenario: Scenario, month_one: pd.Series) -> bool:
+    """Whether month 1's flows are the starting MRR times the scenario's three rates, to the cent.
+
+    Then an amount typed into the calculator sets a rate exactly. Refinements that shape month 1
+    (segments, failed payments recovered, annual plans, a plan that starts at once, a ceiling
+    that binds at once) make it not so; an expansion ceiling that binds later does not.
+    """
+    if scenario.segments:
+        return False
+    rates = {
+        "churned_mrr": scenario.churn_rate,
+        "contraction_mrr": scenario.contraction_rate,
+        "expansion_mrr": scenario.expansion_rate,
+    }
+    return all(
+        abs(float(month_one[column]) - scenario.starting_mrr * rate) < 0.005 for column, rate in rates.items()
+    )
 
 
 def period_metrics(

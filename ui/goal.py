@@ -6,15 +6,16 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import streamlit as st
 
-from simulator.goal_seek import GOAL_LEVERS
-from simulator.levers import BY_FIELD
+from simulator.goal_seek import GOAL_LEVERS, next_target
+from simulator.levers import BY_FIELD, LEVERS
 from simulator.scenario import Scenario
 from ui.format import tick_prefix
-from ui.revenue import ARR, Revenue
+from ui.revenue import Revenue
 
 #: The two kinds of target, as the segmented control keeps them; labels follow the revenue view.
 NRR_TARGET = "annual_nrr"
@@ -23,13 +24,43 @@ MONEY_TARGET = "revenue_by_month"
 
 @dataclass(frozen=True)
 class Goal:
-    """A target (an annual NRR as a fraction, or an MRR or ARR by a month) and the lever to move."""
+    """A target (an annual NRR as a fraction, or an MRR by a month: an ARR typed is a twelfth of
+    it) and the lever to move."""
 
     lever: str
     annual_nrr: float | None = None
     mrr: float | None = None
-    arr: float | None = None
     by_month: int | None = None
+
+
+@dataclass(frozen=True)
+class GoalDefaults:
+    """What the controls start at: a target above the scenario's figures, and the lever to pull first."""
+
+    lever: str
+    annual_nrr: float
+    mrr: float
+
+
+def goal_defaults(
+    scenario: Scenario, *, annual_nrr: float, mrr_at_horizon: float, lever: str
+) -> GoalDefaults:
+    """Targets above today's: the next annual NRR worth aiming at (:func:`simulator.goal_seek.next_target`)
+    and a fifth more MRR than the horizon's (two significant figures, rounded up); the lever is the
+    recommended one (a key of :data:`simulator.levers.LEVERS`), by the scenario field it sets.
+
+    >>> from simulator.scenario import Scenario
+    >>> s = Scenario(starting_mrr=330_000)
+    >>> goal_defaults(s, annual_nrr=0.982, mrr_at_horizon=1_014_057, lever="churn")
+    GoalDefaults(lever='churn_rate', annual_nrr=1.06, mrr=1300000.0)
+    """
+    above = 1.2 * mrr_at_horizon
+    digits = 10 ** max(math.floor(math.log10(above)) - 1, 0) if above > 0 else 1_000
+    return GoalDefaults(
+        lever=LEVERS[lever].field,
+        annual_nrr=next_target(annual_nrr, arr=12.0 * scenario.starting_mrr),
+        mrr=float(max(math.ceil(above / digits) * digits, 1_000)),
+    )
 
 
 def goal_levers(scenario: Scenario) -> list[str]:
@@ -37,8 +68,8 @@ def goal_levers(scenario: Scenario) -> list[str]:
     return [field for field in GOAL_LEVERS if BY_FIELD[field].applies_to(scenario)]
 
 
-def goal_ui(scenario: Scenario, currency: str, shown: Revenue) -> Goal:
-    """Draw the goal-seek controls; return the goal they describe.
+def goal_ui(scenario: Scenario, currency: str, shown: Revenue, defaults: GoalDefaults) -> Goal:
+    """Draw the goal-seek controls, starting at ``defaults``; return the goal they describe.
 
     A money target is typed in the revenue view's terms (MRR, or ARR), each with
     its own field, so switching the view never reads one amount as the other.
@@ -55,7 +86,7 @@ def goal_ui(scenario: Scenario, currency: str, shown: Revenue) -> Goal:
     )
     levers = goal_levers(scenario)
     if st.session_state.get("goal_lever") not in levers:
-        st.session_state["goal_lever"] = "expansion_rate"
+        st.session_state["goal_lever"] = defaults.lever if defaults.lever in levers else levers[0]
     chosen = lever.selectbox(
         "Lever to move",
         levers,
@@ -67,15 +98,18 @@ def goal_ui(scenario: Scenario, currency: str, shown: Revenue) -> Goal:
             f"{shown.name} target ({tick_prefix(currency).strip()})",
             min_value=int(shown.of(1_000)),
             max_value=int(shown.of(10_000_000_000)),
-            value=int(shown.of(500_000)),
+            value=int(shown.of(defaults.mrr)),
             step=int(shown.of(10_000)),
             key=f"goal_{shown.name.lower()}",
         )
         month = kind.slider("By month", min_value=1, max_value=120, value=scenario.months, key="goal_month")
-        if shown == ARR:
-            return Goal(lever=chosen, arr=float(amount), by_month=int(month))
-        return Goal(lever=chosen, mrr=float(amount), by_month=int(month))
+        return Goal(lever=chosen, mrr=float(amount) / shown.factor, by_month=int(month))
     nrr_pct = value.number_input(
-        "Annual NRR target (%)", min_value=50.0, max_value=300.0, value=110.0, step=1.0, key="goal_nrr_pct"
+        "Annual NRR target (%)",
+        min_value=50.0,
+        max_value=300.0,
+        value=round(defaults.annual_nrr * 100, 1),
+        step=1.0,
+        key="goal_nrr_pct",
     )
     return Goal(lever=chosen, annual_nrr=nrr_pct / 100)

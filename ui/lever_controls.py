@@ -14,13 +14,14 @@ from typing import cast
 import streamlit as st
 
 from simulator.levers import BY_FIELD
-from simulator.peers import PRICING_MODELS, STAGES, Target, top_quartile
-from simulator.ranking import DEFAULT_STEPS, MODES, Mode, Ranking
+from simulator.peers import PRICING_MODELS, STAGES, Target, stage_for_arr, top_quartile
+from simulator.ranking import DEFAULT_MODE, DEFAULT_STEPS, MODES, Mode, Ranking
 from simulator.scenario import Scenario
 from simulator.tactics import ASSUMPTIONS
 from simulator.upside import Costs
 from ui import ranking as words
 from ui.format import money, tick_prefix
+from ui.sentences import benchmark_sources
 from ui.state import session
 
 MODE_KEY = "lever_mode"
@@ -34,6 +35,8 @@ FROM_ARR = "Top quartile of my stage (from ARR)"
 
 #: What each mode compares, in a founder's words.
 MODE_HELP: dict[str, str] = {
+    "headroom": "Churn, contraction and expansion each moved to what the top quartile of your stage achieves "
+    "(or left where they are, when already there): the room each lever has against peers. {source}",
     "relative": "Each lever improved by the same share of its own value: {step} less churn and contraction, "
     "{step} more expansion and new customers a month. Equal effort in proportion.",
     "points": "Churn, contraction and expansion moved by the same percentage points, new customers by the "
@@ -64,14 +67,17 @@ def ranking_ui(scenario: Scenario, currency: str) -> Choice:
     chosen = mode_cell.segmented_control(
         "Compare the levers by",
         MODES,
-        default="relative",
+        default=DEFAULT_MODE,
         format_func=lambda mode: words.MODE_NAMES[mode],
         key=MODE_KEY,
         width="stretch",
     )
-    mode = cast(Mode, chosen if chosen in MODES else "relative")
+    mode = cast(Mode, chosen if chosen in MODES else DEFAULT_MODE)
     step, target = math.nan, None
-    if mode == "relative":
+    if mode == "headroom":
+        stage, basis = stage_for_arr(12.0 * scenario.starting_mrr)
+        detail_cell.caption(f"Peers: the top quartile of **{stage}** ({basis}).")
+    elif mode == "relative":
         step = (
             detail_cell.slider(
                 "Improvement (% of each lever's value)",
@@ -111,7 +117,12 @@ def ranking_ui(scenario: Scenario, currency: str) -> Choice:
             target = top_quartile(arr=arr, pricing=picked)
         else:
             target = top_quartile(arr=arr, stage=None if picked == FROM_ARR else picked)
-    st.caption(MODE_HELP[mode].format(step=words.share(step) if math.isfinite(step) else ""))
+    st.caption(
+        MODE_HELP[mode].format(
+            step=words.share(step) if math.isfinite(step) else "",
+            source=benchmark_sources("nrr_by_stage", "grr"),
+        )
+    )
     return Choice(mode=mode, step=step, target=target, costs=_costs_ui(scenario, currency))
 
 
@@ -206,11 +217,14 @@ def apply_buttons(ranking: Ranking) -> None:
         )
 
 
-def apply_goal_button(scenario: Scenario, field: str, value: float | None) -> None:
-    """Goal seek's "Apply": the lever at the value found."""
+def apply_goal_button(scenario: Scenario, field: str, value: float | None, *, worse: bool) -> None:
+    """Goal seek's "Apply": the lever at the value found; when that makes the scenario worse, the
+    button says so."""
     lever = BY_FIELD[field]
     st.button(
-        "Apply to my scenario",
+        f"Apply anyway: {'less' if lever.better > 0 else 'more'} {lever.noun}"
+        if worse
+        else "Apply to my scenario",
         key="goal_apply",
         icon=":material/done:",
         disabled=value is None,

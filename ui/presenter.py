@@ -17,7 +17,6 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from simulator.ranking import DEFAULT_STEPS
 from simulator.scenario import Scenario
 from simulator.upside import Costs
 from ui import cache, sentences, show
@@ -239,15 +238,21 @@ def compounding(scenario: Scenario, currency: str, shown: Revenue) -> None:
 
 
 def treadmill(scenario: Scenario, currency: str, shown: Revenue) -> None:
-    """New MRR needed to stay flat against new MRR acquired; the plateau."""
+    """What leaks a month, what expansion brings back, and where MRR stands at the horizon or levels off."""
     summary = cache.summary(scenario)
     table = summary.projection.table
-    st.markdown(sentences.plateau_headline(summary.plateau, currency, shown=shown))
+    st.markdown(sentences.plateau_headline(summary, currency, shown=shown))
     cards = st.columns(3, gap="large")
-    show.card(cards[0], f"New {shown.name} won, month 1", shown.compact(table["new_mrr"].iloc[1], currency))
-    show.card(cards[1], "Needed to stay flat, month 1", shown.compact(summary.stay_flat_at(1), currency))
-    if summary.plateau.mrr is not None:
+    show.card(cards[0], "Leaks out, month 1", shown.compact(summary.leaking_at(1), currency))
+    show.card(cards[1], "Expansion brings back", shown.compact(summary.brought_back_at(1), currency))
+    if summary.plateau_in_horizon and summary.plateau.mrr is not None:
         show.card(cards[2], f"Plateau {shown.name}", shown.compact(summary.plateau.mrr, currency))
+    elif summary.plateau.mrr is not None:
+        show.card(
+            cards[2],
+            f"{shown.name} at month {summary.months}",
+            shown.compact(summary.mrr_at(summary.months), currency),
+        )
     else:
         # No plateau: what today's customers alone pay at the horizon tells the story.
         show.card(
@@ -259,11 +264,10 @@ def treadmill(scenario: Scenario, currency: str, shown: Revenue) -> None:
 
 
 def biggest_lever(scenario: Scenario, currency: str, shown: Revenue) -> None:
-    """The ranking of the Biggest lever page's default (each lever 10% better), its verdict and tornado."""
-    levers = cache.lever_ranking(
-        scenario, "relative", DEFAULT_STEPS["relative"], math.nan, Costs(cac=scenario.cac)
-    )
-    st.markdown(words.verdict(levers, months=scenario.months, currency=currency, shown=shown))
+    """The lever to pull first (the Biggest lever page's headline) and each lever against its peers."""
+    chosen = cache.recommendation(scenario)
+    levers = cache.lever_ranking(scenario, "headroom", math.nan, math.nan, Costs(cac=scenario.cac))
+    st.markdown(words.recommendation_text(chosen, months=scenario.months, currency=currency, shown=shown))
     fig = lever_bars.tornado(
         levers.table, words.row_labels(levers), currency, months=scenario.months, shown=shown
     )

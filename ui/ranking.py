@@ -13,14 +13,17 @@ from typing import Any, cast
 
 import pandas as pd
 
-from simulator.levers import LEVERS
+from simulator.goal_seek import GoalResult
+from simulator.levers import BY_FIELD, LEVERS
 from simulator.ranking import Ranking
+from simulator.recommendation import Recommendation
 from simulator.tactics import TACTICS
-from ui.format import MINUS, money, pct, points
+from ui.format import MINUS, money, pct, points, tick_prefix
 from ui.revenue import MRR, Revenue
 
 #: How each mode is named on a page.
 MODE_NAMES: dict[str, str] = {
+    "headroom": "Against peers",
     "relative": "Same effort",
     "points": "Same points",
     "target": "To a target",
@@ -78,6 +81,10 @@ def row_label(ranking: Ranking, row: Mapping[str, Any]) -> str:
     if ranking.mode == "tactic":
         return TACTICS[key].short
     name = LEVERS[lever].name
+    if ranking.mode == "headroom":
+        if row["after"] == row["before"]:
+            return f"{name}: at peers"
+        return f"{name} to {lever_value(lever, float(row['after']))}"
     if ranking.mode == "target":
         return f"{name} {change_text(row)}" if row["reaches"] else f"{name}: not alone"
     better = LEVERS[lever].better
@@ -111,7 +118,7 @@ def action(ranking: Ranking, row: Mapping[str, Any]) -> str:
 
     >>> from simulator.ranking import rank
     >>> from simulator.scenario import Scenario
-    >>> r = rank(Scenario(starting_mrr=1e5, churn_rate=0.03, expansion_rate=0.02))
+    >>> r = rank(Scenario(starting_mrr=1e5, churn_rate=0.03, expansion_rate=0.02), mode="relative")
     >>> [action(r, row) for row in r.table.to_dict("records")][:2]
     ['10% less churn (3.00% → 2.70%)', '10% more expansion (2.00% → 2.20%)']
     """
@@ -121,6 +128,10 @@ def action(ranking: Ranking, row: Mapping[str, Any]) -> str:
         tactic = TACTICS[key]
         return f"{tactic.name[0].lower()}{tactic.name[1:]} ({tactic.what}: {move_text(row)})"
     chosen = LEVERS[lever]
+    if ranking.mode == "headroom":
+        if row["after"] == row["before"]:
+            return f"{chosen.noun} (already at the top quartile's level or better)"
+        return f"{chosen.noun} at the top quartile's level{moved}"
     if ranking.mode == "target":
         return f"{chosen.noun} {change_text(row)}{moved}"
     if ranking.mode == "relative":
@@ -157,7 +168,9 @@ def tied(ranking: Ranking) -> list[str]:
 def verdict(
     ranking: Ranking, *, months: int, currency: str, target_source: str = "", shown: Revenue = MRR
 ) -> str:
-    """One or two sentences: which lever wins and by how much, or, in target mode, the easiest route."""
+    """What this view of the levers shows, in one or two sentences: which row moves revenue most and by
+    how much, or, in target mode, the easiest route. The lever to pull first is
+    :func:`recommendation_text`'s; a view never names a winner."""
     rows = rows_of(ranking)
     if ranking.mode == "target":
         return _target_verdict(ranking, rows, target_source)
@@ -187,11 +200,14 @@ def verdict(
             )
         return text
     first = rows[0]
+    view = MODE_NAMES[ranking.mode]
     if ranking.mode == "tactic":
         tactic = TACTICS[str(first["key"])]
-        text = f"The biggest upside: {tactic.name.lower()}. {tactic.what.capitalize()} ({move_text(first)})"
+        text = (
+            f"{view}: {tactic.name.lower()} moves the most. {tactic.what.capitalize()} ({move_text(first)})"
+        )
     else:
-        text = f"{LEVERS[str(first['lever'])].name} wins: {action(ranking, first)}"
+        text = f"{view}: {action(ranking, first)}"
     text += f" adds {adds}"
     if first["nrr_month_gain"] > 0:
         text += f" and {points(float(first['nrr_month_gain']), decimals=2)} of monthly NRR"
@@ -204,6 +220,58 @@ def verdict(
             text += f"; {action(ranking, runner)} adds nothing."
     else:
         text += "."
+    return text
+
+
+#: How the recommendation starts, by lever.
+_FIRST = {
+    "churn": "Fix churn first",
+    "contraction": "Cut contraction first",
+    "expansion": "Build expansion first",
+}
+
+
+def recommendation_text(chosen: Recommendation, *, months: int, currency: str, shown: Revenue = MRR) -> str:
+    """The lever to pull first, why, what moving it to its peers adds, and where to start.
+
+    When another lever's headroom would add more, one sentence says why it is not the first.
+    """
+    ranking = chosen.headroom
+    rows = {str(row["lever"]): row for row in rows_of(ranking)}
+    row = rows[chosen.lever]
+    noun = LEVERS[chosen.lever].noun
+    peers = f"the top quartile of {ranking.stage}"
+    grr = pct(chosen.annual_grr)
+    why = {
+        "leak": f"annual GRR is {grr}, below 90%, and expansion cannot outrun the leak",
+        "leak_is_downgrades": f"annual GRR is {grr}, below 90%, and the leak is mostly downgrades, "
+        "not cancellations",
+        "low_expansion": f"annual GRR is {grr}, but expansion adds only "
+        f"{points(chosen.annual_nrr - chosen.annual_grr)} of annual NRR",
+        "most_headroom": f"with annual GRR at {grr} and healthy expansion, {noun} has the most room "
+        f"against {peers}",
+        "at_top_quartile": f"every lever is already at {peers}; protect the base while acquisition does "
+        "the growing",
+    }[chosen.reason]
+    first = "Keep expansion paths open" if chosen.reason == "at_top_quartile" else _FIRST[chosen.lever]
+    text = f"{first}: {why}."
+    gain = float(row["mrr_gain"])
+    if row["after"] != row["before"]:
+        text += (
+            f" Moving {noun} from {lever_value(chosen.lever, float(row['before']))} to "
+            f"{lever_value(chosen.lever, float(row['after']))} a month ({peers}) adds "
+            f"{shown.money(gain, currency)} of {shown.name} by month {months} and "
+            f"{points(float(row['annual_nrr_gain']))} of annual NRR."
+        )
+    text += f" Start with {TACTICS[chosen.tactic].name[0].lower()}{TACTICS[chosen.tactic].name[1:]}."
+    if not chosen.agrees_with_top:
+        top = LEVERS[chosen.top].noun
+        more = shown.money(float(rows[chosen.top]["mrr_gain"]), currency)
+        text += f" {top.capitalize()} would add more ({more}), but " + (
+            "below 90% GRR gains from it leak out with the customers who leave."
+            if chosen.reason in ("leak", "leak_is_downgrades")
+            else "the base already holds its revenue; what it lacks is expansion."
+        )
     return text
 
 
@@ -319,3 +387,55 @@ def _payback(months: float, cost: float) -> str:
 
 def _per(value: float, currency: str) -> str:
     return "–" if not math.isfinite(value) else money(value, currency, decimals=2)
+
+
+def goal_text(result: GoalResult, *, currency: str, shown: Revenue = MRR) -> str:
+    """Goal seek's answer in a sentence: the lever's value that reaches the target, or the closest it
+    gets; and, when reaching it means moving the lever the wrong way, that the scenario already beats it.
+
+    >>> from simulator.goal_seek import seek
+    >>> from simulator.scenario import Scenario
+    >>> s = Scenario(starting_mrr=100_000, churn_rate=0.03, contraction_rate=0.01)
+    >>> goal_text(seek(s, "expansion_rate", annual_nrr=1.10), currency="$")
+    'An annual NRR of 110.0% needs monthly expansion of 4.80%, the other levers held.'
+    """
+    lever = BY_FIELD[result.lever]
+    name = lever.phrase
+    prefix = tick_prefix(currency)
+    if result.by_month is None:
+        goal = f"an annual NRR of {result.target:.1%}"
+
+        def said(value: float) -> str:
+            return f"{value:.1%} annual NRR"
+
+    else:
+        goal = f"{shown.name} of {prefix}{shown.of(result.target):,.0f} by month {result.by_month}"
+
+        def said(value: float) -> str:
+            return f"{prefix}{shown.of(value):,.0f} {shown.name}"
+
+    if result.value is None:
+        reach = "at most" if result.best < result.target else "at least"
+        return (
+            f"No {name} in range reaches {goal}: with the other levers held it gives {reach} "
+            f"{said(result.best)} (at {_goal_value(result.lever, result.best_value)})."
+        )
+    moved = (
+        f"every segment's {name} moved by {(result.value - result.before) * 100:+.2f} points"
+        if result.by_segment
+        else f"{name} of {_goal_value(result.lever, result.value)}"
+    )
+    text = f"{goal[0].upper()}{goal[1:]} needs {moved}, the other levers held."
+    if result.worse:
+        less = "less" if lever.better > 0 else "more"
+        text += (
+            f" That is {less} {lever.noun} than today's {_goal_value(result.lever, result.before)}: "
+            "your scenario already beats this target, so applying it would make the scenario worse."
+        )
+    return text
+
+
+def _goal_value(field: str, value: float) -> str:
+    if BY_FIELD[field].is_rate:
+        return f"{value:.2%}"
+    return f"{value:,.1f}" if field == "new_customers_per_month" else f"{value:,.2f}"

@@ -11,9 +11,9 @@ from typing import Any
 
 import pandas as pd
 
+from simulator.benchmarks import SOURCES
 from simulator.levers import BY_FIELD
 from simulator.monte_carlo import MonteCarlo
-from simulator.plateau import Plateau
 from simulator.presets import PRESETS
 from simulator.scenario import Scenario
 from simulator.summary import Summary, retention
@@ -65,12 +65,6 @@ def plateau_text(summary: Summary, currency: str, *, shown: Revenue = MRR) -> st
     if result.months_to_within_5pct is None:
         return f"The base shrinks and there is no acquisition: {shown.name} drifts down towards {level}."
     when = result.months_to_within_5pct
-    timing = (
-        f"{shown.name} is already within 5% of it."
-        if when == 0
-        else f"{shown.name} gets within 5% of it after {when} month{'s' if when != 1 else ''}"
-        + (f", beyond the {months}-month horizon." if when > months else ".")
-    )
     why = (
         f"(new {shown.name} ÷ (1 − monthly NRR))"
         if summary.scenario.is_core
@@ -81,9 +75,52 @@ def plateau_text(summary: Summary, currency: str, *, shown: Revenue = MRR) -> st
         if above
         else "NRR is below 100%, so"
     )
+    if not summary.plateau_in_horizon:
+        # The horizon's figure is the headline; a plateau years away is a note.
+        now = shown.money(summary.mrr_at(months), currency)
+        return (
+            f"By month {months} {shown.name} reaches {now}, still climbing. {premise} acquisition and "
+            f"losses would only meet at a plateau of {level} {why}, {_far(when)} from today."
+        )
+    timing = (
+        f"{shown.name} is already within 5% of it."
+        if when == 0
+        else f"{shown.name} gets within 5% of it after {when} month{'s' if when != 1 else ''}."
+    )
     return (
         f"{premise} acquisition and losses meet at a plateau of {level} {shown.name} {why}; past it, more "
         f"of the same acquisition only refills the bucket. {timing}"
+    )
+
+
+def _far(months: int) -> str:
+    """A long wait in words: ``"about 19 years"``, ``"40 months"``.
+
+    >>> _far(232), _far(40), _far(13)
+    ('about 19 years', '40 months', '13 months')
+    """
+    return f"about {round(months / 12)} years" if months >= 60 else f"{months} months"
+
+
+def leak_text(summary: Summary, currency: str, *, month: int = 1, shown: Revenue = MRR) -> str:
+    """What leaks in a month, what expansion brings back, and what acquisition must add to stay flat.
+
+    Never says nothing leaks when something does: expansion covering the leak is said as such.
+    """
+    leaking = summary.leaking_at(month)
+    back = summary.brought_back_at(month)
+    if leaking <= 0.005:
+        return f"Nothing leaks in month {month}: no customer cancels or downgrades."
+    lost = shown.money(leaking, currency)
+    text = f"In month {month} {lost} of {shown.name} leaks out (cancellations and downgrades)"
+    if back >= leaking:
+        return (
+            text + f"; expansion brings back {shown.money(back, currency)}, more than covers it, so "
+            "acquisition adds to a base that grows by itself."
+        )
+    return (
+        text + f"; expansion brings back {shown.money(back, currency)}, so acquisition must add "
+        f"{shown.money(summary.stay_flat_at(month), currency)} just to stay flat."
     )
 
 
@@ -135,16 +172,19 @@ def _per_money_spent(table: pd.DataFrame, currency: str, shown: Revenue) -> str:
     return " Per money spent: " + "; ".join(said) + "."
 
 
-def plateau_headline(result: Plateau, currency: str, *, shown: Revenue = MRR) -> str:
-    """:func:`plateau_text` in one short sentence, for a slide.
-
-    >>> plateau_headline(Plateau(grows_by_itself=False, mrr=250_000.0, months_to_within_5pct=61), "$")
-    'MRR levels off at $250,000: past it, acquisition only refills the bucket.'
-    """
+def plateau_headline(summary: Summary, currency: str, *, shown: Revenue = MRR) -> str:
+    """:func:`plateau_text` in one short sentence, for a slide: the plateau when MRR gets near it by
+    the horizon, else the horizon's figure."""
+    result, months = summary.plateau, summary.months
     if result.grows_by_itself:
         return "The base grows by itself, and every new customer adds to it."
     if result.mrr is None:
         return "The base shrinks: part of every new customer only refills the bucket."
+    if not summary.plateau_in_horizon:
+        return (
+            f"{shown.name} reaches {shown.money(summary.mrr_at(months), currency)} by month {months}, "
+            f"short of the {shown.money(result.mrr, currency)} where it would level off."
+        )
     return (
         f"{shown.name} levels off at {shown.money(result.mrr, currency)}: past it, acquisition only refills "
         "the bucket."
@@ -283,12 +323,22 @@ def paths_caption(summary: Summary) -> str:
     )
 
 
+def benchmark_sources(*keys: str) -> str:
+    """Where the benchmarks shown come from, in one line (:data:`simulator.benchmarks.SOURCES`).
+
+    >>> benchmark_sources("nrr_by_stage")
+    "Source: the product's benchmark notes (docs/benchmarks.md), 2026: annual NRR of subscription \
+software companies by ARR band, median and top quartile."
+    """
+    return " ".join(SOURCES[key].cite() for key in keys)
+
+
 def preset_caption(name: str, currency: str = "$") -> str:
     """What a preset is, and what its levers give, with the tier that NRR falls in.
 
     >>> preset_caption("$100M+ ARR")
-    'Companies at $100M+ ARR: median NRR 115%, top quartile 125%+. These levers give annual NRR \
-115.9% (best in class, which starts at 115%), from $12,500,000 of MRR.'
+    'Companies at $100M+ ARR: median NRR 115%, top quartile 125%; median GRR 92% (assumed). These levers \
+give annual NRR 115.0% (best in class, which starts at 115%) and GRR 92.0%, from $12,500,000 of MRR.'
     >>> preset_caption("Usage-based")[:52]
     'Usage-based pricing: typical NRR 120–160%. These lev'
     """
@@ -298,9 +348,10 @@ def preset_caption(name: str, currency: str = "$") -> str:
     tier = verdict(figures.annual_nrr, figures.annual_grr).nrr_tier
     who = f"Companies at {name}" if preset.group == "Company stage" else f"{name} pricing"
     size = f", from {money(levers['starting_mrr'], currency)} of MRR" if "starting_mrr" in levers else ""
+    grr = f" and GRR {pct(figures.annual_grr)}" if preset.group == "Company stage" else ""
     return (
         f"{who}: {preset.note}. These levers give annual NRR {pct(figures.annual_nrr)} "
-        f"({tier.name.lower()}, which starts at {tier.low * 100:.0f}%){size}."
+        f"({tier.name.lower()}, which starts at {tier.low * 100:.0f}%){grr}{size}."
     )
 
 

@@ -82,9 +82,10 @@ def waterfall(steps: pd.Series, currency: str, *, title: str, shown: Revenue = M
 def stay_flat(table: pd.DataFrame, currency: str, *, shown: Revenue = MRR) -> go.Figure:
     """New MRR (or ARR) acquired each month against the new MRR needed just to stay flat.
 
-    When nothing leaks in any month (expansion covers churn and contraction), a line at zero over
-    identical bars would say nothing: the chart then stacks what the customers you have add each
-    month, net, on the new revenue acquired, the two sources of growth.
+    When acquisition never has to refill anything (expansion brings back more than churn and
+    contraction take), a line at zero over identical bars would say nothing: the chart then stacks
+    what the customers you have add each month, net, on the new revenue acquired, the two sources
+    of growth, and its title says that expansion covers the leak (never that nothing leaks).
     """
     rows = table.iloc[1:]
     months = int(table["month"].iloc[-1])
@@ -119,7 +120,7 @@ def stay_flat(table: pd.DataFrame, currency: str, *, shown: Revenue = MRR) -> go
         title={
             "text": "The treadmill: acquisition against what leaks out"
             if leaks
-            else "No treadmill: nothing leaks, and your customers add to every new one"
+            else "No treadmill: expansion more than covers what leaks, so every new customer adds to growth"
         },
         xaxis={**months_axis(months), "range": [0.5, months + 0.5]},
         yaxis={**money_axis(currency), "title": {"text": f"{shown.name} added per month"}},

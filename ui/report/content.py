@@ -21,6 +21,7 @@ from simulator.levers import BY_FIELD, LEVERS
 from simulator.output import csv_bytes
 from simulator.peers import Position, position
 from simulator.projection import PROJECTION_COLUMNS
+from simulator.recommendation import recommend
 from simulator.scenario import Initiative, Scenario
 from simulator.summary import BASIS_TEXT, Summary, headline_months, summarise
 from ui import ranking as words
@@ -252,7 +253,8 @@ def build_report(
         for month in headline_months(months)
     )
     figures = (*figures, *revenue, *_after_revenue(summary, FIGURE_TILES - len(figures) - len(revenue)))
-    levers = ranking.rank(scenario)
+    chosen = recommend(scenario)
+    levers = chosen.headroom
     # Unit economics at the page's defaults; the stage from ARR today (12 × starting MRR).
     economics = unit_economics(summary)
     bridge = scenario_bridge(summary.projection)
@@ -264,7 +266,7 @@ def build_report(
         figures=figures,
         tier_sentence=sentences.summary_verdict(summary),
         plateau_sentence=sentences.plateau_text(summary, currency, shown=shown),
-        lever_sentence=words.verdict(levers, months=months, currency=currency, shown=shown),
+        lever_sentence=words.recommendation_text(chosen, months=months, currency=currency, shown=shown),
         assumptions=assumptions(scenario, currency),
         charts={
             **report_charts(summary, currency, levers=levers, shown=shown),
@@ -276,7 +278,8 @@ def build_report(
             lifetime_value_text(economics, currency),
             payback_text(economics, currency),
         ),
-        position_sentence=position_text(placed, currency),
+        position_sentence=f"{position_text(placed, currency)} "
+        + sentences.benchmark_sources("nrr_by_stage", "grr"),
         arr_bridge=bridge_rows(bridge, currency),
         peers=(f"NRR, {placed.stage}", _SHORT_STANDING[placed.stage_standing]),
         levers=words.table_rows(

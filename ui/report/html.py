@@ -10,9 +10,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from simulator.economics import DEFAULT_DISCOUNT_RATE, DEFAULT_LIFETIME_MONTHS
-from simulator.ranking import DEFAULT_STEPS
 from ui.charts import theme
-from ui.ranking import share
 from ui.report.content import ECONOMICS_CHARTS, Report, format_date
 
 _STYLE = """
@@ -51,7 +49,7 @@ footer { color: #6b7280; font-size: 13px; margin-top: 32px; }
 #: with a heading since their figures have no title of their own.
 WIDE = {
     "tiers": "Where annual NRR sits among the benchmark tiers",
-    "levers": f"Biggest lever: each lever improved by {share(DEFAULT_STEPS['relative'])} of its own value",
+    "levers": "Biggest lever: each lever moved to the top quartile of its stage",
 }
 
 

@@ -38,7 +38,7 @@ def active_refinements(values: dict[str, object]) -> list[str]:
     """The refinements switched on, as the summary names them (pure).
 
     >>> active_refinements({**controls.defaults(), "annual_plans_pct": 40.0, "segments_on": True})
-    ['annual plans', 'segments']
+    ['annual plans', 'expansion ceiling', 'segments']
     """
     names = []
     if values["early_churn_x"] != 1.0 and values["early_churn_months"] != 0:

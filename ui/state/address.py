@@ -82,9 +82,9 @@ def query_from_values(values: Mapping[str, Any]) -> dict[str, str]:
     An advanced control is left out while it is at its default.
 
     >>> query_from_values(defaults())["churn_pct"]
-    '3'
-    >>> query_from_values({**defaults(), "ceiling_on": True})["ceiling_on"]
     '1'
+    >>> query_from_values({**defaults(), "ceiling_on": False})["ceiling_on"]
+    '0'
     """
     return {
         c.key: _text(c, values[c.key]) for c in CONTROLS if not (c.advanced and values[c.key] == c.default)

@@ -51,15 +51,18 @@ class Control:
 
 
 #: The sidebar's controls, in the order they are drawn and written to the address.
-#: Defaults: domain.md's worked example 1 (start $100,000; 3% churn, 1%
-#: contraction, 6% expansion: 102% monthly NRR), from 50 customers paying
-#: $2,000 each, with 5 new customers a month at that same $2,000.
+#: Defaults: a typical company at the median of its stage ($1M–10M ARR, simulator.benchmarks):
+#: $330,000 MRR ($3.96M ARR) from 660 customers paying $500 a month, 40 new customers a month at
+#: the same $500; 1% churn, 0.3% contraction and 1.15% expansion a month: annual NRR 98.2% (the
+#: stage's median is 98%, its top quartile 106%) and GRR 85.5% (85% to 92%, assumed), with
+#: expansion capped at 3× an account's starting MRR. Domain example 1 is one click away
+#: (:data:`WORKED_EXAMPLE`).
 CONTROLS: tuple[Control, ...] = (
     Control(
         "churn_pct",
         "churn_rate",
         float,
-        3.0,
+        1.0,
         0.0,
         15.0,
         100.0,
@@ -70,7 +73,7 @@ CONTROLS: tuple[Control, ...] = (
         "contraction_pct",
         "contraction_rate",
         float,
-        1.0,
+        0.3,
         0.0,
         5.0,
         100.0,
@@ -81,7 +84,7 @@ CONTROLS: tuple[Control, ...] = (
         "expansion_pct",
         "expansion_rate",
         float,
-        6.0,
+        1.15,
         0.0,
         10.0,
         100.0,
@@ -92,7 +95,7 @@ CONTROLS: tuple[Control, ...] = (
         "new_customers",
         "new_customers_per_month",
         float,
-        5.0,
+        40.0,
         0,
         100_000,
         label=LEVERS["acquisition"].label,
@@ -113,7 +116,7 @@ CONTROLS: tuple[Control, ...] = (
         "new_customer_mrr",
         "new_customer_mrr",
         int,
-        2_000,
+        500,
         0,
         10_000_000,
         label=LEVERS["new_customer_mrr"].label,
@@ -123,7 +126,7 @@ CONTROLS: tuple[Control, ...] = (
         "starting_mrr",
         "starting_mrr",
         int,
-        100_000,
+        330_000,
         0,
         10_000_000_000,
         label="Starting MRR ({currency})",
@@ -133,7 +136,7 @@ CONTROLS: tuple[Control, ...] = (
         "starting_customers",
         "starting_customers",
         int,
-        50,
+        660,
         0,
         100_000_000,
         label="Starting customers",
@@ -232,7 +235,7 @@ CONTROLS: tuple[Control, ...] = (
         "ceiling_on",
         None,
         bool,
-        False,
+        True,
         advanced=True,
         label="Cap expansion per account",
         help="Seats and usage saturate: an account stops expanding at a multiple of its starting MRR.",
@@ -312,6 +315,21 @@ COUNT_DECIMALS = 2
 def defaults() -> dict[str, Any]:
     """The default value of every control."""
     return {c.key: c.default for c in CONTROLS}
+
+
+#: Domain example 1 run as a business, what "Try the worked example" loads: start $100,000 from 50
+#: customers paying $2,000; 3% churn, 1% contraction, 6% expansion a month (monthly NRR 102%, GRR
+#: 96%, annualised 126.8%); 5 new customers a month at $2,000; the core model (no ceiling).
+WORKED_EXAMPLE: dict[str, Any] = {
+    "churn_pct": 3.0,
+    "contraction_pct": 1.0,
+    "expansion_pct": 6.0,
+    "new_customers": 5.0,
+    "new_customer_mrr": 2_000,
+    "starting_mrr": 100_000,
+    "starting_customers": 50,
+    "ceiling_on": False,
+}
 
 
 def preset_label(name: str) -> str:

@@ -28,6 +28,7 @@ from ui.state.controls import (
     CONTROLS,
     CUSTOM,
     PRESET_KEYS,
+    WORKED_EXAMPLE,
     control_value,
     defaults,
     preset_values,
@@ -259,6 +260,16 @@ def on_preset_change() -> None:
     st.session_state[PRESET_KEY] = name
     if name != CUSTOM:
         st.session_state.update(preset_values(name))
+    on_control_change()
+
+
+def try_worked_example() -> None:
+    """Callback for "Try the worked example": domain example 1 as the scenario (the currency and the
+    revenue view kept), so the calculator shows it exactly."""
+    kept = {key: st.session_state[key] for key in ("currency", "revenue") if key in st.session_state}
+    st.session_state.update({**defaults(), **WORKED_EXAMPLE, **kept})
+    st.session_state[PRESET_KEY] = CUSTOM
+    st.session_state[CALCULATOR_OWN_KEY] = False
     on_control_change()
 
 
