@@ -4,7 +4,10 @@ A demanding scenario on every page (francs, whose symbol is three letters wide;
 a nine-figure MRR; ten years of cohorts) in headless Debian chromium at
 1440×900, 1280×720 and 390×844, checked for what a viewer would notice: a
 card's figure or label cut short ("CHF 20…"), an axis repeating a tick label
-(101%, 101%), a chart's text outside its chart, and bar labels overlapping.
+(101%, 101%) or printing two over each other ("120%130%"), a chart's title or
+label cut at its edge ("nnual NRR"), a chart's text outside its chart, and bar
+labels overlapping. The calculator is also opened at annual NRRs that put the
+tier bar's label near each end of its scale.
 Screenshots go to ``artifacts/screenshots/<size>/<page>.png`` for review.
 """
 
@@ -30,6 +33,10 @@ SIZES = {"laptop": (1440, 900), "projector": (1280, 720), "phone": (390, 844)}
 PAGES = {
     "": False,
     "calculator": True,
+    # The tier bar's label near its left end (94.2%), at its low end (a red flag, 12%) and far right (314%).
+    "calculator?expansion_pct=3.5": True,
+    "calculator?churn_pct=15&expansion_pct=0": True,
+    "calculator?churn_pct=0&contraction_pct=0&expansion_pct=10": True,
     "compounding": True,
     "leaky-bucket": True,
     "biggest-lever": True,
@@ -75,6 +82,57 @@ REPEATED_TICKS_JS = """
     return texts.filter((t, i) => texts.indexOf(t) !== i).map((t) => `${t} on ${axis.getAttribute('class')}`);
   }))
 """
+#: Tick labels on one axis drawn over or against each other ("120%130%"): closer than 3 px. Measured
+#: along and across the labels' own slant, so labels turned on their side are as close as they look.
+CROWDED_TICKS_JS = """
+() => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap((gd) =>
+  Array.from(gd.querySelectorAll('g.xaxislayer-above, g.yaxislayer-above')).flatMap((axis) => {
+    const ticks = Array.from(axis.querySelectorAll('.xtick text, .ytick text'))
+      .filter((t) => t.textContent.trim() !== '' && t.getBoundingClientRect().width > 0)
+      .map((t) => {
+        const r = t.getBoundingClientRect(), box = t.getBBox(), m = t.getCTM();
+        const scale = Math.hypot(m.a, m.b), angle = Math.atan2(m.b, m.a);
+        return { text: t.textContent.trim(), x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2,
+          w: box.width * scale, h: box.height * scale, cos: Math.cos(angle), sin: Math.sin(angle) };
+      });
+    const found = [];
+    for (let i = 0; i < ticks.length; i++) {
+      for (let j = i + 1; j < ticks.length; j++) {
+        const a = ticks[i], b = ticks[j], dx = b.x - a.x, dy = b.y - a.y;
+        const along = Math.abs(dx * a.cos + dy * a.sin) - (a.w + b.w) / 2;
+        const across = Math.abs(-dx * a.sin + dy * a.cos) - (a.h + b.h) / 2;
+        if (along < 3 && across < 3) found.push(`ticks run together: ${a.text} / ${b.text}`);
+      }
+    }
+    return found;
+  }))
+"""
+#: A chart's title cut: the page's title over a chart wider than its line, or a title, subplot title
+#: or label that plotly draws (the tier bar's "Annual NRR") past an edge of its chart, where the
+#: chart's box cuts it off ("nnual NRR").
+CUT_TITLES_JS = """
+() => {
+  const found = [];
+  const screen = document.documentElement.clientWidth;
+  for (const title of document.querySelectorAll('.chart-title')) {
+    const r = title.getBoundingClientRect();
+    if (r.width > 0 && (title.scrollWidth > title.clientWidth + 1 || r.right > screen + 1 || r.left < -1)) {
+      found.push(`title cut: ${title.textContent.trim()}`);
+    }
+  }
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    const box = gd.getBoundingClientRect();
+    if (box.width === 0) continue;
+    for (const title of gd.querySelectorAll('.gtitle, .annotation-text')) {
+      const r = title.getBoundingClientRect();
+      if (r.width === 0 || title.textContent.trim() === '') continue;
+      const past = Math.max(box.left - r.left, r.right - box.right, box.top - r.top, r.bottom - box.bottom);
+      if (past > 2) found.push(`title cut: ${title.textContent.trim()} (${Math.round(past)} px out)`);
+    }
+  }
+  return found;
+}
+"""
 #: A chart's words outside its own box, and bar labels drawn over one another.
 SPILLS_JS = """
 () => {
@@ -82,8 +140,9 @@ SPILLS_JS = """
   for (const gd of document.querySelectorAll('.js-plotly-plot')) {
     const box = gd.getBoundingClientRect();
     if (box.width === 0) continue;
-    const words = gd.querySelectorAll(['.textpoint text', 'text.bartext', '.annotation-text', '.legendtext',
-      '.gtitle', '.g-xtitle text', '.g-ytitle text', '.xtick text', '.ytick text'].join(', '));
+    // Titles and labels plotly draws (.gtitle, .annotation-text) are CUT_TITLES_JS's.
+    const words = gd.querySelectorAll(['.textpoint text', 'text.bartext', '.legendtext',
+      '.g-xtitle text', '.g-ytitle text', '.xtick text', '.ytick text'].join(', '));
     for (const word of words) {
       const r = word.getBoundingClientRect();
       if (r.width === 0 || word.textContent.trim() === '') continue;
@@ -107,6 +166,12 @@ SPILLS_JS = """
   return problems;
 }
 """
+
+
+def page_name(path: str) -> str:
+    """A page's screenshot name: ``present-2`` for ``present?slide=2``, the query's values otherwise."""
+    name = (path or "home").replace("?slide=", "-")
+    return name.replace("?", "-").replace("&", "-").replace("_pct=", "-").replace("=", "-")
 
 
 def screenshot(page: Page, path: Path, *, width: int, height: int) -> None:
@@ -137,11 +202,18 @@ def test_every_page_fits_its_screen(server: StreamlitServer, browser: Browser, s
             wait_for_idle(page)
             page.wait_for_timeout(300)  # the last chart settles its layout
             page.mouse.move(0, 0)
-            found = page.evaluate(CUT_CARDS_JS) + page.evaluate(REPEATED_TICKS_JS) + page.evaluate(SPILLS_JS)
+            found = [
+                *page.evaluate(CUT_CARDS_JS),
+                *page.evaluate(REPEATED_TICKS_JS),
+                *page.evaluate(CROWDED_TICKS_JS),
+                *page.evaluate(CUT_TITLES_JS),
+                *page.evaluate(SPILLS_JS),
+            ]
             if size != "phone":
                 found += page.evaluate(WIDE_FORMULAS_JS)
-            name = (path or "home").replace("?slide=", "-")
+            name = page_name(path)
             if found:
                 problems[name] = found
             screenshot(page, SCREENSHOTS / size / f"{name}.png", width=width, height=height)
-    assert problems == {}
+    said = "\n".join(f"{name}: {problem}" for name, found in problems.items() for problem in found)
+    assert problems == {}, f"at {size} ({width}×{height}):\n{said}"
