@@ -5,9 +5,9 @@ a nine-figure MRR; ten years of cohorts) in headless Debian chromium at
 1440×900, 1280×720 and 390×844, checked for what a viewer would notice: a
 card's figure or label cut short ("CHF 20…"), an axis repeating a tick label
 (101%, 101%) or printing two over each other ("120%130%"), a chart's title or
-label cut at its edge ("nnual NRR"), a chart's text outside its chart, and bar
-labels overlapping. The calculator is also opened at annual NRRs that put the
-tier bar's label near each end of its scale.
+label cut at its edge ("nnual NRR"), a chart's text outside its chart, bar
+labels overlapping, and a button whose text is cut. The calculator is also
+opened at annual NRRs that put the tier bar's label near each end of its scale.
 Screenshots go to ``artifacts/screenshots/<size>/<page>.png`` for review.
 """
 
@@ -133,6 +133,33 @@ CUT_TITLES_JS = """
   return found;
 }
 """
+#: A button (or link styled as one) whose text is cut: past the screen's edge, past the edge of a
+#: box that clips it, or ending in an ellipsis.
+CUT_BUTTONS_JS = """
+() => {
+  const found = [];
+  const screen = document.documentElement.clientWidth;
+  const clickable = '[data-testid="stMain"] button, [data-testid="stMain"] [data-testid="stPageLink"] a';
+  for (const button of document.querySelectorAll(clickable)) {
+    const label = button.querySelector('p') || button;
+    const text = label.textContent.trim();
+    const r = button.getBoundingClientRect();
+    if (r.width === 0 || text === '') continue;
+    let cut = r.right > screen + 1 || r.left < -1;
+    for (let box = button.parentElement; box !== null && !cut; box = box.parentElement) {
+      if (getComputedStyle(box).overflowX === 'visible') continue;
+      const b = box.getBoundingClientRect();
+      cut = r.right > b.right + 1 || r.left < b.left - 1;
+    }
+    for (const inner of [button, ...button.querySelectorAll('*')]) {
+      const clips = getComputedStyle(inner).overflowX !== 'visible';
+      if (clips && inner.scrollWidth > inner.clientWidth + 1) cut = true;
+    }
+    if (cut) found.push(`button cut: ${text}`);
+  }
+  return found;
+}
+"""
 #: A chart's words outside its own box, and bar labels drawn over one another.
 SPILLS_JS = """
 () => {
@@ -208,6 +235,7 @@ def test_every_page_fits_its_screen(server: StreamlitServer, browser: Browser, s
                 *page.evaluate(CROWDED_TICKS_JS),
                 *page.evaluate(CUT_TITLES_JS),
                 *page.evaluate(SPILLS_JS),
+                *page.evaluate(CUT_BUTTONS_JS),
             ]
             if size != "phone":
                 found += page.evaluate(WIDE_FORMULAS_JS)

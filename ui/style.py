@@ -24,9 +24,13 @@ APP_CSS = """
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
 .chart-title { font-size: 1.3rem; font-weight: 600; margin: 0 0 -0.6rem 0; line-height: 1.3; }
-/* A formula never wraps: on a phone, where it can be wider than the screen, it scrolls, never cut. */
+/* A formula never wraps: on a phone, where it can be wider than the screen, it scrolls, never cut.
+   A row of choices (Same effort | Same points | To a target | A tactic) tightens its buttons to fit a
+   phone, and wraps onto a second line where even that is too wide, never hiding its last choice. */
 @media (max-width: 640px) {
   .katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 0.3rem; }
+  [data-testid="stButtonGroup"] > div { flex-wrap: wrap; }
+  [data-testid="stButtonGroup"] button { padding-left: 0.6rem; padding-right: 0.6rem; }
 }
 </style>
 """
