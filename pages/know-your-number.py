@@ -166,7 +166,12 @@ if len(bridge):
         economics_charts.arr_bridge(bridge, currency),
         "kyn_arr_chart",
     )
-    st.dataframe(bridge_rows(bridge, currency), hide_index=True, width="stretch")
+    st.dataframe(
+        bridge_rows(bridge, currency),
+        hide_index=True,
+        width="stretch",
+        column_config={"Year": st.column_config.Column(pinned=True)},
+    )
 churn_cards = st.columns([1, 1, 2], vertical_alignment="center")
 show.card(
     churn_cards[0],

@@ -6,8 +6,9 @@ a nine-figure MRR; ten years of cohorts) in headless Debian chromium at
 card's figure or label cut short ("CHF 20…"), an axis repeating a tick label
 (101%, 101%) or printing two over each other ("120%130%"), a chart's title or
 label cut at its edge ("nnual NRR"), a chart's text outside its chart, bar
-labels overlapping, and a button whose text is cut. The calculator is also
-opened at annual NRRs that put the tier bar's label near each end of its scale.
+labels overlapping, a button whose text is cut, and a table hiding columns past
+its right edge. The calculator is also opened at annual NRRs that put the tier
+bar's label near each end of its scale.
 Screenshots go to ``artifacts/screenshots/<size>/<page>.png`` for review.
 """
 
@@ -160,6 +161,25 @@ CUT_BUTTONS_JS = """
   return found;
 }
 """
+#: A table wider than its box, hiding columns past its right edge. The grid draws only the columns
+#: that reach into view (its accessible copy lists them), so the last one listed is cut and any
+#: column not listed is out of sight.
+CUT_TABLES_JS = """
+() => Array.from(document.querySelectorAll('[data-testid="stDataFrame"]')).flatMap((table) => {
+  const scroller = table.querySelector('.dvn-scroller');
+  const grid = table.querySelector('table[role="grid"]');
+  if (scroller === null || grid === null || scroller.clientWidth === 0) return [];
+  if (scroller.scrollWidth <= scroller.clientWidth + 1) return [];
+  const drawn = Array.from(grid.querySelectorAll('th[role="columnheader"]'), (th) => th.textContent.trim());
+  const whole = drawn.slice(0, -1);
+  return [`table cut: ${drawn[0]} (${scroller.scrollWidth} px in ${scroller.clientWidth}; ` +
+    `${whole.length} of ${grid.getAttribute('aria-colcount')} columns whole: ${whole.join(', ')})`];
+})
+"""
+#: Tables that may scroll sideways, by their first column: the ARR bridge's flows year by year (in
+#: billions wider than a phone or a projector), whose chart stands just above and whose years stay
+#: pinned in view.
+SCROLLING_TABLES = ("Year",)
 #: A chart's words outside its own box, and bar labels drawn over one another.
 SPILLS_JS = """
 () => {
@@ -236,6 +256,11 @@ def test_every_page_fits_its_screen(server: StreamlitServer, browser: Browser, s
                 *page.evaluate(CUT_TITLES_JS),
                 *page.evaluate(SPILLS_JS),
                 *page.evaluate(CUT_BUTTONS_JS),
+            ]
+            found += [
+                cut
+                for cut in page.evaluate(CUT_TABLES_JS)
+                if not cut.removeprefix("table cut: ").startswith(SCROLLING_TABLES)
             ]
             if size != "phone":
                 found += page.evaluate(WIDE_FORMULAS_JS)
