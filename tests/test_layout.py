@@ -6,9 +6,10 @@ a nine-figure MRR; ten years of cohorts) in headless Debian chromium at
 card's figure or label cut short ("CHF 20…"), an axis repeating a tick label
 (101%, 101%) or printing two over each other ("120%130%"), a chart's title or
 label cut at its edge ("nnual NRR"), a chart's text outside its chart, bar
-labels overlapping, a button whose text is cut, and a table hiding columns past
-its right edge. The calculator is also opened at annual NRRs that put the tier
-bar's label near each end of its scale.
+labels overlapping, a button whose text is cut, a table hiding columns past its
+right edge, and presenter controls taking more than a fifth of the screen. The
+calculator is also opened at annual NRRs that put the tier bar's label near
+each end of its scale.
 Screenshots go to ``artifacts/screenshots/<size>/<page>.png`` for review.
 """
 
@@ -180,6 +181,20 @@ CUT_TABLES_JS = """
 #: billions wider than a phone or a projector), whose chart stands just above and whose years stay
 #: pinned in view.
 SCROLLING_TABLES = ("Year",)
+#: The presenter's controls (back, the slide's title, next, full screen, exit): how tall they stand.
+PRESENTER_CONTROLS_JS = """
+() => {
+  const parts = ['.st-key-present_back', '.st-key-present_next', '.st-key-present_fullscreen',
+    '[data-testid="stMain"] [data-testid="stPageLink"]', '[data-testid="stMain"] h1']
+    .flatMap((selector) => Array.from(document.querySelectorAll(selector)))
+    .map((part) => part.getBoundingClientRect())
+    .filter((r) => r.width > 0 && r.height > 0);
+  if (parts.length === 0) return 0;
+  return Math.max(...parts.map((r) => r.bottom)) - Math.min(...parts.map((r) => r.top));
+}
+"""
+#: The most of the screen's height the presenter's controls may take.
+PRESENTER_CONTROLS_SHARE = 0.2
 #: A chart's words outside its own box, and bar labels drawn over one another.
 SPILLS_JS = """
 () => {
@@ -264,6 +279,10 @@ def test_every_page_fits_its_screen(server: StreamlitServer, browser: Browser, s
             ]
             if size != "phone":
                 found += page.evaluate(WIDE_FORMULAS_JS)
+            if path.startswith("present"):
+                tall = page.evaluate(PRESENTER_CONTROLS_JS)
+                if tall > PRESENTER_CONTROLS_SHARE * height:
+                    found.append(f"presenter controls {tall:.0f} px tall, over a fifth of {height}")
             name = page_name(path)
             if found:
                 problems[name] = found
