@@ -6,10 +6,10 @@ a nine-figure MRR; ten years of cohorts) in headless Debian chromium at
 card's figure or label cut short ("CHF 20…"), an axis repeating a tick label
 (101%, 101%) or printing two over each other ("120%130%"), a chart's title or
 label cut at its edge ("nnual NRR"), a chart's text outside its chart, bar
-labels overlapping, a button whose text is cut, a table hiding columns past its
-right edge, and presenter controls taking more than a fifth of the screen. The
-calculator is also opened at annual NRRs that put the tier bar's label near
-each end of its scale.
+labels overlapping, a legend over an axis's words, a button whose text is cut,
+a table hiding columns past its right edge, and presenter controls taking more
+than a fifth of the screen. The calculator is also opened at annual NRRs that
+put the tier bar's label near each end of its scale.
 Screenshots go to ``artifacts/screenshots/<size>/<page>.png`` for review.
 """
 
@@ -134,6 +134,21 @@ CUT_TITLES_JS = """
   }
   return found;
 }
+"""
+#: A legend drawn over an axis's title or tick labels.
+LEGEND_OVER_AXIS_JS = """
+() => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap((gd) => {
+  const entries = Array.from(gd.querySelectorAll('.legend .traces'))
+    .map((entry) => [entry.textContent.trim(), entry.getBoundingClientRect()])
+    .filter(([, r]) => r.width > 0);
+  const words = Array.from(gd.querySelectorAll('.g-xtitle text, .g-ytitle text, .xtick text, .ytick text'))
+    .map((word) => [word.textContent.trim(), word.getBoundingClientRect()])
+    .filter(([text, r]) => text !== '' && r.width > 0);
+  return entries.flatMap(([entry, re]) => words
+    .filter(([, rw]) => Math.min(re.right, rw.right) - Math.max(re.left, rw.left) > 1
+      && Math.min(re.bottom, rw.bottom) - Math.max(re.top, rw.top) > 1)
+    .map(([word]) => `legend over axis: ${entry} / ${word}`));
+})
 """
 #: A button (or link styled as one) whose text is cut: past the screen's edge, past the edge of a
 #: box that clips it, or ending in an ellipsis.
@@ -270,6 +285,7 @@ def test_every_page_fits_its_screen(server: StreamlitServer, browser: Browser, s
                 *page.evaluate(CROWDED_TICKS_JS),
                 *page.evaluate(CUT_TITLES_JS),
                 *page.evaluate(SPILLS_JS),
+                *page.evaluate(LEGEND_OVER_AXIS_JS),
                 *page.evaluate(CUT_BUTTONS_JS),
             ]
             found += [
