@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import cache, sentences, show
+from ui import cache, sentences, show, style
 from ui import ranking as words
 from ui.charts import lever_bars
 from ui.goal import goal_defaults, goal_ui
@@ -45,11 +45,10 @@ if ranking.mode != "headroom":  # the recommendation above already says what thi
     st.caption(words.verdict(ranking, months=months, currency=currency, target_source=source, shown=revenue))
 for note in words.notes(ranking, currency=currency, shown=revenue):
     st.caption(note)
-st.dataframe(
-    words.table_rows(ranking, months=months, currency=currency, costs=choice.costs.any, shown=revenue),
-    hide_index=True,
-    width="stretch",
-)
+table = words.table_rows(ranking, months=months, currency=currency, costs=choice.costs.any, shown=revenue)
+# Too wide for a phone: there (ui/style.py) the same rows show as paragraphs instead, gain in bold.
+st.container(key=style.WIDE_ONLY + "lever_table").dataframe(table, hide_index=True, width="stretch")
+st.container(key=style.NARROW_ONLY + "lever_rows").markdown(words.table_text(table))
 if ranking.together is not None:
     st.markdown(words.together_text(ranking, months=months, currency=currency, shown=revenue))
 if scenario.segments:

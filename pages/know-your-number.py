@@ -138,7 +138,12 @@ else:
     show.chart(forecast.backtest(monthly, held, currency, shown=revenue), "kyn_backtest_chart")
     st.markdown(words.backtest_text(tested, currency, shown=revenue))
     with st.expander("The held-out months, one by one"):
-        st.dataframe(uploads.backtest_rows(tested, currency, revenue), hide_index=True, width="stretch")
+        st.dataframe(
+            uploads.backtest_rows(tested, currency, revenue),
+            hide_index=True,
+            width="stretch",
+            column_config={"Month": st.column_config.Column(pinned=True)},
+        )
 
 st.subheader(f"{revenue.name} bridge, month by month")
 show.chart(actual.actual_bridge(monthly, currency, shown=revenue), "kyn_bridge_chart")
@@ -167,7 +172,12 @@ if len(bridge):
         economics_charts.arr_bridge(bridge, currency),
         "kyn_arr_chart",
     )
-    st.dataframe(bridge_rows(bridge, currency), hide_index=True, width="stretch")
+    st.dataframe(
+        bridge_rows(bridge, currency),
+        hide_index=True,
+        width="stretch",
+        column_config={"Year": st.column_config.Column(pinned=True)},
+    )
 churn_cards = st.columns([1, 1, 2], vertical_alignment="center")
 show.card(
     churn_cards[0],
@@ -200,7 +210,8 @@ if data.calibration.early_churn is not None:
 
 if data.segments is not None:
     st.subheader("By segment")
-    chart, table = st.columns([3, 2], gap="medium")
+    # Half each: in two fifths of a projector the table's five columns did not fit.
+    chart, table = st.columns(2, gap="medium")
     show.chart(actual.segment_retention(data.segments), "kyn_segment_chart", where=chart)
     table.dataframe(
         data.segments.rename(
@@ -218,6 +229,7 @@ if data.segments is not None:
         ),
         hide_index=True,
         width="stretch",
+        column_config={"Segment": st.column_config.Column(pinned=True)},
     )
 
 st.download_button(

@@ -65,7 +65,13 @@ for column, card in zip(flow_cards, cards[5:], strict=True):
 st.subheader("ARR bridge (12 × MRR), year by year")
 bridge = cache.arr_bridge(scenario)
 show.chart(charts.arr_bridge(bridge, currency), "ue_arr_chart")
-st.dataframe(bridge_rows(bridge, currency), hide_index=True, width="stretch")
+# Wider than a phone (or, in billions, a projector): the years stay in view as the flows scroll.
+st.dataframe(
+    bridge_rows(bridge, currency),
+    hide_index=True,
+    width="stretch",
+    column_config={"Year": st.column_config.Column(pinned=True)},
+)
 st.caption(
     "Starting ARR + new + expansion − contraction − churned = ending ARR, every year; each flow is the "
     "year's monthly MRR flows × 12. The quick ratio is what the year won ÷ what it lost."

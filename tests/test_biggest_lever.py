@@ -16,7 +16,7 @@ from simulator.summary import summarise
 from simulator.upside import Costs
 from tests.apptest_support import WORKED, app, metrics
 from ui import ranking as words
-from ui.format import money, pct
+from ui.format import literal, money, pct
 from ui.state.controls import WORKED_EXAMPLE, defaults, scenario_from_values
 
 pytestmark = pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")
@@ -58,6 +58,21 @@ def test_the_default_table_is_the_engines_ranking_with_all_levers_together() -> 
     assert ranking.together is not None
     assert words.together_text(ranking, months=36, currency="$") in [m.value for m in at.markdown]
     assert "Cost" not in shown.columns  # no cost given
+
+
+def test_a_phone_reads_the_tables_rows_as_paragraphs_each_gain_in_bold() -> None:
+    """The table is wider than a phone: there (ui/style.py) its rows show as paragraphs instead."""
+    at = lever_page()
+    shown = at.dataframe[0].value
+    paragraphs = words.table_text(shown)
+    assert paragraphs in [m.value for m in at.markdown]
+    said = paragraphs.split("\n\n")
+    assert len(said) == len(shown)
+    gained = "MRR gained, month 36"
+    for row, text in zip(shown.to_dict("records"), said, strict=True):
+        assert text.startswith(f"**{literal((row['#'] + '. ' if row['#'] else '') + row['Change'])}**")
+        assert f"{literal(gained)}: **{literal(row[gained])}**" in text
+        assert f"Annual NRR: {literal(row['Annual NRR'])}" in text
 
 
 def test_applying_a_row_moves_the_sidebar_the_address_and_every_page() -> None:

@@ -203,16 +203,17 @@ def apply_buttons(ranking: Ranking) -> None:
         keys.append("together")
         moved.append(any(moved))
     st.caption("Apply a change to your scenario: the sidebar and the address follow, and so does every page.")
-    cells = st.columns(len(keys), gap="small")
-    for cell, key, label, changes in zip(cells, keys, labels, moved, strict=True):
-        cell.button(
+    # A row of buttons as wide as their labels, wrapping onto a second line on a projector or a
+    # phone: in equal columns a long label ("New customers +10%") would be cut.
+    row = st.container(horizontal=True, wrap=True, gap="small")
+    for key, label, changes in zip(keys, labels, moved, strict=True):
+        row.button(
             label,
             key=f"lever_apply_{key}",
             icon=":material/done:",
             disabled=not changes,
             on_click=_apply,
             args=(label, ranking.scenarios[key]),
-            width="stretch",
             help=f"Set the sidebar to today's scenario with {label.lower()}.",
         )
 

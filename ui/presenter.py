@@ -66,12 +66,25 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stCaptionContainer"] p { font-size: 1.1rem; }
 h1 { font-size: 2.6rem !important; padding: 0 !important; }
 .stButton button p, [data-testid="stPageLink"] p { font-size: 1.2rem; }
-/* A phone: cards stack, the type steps down so a figure still fits its card. */
+/* A phone: cards stack, close together; the type steps down so a figure still fits its card. The
+   controls take two short lines: the slide's title, then back, next and exit side by side (full
+   screen goes: a phone has no F key, and an iPhone refuses a page full screen). */
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding: 0.8rem 0.8rem 0.5rem 0.8rem; }
   [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 2.2rem !important; }
   [data-testid="stMarkdown"] p { font-size: 1.15rem; }
   h1 { font-size: 1.7rem !important; }
+  [data-testid="stHorizontalBlock"] { gap: 0.6rem !important; }
+  .st-key-present_controls [data-testid="stColumn"] {
+    min-width: 0 !important; width: auto !important; flex: 1 1 auto !important;
+  }
+  .st-key-present_controls [data-testid="stColumn"]:nth-child(2) {
+    order: -1; flex-basis: 100% !important; padding-bottom: 0.2rem;
+  }
+  .st-key-present_controls [data-testid="stColumn"]:nth-child(4) { display: none; }
+  .st-key-present_controls .stButton button p, .st-key-present_controls [data-testid="stPageLink"] p {
+    font-size: 1.05rem;
+  }
 }
 </style>
 """
@@ -178,7 +191,10 @@ def _go_to(number: int) -> None:
 def draw_navigation(number: int) -> None:
     """The top row: back, where we are, next, full screen and the way out; the clicker's keys."""
     st.html(PRESENTER_KEYS_JS, unsafe_allow_javascript=True)
-    back, title, forward, screen, leave = st.columns([1.1, 5, 1.1, 1.3, 1.4], vertical_alignment="center")
+    # Keyed, so that PRESENTER_CSS can lay the row out anew on a phone.
+    back, title, forward, screen, leave = st.container(key="present_controls").columns(
+        [1.1, 5, 1.1, 1.3, 1.4], vertical_alignment="center"
+    )
     back.button(
         "← Back",
         key="present_back",

@@ -18,7 +18,7 @@ from simulator.levers import BY_FIELD, LEVERS
 from simulator.ranking import Ranking
 from simulator.recommendation import Recommendation
 from simulator.tactics import TACTICS
-from ui.format import MINUS, money, pct, points, tick_prefix
+from ui.format import MINUS, literal, money, pct, points, tick_prefix
 from ui.revenue import MRR, Revenue
 
 #: How each mode is named on a page.
@@ -360,6 +360,27 @@ def table_rows(
         rows.append(_table_row("", "All together", "every change above", ranking.together, currency, shown))
     table = pd.DataFrame(rows).rename(columns={"gained": f"{shown.name} gained, month {months}"})
     return table if costs else table.iloc[:, :6]
+
+
+def table_text(table: pd.DataFrame) -> str:
+    """:func:`table_rows`'s table as markdown, a short paragraph per row, for a screen too narrow for
+    its columns (a phone): the rank, the change and what it moves; then the gain in bold and every
+    other column, each as "name: value". Every piece is :func:`ui.format.literal`, so an amount's
+    ``$`` never starts a formula."""
+    rows = []
+    for row in table.to_dict("records"):
+        number = f"{row['#']}. " if row["#"] else ""
+        head = f"**{literal(number + str(row['Change']))}**: {literal(str(row['Lever']))}"
+        gain, *others = [
+            (literal(str(name)), literal(str(value))) for name, value in row.items() if name not in _NAMED
+        ]
+        said = [f"{gain[0]}: **{gain[1]}**", *(f"{name}: {value}" for name, value in others)]
+        rows.append(f"{head}  \n{' · '.join(said)}")
+    return "\n\n".join(rows)
+
+
+#: The columns :func:`table_text` puts in a row's first line.
+_NAMED = ("#", "Change", "Lever")
 
 
 def _table_row(

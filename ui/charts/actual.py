@@ -43,7 +43,7 @@ def actual_bridge(monthly: pd.DataFrame, currency: str, *, shown: Revenue = MRR)
     months = rows["month"].to_numpy()
     prefix = tick_prefix(currency)
     fig = bridges.two_rows(
-        (f"Ending {shown.name}", "Movements each month (losses below zero)"),
+        (f"Ending {shown.name}", "Won and lost each month"),
         heights=[0.38, 0.62],
         spacing=0.07,
     )
@@ -163,7 +163,8 @@ def cohort_heatmap(retention: pd.DataFrame, *, max_size: int = 36) -> go.Figure:
         xaxis={
             "title": {"text": "Months since first payment"},
             "tick0": 0,
-            "dtick": 6 if shown.shape[1] > 18 else 3,
+            # Half the page wide beside its colour bar: every 12 months keeps the labels apart.
+            "dtick": 12 if shown.shape[1] > 18 else 3,
             "tickangle": 0,
             "showgrid": False,
         },

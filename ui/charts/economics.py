@@ -195,11 +195,12 @@ def position_chart(placed: Position) -> go.Figure:
                 x=at * 100,
                 y=position_in_list,
                 # Each boundary's name on a line of its own below the row, reading leftwards from
-                # it: on a phone neither runs out of the chart nor into the other.
+                # it (rightwards near the axis's left end): on a phone neither runs out of the
+                # chart nor into the other.
                 yshift=-44 - 20 * index,
                 text=text,
                 showarrow=False,
-                xanchor="right",
+                xanchor="left" if (at - low_axis) / (high_axis - low_axis) < 0.4 else "right",
                 font={"size": 14, "color": MUTED},
             )
             fig.add_shape(

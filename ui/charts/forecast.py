@@ -62,7 +62,7 @@ def backtest(monthly: pd.DataFrame, table: pd.DataFrame, currency: str, *, shown
     _label(fig, held[-1], "held out")
     _actual(fig, monthly, prefix, shown)
     for column, name, short in (
-        ("forecast_mrr", "Forecast, fitted before the shaded months", "Forecast"),
+        ("forecast_mrr", "Forecast, fitted before the shading", "Forecast"),
         ("flat_mrr", "Flat line", "Flat"),
     ):
         _line(

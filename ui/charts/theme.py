@@ -195,6 +195,7 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return [float(v) for v in np.arange(math.ceil(low / step) * step, high + step / 2, step)]
 
 
-def month_ticks(count: int, *, most: int = 12) -> dict[str, object]:
-    """Category month labels (``YYYY-MM``), thinned to ``most`` so a projector can read them."""
+def month_ticks(count: int, *, most: int = 8) -> dict[str, object]:
+    """Category month labels (``YYYY-MM``), thinned to ``most`` so a projector can read them, and a
+    phone too: turned on their side, more than eight would touch on a phone."""
     return {"type": "category", "nticks": min(count, most), "tickangle": -45, "tickfont": {"size": 14}}
