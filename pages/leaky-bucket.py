@@ -49,9 +49,10 @@ show.card(
 )
 show.card(
     cards[4],
-    "Plugging the leak",
-    f"{pct(summary.refilling_at(1))} → {pct(summary.refilling_at(months))}",
-    help=f"Share of the new revenue that only replaces losses, in month 1 and in month {months}.",
+    f"Plugging the leak, month {months}",
+    pct(summary.refilling_at(months)),
+    help=f"Share of that month's new revenue that only replaces losses ({pct(summary.refilling_at(1))} "
+    "in month 1).",
 )
 st.caption(sentences.leak_text(summary, currency, shown=revenue))
 

@@ -426,7 +426,11 @@ def test_a_comparison_link_opens_the_overlaid_charts_in_a_new_session(
 def test_the_html_report_downloads_with_the_scenarios_figures_and_opens_offline(
     server: StreamlitServer, page: Page, browser: Browser, tmp_path: Path
 ) -> None:
-    open_page(page, f"{server.url}/downloads?churn_pct=2.5", charts=False)
+    open_page(
+        page,
+        f"{server.url}/downloads?churn_pct=2.5&contraction_pct=1&expansion_pct=6&ceiling_on=0",
+        charts=False,
+    )
     assert_no_error_box(page)
     with page.expect_download() as download:
         page.locator(".st-key-export_html").get_by_role("button").click()

@@ -63,8 +63,8 @@ class Choice:
 
 def ranking_ui(scenario: Scenario, currency: str) -> Choice:
     """Draw the mode, its step or target, and the optional costs; return what they say."""
-    mode_cell, detail_cell = st.columns([1.3, 1], gap="medium", vertical_alignment="bottom")
-    chosen = mode_cell.segmented_control(
+    # Five views need the page's width; the one's own setting goes under it.
+    chosen = st.segmented_control(
         "Compare the levers by",
         MODES,
         default=DEFAULT_MODE,
@@ -73,6 +73,7 @@ def ranking_ui(scenario: Scenario, currency: str) -> Choice:
         width="stretch",
     )
     mode = cast(Mode, chosen if chosen in MODES else DEFAULT_MODE)
+    detail_cell = st.columns([1, 1.3])[0]
     step, target = math.nan, None
     if mode == "headroom":
         stage, basis = stage_for_arr(12.0 * scenario.starting_mrr)

@@ -31,6 +31,8 @@ def presenter(fig: go.Figure, *, height: int = 400) -> go.Figure:
             "orientation": "h",
             "x": 0,
             "xanchor": "left",
+            # Above the plot area: a builder's legend may be placed in the figure's own frame instead.
+            "yref": "paper",
             "y": 1.02,
             "yanchor": "bottom",
         },
