@@ -9,8 +9,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from report.format import literal
 from ui import style
-from ui.format import literal
 from ui.sidebar.controls import draw_sidebar
 from ui.state import navigation, session
 

@@ -13,7 +13,7 @@ link opened (scenarios)
     compounding page's first paint above. Target: at most 2 times.
 prepare the PDF (downloads)
     What "Prepare the PDF and the chart images" does, without keeping the
-    files in the session: ``ui.report.prepared.make`` (``content.build_report``,
+    files in the session: ``ui.prepared.make`` (``content.build_report``,
     the one-pager's four charts drawn by the server's warm kaleido chromium,
     and chromium printing the page), then one chart's PNG as its button draws
     it. Timed on the second run (imports warm, the kaleido chromium started
@@ -47,10 +47,11 @@ from collections.abc import Callable
 from playwright.sync_api import Browser, sync_playwright
 
 from benchmarks.app_bench import APP, BARE_CHART, Row, _print_table, comparison_link
+from report import images, pdf
+from report.revenue import MRR
 from simulator.monte_carlo import simulate
 from tests.browser import CHROMIUM_MISSING, VIEWPORT, StreamlitServer, chromium_available, launch_chromium
-from ui.report import images, pdf, prepared
-from ui.revenue import MRR
+from ui import prepared
 from ui.scenarios.link import COMPARE_PARAM
 from ui.state.controls import defaults, scenario_from_values
 

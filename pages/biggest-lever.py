@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from ui import cache, sentences, show, style
-from ui import ranking as words
-from ui.charts import lever_bars
+from report import ranking as words
+from report import sentences
+from report.charts import lever_bars
+from ui import cache, show, style
 from ui.goal import goal_defaults, goal_ui
 from ui.lever_controls import apply_buttons, apply_goal_button, ranking_ui, show_applied
 from ui.state import navigation, session

@@ -2,11 +2,17 @@
 
 import streamlit as st
 
-from ui import cache, sentences, show
-from ui.calculator import PeriodInputError, formula_amount, month_one_follows_rates, period_metrics
-from ui.charts import tier_bar
-from ui.format import money, pct
-from ui.sentences import verdict_text
+from report.charts import tier_bar
+from report.format import money, pct
+from report.sentences import verdict_text
+from ui import cache, show
+from ui.calculator import (
+    PeriodInputError,
+    formula_amount,
+    month_one_follows_rates,
+    period_metrics,
+    rate_ranges,
+)
 from ui.state import navigation, session
 
 navigation.require_app("calculator")
@@ -77,7 +83,7 @@ except PeriodInputError as error:
     st.stop()
 if session.calculator_has_own_amounts():
     st.info(
-        f"These amounts make a month beyond the simulator's ranges ({sentences.rate_ranges()}): the "
+        f"These amounts make a month beyond the simulator's ranges ({rate_ranges()}): the "
         "figures below are this month's; the sidebar keeps its scenario.",
         icon=":material/info:",
     )

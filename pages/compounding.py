@@ -2,10 +2,11 @@
 
 import streamlit as st
 
+from report import sentences
+from report.charts import growth, plan_paths, tier_bar
+from report.format import pct
 from simulator.summary import headline_months
-from ui import cache, sentences, show
-from ui.charts import growth, plan_paths, tier_bar
-from ui.format import pct
+from ui import cache, show
 from ui.state import navigation, session
 
 navigation.require_app("compounding")

@@ -2,7 +2,7 @@
 
 Nothing is generated while the levers move: the CSV, the HTML report and each
 chart's PNG are made when their download button is clicked; the PDF when
-"Prepare" is clicked (by the server's warm chromium, :mod:`ui.report.prepared`),
+"Prepare" is clicked (by the server's warm chromium, :mod:`ui.prepared`),
 and kept until the scenario changes.
 """
 
@@ -11,11 +11,11 @@ import functools
 
 import streamlit as st
 
+from report import content, html, images
+from report.format import pct
+from report.revenue import Revenue
 from simulator.scenario import Scenario
-from ui import cache
-from ui.format import pct
-from ui.report import content, html, images, prepared
-from ui.revenue import Revenue
+from ui import cache, prepared
 from ui.state import navigation, session
 
 navigation.require_app("downloads")

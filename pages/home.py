@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from report.format import pct
 from ui import cache
-from ui.format import pct
 from ui.state import navigation, session
 
 navigation.require_app("home")

@@ -6,17 +6,19 @@ import math
 
 import streamlit as st
 
+from report import actuals as words
+from report import sentences
+from report.charts import actual, forecast
+from report.charts import economics as economics_charts
+from report.economics import bridge_rows, position_text, quick
+from report.format import money, pct
+from report.sentences import verdict_text
 from simulator.actuals import months_after
 from simulator.backtest import months_needed
 from simulator.peers import PRICING_MODELS, STAGES, position
 from simulator.tiers import verdict
-from ui import cache, sentences, show
-from ui.actuals import reading, uploads, words
-from ui.charts import actual, forecast
-from ui.charts import economics as economics_charts
-from ui.economics import bridge_rows, position_text, quick
-from ui.format import money, pct
-from ui.sentences import verdict_text
+from ui import cache, show
+from ui.actuals import reading, uploads
 from ui.state import navigation, session
 
 navigation.require_app("know-your-number")

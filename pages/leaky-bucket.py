@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from ui import cache, sentences, show
-from ui.charts import bucket, plan_paths
-from ui.format import pct
+from report import sentences
+from report.charts import bucket, plan_paths
+from report.format import pct
+from ui import cache, show
 from ui.state import navigation, session
 
 navigation.require_app("leaky-bucket")

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from report.charts import overlays
+from report.format import Delta, literal, money_delta, pct
 from ui import show
-from ui.charts import overlays
-from ui.format import Delta, literal, money_delta, pct
 from ui.scenarios import display, files, saved, store, variants
 from ui.state import navigation, session
 

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
+from report import sentences
+from report.charts import bands
+from report.format import pct
 from simulator.monte_carlo import simulated_scenario
-from ui import cache, sentences, show
-from ui.charts import bands
-from ui.format import pct
+from ui import cache, show
 from ui.state import navigation, session
 
 navigation.require_app("uncertainty")

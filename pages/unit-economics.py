@@ -3,11 +3,12 @@ the yearly ARR bridge, and where NRR and GRR sit among peers."""
 
 import streamlit as st
 
+from report import sentences
+from report.charts import economics as charts
+from report.economics import bridge_rows, economics_cards, lifetime_value_text, payback_text, position_text
 from simulator.economics import DEFAULT_DISCOUNT_RATE, DEFAULT_LIFETIME_MONTHS
 from simulator.peers import PRICING_MODELS, STAGES, position
-from ui import cache, sentences, show
-from ui.charts import economics as charts
-from ui.economics import bridge_rows, economics_cards, lifetime_value_text, payback_text, position_text
+from ui import cache, show
 from ui.state import navigation, session
 
 navigation.require_app("unit-economics")

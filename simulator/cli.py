@@ -154,8 +154,8 @@ def _read_input(path: str, *, limit: int) -> bytes:
 def _report(scenario: Scenario, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Write the Downloads page's HTML report (to ``--output`` or standard output) or PDF one-pager."""
     # The report draws plotly charts: it lives with the app's other surfaces, outside the engine.
-    from ui.report import content, html, images, pdf
-    from ui.revenue import VIEWS
+    from report import content, html, images, pdf
+    from report.revenue import VIEWS
 
     built = content.build_report(scenario, args.currency, shown=VIEWS[args.revenue.upper()])
     if args.format == "html":

@@ -89,6 +89,6 @@ def shown_text(at: AppTest) -> str:
 
 
 def plain(markdown: str) -> str:
-    """What a reader sees of markdown that quotes user text (:func:`ui.format.literal`): the
+    """What a reader sees of markdown that quotes user text (:func:`report.format.literal`): the
     backslash escapes and the invisible word joiners gone."""
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")

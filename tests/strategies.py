@@ -19,7 +19,7 @@ def examples(count: int) -> int:
 
 
 rates = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
-money = st.one_of(st.just(0.0), st.floats(min_value=0.0, max_value=1e7, allow_nan=False))
+money = st.one_of(st.just(0.0), st.floats(min_value=0.01, max_value=1e7, allow_nan=False))  # 0, or a cent up
 counts = st.one_of(st.just(0.0), st.floats(min_value=0.0, max_value=1e4, allow_nan=False))
 
 
@@ -30,7 +30,7 @@ segment_rows = st.lists(
         st.floats(0.0, 0.2),
         st.floats(0.01, 1.0),
         st.floats(0.01, 1.0),
-        st.floats(0.0, 1e5),
+        st.one_of(st.just(0.0), st.floats(0.01, 1e5)),
     ),
     min_size=1,
     max_size=4,

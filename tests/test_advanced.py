@@ -12,13 +12,13 @@ import math
 
 import pytest
 
+from report.format import money, pct
+from report.ranking import goal_text
+from report.revenue import ARR
 from simulator import goal_seek
 from simulator.projection import project
 from simulator.ranking import rank
 from tests.apptest_support import WORKED, app, full_figures, metrics, plain, specs, values_of
-from ui.format import money, pct
-from ui.ranking import goal_text
-from ui.revenue import ARR
 from ui.state import controls
 from ui.state.address import query_from_values
 from ui.state.controls import defaults, scenario_from_values

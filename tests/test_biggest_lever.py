@@ -11,12 +11,12 @@ import math
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from report import ranking as words
+from report.format import literal, money, pct
 from simulator.ranking import rank
 from simulator.summary import summarise
 from simulator.upside import Costs
 from tests.apptest_support import WORKED, app, metrics
-from ui import ranking as words
-from ui.format import literal, money, pct
 from ui.state.controls import WORKED_EXAMPLE, defaults, scenario_from_values
 
 pytestmark = pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")

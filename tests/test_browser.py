@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from report.format import pct
 from tests.browser import (
     ERROR_ALERT,
     EXCEPTION,
@@ -31,7 +32,6 @@ from tests.browser import (
     open_page,
     wait_for_idle,
 )
-from ui.format import pct
 from ui.presenter import SLIDES
 from ui.scenarios.link import link_text
 from ui.scenarios.variants import variant

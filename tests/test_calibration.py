@@ -181,7 +181,7 @@ def test_the_readmes_backtest_figures_are_the_engines(sample: ExportMetrics) -> 
     """The README quotes the backtest on the sample export: each of its lines is what the engine says."""
     from pathlib import Path
 
-    from ui.format import pct
+    from report.format import pct
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     for holdout in (3, 6, 12):

@@ -1,4 +1,4 @@
-"""Chart builders skip plotly's validation at run time (ui.charts.spec.Spec); here every one is validated."""
+"""Chart builders skip plotly's validation at run time (report.charts.spec.Spec); here each is validated."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
+from report import ranking as ranking_words
+from report.charts import actual, bands, bucket, economics, forecast, growth, lever_bars, overlays, tier_bar
+from report.charts.spec import Spec
 from simulator import project
 from simulator.actuals import cohort_curves, cohort_retention, months_after
 from simulator.arr import export_bridge, scenario_bridge
@@ -24,9 +27,6 @@ from simulator.sample_data import generate_export
 from simulator.scenario import Scenario
 from simulator.summary import summarise
 from tests.examples import WORKED_EXAMPLE
-from ui import ranking as ranking_words
-from ui.charts import actual, bands, bucket, economics, forecast, growth, lever_bars, overlays, tier_bar
-from ui.charts.spec import Spec
 
 #: The worked example with part of its MRR on annual plans (every chart family drawn).
 SCENARIO = WORKED_EXAMPLE.replace(annual_plan_share=0.3)

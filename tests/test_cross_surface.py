@@ -35,6 +35,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
+from report import content, html, sentences
+from report import ranking as words
+from report.economics import economics_cards, lifetime_value_text, payback_text, position_text, quick
+from report.format import money, pct
+from report.revenue import ARR, VIEWS, Revenue
+from report.sentences import summary_verdict
 from simulator import cli
 from simulator.arr import scenario_bridge
 from simulator.backtest import BACKTEST_COLUMNS, months_needed
@@ -51,16 +57,9 @@ from simulator.scenario_json import to_json
 from simulator.summary import Summary, headline_months, summarise
 from tests.apptest_support import APP, TIMEOUT, full_figures, shown_text
 from tests.strategies import examples
-from ui import ranking as words
-from ui import sentences
 from ui.actuals import reading
 from ui.actuals.uploads import UPLOAD_KEY
-from ui.economics import economics_cards, lifetime_value_text, payback_text, position_text, quick
-from ui.format import money, pct
-from ui.report import content, html
-from ui.revenue import ARR, VIEWS, Revenue
 from ui.scenarios import saved
-from ui.sentences import summary_verdict
 from ui.state.address import query_from_values
 from ui.state.controls import WORKED_EXAMPLE, defaults, scenario_from_values
 

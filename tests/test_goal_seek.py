@@ -1,14 +1,14 @@
-"""Goal seek against closed forms of the core model; its sentence (ui.ranking.goal_text) in MRR and ARR."""
+"""Goal seek against closed forms of the core model; its sentence (report.ranking.goal_text), MRR and ARR."""
 
 from __future__ import annotations
 
 import pytest
 
+from report.ranking import goal_text
+from report.revenue import ARR
 from simulator import Scenario, project
 from simulator.goal_seek import next_target, seek
 from simulator.summary import retention
-from ui.ranking import goal_text
-from ui.revenue import ARR
 
 LEAKY = Scenario(
     starting_mrr=100_000,

@@ -1,7 +1,7 @@
 """What users type is data, never markup: names and values from links, saved scenarios, plans and
 uploads reach the page's markdown escaped (no image fetched, no link, no bold, no formula).
 
-The escaping itself (:func:`ui.format.literal`) was checked in Debian's chromium: a name holding
+The escaping itself (:func:`report.format.literal`) was checked in Debian's chromium: a name holding
 ``![x](http://…)``, ``[link](http://…)``, a bare ``http://…`` or ``www.…`` address, an e-mail,
 ``:red[…]``, ``$x^2$`` and ``<b>`` renders as exactly that text, with no ``<a>`` or ``<img>`` and no
 request. These tests hold each entrance to it.
@@ -12,9 +12,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from report.format import literal
 from simulator.scenario import Scenario
 from tests.apptest_support import app
-from ui.format import literal
 from ui.scenarios import saved
 
 pytestmark = pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")

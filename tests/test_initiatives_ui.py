@@ -13,13 +13,13 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from report import sentences
+from report.charts import lever_bars, plan_paths
+from report.format import money
 from simulator import plan
 from simulator.presets import recession
 from simulator.projection import project
 from tests.apptest_support import WORKED, app, charts, full_figures, metrics, plain, specs, values_of
-from ui import sentences
-from ui.charts import lever_bars, plan_paths
-from ui.format import money
 from ui.state.address import query_from_values
 from ui.state.controls import defaults, scenario_from_values
 from ui.state.tables import PLAN_COLUMNS, edited_segments

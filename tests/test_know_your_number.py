@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 import ui.actuals.uploads
+from report.actuals import backtest_text
+from report.format import money, pct
 from simulator.backtest import backtest
 from simulator.export import read_export
 from simulator.metrics import METRICS_COLUMNS, analyse
@@ -38,8 +40,6 @@ from ui.actuals.uploads import (
     UPLOAD_KEY,
     USE_KEY,
 )
-from ui.actuals.words import backtest_text
-from ui.format import money, pct
 from ui.state import controls
 from ui.state.tables import MAX_SEGMENT_NAME, segments_from_text
 

@@ -20,13 +20,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from report import content, html
+from report.format import compact_money
 from simulator.cli import main as cli_main
 from simulator.projection import project
 from simulator.sample_data import generate_export
 from tests.apptest_support import WORKED, app, full_figures, shown_text
 from ui.actuals.uploads import SAMPLE_CUSTOMERS, SAMPLE_MONTHS, SAMPLE_SEED
-from ui.format import compact_money
-from ui.report import content, html
 from ui.state.address import query_from_values, values_from_query
 from ui.state.controls import WORKED_EXAMPLE, defaults, scenario_from_values
 

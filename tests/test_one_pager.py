@@ -1,6 +1,6 @@
 """The PDF one-pager fits its page whole: read back as an investor would see it.
 
-For every page size the one-pager is printed at (:data:`ui.report.pdf.PAGE_SIZES`), revenue as MRR
+For every page size the one-pager is printed at (:data:`report.pdf.PAGE_SIZES`), revenue as MRR
 and as ARR (the longer amounts), with and without unit economics (a CAC and a gross margin), on an
 ordinary business and one of nine-figure MRR in francs, the PDF is printed by chromium and read
 back with poppler's ``pdftotext -bbox-layout`` (each word with its box). It must be one page; no
@@ -29,10 +29,10 @@ from typing import Any
 import plotly.graph_objects as go
 import pytest
 
+from report import content, images, pdf
+from report.revenue import VIEWS
 from simulator.scenario import Initiative, Scenario, Segment
 from tests.examples import WORKED_EXAMPLE
-from ui.report import content, images, pdf
-from ui.revenue import VIEWS
 
 #: A business below its stage's median (the longest peers card), with a long plateau sentence and an
 #: initiative among its assumptions.

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from report.format import compact_money, money
 from simulator.benchmarks import STAGES, stage_for_arr
 from simulator.plateau import plateau
 from simulator.projection import project
@@ -22,7 +23,6 @@ from simulator.ranking import rank
 from simulator.recommendation import recommend
 from simulator.summary import summarise
 from tests.apptest_support import WORKED, charts
-from ui.format import compact_money, money
 from ui.state import controls
 from ui.state.address import query_from_values
 from ui.state.controls import defaults, scenario_from_values

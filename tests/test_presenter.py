@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from report.format import compact_money, money, pct
 from simulator.projection import project
 from simulator.tradeoff import nrr_versus_acquisition
 from tests.apptest_support import WORKED
-from ui.format import compact_money, money, pct
 from ui.presenter import SLIDES
 from ui.state.address import query_from_values, values_from_query
 from ui.state.controls import WORKED_EXAMPLE, defaults, scenario_from_values

@@ -24,13 +24,13 @@ import pandas as pd
 import pytest
 from plotly.offline import get_plotlyjs
 
+from report import content, html, images, pdf
+from report.format import money
 from simulator import PROJECTION_COLUMNS, cli, project
 from simulator.output import decimals_of
 from simulator.scenario import Initiative, Scenario
 from simulator.scenario_json import to_json
 from tests.examples import WORKED_EXAMPLE as SCENARIO
-from ui.format import money
-from ui.report import content, html, images, pdf
 from ui.state.controls import defaults
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,12 +16,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from report.charts import growth
+from report.revenue import ARR, MRR, VIEWS
 from simulator.arr import MRR_AMOUNTS, NOT_MRR_AMOUNTS, arr_name, as_arr
 from simulator.projection import project
 from tests.apptest_support import app, charts, full_figures, shown_text
 from tests.examples import WORKED_EXAMPLE
-from ui.charts import growth
-from ui.revenue import ARR, MRR, VIEWS
 
 PAGES = (
     "compounding",

@@ -18,10 +18,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import ui.format
+import report.format
 import ui.scenarios.files
 import ui.scenarios.link
 import ui.scenarios.store
+from report.charts import overlays
 from simulator.cli import main as cli_main
 from simulator.comparison import DIFFERENCE_COLUMNS, checkpoints, compare
 from simulator.output import csv_bytes
@@ -29,7 +30,6 @@ from simulator.projection import project
 from simulator.scenario import Initiative, Scenario, Segment, to_dict
 from simulator.scenario_json import from_json, to_json
 from tests.apptest_support import WORKED, plain
-from ui.charts import overlays
 from ui.scenarios import saved
 from ui.scenarios.files import read_file, set_file
 from ui.scenarios.link import link_text, scenarios_from_link
@@ -396,9 +396,9 @@ def test_saving_two_scenarios_compares_them_with_the_engines_values(page: AppTes
     engine = project(BASE.replace(churn_rate=0.02)).table.set_index("month")
     first = project(BASE).table.set_index("month")
     row = shown.loc[(36, "Less churn")]
-    assert row["MRR"] == ui.format.money(engine.loc[36, "mrr"])
-    assert row["MRR vs Today"] == ui.format.signed_money(engine.loc[36, "mrr"] - first.loc[36, "mrr"])
-    assert row["NRR, trailing 12"] == ui.format.pct(engine.loc[36, "nrr_trailing_12"])
+    assert row["MRR"] == report.format.money(engine.loc[36, "mrr"])
+    assert row["MRR vs Today"] == report.format.signed_money(engine.loc[36, "mrr"] - first.loc[36, "mrr"])
+    assert row["NRR, trailing 12"] == report.format.pct(engine.loc[36, "nrr_trailing_12"])
     assert shown.loc[(12, "Today"), "NRR, trailing 12"] == "126.8%"  # worked example 1: 1.02^12
 
 
@@ -413,7 +413,7 @@ def test_base_plan_and_downside_are_one_click_each_and_compared(page: AppTest) -
     assert len(json.loads(at.get("plotly_chart")[1].proto.spec)["data"]) == 3
     cards = {m.label: (m.value, m.delta) for m in at.metric}
     plan = project(variant(BASE, "Plan")).mrr_at(36) - project(BASE).mrr_at(36)
-    assert cards["Plan: MRR at month 36"][1] == f"{ui.format.signed_money(plan)} vs Base"
+    assert cards["Plan: MRR at month 36"][1] == f"{report.format.signed_money(plan)} vs Base"
     assert cards["Downside: MRR at month 36"][1].startswith("−$")  # the real minus; the arrow is set
     downside = next(m for m in at.metric if m.label == "Downside: MRR at month 36")
     assert downside.proto.direction == downside.proto.MetricDirection.DOWN

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pytest
 
+from report.economics import economics_cards, position_text
 from simulator.economics import unit_economics
 from simulator.peers import position
 from simulator.summary import summarise
 from tests.apptest_support import WORKED, app, metrics, shown_text
-from ui.economics import economics_cards, position_text
 from ui.state.controls import WORKED_EXAMPLE, defaults, scenario_from_values
 
 pytestmark = pytest.mark.usefixtures("apptest_like_server", "clear_streamlit_cache")

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from report.format import compact_money, money
 from simulator.scenario import Scenario, ScenarioError
 from simulator.summary import retention
 from simulator.tiers import Verdict, verdict
-from ui.format import compact_money, money
+from ui.state.controls import CONTROL_BY_KEY
 
 
 class PeriodInputError(ValueError):
@@ -121,3 +122,9 @@ def formula_amount(amount: float) -> str:
         return f"{amount:,.0f}".replace(",", "{,}")
     compact = compact_money(amount, "$").removeprefix("$")
     return compact[:-1] + rf"\text{{{compact[-1]}}}"
+
+
+def rate_ranges() -> str:
+    """The sidebar's rate ranges in words: ``"churn up to 15%, contraction up to 5%, …"``."""
+    keys = {"churn_pct": "churn", "contraction_pct": "contraction", "expansion_pct": "expansion"}
+    return ", ".join(f"{word} up to {CONTROL_BY_KEY[key].high:g}%" for key, word in keys.items()) + " a month"

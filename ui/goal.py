@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from report.format import tick_prefix
+from report.revenue import Revenue
 from simulator.goal_seek import GOAL_LEVERS, next_target
 from simulator.levers import BY_FIELD, LEVERS
 from simulator.scenario import Scenario
-from ui.format import tick_prefix
-from ui.revenue import Revenue
 
 #: The two kinds of target, as the segmented control keeps them; labels follow the revenue view.
 NRR_TARGET = "annual_nrr"

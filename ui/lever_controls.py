@@ -13,15 +13,15 @@ from typing import cast
 
 import streamlit as st
 
+from report import ranking as words
+from report.format import money, tick_prefix
+from report.sentences import benchmark_sources
 from simulator.levers import BY_FIELD
 from simulator.peers import PRICING_MODELS, STAGES, Target, stage_for_arr, top_quartile
 from simulator.ranking import DEFAULT_MODE, DEFAULT_STEPS, MODES, Mode, Ranking
 from simulator.scenario import Scenario
 from simulator.tactics import ASSUMPTIONS
 from simulator.upside import Costs
-from ui import ranking as words
-from ui.format import money, tick_prefix
-from ui.sentences import benchmark_sources
 from ui.state import session
 
 MODE_KEY = "lever_mode"

@@ -5,7 +5,7 @@ see :data:`address.VIEW_PARAMS`), so a link opens the same slide; "← Back"
 and "Next →" move it. ``app.py`` does not draw the sidebar on this page, and
 :data:`PRESENTER_CSS` hides what is left of it (the page list) and the
 toolbar. The pure parts (:func:`slide_number`, :data:`SLIDES`) are separate
-from the drawing, which goes through :mod:`ui.charts`' presenter style.
+from the drawing, which goes through :mod:`report.charts`' presenter style.
 """
 
 from __future__ import annotations
@@ -17,14 +17,15 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
+from report import ranking as words
+from report import sentences
+from report.charts import bucket, growth, lever_bars, overlays, slides
+from report.charts.theme import scenario_colours
+from report.format import literal, money_delta, pct
+from report.revenue import Revenue
 from simulator.scenario import Scenario
 from simulator.upside import Costs
-from ui import cache, sentences, show
-from ui import ranking as words
-from ui.charts import bucket, growth, lever_bars, overlays, slides
-from ui.charts.theme import scenario_colours
-from ui.format import literal, money_delta, pct
-from ui.revenue import Revenue
+from ui import cache, show
 from ui.scenarios import saved
 from ui.state import navigation, session
 

@@ -8,7 +8,7 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui.charts.theme import PLOTLY_CONFIG, TEMPLATE
+from report.charts.theme import PLOTLY_CONFIG, TEMPLATE
 
 #: The room a plotly title takes at the top of a chart, given back when the page shows it.
 TITLE_ROOM_PX = 40

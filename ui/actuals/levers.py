@@ -8,10 +8,10 @@ from typing import Any
 
 import pandas as pd
 
+from report.format import money
 from simulator.calibration import Calibration
 from simulator.levers import LEVERS
 from simulator.scenario import Segment
-from ui.format import money
 from ui.state import controls
 from ui.state.tables import MAX_SEGMENT_NAME, TABLE_DECIMALS
 

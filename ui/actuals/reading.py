@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from report.revenue import MRR, Revenue
 from simulator.actuals import (
     ChurnRates,
     Levers,
@@ -26,7 +27,6 @@ from simulator.calibration import Calibration, calibrate
 from simulator.export import read_export
 from simulator.metrics import METRICS_COLUMNS, ExportMetrics, analyse
 from simulator.output import csv_bytes
-from ui.revenue import MRR, Revenue
 
 #: Header names each canonical column is guessed from (compared without case,
 #: spaces or punctuation), best first.

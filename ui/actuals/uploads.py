@@ -12,6 +12,8 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
+from report.format import literal, money, pct
+from report.revenue import MRR, Revenue
 from simulator.backtest import Backtest, BacktestError, backtest
 from simulator.export import ExportError, header_columns
 from simulator.sample_data import generate_export
@@ -25,8 +27,6 @@ from ui.actuals.reading import (
     guess_mapping,
     result_key,
 )
-from ui.format import literal, money, pct
-from ui.revenue import MRR, Revenue
 from ui.state import controls, session
 
 # Widget keys.

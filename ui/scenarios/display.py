@@ -7,9 +7,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from report.format import pct, points
+from report.revenue import MRR, Revenue
 from simulator.scenario import Scenario
-from ui.format import pct, points
-from ui.revenue import MRR, Revenue
 
 
 def differences_display(frame: pd.DataFrame, currency: str, shown: Revenue = MRR) -> pd.DataFrame:

@@ -9,11 +9,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from report.revenue import Revenue
 from simulator.comparison import Comparison
 from simulator.output import csv_bytes
 from simulator.scenario import Scenario, ScenarioError, from_dict, to_dict
 from simulator.scenario_json import parse_json
-from ui.revenue import Revenue
 from ui.scenarios.store import MAX_SCENARIOS, StoreError, clean_name
 
 #: Uploaded files larger than this are refused (a set of 20 scenarios with segments is ~40 KB).

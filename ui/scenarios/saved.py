@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from report.format import literal
 from simulator.comparison import Comparison
 from simulator.scenario import Scenario
 from simulator.scenario_json import to_json
 from ui import cache
-from ui.format import literal
 from ui.scenarios import files, link, store, variants
 from ui.scenarios.store import StoreError
 from ui.state import session

@@ -12,8 +12,8 @@ from typing import Any
 
 import streamlit as st
 
+from report.format import literal
 from simulator.scenario import MAX_SEGMENTS
-from ui.format import literal
 from ui.state import controls, session, tables
 
 

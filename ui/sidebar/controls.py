@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import sentences
+from report import sentences
 from ui.sidebar.advanced import draw_advanced
 from ui.sidebar.plan import draw_plan
 from ui.state import controls, session

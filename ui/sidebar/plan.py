@@ -16,8 +16,8 @@ from typing import Any
 
 import streamlit as st
 
+from report.format import literal
 from simulator.levers import BY_FIELD
-from ui.format import literal
 from ui.state import session, tables
 
 

@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from report.format import CURRENCIES
+from report.revenue import VIEWS
 from simulator.levers import LEVERS
 from simulator.presets import PRESETS
 from simulator.scenario import Scenario
-from ui.format import CURRENCIES
-from ui.revenue import VIEWS
 from ui.state.tables import DEFAULT_SEGMENTS, initiatives_of, segments_of
 
 

@@ -20,8 +20,8 @@ from typing import Any
 
 import streamlit as st
 
+from report.revenue import MRR, VIEWS, Revenue
 from simulator.scenario import Scenario, ScenarioError
-from ui.revenue import MRR, VIEWS, Revenue
 from ui.state.address import VIEW_PARAMS, query_from_values, values_from_query
 from ui.state.controls import (
     CONTROL_BY_KEY,

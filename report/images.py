@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import plotly.graph_objects as go
 
-from ui.report.content import Report
+from report.content import Report
 
 T = TypeVar("T")
 #: How a missing browser is reported, with the command that fixes it.

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.charts.theme import (
+from report.charts.theme import (
     BLUE,
     GREEN,
     RED,
@@ -15,8 +15,8 @@ from ui.charts.theme import (
     months_axis,
     new_figure,
 )
-from ui.format import compact_money, tick_prefix
-from ui.revenue import MRR, Revenue
+from report.format import compact_money, tick_prefix
+from report.revenue import MRR, Revenue
 
 _BRIDGE_LABELS = {
     "starting_mrr": "Start",

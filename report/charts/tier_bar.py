@@ -6,13 +6,13 @@ import math
 
 import plotly.graph_objects as go
 
-from simulator.tiers import NRR_TIERS
-from ui.charts.theme import (
+from report.charts.theme import (
     INK,
     TIER_COLOURS,
     new_figure,
 )
-from ui.format import pct
+from report.format import pct
+from simulator.tiers import NRR_TIERS
 
 #: The most ticks the scale shows: five labels such as "100%" stay apart on a phone.
 MOST_TICKS = 5

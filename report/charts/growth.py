@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.charts.spec import Spec
-from ui.charts.theme import (
+from report.charts.spec import Spec
+from report.charts.theme import (
     AMBER,
     BLUE,
     GRID,
@@ -23,7 +23,7 @@ from ui.charts.theme import (
     new_figure,
     percent_axis,
 )
-from ui.revenue import MRR, Revenue
+from report.revenue import MRR, Revenue
 
 #: The revenue charts a page draws side by side (MRR, cohorts, segments): one height, the legend at
 #: the foot (however many layers it lists), clear of the title and of the "Month" axis title.

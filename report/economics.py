@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from report.format import compact_money, money, pct, signed_money
 from simulator.economics import UnitEconomics
 from simulator.peers import Position
-from ui.format import compact_money, money, pct, signed_money
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
+from report.format import compact_money, money, signed_money
 from simulator.arr import MONTHS_A_YEAR, as_arr
-from ui.format import compact_money, money, signed_money
 
 T = TypeVar("T", float, np.ndarray, pd.Series)
 

@@ -11,6 +11,8 @@ from typing import Any
 
 import pandas as pd
 
+from report.format import literal, money, pct
+from report.revenue import MRR, Revenue
 from simulator.benchmarks import SOURCES
 from simulator.levers import BY_FIELD
 from simulator.monte_carlo import MonteCarlo
@@ -18,9 +20,6 @@ from simulator.presets import PRESETS
 from simulator.scenario import Scenario
 from simulator.summary import Summary, retention
 from simulator.tiers import Verdict, verdict
-from ui.format import literal, money, pct
-from ui.revenue import MRR, Revenue
-from ui.state.controls import CONTROL_BY_KEY
 
 
 def verdict_text(annual_nrr: float, annual_grr: float, verdict: Verdict) -> str:
@@ -353,9 +352,3 @@ give annual NRR 115.0% (best in class, which starts at 115%) and GRR 92.0%, from
         f"{who}: {preset.note}. These levers give annual NRR {pct(figures.annual_nrr)} "
         f"({tier.name.lower()}, which starts at {tier.low * 100:.0f}%){grr}{size}."
     )
-
-
-def rate_ranges() -> str:
-    """The sidebar's rate ranges in words: ``"churn up to 15%, contraction up to 5%, …"``."""
-    keys = {"churn_pct": "churn", "contraction_pct": "contraction", "expansion_pct": "expansion"}
-    return ", ".join(f"{word} up to {CONTROL_BY_KEY[key].high:g}%" for key, word in keys.items()) + " a month"

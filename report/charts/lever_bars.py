@@ -7,8 +7,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from simulator.levers import BY_FIELD, LEVERS
-from ui.charts.theme import (
+from report.charts.theme import (
     BLUE,
     GREEN,
     GRID,
@@ -18,8 +17,9 @@ from ui.charts.theme import (
     new_figure,
     nice_ticks,
 )
-from ui.format import MINUS, compact_money, tick_prefix
-from ui.revenue import MRR, Revenue
+from report.format import MINUS, compact_money, tick_prefix
+from report.revenue import MRR, Revenue
+from simulator.levers import BY_FIELD, LEVERS
 
 
 def tornado(
@@ -29,7 +29,7 @@ def tornado(
     gain beside the figure.
 
     ``table`` is :attr:`simulator.ranking.Ranking.table`; ``labels`` name its
-    rows (:func:`ui.ranking.row_label`) and stand above their bars, so that a
+    rows (:func:`report.ranking.row_label`) and stand above their bars, so that a
     phone gives the bars its whole width. Rows tied with the first are drawn
     as winners.
     """

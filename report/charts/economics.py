@@ -9,10 +9,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from simulator.economics import UnitEconomics
-from simulator.peers import Position
-from ui.charts import bridges
-from ui.charts.theme import (
+from report.charts import bridges
+from report.charts.theme import (
     AMBER,
     BLUE,
     GRID,
@@ -24,7 +22,9 @@ from ui.charts.theme import (
     money_axis,
     new_figure,
 )
-from ui.format import compact_money, tick_prefix
+from report.format import compact_money, tick_prefix
+from simulator.economics import UnitEconomics
+from simulator.peers import Position
 
 
 def lifetime_value(economics: UnitEconomics, currency: str) -> go.Figure:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.charts.theme import (
+from report.charts.theme import (
     BLUE,
     GREEN,
     MUTED,
@@ -17,8 +17,8 @@ from ui.charts.theme import (
     new_figure,
     percent_axis,
 )
-from ui.format import compact_money
-from ui.revenue import MRR, Revenue
+from report.format import compact_money
+from report.revenue import MRR, Revenue
 
 
 def scenario_lines(

@@ -14,6 +14,13 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from report import ranking as words
+from report import sentences
+from report.charts import bucket, growth, lever_bars, tier_bar
+from report.charts import economics as economics_charts
+from report.economics import bridge_rows, economics_cards, lifetime_value_text, payback_text, position_text
+from report.format import money, pct
+from report.revenue import MRR, Revenue
 from simulator import breakdown, ranking
 from simulator.arr import scenario_bridge
 from simulator.economics import UnitEconomics, unit_economics
@@ -24,13 +31,6 @@ from simulator.projection import PROJECTION_COLUMNS
 from simulator.recommendation import recommend
 from simulator.scenario import Initiative, Scenario
 from simulator.summary import BASIS_TEXT, Summary, headline_months, summarise
-from ui import ranking as words
-from ui import sentences
-from ui.charts import bucket, growth, lever_bars, tier_bar
-from ui.charts import economics as economics_charts
-from ui.economics import bridge_rows, economics_cards, lifetime_value_text, payback_text, position_text
-from ui.format import money, pct
-from ui.revenue import MRR, Revenue
 
 #: Chart names, in report order, with their titles for file names and buttons.
 CHART_TITLES: dict[str, str] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ui.charts.theme import TEMPLATE
+from report.charts.theme import TEMPLATE
 
 #: The presenter's variant of :data:`TEMPLATE`: the same look, larger type, thicker lines.
 PRESENTER_TEMPLATE = go.layout.Template(TEMPLATE)

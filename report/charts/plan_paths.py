@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from simulator.levers import BY_FIELD
-from ui.charts.spec import Spec
-from ui.charts.theme import (
+from report.charts.spec import Spec
+from report.charts.theme import (
     AMBER,
     BLUE,
     GREEN,
@@ -18,6 +17,7 @@ from ui.charts.theme import (
     new_figure,
     percent_axis,
 )
+from simulator.levers import BY_FIELD
 
 #: Lever colours on the plan's paths chart, in the lever registry's order.
 PATH_COLOURS = (RED, AMBER, GREEN, BLUE, "#7c3aed", "#0891b2")

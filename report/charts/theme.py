@@ -1,6 +1,6 @@
 """The look every chart shares: one lean plotly template, legible on a projector, and axis helpers.
 
-Every builder in :mod:`ui.charts` takes engine output (a table, a series,
+Every builder in :mod:`report.charts` takes engine output (a table, a series,
 numbers) and the currency, and returns a ``plotly.graph_objects.Figure`` that
 shows exactly that, nothing more: labelled axes, currency ticks, hover values
 with separators, no mode bar (see :data:`PLOTLY_CONFIG`). Builders are pure:
@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.charts.spec import Spec
-from ui.format import tick_prefix
+from report.charts.spec import Spec
+from report.format import tick_prefix
 
 INK = "#1f2937"
 MUTED = "#6b7280"
@@ -112,7 +112,7 @@ def scenario_colours(count: int) -> list[str]:
     return [SCENARIO_STYLES[i % len(SCENARIO_STYLES)][0] for i in range(count)]
 
 
-#: The template as a plain dict, for :class:`ui.charts.spec.Spec`.
+#: The template as a plain dict, for :class:`report.charts.spec.Spec`.
 TEMPLATE_LAYOUT: dict[str, object] = {"template": TEMPLATE.to_plotly_json()}
 
 

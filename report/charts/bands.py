@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.charts.theme import (
+from report.charts.theme import (
     AMBER,
     BLUE,
     MUTED,
@@ -15,7 +15,7 @@ from ui.charts.theme import (
     new_figure,
     percent_axis,
 )
-from ui.revenue import MRR, Revenue
+from report.revenue import MRR, Revenue
 
 
 def band(

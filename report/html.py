@@ -9,9 +9,9 @@ import pandas as pd
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
+from report.charts import theme
+from report.content import ECONOMICS_CHARTS, Report, format_date
 from simulator.economics import DEFAULT_DISCOUNT_RATE, DEFAULT_LIFETIME_MONTHS
-from ui.charts import theme
-from ui.report.content import ECONOMICS_CHARTS, Report, format_date
 
 _STYLE = """
 :root { color-scheme: light; }

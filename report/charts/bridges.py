@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ui.charts.spec import Spec
-from ui.charts.theme import AMBER, BLUE, GREEN, GRID, PURPLE, RED, TEMPLATE_LAYOUT
+from report.charts.spec import Spec
+from report.charts.theme import AMBER, BLUE, GREEN, GRID, PURPLE, RED, TEMPLATE_LAYOUT
 
 #: The flows, in stacking order: column stem (``new`` → ``new_mrr`` or ``new_arr``), name, colour, sign.
 FLOWS = (

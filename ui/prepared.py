@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from report import content, images, pdf
+from report.revenue import Revenue
 from simulator.scenario import Scenario
-from ui.report import content, images, pdf
-from ui.revenue import Revenue
 
 #: Where the files wait in the session.
 _KEY = "_prepared_files"
@@ -92,7 +92,7 @@ def make(scenario: Scenario, currency: str, shown: Revenue, today: dt.date, prog
 
     Raises
     ------
-    ui.report.images.ChromiumMissingError, RuntimeError, TimeoutError, OSError
+    report.images.ChromiumMissingError, RuntimeError, TimeoutError, OSError
         When chromium is missing or fails.
     """
     progress(0.0, "Putting the report together…")

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from ui.report.content import CHART_TITLES, Report, assumptions, format_date, segment_table
-from ui.report.html import WIDE, summary_html, tiles
-from ui.report.images import CHROMIUM_FLAGS, ChartRenderer, require_chromium
+from report.content import CHART_TITLES, Report, assumptions, format_date, segment_table
+from report.html import WIDE, summary_html, tiles
+from report.images import CHROMIUM_FLAGS, ChartRenderer, require_chromium
 
 #: A folder in memory for chromium's files while it prints (None: the system's temporary folder).
 MEMORY_FOLDER = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None

@@ -13,13 +13,13 @@ from typing import Any, cast
 
 import pandas as pd
 
+from report.format import MINUS, literal, money, pct, points, tick_prefix
+from report.revenue import MRR, Revenue
 from simulator.goal_seek import GoalResult
 from simulator.levers import BY_FIELD, LEVERS
 from simulator.ranking import Ranking
 from simulator.recommendation import Recommendation
 from simulator.tactics import TACTICS
-from ui.format import MINUS, literal, money, pct, points, tick_prefix
-from ui.revenue import MRR, Revenue
 
 #: How each mode is named on a page.
 MODE_NAMES: dict[str, str] = {
@@ -365,7 +365,7 @@ def table_rows(
 def table_text(table: pd.DataFrame) -> str:
     """:func:`table_rows`'s table as markdown, a short paragraph per row, for a screen too narrow for
     its columns (a phone): the rank, the change and what it moves; then the gain in bold and every
-    other column, each as "name: value". Every piece is :func:`ui.format.literal`, so an amount's
+    other column, each as "name: value". Every piece is :func:`report.format.literal`, so an amount's
     ``$`` never starts a formula."""
     rows = []
     for row in table.to_dict("records"):

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import math
 
+from report.format import pct
+from report.revenue import MRR, Revenue
 from simulator.actuals import ChurnRates
 from simulator.backtest import Backtest
 from simulator.calibration import Calibration, EarlyChurn
-from ui.format import pct
-from ui.revenue import MRR, Revenue
 
 
 def forecast_text(calibration: Calibration, *, months: int) -> str:

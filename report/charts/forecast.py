@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.charts.spec import Spec
-from ui.charts.theme import AMBER, BLUE, INK, MUTED, month_ticks, new_figure
-from ui.format import tick_prefix
-from ui.revenue import MRR, Revenue
+from report.charts.spec import Spec
+from report.charts.theme import AMBER, BLUE, INK, MUTED, month_ticks, new_figure
+from report.format import tick_prefix
+from report.revenue import MRR, Revenue
 
 
 def ahead(

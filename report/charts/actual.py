@@ -8,9 +8,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from simulator.tiers import NRR_TIERS
-from ui.charts import bridges
-from ui.charts.theme import (
+from report.charts import bridges
+from report.charts.theme import (
     AMBER,
     BLUE,
     INK,
@@ -19,8 +18,9 @@ from ui.charts.theme import (
     month_ticks,
     new_figure,
 )
-from ui.format import compact_money, tick_prefix
-from ui.revenue import MRR, Revenue
+from report.format import compact_money, tick_prefix
+from report.revenue import MRR, Revenue
+from simulator.tiers import NRR_TIERS
 
 #: Heatmap colours for retained revenue: red below 100% of the first month, green above.
 _RETENTION_SCALE = (
