@@ -177,13 +177,13 @@ def test_the_forecast_is_the_calibrated_projection_from_the_last_fitted_month(sa
     assert result.calibration.scenario.months == 12
 
 
-def test_the_readmes_backtest_figures_are_the_engines(sample: ExportMetrics) -> None:
-    """The README quotes the backtest on the sample export: each of its lines is what the engine says."""
+def test_the_docs_backtest_figures_are_the_engines(sample: ExportMetrics) -> None:
+    """docs/definitions.md quotes the backtest on the sample export: each line is what the engine says."""
     from pathlib import Path
 
     from report.format import pct
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parent.parent / "docs" / "definitions.md").read_text(encoding="utf-8")
     for holdout in (3, 6, 12):
         result = backtest(sample, holdout=holdout)
         first, last = result.fitted
