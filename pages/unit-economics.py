@@ -5,7 +5,14 @@ import streamlit as st
 
 from report import sentences
 from report.charts import economics as charts
-from report.economics import bridge_rows, economics_cards, lifetime_value_text, payback_text, position_text
+from report.economics import (
+    bridge_rows,
+    churned_size_text,
+    economics_cards,
+    lifetime_value_text,
+    payback_text,
+    position_text,
+)
 from simulator.economics import DEFAULT_DISCOUNT_RATE, DEFAULT_LIFETIME_MONTHS
 from simulator.peers import PRICING_MODELS, STAGES, position
 from ui import cache, show
@@ -62,6 +69,8 @@ st.subheader("Won against lost")
 flow_cards = st.columns(4)
 for column, card in zip(flow_cards, cards[5:], strict=True):
     show.card(column, card.label, card.value, help=card.help)
+if churned_size := churned_size_text(economics, segments=bool(scenario.segments)):
+    st.markdown(churned_size)
 
 st.subheader("ARR bridge (12 × MRR), year by year")
 bridge = cache.arr_bridge(scenario)

@@ -18,7 +18,15 @@ from report import ranking as words
 from report import sentences
 from report.charts import bucket, growth, lever_bars, tier_bar
 from report.charts import economics as economics_charts
-from report.economics import bridge_rows, economics_cards, lifetime_value_text, payback_text, position_text
+from report.economics import (
+    bridge_rows,
+    churned_size_text,
+    economics_cards,
+    lifetime_value_text,
+    payback_text,
+    position_text,
+    size_multiple,
+)
 from report.format import money, pct
 from report.revenue import MRR, Revenue
 from simulator import breakdown, ranking
@@ -83,7 +91,8 @@ class Report:
         ``(label, value)`` pairs: the Unit economics page's cards, at its defaults (a 10% discount
         a year, a 5-year lifetime).
     economics_sentences
-        What a new customer is worth beside revenue ÷ churn; how fast it pays back.
+        What a new customer is worth beside revenue ÷ churn; how fast it pays back; who leaves when
+        churned customers are not average-sized.
     position_sentence
         Where annual NRR and GRR sit among peers, the stage chosen from ARR.
     arr_bridge
@@ -184,6 +193,9 @@ def assumptions(scenario: Scenario, currency: str, *, segments: bool = True) -> 
         rows.append(("Customers on annual plans", pct(scenario.annual_plan_share)))
     if scenario.expansion_ceiling is not None:
         rows.append(("Expansion ceiling", f"{scenario.expansion_ceiling:g}× a customer's first MRR"))
+    if scenario.churned_size_multiple != 1.0:
+        size = size_multiple(scenario.churned_size_multiple)
+        rows.append(("Churned customers' size", f"{size} the average account"))
     for segment in scenario.segments if segments else ():
         rows.append(
             (
@@ -274,9 +286,14 @@ def build_report(
         },
         basis=BASIS_TEXT[summary.retention.annual_basis],
         economics=tuple((card.label, card.value) for card in economics_cards(economics, currency)),
-        economics_sentences=(
-            lifetime_value_text(economics, currency),
-            payback_text(economics, currency),
+        economics_sentences=tuple(
+            sentence
+            for sentence in (
+                lifetime_value_text(economics, currency),
+                payback_text(economics, currency),
+                churned_size_text(economics, segments=bool(scenario.segments)),
+            )
+            if sentence
         ),
         position_sentence=f"{position_text(placed, currency)} "
         + sentences.benchmark_sources("nrr_by_stage", "grr"),

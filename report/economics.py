@@ -149,7 +149,8 @@ def economics_cards(economics: UnitEconomics, currency: str) -> tuple[Card, ...]
         Card(
             "Logo churn, month 1",
             pct(economics.logo_churn, decimals=2),
-            "Share of today's customers who leave in month 1.",
+            "Share of today's customers who leave in month 1: the MRR lost to cancellations ÷ the "
+            "churned customers' size against the average account.",
         ),
         Card(
             "Revenue churn, month 1",
@@ -162,6 +163,43 @@ def economics_cards(economics: UnitEconomics, currency: str) -> tuple[Card, ...]
             "1 − monthly NRR: below 0, expansion more than makes up for what is lost.",
         ),
     )
+
+
+def size_multiple(multiple: float) -> str:
+    """A churned customer's size against the average account: ``"0.5×"``, ``"2×"``, ``"0.45×"``.
+
+    >>> size_multiple(0.5), size_multiple(2.0), size_multiple(0.45)
+    ('0.5×', '2×', '0.45×')
+    """
+    return f"{multiple:g}×"
+
+
+def churned_size_text(economics: UnitEconomics, *, segments: bool = False) -> str:
+    """What the churned customers' size means for who leaves, or ``""`` when they are average-sized.
+
+    ``segments``: the scenario has segments, and the size is against each segment's own average.
+
+    >>> from simulator.economics import unit_economics
+    >>> from simulator.scenario import Scenario
+    >>> from simulator.summary import summarise
+    >>> skewed = Scenario(starting_mrr=100_000, churn_rate=0.01, churned_size_multiple=0.5)
+    >>> churned_size_text(unit_economics(summarise(skewed)))
+    'Churned customers are 0.5× the average account: 2.00% of customers but 1.00% of MRR leave in month 1.'
+    """
+    multiple = economics.churned_size_multiple
+    if multiple == 1.0:
+        return ""
+    average = "the average account of their segment" if segments else "the average account"
+    if not economics.cancelled_mrr_churn > 0:
+        return f"Churned customers are {size_multiple(multiple)} {average}, but none leave in month 1."
+    text = (
+        f"Churned customers are {size_multiple(multiple)} {average}: "
+        f"{pct(economics.logo_churn, decimals=2)} of customers but "
+        f"{pct(economics.cancelled_mrr_churn, decimals=2)} of MRR leave in month 1."
+    )
+    if economics.logo_churn >= 1.0 - 1e-9:
+        text += " The count stops at every customer: accounts that small cannot carry that much of the MRR."
+    return text
 
 
 #: The ARR bridge's columns as a table shows them.

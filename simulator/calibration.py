@@ -18,6 +18,9 @@ Here the same scenario gains what the export's cohorts say beyond that:
   than the seasoned, the simulator's multiple and fade are fitted to it.
   Early-life churn acts on new customers only, so today's customers, whose
   year is the annual NRR and GRR, are untouched by it.
+- **Churned customers' size**: the window's logo churn against the MRR lost
+  to cancellations (:func:`churned_size_from`). It moves customer counts
+  only, never the MRR.
 
 The figures a calibration reproduces are its :attr:`Calibration.measured`:
 ``summarise(calibration.scenario)`` gives that annual NRR and GRR
@@ -37,14 +40,23 @@ from simulator.actuals import (
     AnnualRetention,
     Levers,
     annual_retention,
+    churn_rates,
     churn_share_of,
     levers_from_table,
     monthly_rates,
     root12,
 )
+from simulator.economics import month_one_churn
 from simulator.metrics import ExportMetrics
 from simulator.payments import Payments
-from simulator.scenario import MAX_EARLY_CHURN_MULTIPLE, MAX_SEGMENTS, Scenario, Segment
+from simulator.scenario import (
+    MAX_CHURNED_SIZE,
+    MAX_EARLY_CHURN_MULTIPLE,
+    MAX_SEGMENTS,
+    MIN_CHURNED_SIZE,
+    Scenario,
+    Segment,
+)
 
 #: Early-life churn is fitted over a customer's first months up to this age …
 EARLY_AGES = 6
@@ -76,6 +88,22 @@ class EarlyChurn:
 
 
 @dataclass(frozen=True)
+class ChurnedSize:
+    """The churned customers' size as an export shows it, over the window of the core levers.
+
+    ``logo`` is the customers lost ÷ the customers paying at the start of each
+    month, ``mrr`` the MRR of those who left ÷ the starting MRR (cancellations
+    alone), each the window's total over its total; ``multiple`` the
+    simulator's ``churned_size_multiple`` that gives the calibrated scenario's
+    month 1 the same ratio of the two.
+    """
+
+    multiple: float
+    logo: float
+    mrr: float
+
+
+@dataclass(frozen=True)
 class Calibration:
     """The simulator calibrated on an export.
 
@@ -93,6 +121,9 @@ class Calibration:
         than :data:`~simulator.scenario.MAX_SEGMENTS`).
     early_churn
         The early-life churn found, or ``None`` when the data does not show it.
+    churned_size
+        The churned customers' size found, or ``None`` when they are
+        average-sized to the grid's 0.01 or nobody left.
     """
 
     scenario: Scenario
@@ -100,6 +131,7 @@ class Calibration:
     measured: AnnualRetention
     segments: tuple[str, ...]
     early_churn: EarlyChurn | None
+    churned_size: ChurnedSize | None = None
 
 
 def calibrate(
@@ -122,13 +154,40 @@ def calibrate(
     early = early_churn_from(metrics.payments, n_months)
     if early is not None:
         scenario = scenario.replace(early_churn_multiple=early.multiple, early_churn_months=early.months)
+    size = churned_size_from(table, scenario, window=window)
+    if size is not None:
+        scenario = scenario.replace(churned_size_multiple=size.multiple)
     return Calibration(
         scenario=scenario,
         levers=levers,
         measured=levers.measured,
         segments=tuple(segment.name for segment in segments),
         early_churn=early,
+        churned_size=size,
     )
+
+
+def churned_size_from(table: pd.DataFrame, scenario: Scenario, *, window: int = 12) -> ChurnedSize | None:
+    """The churned customers' size in the last ``window`` months of a metrics table, for ``scenario``.
+
+    A churned account's size against the average is the MRR lost to
+    cancellations ÷ the customers lost, each as a share: ``mrr ÷ logo``. The
+    scenario's segments already make its logo churn differ from its MRR churn
+    (their customers and MRR split differently), so the multiple set is the one
+    that makes the scenario's month-1 ratio of logo churn to MRR churn the
+    export's: without segments, the measured ``mrr ÷ logo`` itself. It is held
+    in range and to two decimals (the sidebar's grid); ``None`` when that is 1,
+    or when the window lost no customer or no MRR.
+    """
+    logo = churn_rates(table, window=window).logo
+    mrr = monthly_rates(table, window=window)["churn"]
+    if not (math.isfinite(logo) and math.isfinite(mrr) and logo > 0 and mrr > 0):
+        return None
+    model_logo, model_mrr = month_one_churn(scenario.replace(churned_size_multiple=1.0))
+    if not (model_logo > 0 and model_mrr > 0):
+        return None
+    multiple = round(min(max((model_logo / model_mrr) * (mrr / logo), MIN_CHURNED_SIZE), MAX_CHURNED_SIZE), 2)
+    return None if multiple == 1.0 else ChurnedSize(multiple=multiple, logo=logo, mrr=mrr)
 
 
 def _segments(

@@ -34,7 +34,12 @@ projected revenue, churn and expansion included: when its cumulative margin
 **Quick ratio**: (new + reactivation + expansion) ÷ (churned + contraction)
 over the first year of the projection (:func:`simulator.arr.scenario_bridge`);
 **logo churn** beside **revenue churn**: month 1's share of customers lost,
-and of MRR lost to churn and contraction (1 − monthly GRR).
+and of MRR lost to churn and contraction (1 − monthly GRR). Logo churn is the
+MRR lost to cancellations alone (:attr:`UnitEconomics.cancelled_mrr_churn`) ÷
+the churned accounts' size (``churned_size_multiple``): equal at 1, twice it
+when churned customers are half the average account. Revenue ÷ churn divides
+by logo churn: a customer's expected life is 1 ÷ the share of customers who
+leave a month.
 """
 
 from __future__ import annotations
@@ -86,6 +91,11 @@ class UnitEconomics:
     logo_churn, revenue_churn, net_revenue_churn
         Month 1's share of customers lost; of MRR lost to churn and
         contraction; and 1 − monthly NRR (below 0: the base grows).
+    cancelled_mrr_churn
+        Month 1's share of MRR lost to cancellations alone (no contraction):
+        what leaves with the customers of :attr:`logo_churn`.
+    churned_size_multiple
+        The scenario's churned customer's MRR ÷ the average account's.
     """
 
     discount_rate: float
@@ -107,6 +117,8 @@ class UnitEconomics:
     logo_churn: float
     revenue_churn: float
     net_revenue_churn: float
+    cancelled_mrr_churn: float
+    churned_size_multiple: float
 
     @property
     def margin(self) -> float:
@@ -180,7 +192,7 @@ def unit_economics(
     ltv = margin * float(revenue @ discount)
     ltv_flat = margin * float(flat @ discount)
     first_mrr = float(revenue[0])
-    logo = logo_churn(scenario)
+    logo, cancelled = month_one_churn(scenario)
     traditional = _ratio(first_mrr * margin, logo)
     cac = scenario.cac
     bridge = scenario_bridge(summary.projection)
@@ -204,6 +216,8 @@ def unit_economics(
         logo_churn=logo,
         revenue_churn=1.0 - summary.monthly_grr,
         net_revenue_churn=1.0 - summary.monthly_nrr,
+        cancelled_mrr_churn=cancelled,
+        churned_size_multiple=scenario.churned_size_multiple,
     )
 
 
@@ -232,12 +246,32 @@ def logo_churn(scenario: Scenario) -> float:
 
     The count does not change the share, so it is measured on one customer.
     """
+    return month_one_churn(scenario)[0]
+
+
+def month_one_churn(scenario: Scenario) -> tuple[float, float]:
+    """Month 1's logo churn and the share of MRR lost to cancellations (no contraction) with it.
+
+    Both are shares of today's customers, measured on one customer paying 1:
+    the count and the MRR do not change them. With segments, logo churn is
+    their customer-weighted blend and the MRR share their MRR-weighted one.
+
+    >>> skewed = Scenario(starting_mrr=9, churn_rate=0.03, churned_size_multiple=0.5)
+    >>> logo, cancelled = month_one_churn(skewed)
+    >>> round(logo, 12), round(cancelled, 12)
+    (0.06, 0.03)
+    """
     # Today's customers alone (new ones arrive at month 1's end and never churn in it): the
     # segments' and plans' shares of the one add up to it only to a float's precision, so the
     # share lost is taken on the same sum at months 0 and 1.
-    counted = scenario.replace(starting_customers=1.0, new_customers_per_month=0.0, months=1)
-    customers = project(counted).table["customers"].to_numpy(dtype=float)
-    return float((customers[0] - customers[1]) / customers[0])
+    counted = scenario.replace(
+        starting_customers=1.0, starting_mrr=1.0, new_customers_per_month=0.0, months=1
+    )
+    table = project(counted).table
+    customers = table["customers"].to_numpy(dtype=float)
+    mrr = table["mrr"].to_numpy(dtype=float)
+    churned = table["churned_mrr"].to_numpy(dtype=float)
+    return float((customers[0] - customers[1]) / customers[0]), float(churned[1] / mrr[0])
 
 
 def _without_expansion(scenario: Scenario) -> Scenario:

@@ -10,6 +10,10 @@ are cohort k) then follows the same monthly retention factor, so cohort k's
 MRR at month t is ``new_mrr[k] * monthly_nrr ** (t - k)``: the whole
 cohort × month array is one broadcast power, with no loop over cohorts or
 months.
+
+Customers leave at the logo churn: revenue churn ÷ the churned accounts' size
+(``churned_size_multiple``, 1 by default: logo churn is revenue churn). The
+size moves the count alone; the MRR is the same whatever it is.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from simulator.refined import refined_totals
+from simulator.refined import logo_churn_rate, refined_totals
 from simulator.scenario import Scenario
 from simulator.totals import Totals
 
@@ -147,8 +151,10 @@ def _core(scenario: Scenario) -> Totals:
 
     customers = None
     if scenario.starting_customers is not None:
+        # Customers leave at logo churn: revenue churn ÷ the churned accounts' size.
+        logo = float(logo_churn_rate(churn, scenario.churned_size_multiple))
         customers = _compound(
-            np.concatenate(([scenario.starting_customers], new_customers[1:])), 1.0 - churn
+            np.concatenate(([scenario.starting_customers], new_customers[1:])), 1.0 - logo
         ).sum(axis=0)
 
     # Trailing 12, the cohort way: present_by[k, t] is the MRR at t of cohorts 0..k.

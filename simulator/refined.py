@@ -12,7 +12,9 @@ array; a row's MRR is a cumulative product along the months of its net
 retention factors. No loop runs over cohorts or months.
 
 Involuntary churn needs nothing of its own: the recovered share lowers the
-churn rate (:attr:`~simulator.scenario.Scenario.effective_churn_rate`).
+churn rate (:attr:`~simulator.scenario.Scenario.effective_churn_rate`). Nor
+does the size of churned accounts: it changes only how many customers leave
+with the churned MRR (:func:`logo_churn_rate`), never the MRR.
 """
 
 from __future__ import annotations
@@ -68,6 +70,20 @@ def lever_paths(scenario: Scenario) -> dict[str, np.ndarray]:
         paths[field] = np.clip(paths[field], 0.0, high)
     paths["contraction_rate"] = np.minimum(paths["contraction_rate"], 1.0 - paths["churn_rate"])
     return paths
+
+
+def logo_churn_rate(revenue_churn: np.ndarray | float, churned_size_multiple: float) -> np.ndarray:
+    """The share of customers who leave when ``revenue_churn`` of the MRR leaves with them.
+
+    Churned customers pay ``churned_size_multiple`` × the average account, so
+    their share of the count is revenue churn ÷ the multiple, at most all of
+    them. A multiple of 1 gives revenue churn back exactly.
+
+    >>> logo_churn_rate(np.array([0.03, 0.03, 0.6]), 0.5)
+    array([0.06, 0.06, 1.  ])
+    """
+    logo: np.ndarray = np.minimum(np.asarray(revenue_churn, dtype=float) / churned_size_multiple, 1.0)
+    return logo
 
 
 def early_churn(scenario: Scenario, ages: np.ndarray) -> np.ndarray:
@@ -189,8 +205,11 @@ def _segment_totals(scenario: Scenario) -> Totals:
         exists, np.cumprod(np.where(acting, gross + expansion, 1.0), axis=1), 0.0
     )
     before = np.concatenate((np.zeros((mrr.shape[0], 1)), mrr[:, :-1]), axis=1)
+    # The count follows logo churn: the accounts that leave are churned_size_multiple × their row's
+    # average (an annual plan's renewal too), so the MRR above does not move with it.
+    staying_customers = 1.0 - logo_churn_rate(churn, scenario.churned_size_multiple)
     customers = start_customers[:, None] * np.where(
-        exists, np.cumprod(np.where(acting, staying, 1.0), axis=1), 0.0
+        exists, np.cumprod(np.where(acting, staying_customers, 1.0), axis=1), 0.0
     )
 
     # Trailing 12: rows present at t − 12, their MRR at t, and with no expansion since.

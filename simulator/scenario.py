@@ -30,6 +30,11 @@ MAX_INITIATIVES = 50
 MAX_EARLY_CHURN_MULTIPLE = 10.0
 MAX_EARLY_CHURN_MONTHS = 36
 MAX_EXPANSION_CEILING = 100.0
+#: A churned customer's MRR as a multiple of the average account's: from a fifth (logo churn 5×
+#: revenue churn, a long tail of small accounts leaving) to 5× (a fifth: the large ones leave).
+#: Past either end one account decides the figure, which segments model better.
+MIN_CHURNED_SIZE = 0.2
+MAX_CHURNED_SIZE = 5.0
 
 
 @dataclass(frozen=True)
@@ -145,6 +150,13 @@ class Scenario:
         MRR each new customer starts with.
     months
         Horizon, 1 to 600.
+    churned_size_multiple
+        A churned customer's MRR as a multiple of the average account's
+        (:data:`MIN_CHURNED_SIZE` to :data:`MAX_CHURNED_SIZE`; 1 by default:
+        churned customers are average-sized). Revenue churn stays the lever
+        and the MRR path does not move; the share of customers who leave,
+        the logo churn, is revenue churn ÷ this multiple, at most all of
+        them. With segments it holds within each segment.
     cac, gross_margin
         Optional unit economics: what acquiring one new customer costs, and
         the share of revenue kept after the cost of serving it (above 0, up
@@ -180,6 +192,8 @@ class Scenario:
     annual_plan_share: float = 0.0
     expansion_ceiling: float | None = None
     initiatives: tuple[Initiative, ...] = ()
+    # Who leaves: it moves the customer count, never the MRR.
+    churned_size_multiple: float = 1.0
     # Optional unit economics: they change no projection, only what growth costs and earns.
     cac: float | None = None
     gross_margin: float | None = None
@@ -210,6 +224,9 @@ class Scenario:
             self,
             "early_churn_months",
             _check_whole("early_churn_months", self.early_churn_months, low=0, high=MAX_EARLY_CHURN_MONTHS),
+        )
+        _check_number(
+            "churned_size_multiple", self.churned_size_multiple, low=MIN_CHURNED_SIZE, high=MAX_CHURNED_SIZE
         )
         for name in ("involuntary_churn_share", "involuntary_recovery_rate", "annual_plan_share"):
             _check_number(name, getattr(self, name), low=0.0, high=1.0, unit="fraction")

@@ -23,6 +23,10 @@ money = st.one_of(st.just(0.0), st.floats(min_value=0.01, max_value=1e7, allow_n
 counts = st.one_of(st.just(0.0), st.floats(min_value=0.0, max_value=1e4, allow_nan=False))
 
 
+#: A churned customer's size against the average account's: today's 1 often, else anywhere in range.
+churned_sizes = st.one_of(st.just(1.0), st.floats(0.2, 5.0))
+
+
 segment_rows = st.lists(
     st.tuples(
         st.floats(0.0, 0.5),
@@ -78,6 +82,7 @@ def refined_scenarios(draw: Any, *, max_months: int = 60) -> Scenario:
         changes["involuntary_recovery_rate"] = draw(st.floats(0.0, 1.0))
     changes["annual_plan_share"] = draw(st.one_of(st.just(0.0), st.floats(0.0, 1.0)))
     changes["expansion_ceiling"] = draw(st.one_of(st.none(), st.floats(1.0, 100.0)))
+    changes["churned_size_multiple"] = draw(churned_sizes)
     changes["initiatives"] = tuple(draw(plans()))
     return base.replace(**changes)
 

@@ -119,16 +119,35 @@ def test_advanced_settings_and_segments_round_trip_through_the_address() -> None
     at.sidebar.slider(key="sidebar_annual_plans_pct").set_value(25.0).run()
     at.sidebar.toggle(key="sidebar_ceiling_on").set_value(True).run()
     at.sidebar.slider(key="sidebar_ceiling_x").set_value(4.5).run()
+    at.sidebar.slider(key="sidebar_churned_size_x").set_value(0.45).run()
     params = dict(at.query_params)
     assert params["segments"] == '[["SMB",5,1,2,40,80,1000],["Enterprise",1,0.5,5,60,20,9000]]'
     assert "ceiling_on" not in params and params["ceiling_x"] == "4.5"  # on: the default, left out
     assert params["early_churn_x"] == "2.5" and params["annual_plans_pct"] == "25"
+    assert params["churned_size_x"] == "0.45"
 
     reopened = app(**params)
     assert not reopened.exception
     assert not reopened.warning
     assert values_of(reopened) == values_of(at)
     assert scenario_from_values(values_of(reopened)) == scenario_from_values(values_of(at))
+
+
+def test_churned_customers_half_the_average_size_move_the_customers_not_the_mrr() -> None:
+    """Worked example 1 (50 customers, 3% churn): with churned customers half the average account,
+    6% of the customers leave, so the count falls faster while every revenue card stays."""
+    at = app("pages/compounding.py", **WORKED)
+    before = metrics(at)
+    at.sidebar.slider(key="sidebar_churned_size_x").set_value(0.5).run()
+    assert not at.exception
+    scenario = scenario_from_values(values_of(at))
+    assert scenario.churned_size_multiple == 0.5
+    assert at.query_params["churned_size_x"] == "0.5"
+    assert metrics(at) == before
+    assert project(scenario).table["customers"].iat[1] == pytest.approx(47 + 5)  # 50 × 0.94, then 5 new
+    assert any("Advanced model on: churned customers' size" in c.value for c in at.sidebar.caption)
+    at.sidebar.slider(key="sidebar_churned_size_x").set_value(1.0).run()
+    assert "churned_size_x" not in at.query_params  # back at its default: out of the address
 
 
 def test_the_default_scenarios_address_carries_no_advanced_setting() -> None:
@@ -145,6 +164,7 @@ def test_the_default_scenarios_address_carries_no_advanced_setting() -> None:
         ({"segments": '[["A",1,0,0,60,100,100]]'}, "add up to 0.6"),
         ({"ceiling_on": "yes"}, "not 0 or 1"),
         ({"early_churn_x": "11"}, "outside the allowed range"),
+        ({"churned_size_x": "0.1"}, "churned_size_x is 0.1, outside the allowed range 0.2 to 5"),
     ],
 )
 def test_a_tampered_advanced_address_falls_back_with_the_notice(params: dict[str, str], says: str) -> None:

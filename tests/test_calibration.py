@@ -17,6 +17,7 @@ import tests.test_metrics as metrics_tests
 from simulator.actuals import root12
 from simulator.backtest import BacktestError, backtest, months_needed
 from simulator.calibration import calibrate, early_churn_from
+from simulator.economics import month_one_churn
 from simulator.export import read_export
 from simulator.metrics import ExportMetrics, analyse
 from simulator.payments import Payments
@@ -75,6 +76,45 @@ def test_an_export_without_segments_or_enough_new_customers_calibrates_the_core_
     calibration = calibrate(metrics_of(b"customer_id,month,mrr\na,2024-01,100\na,2024-02,90\nb,2024-02,10\n"))
     assert calibration.segments == () and calibration.early_churn is None
     assert calibration.scenario == calibration.levers.scenario
+
+
+def test_small_customers_leaving_calibrate_churned_customers_half_the_average_size() -> None:
+    """By hand: 8 customers pay 100 and 2 pay 600 (2,000 from 10, 200 on average); then a
+    100-paying customer leaves: 10% of the customers, 5% of the MRR: churned customers are 0.5×
+    the average account. The MRR levers are those of the core calibration."""
+    rows = "customer_id,month,mrr\n" + "".join(
+        f"{name},{month},{mrr}\n"
+        for name, mrr in [*((c, 100) for c in "abcdefgh"), ("i", 600), ("j", 600)]
+        for month in ("2024-01", "2024-02")
+        if not (name == "a" and month == "2024-02")
+    )
+    calibration = calibrate(metrics_of(rows))
+    assert calibration.churned_size is not None
+    assert (calibration.churned_size.logo, calibration.churned_size.mrr) == pytest.approx((0.1, 0.05))
+    assert calibration.churned_size.multiple == 0.5
+    assert calibration.scenario == calibration.levers.scenario.replace(churned_size_multiple=0.5)
+    assert summarise(calibration.scenario).annual_grr == pytest.approx(calibration.measured.grr, rel=1e-9)
+
+
+def test_an_export_where_nobody_leaves_keeps_churned_customers_average_sized() -> None:
+    calibration = calibrate(metrics_of(b"customer_id,month,mrr\na,2024-01,100\na,2024-02,90\n"))
+    assert calibration.churned_size is None
+    assert calibration.scenario.churned_size_multiple == 1.0
+
+
+def test_the_calibrated_sample_has_the_exports_logo_churn_against_its_mrr_churn(
+    sample: ExportMetrics,
+) -> None:
+    """Its segments already make logo and MRR churn differ (customers and MRR split differently); the
+    multiple set on top makes month 1's ratio of the two the export's, to its two decimals."""
+    calibration = calibrate(sample)
+    size = calibration.churned_size
+    assert size is not None
+    logo, mrr = month_one_churn(calibration.scenario)
+    assert logo / mrr == pytest.approx(size.logo / size.mrr, rel=0.005 / size.multiple)
+    # The customers leaving do not move the MRR: the forecast is the one without the size.
+    plain = calibration.scenario.replace(churned_size_multiple=1.0)
+    assert project(calibration.scenario).table["mrr"].equals(project(plain).table["mrr"])
 
 
 def cohort_payments(hazards: list[float], *, customers: int = 20_000, months: int = 21) -> Payments:

@@ -55,6 +55,20 @@ def test_project_prints_one_csv_row_per_month_with_the_exact_columns(scenario_fi
     assert float(rows[12]["nrr_trailing_12"]) == pytest.approx(1.02**12)
 
 
+def test_projects_customers_follow_logo_churn_and_its_mrr_does_not(tmp_path: Path) -> None:
+    """By hand: 3% of MRR churns in customers half the average account, so 6% of the 50 customers
+    leave: 47, then 44.18; the MRR is the same as with average-sized churned customers."""
+    path = tmp_path / "skewed.json"
+    skewed = {"starting_mrr": 100_000, "starting_customers": 50, "churn_rate": 0.03, "months": 2}
+    path.write_text(json.dumps({**skewed, "churned_size_multiple": 0.5}))
+    even = tmp_path / "even.json"
+    even.write_text(json.dumps(skewed))
+    rows = list(csv.DictReader(io.StringIO(run("project", str(path)).stdout)))
+    plain = list(csv.DictReader(io.StringIO(run("project", str(even)).stdout)))
+    assert [row["customers"] for row in rows] == ["50.0", "47.0", "44.18"]
+    assert [row["mrr"] for row in rows] == [row["mrr"] for row in plain] == ["100000.0", "97000.0", "94090.0"]
+
+
 def test_project_json_uses_null_for_what_does_not_exist(scenario_file: Path) -> None:
     result = run("project", str(scenario_file), "--format", "json", "--months", "2")
     rows = json.loads(result.stdout)

@@ -13,10 +13,11 @@ the Biggest lever page, the presenter's lever slide, the HTML report and ``lever
 A new surface that shows one of these figures joins this test.
 
 The unit economics (lifetime value beside revenue ÷ churn, LTV:CAC, CAC
-payback, the quick ratio, logo and revenue churn) and where NRR and GRR sit
-among peers read the same on the Unit economics page, the HTML report and the
-command line's report; an export's quick ratio, metrics file and backtest the
-same on Know your number and the command line (``metrics``, ``backtest``).
+payback, the quick ratio, logo and revenue churn, what the churned customers'
+size means) and where NRR and GRR sit among peers read the same on the Unit
+economics page, the HTML report and the command line's report; an export's
+quick ratio, metrics file and backtest the same on Know your number and the
+command line (``metrics``, ``backtest``).
 """
 
 from __future__ import annotations
@@ -37,7 +38,14 @@ from streamlit.testing.v1 import AppTest
 
 from report import content, html, sentences
 from report import ranking as words
-from report.economics import economics_cards, lifetime_value_text, payback_text, position_text, quick
+from report.economics import (
+    churned_size_text,
+    economics_cards,
+    lifetime_value_text,
+    payback_text,
+    position_text,
+    quick,
+)
 from report.format import money, pct
 from report.revenue import ARR, VIEWS, Revenue
 from report.sentences import summary_verdict
@@ -98,6 +106,8 @@ def sidebar_values(draw: Any) -> dict[str, Any]:
         values.update(involuntary_pct=draw(_grid(0, 60, 0)), recovery_pct=draw(_grid(0, 80, 0)))
     if draw(st.booleans()):
         values.update(annual_plans_pct=draw(_grid(0, 80, 0)))
+    if draw(st.booleans()):
+        values.update(churned_size_x=draw(_grid(0.2, 5, 2)))
     values.update(ceiling_on=draw(st.booleans()))
     if values["ceiling_on"] and draw(st.booleans()):
         values.update(ceiling_x=draw(_grid(1, 5, 1)))
@@ -138,6 +148,9 @@ def expected_economics(summary: Summary) -> tuple[dict[str, str], list[str]]:
         payback_text(economics, CURRENCY),
         position_text(placed, CURRENCY),
     ]
+    # Who leaves, when churned customers are not average-sized.
+    if churned := churned_size_text(economics, segments=bool(summary.scenario.segments)):
+        sentences.append(churned)
     return cards, sentences
 
 
@@ -291,6 +304,9 @@ def check_report(html: str, summary: Summary, figures: dict[str, str], shown: Re
     assert revenue_labels(tiles, shown) == [f"{shown.name} at {month} months" for month in months]
     for month in months:
         assert tiles[f"{shown.name} at {month} months"] == figures[f"revenue at {month}"]
+    counted = f"Customers at {summary.months} months"  # the count follows logo churn
+    if counted in tiles:
+        assert tiles[counted] == f"{summary.customers_at(summary.months):,.0f}"
     text = re.sub(r"\s+", " ", "".join(parsed.text))
     assert summary_verdict(summary).replace("**", "") in text
     assert lever_verdict(summary, shown) in text
@@ -362,6 +378,8 @@ def check_comparison(at: AppTest, scenario: Scenario, shown_as: Revenue) -> None
 @example(values={**defaults(), "currency": CURRENCY, "revenue": "ARR"})
 @example(values={**defaults(), "currency": CURRENCY, "revenue": "MRR"})
 @example(values={**defaults(), "currency": CURRENCY, "revenue": "ARR", "months": 12})
+# Churned customers half the average account: logo churn twice the MRR lost to cancellations.
+@example(values={**defaults(), "currency": CURRENCY, "revenue": "MRR", "churned_size_x": 0.5})
 # One scenario for each way the recommendation is reached (simulator.recommendation): a leak of
 # downgrades, a strong base with little expansion, the most headroom, every lever at its peers.
 @example(

@@ -145,6 +145,38 @@ def test_logo_churn_with_segments_is_weighted_by_customers_not_mrr() -> None:
     assert unit_economics(summarise(scenario)).first_mrr == pytest.approx(480.0, rel=1e-12)
 
 
+def test_churned_customers_half_the_average_size_double_logo_churn_and_halve_revenue_over_churn() -> None:
+    """By hand on the priced worked example: 3% of MRR cancels in accounts half the average, so 6%
+    of customers leave; revenue churn (churn and contraction) stays 4%. Revenue ÷ churn divides the
+    first month's margin by logo churn: 2,000 × 0.75 ÷ 6% = $25,000, half of the $50,000 at 1×;
+    lifetime value counting expansion follows the MRR, which does not move."""
+    even, skewed = (
+        unit_economics(summarise(PRICED)),
+        unit_economics(summarise(PRICED.replace(churned_size_multiple=0.5))),
+    )
+    assert skewed.logo_churn == pytest.approx(0.06, rel=1e-12)
+    assert skewed.cancelled_mrr_churn == even.cancelled_mrr_churn == pytest.approx(0.03, rel=1e-12)
+    assert skewed.revenue_churn == even.revenue_churn == pytest.approx(0.04, rel=1e-12)
+    assert skewed.traditional_ltv == pytest.approx(25_000, rel=1e-12)
+    assert even.traditional_ltv == pytest.approx(50_000, rel=1e-12)
+    assert skewed.ltv == even.ltv
+    assert skewed.churned_size_multiple == 0.5 and even.churned_size_multiple == 1.0
+
+
+def test_with_segments_the_churned_size_divides_each_segments_logo_churn() -> None:
+    """One multiple for every segment, within each: customers split 80/20 churn 5% and 1% of their
+    MRR in accounts twice their segment's average, so (0.8 × 5% + 0.2 × 1%) ÷ 2 of the customers
+    leave; the MRR lost to cancellations is the MRR-weighted 3% whatever the size."""
+    segments = (
+        Segment("SMB", churn_rate=0.05, mrr_share=0.5, new_customer_share=0.8, new_customer_mrr=100),
+        Segment("Enterprise", churn_rate=0.01, mrr_share=0.5, new_customer_share=0.2, new_customer_mrr=2_000),
+    )
+    scenario = Scenario(starting_mrr=100_000, segments=segments, churned_size_multiple=2.0)
+    result = unit_economics(summarise(scenario))
+    assert result.logo_churn == pytest.approx((0.8 * 0.05 + 0.2 * 0.01) / 2, rel=1e-12)
+    assert result.cancelled_mrr_churn == pytest.approx(0.03, rel=1e-12)
+
+
 def test_failed_payments_recovered_lower_logo_churn() -> None:
     scenario = WORKED_EXAMPLE.replace(involuntary_churn_share=0.4, involuntary_recovery_rate=0.5)
     assert logo_churn(scenario) == pytest.approx(0.03 * (1 - 0.2), rel=1e-12)
@@ -194,6 +226,7 @@ def test_expansion_never_lowers_lifetime_value_and_discounting_never_raises_it(
         scale=scale,
     )
     assert 0 <= result.logo_churn <= 1 + 1e-12
+    assert 0 <= result.cancelled_mrr_churn <= 1 + 1e-12
 
 
 @settings(max_examples=examples(40))

@@ -247,12 +247,15 @@ def test_use_my_numbers_sets_the_sidebar_and_the_simulator_reproduces_the_data()
     assert values["starting_mrr"] == round(last["ending_mrr"])
     assert values["starting_customers"] == last["customers"]
     assert values["acquisition_growth_pct"] == 0
-    # The sample's segments and early-life churn come from the data; the other refinements go back to off.
+    # The sample's segments, early-life churn and churned customers' size come from the data; the other
+    # refinements go back to off.
     calibration = at.session_state["_kyn_loaded"].calibration
     assert values["segments_on"] and [row[0] for row in values["segments"]] == list(calibration.segments)
     assert values["early_churn_x"] == calibration.scenario.early_churn_multiple
     assert values["early_churn_months"] == calibration.scenario.early_churn_months
-    measured_keys = {"segments_on", "segments", "early_churn_x", "early_churn_months"}
+    assert calibration.churned_size is not None
+    assert values["churned_size_x"] == calibration.scenario.churned_size_multiple != 1.0
+    measured_keys = {"segments_on", "segments", "early_churn_x", "early_churn_months", "churned_size_x"}
     assert all(values[c.key] == c.default for c in refinements if c.key not in measured_keys)
     assert (values["cac"], values["gross_margin_pct"]) == (6_000, 75.0)
     assert at.sidebar.slider(key="sidebar_churn_pct").value == values["churn_pct"]
@@ -266,6 +269,7 @@ def test_use_my_numbers_sets_the_sidebar_and_the_simulator_reproduces_the_data()
     shown = at.dataframe[0].value
     assert list(shown.columns) == ["Lever", "Set to", "From the data"]
     assert "Churn (% of MRR a month)" in set(shown["Lever"])
+    assert "Churned customers' size" in set(shown["Lever"])
 
 
 def test_the_metrics_csv_holds_the_monthly_metrics_columns_and_values() -> None:

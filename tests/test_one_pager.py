@@ -214,6 +214,7 @@ def test_a_long_plan_makes_way_for_the_charts_and_says_how_much_of_it(
         involuntary_recovery_rate=0.2,
         annual_plan_share=0.4,
         expansion_ceiling=3.0,
+        churned_size_multiple=0.45,
         cac=60_000,
         gross_margin=0.75,
     )

@@ -9,7 +9,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from simulator import PROJECTION_COLUMNS, Scenario, project
-from tests.strategies import examples, scenarios, within
+from simulator.refined import logo_churn_rate
+from tests.strategies import churned_sizes, examples, refined_scenarios, scenarios, within
 
 WORKED_EXAMPLE = Scenario(
     starting_mrr=100_000, starting_customers=50, churn_rate=0.03, contraction_rate=0.01, expansion_rate=0.06
@@ -241,3 +242,99 @@ def test_the_months_argument_overrides_the_horizon() -> None:
     assert len(projection.table) == 6
     assert projection.scenario.months == 5
     assert projection.mrr_at(99) == projection.table["mrr"].iat[-1]
+
+
+# The churned customers' size: logo churn as its own lever, the MRR untouched.
+
+
+def test_churned_customers_half_the_average_size_make_twice_the_customers_leave() -> None:
+    """By hand: 3% of MRR churns, carried by customers paying half the average, so 6% of the
+    customers leave: 50 → 47 after a month, 47 × 0.94 = 44.18 after two; MRR 100,000 → 97,000 →
+    94,090 as with average-sized churned customers."""
+    scenario = Scenario(starting_mrr=100_000, starting_customers=50, churn_rate=0.03, months=2)
+    table = project(scenario.replace(churned_size_multiple=0.5)).table
+    assert table["customers"].tolist() == pytest.approx([50, 47, 44.18], rel=1e-12)
+    assert table["mrr"].tolist() == pytest.approx([100_000, 97_000, 94_090], rel=1e-12)
+    assert table.drop(columns="customers").equals(project(scenario).table.drop(columns="customers"))
+
+
+def test_churned_customers_twice_the_average_size_make_half_the_customers_leave() -> None:
+    """By hand: 3% of MRR, in accounts paying twice the average: 1.5% of 200 customers, 3 of them,
+    leave; 5 new customers join at the month's end: 202."""
+    scenario = Scenario(
+        starting_mrr=100_000,
+        starting_customers=200,
+        churn_rate=0.03,
+        new_customers_per_month=5,
+        new_customer_mrr=500,
+        churned_size_multiple=2.0,
+        months=1,
+    )
+    assert project(scenario).table["customers"].tolist() == pytest.approx([200, 202], rel=1e-12)
+
+
+def test_logo_churn_stops_at_every_customer() -> None:
+    """60% of MRR in accounts a fifth of the average would be 300% of the customers: all 10 leave,
+    and the 40% of MRR left has no customer count to hold it (an inconsistent pair of levers)."""
+    scenario = Scenario(starting_mrr=1_000, starting_customers=10, churn_rate=0.6, churned_size_multiple=0.2)
+    table = project(scenario, months=2).table
+    assert table["customers"].tolist() == [10, 0, 0]
+    assert table["mrr"].iat[1] == pytest.approx(400)
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(refined_scenarios(max_months=48), churned_sizes)
+def test_the_mrr_projection_is_the_same_whatever_the_churned_size(scenario: Scenario, size: float) -> None:
+    """Every column but the customer count, every cohort and every segment, to the bit."""
+    before, after = project(scenario), project(scenario.replace(churned_size_multiple=size))
+    assert after.table.drop(columns="customers").equals(before.table.drop(columns="customers"))
+    assert np.array_equal(after.cohort_mrr, before.cohort_mrr)
+    assert after.segments.keys() == before.segments.keys()
+    for name, table in after.segments.items():
+        assert table.drop(columns="customers").equals(before.segments[name].drop(columns="customers"))
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(refined_scenarios(max_months=48), churned_sizes, churned_sizes)
+def test_customers_are_never_negative_and_larger_churned_accounts_never_leave_fewer(
+    scenario: Scenario, size: float, other: float
+) -> None:
+    """A larger churned account means fewer accounts carry the same churned MRR."""
+    smaller, larger = sorted((size, other))
+    fewer = project(scenario.replace(churned_size_multiple=smaller)).table["customers"].to_numpy()
+    more = project(scenario.replace(churned_size_multiple=larger)).table["customers"].to_numpy()
+    if scenario.starting_customers is None:
+        assert np.isnan(fewer).all() and np.isnan(more).all()
+        return
+    assert (fewer >= 0).all() and (more >= 0).all()
+    assert (more >= fewer * (1 - 1e-12) - 1e-9).all()
+
+
+@given(st.lists(st.floats(0.0, 1.0), min_size=1, max_size=50))
+def test_a_churned_size_of_one_makes_logo_churn_revenue_churn_to_the_bit(revenue_churn: list[float]) -> None:
+    churn = np.array(revenue_churn)
+    assert np.array_equal(logo_churn_rate(churn, 1.0), churn)
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(refined_scenarios(max_months=48), st.floats(1.0, 1e4))
+def test_with_equal_accounts_and_average_sized_churned_ones_customers_times_the_price_is_the_mrr(
+    scenario: Scenario, price: float
+) -> None:
+    """Today's behaviour, read off a relation: when every account pays the same and nothing
+    expands or contracts, the count is the MRR ÷ the price in the core and the refined model
+    (early-life churn, failed payments, annual plans, a plan on churn and acquisition)."""
+    scenario = scenario.replace(
+        segments=(),
+        starting_customers=100.0,
+        starting_mrr=100.0 * price,
+        new_customer_mrr=price,
+        contraction_rate=0.0,
+        expansion_rate=0.0,
+        churned_size_multiple=1.0,
+        initiatives=[i for i in scenario.initiatives if i.lever in ("churn_rate", "new_customers_per_month")],
+    )
+    table = project(scenario).table
+    customers, mrr = table["customers"].to_numpy(), table["mrr"].to_numpy()
+    scale = 100.0 + table["new_customers"].cumsum().to_numpy()
+    assert within(customers * price, mrr, scale=scale * price)

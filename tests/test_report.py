@@ -182,6 +182,25 @@ def test_html_report_escapes_names_and_lists_initiatives_and_the_horizon() -> No
     assert "MRR at 48 months" in page and "MRR at 36 months" not in page  # a year out and the horizon
 
 
+def test_html_report_shows_logo_beside_revenue_churn_and_the_churned_customers_size() -> None:
+    """Worked example 1 with churned customers half the average account: 6% of customers, 3% of MRR."""
+    report = content.build_report(SCENARIO.replace(churned_size_multiple=0.5))
+    figures = dict(report.economics)
+    assert (figures["Logo churn, month 1"], figures["Revenue churn, month 1"]) == ("6.00%", "4.00%")
+    said = (
+        "Churned customers are 0.5× the average account: 6.00% of customers but 3.00% of MRR leave in "
+        "month 1."
+    )
+    assert said in report.economics_sentences
+    assert ("Churned customers' size", "0.5× the average account") in report.assumptions
+    page = html.html_report(report).decode()
+    assert f"<p>{said}</p>" in page and "Churned customers&#x27; size" in page
+    plain = content.build_report(SCENARIO)
+    assert dict(plain.economics)["Logo churn, month 1"] == "3.00%"
+    assert not any("Churned customers" in text for text in plain.economics_sentences)
+    assert not any(label == "Churned customers' size" for label, _ in plain.assumptions)
+
+
 def test_the_reports_figures_never_read_past_the_horizon() -> None:
     # A year's horizon: its revenue once, then the customers and monthly GRR fill the tiles.
     labels = [label for label, _ in content.build_report(SCENARIO.replace(months=12)).figures]

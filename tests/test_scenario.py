@@ -55,6 +55,13 @@ def test_an_unrelated_unknown_field_lists_the_valid_ones() -> None:
         ("months", 0, r"months is 0, outside the allowed range \(1 to 600\)"),
         ("months", 601, r"months is 601, outside the allowed range \(1 to 600\)"),
         ("months", 12.5, r"months must be a whole number from 1 to 600, got 12.5"),
+        (
+            "churned_size_multiple",
+            0.1,
+            r"churned_size_multiple is 0.1, outside the allowed range \(0.2 to 5\)",
+        ),
+        ("churned_size_multiple", 6, r"churned_size_multiple is 6, outside the allowed range \(0.2 to 5\)"),
+        ("churned_size_multiple", None, r"churned_size_multiple must be a number, got None"),
     ],
 )
 def test_each_error_names_the_field_the_value_and_the_range(field: str, value: object, message: str) -> None:
@@ -110,3 +117,15 @@ def test_unit_economics_are_optional_and_checked() -> None:
         Scenario(starting_mrr=1_000, gross_margin=0)
     with pytest.raises(ScenarioError, match="cac is -1"):
         Scenario(starting_mrr=1_000, cac=-1)
+
+
+def test_a_file_without_a_churned_size_has_average_sized_churned_customers() -> None:
+    """Files written before the field existed read as before: logo churn is revenue churn."""
+    scenario = from_json('{"starting_mrr": 100000, "churn_rate": 0.03}')
+    assert scenario.churned_size_multiple == 1.0
+
+
+def test_the_churned_size_goes_through_a_scenario_file_and_back() -> None:
+    scenario = Scenario(starting_mrr=100_000, churn_rate=0.03, churned_size_multiple=0.5)
+    assert to_dict(scenario)["churned_size_multiple"] == 0.5
+    assert from_json(to_json(scenario)) == scenario

@@ -164,6 +164,15 @@ def test_a_sidebar_scenario_loads_back_into_the_sidebar_exactly() -> None:
     assert loaded == values
 
 
+def test_a_scenarios_churned_size_loads_into_the_sidebar_on_its_grid() -> None:
+    values, notes = sidebar_values(BASE.replace(churned_size_multiple=0.5), defaults())
+    assert notes == [] and values["churned_size_x"] == 0.5
+    assert scenario_from_values(values).churned_size_multiple == 0.5
+    values, notes = sidebar_values(BASE.replace(churned_size_multiple=0.437), defaults())
+    assert values["churned_size_x"] == 0.44
+    assert "churned_size_multiple: 0.437 becomes 0.44" in notes
+
+
 def test_what_the_sidebar_cannot_hold_is_named() -> None:
     values, notes = sidebar_values(variant(BASE, "Downside"), defaults())
     assert notes == [] and values["new_customers"] == 3.5  # a saved Downside loads back exactly

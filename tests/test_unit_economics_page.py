@@ -84,3 +84,27 @@ def test_the_page_draws_its_three_charts_and_the_arr_bridge_table() -> None:
     table = at.dataframe[0].value
     assert list(table["Year"]) == ["Year 1", "Year 2", "Year 3"]
     assert table["Starting ARR"].iat[0] == "$1,200,000"
+
+
+def test_the_page_shows_logo_churn_beside_revenue_churn_and_says_what_the_churned_size_means() -> None:
+    """Worked example 1 with churned customers half the average account: 3% of MRR cancels, carried
+    by 6% of the customers; revenue churn (churn and contraction) stays 4%, and revenue ÷ churn
+    divides the first month's margin by logo churn: 2,000 × 75% ÷ 6% = $25,000."""
+    at = app(PAGE, **PRICED, churned_size_x="0.5")
+    assert not at.exception
+    cards = metrics(at)
+    assert cards["Logo churn, month 1"] == "6.00%"
+    assert cards["Revenue churn, month 1"] == "4.00%"
+    assert cards["Revenue ÷ churn"] == "$25,000"
+    scenario = scenario_from_values(
+        {**EXAMPLE, "cac": 6_000, "gross_margin_pct": 75.0, "churned_size_x": 0.5}
+    )
+    assert cards == {c.label: c.value for c in economics_cards(unit_economics(summarise(scenario)), "$")}
+    said = "Churned customers are 0.5× the average account: 6.00% of customers but 3.00% of MRR leave"
+    assert f"{said} in month 1." in shown_text(at)
+
+
+def test_with_average_sized_churned_customers_logo_churn_is_revenue_churn_and_nothing_more_is_said() -> None:
+    at = app(PAGE, **PRICED)
+    assert metrics(at)["Logo churn, month 1"] == "3.00%"
+    assert "Churned customers are" not in shown_text(at)

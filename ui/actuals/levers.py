@@ -47,9 +47,10 @@ def lever_values(calibration: Calibration, current: Mapping[str, Any]) -> dict[s
     """The sidebar values that start the simulator from the data.
 
     Every control that maps onto a scenario field takes the data's value; of
-    the "Advanced model" refinements, the segments and early-life churn the
-    export shows are set (:mod:`simulator.calibration`), the others, which an
-    export does not measure, go back to their defaults (off), so that the
+    the "Advanced model" refinements, the segments, early-life churn and
+    churned customers' size the export shows are set
+    (:mod:`simulator.calibration`), the others, which an export does not
+    measure, go back to their defaults (off), so that the
     simulator's first months reproduce the data; the horizon, the currency,
     CAC and gross margin stay as they are. Values are put on each control's
     grid and inside its range.
@@ -89,6 +90,9 @@ def lever_values(calibration: Calibration, current: Mapping[str, Any]) -> dict[s
         )
         values[early_x.key] = controls.control_value(early_x, refined.early_churn_multiple)
         values[early_months.key] = controls.control_value(early_months, refined.early_churn_months)
+    if calibration.churned_size is not None:
+        size = controls.CONTROL_BY_KEY["churned_size_x"]
+        values[size.key] = controls.control_value(size, refined.churned_size_multiple)
     return values
 
 
@@ -215,6 +219,24 @@ def lever_rows(calibration: Calibration, values: Mapping[str, Any], currency: st
                 "From the data": (
                     "churn by months since a customer's first payment, against customers older than "
                     f"6 months ({early.seasoned * 100:.2f}% a month)"
+                ),
+            }
+        )
+    size = calibration.churned_size
+    if size is not None:
+        rows.append(
+            {
+                "Lever": "Churned customers' size",
+                "Set to": f"{values['churned_size_x']:g}× the average account",
+                "From the data": (
+                    f"{size.logo * 100:.2f}% of customers but {size.mrr * 100:.2f}% of MRR left a month "
+                    f"in {window}"
+                    + (
+                        "; set within each segment, so that with their mix the simulator's month 1 "
+                        "shows the same gap"
+                        if calibration.segments
+                        else ""
+                    )
                 ),
             }
         )

@@ -231,7 +231,14 @@ def use_numbers_ui(data: Loaded) -> None:
         refinements.append(f"your {len(calibration.segments)} segments")
     if calibration.early_churn is not None:
         refinements.append("the early-life churn your cohorts show")
-    also = f" With {' and '.join(refinements)}." if refinements else ""
+    if calibration.churned_size is not None:
+        refinements.append("the size of the customers who leave")
+    listed = (
+        ", ".join(refinements[:-1]) + " and " + refinements[-1]
+        if len(refinements) > 1
+        else "".join(refinements)
+    )
+    also = f" With {listed}." if refinements else ""
     st.markdown(
         f"**Start the simulator from your data.** Starting MRR and customers from {levers.last_month}; "
         f"churn, contraction and expansion set so that the simulator's annual NRR and GRR are yours "

@@ -1,9 +1,10 @@
 """The sidebar's "Advanced model" section: the engine's optional refinements.
 
-Early-life churn, involuntary churn, annual plans, an expansion ceiling and
-segments. Their values live in session state under :data:`controls.CONTROLS`'
-advanced keys, like the basic levers, and ride in the address when they differ
-from their defaults. The section is a collapsed expander below the basic levers.
+Early-life churn, involuntary churn, who churns (the churned customers' size),
+annual plans, an expansion ceiling and segments. Their values live in session
+state under :data:`controls.CONTROLS`' advanced keys, like the basic levers, and
+ride in the address when they differ from their defaults. The section is a
+collapsed expander below the basic levers.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ def active_refinements(values: dict[str, object]) -> list[str]:
         names.append("early-life churn")
     if values["involuntary_pct"] != 0.0:
         names.append("involuntary churn")
+    if values["churned_size_x"] != 1.0:
+        names.append("churned customers' size")
     if values["annual_plans_pct"] != 0.0:
         names.append("annual plans")
     if values["ceiling_on"]:
@@ -131,6 +134,13 @@ def draw_advanced(currency: str) -> None:
             "recovery_pct",
             step=1.0,
             fmt="%.0f%%",
+        )
+
+        st.markdown("**Who churns**")
+        _slider(
+            "churned_size_x",
+            step=0.05,
+            fmt="%.2f×",
         )
 
         st.markdown("**Annual plans**")

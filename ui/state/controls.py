@@ -16,7 +16,7 @@ from report.format import CURRENCIES
 from report.revenue import VIEWS
 from simulator.levers import LEVERS
 from simulator.presets import PRESETS
-from simulator.scenario import Scenario
+from simulator.scenario import MAX_CHURNED_SIZE, MIN_CHURNED_SIZE, Scenario
 from ui.state.tables import DEFAULT_SEGMENTS, initiatives_of, segments_of
 
 
@@ -218,6 +218,20 @@ CONTROLS: tuple[Control, ...] = (
         advanced=True,
         label="Of those, recovered (%)",
         help="Saved by payment retries, dunning emails and card-expiry reminders.",
+    ),
+    Control(
+        "churned_size_x",
+        "churned_size_multiple",
+        float,
+        1.0,
+        MIN_CHURNED_SIZE,
+        MAX_CHURNED_SIZE,
+        advanced=True,
+        label="Churned customers' size (× the average account)",
+        help="What a customer who cancels pays, as a multiple of the average account. Below 1×, small "
+        "accounts leave more often: a larger share of customers leaves than of MRR (logo churn above "
+        "revenue churn; 0.5× doubles it). Above 1×, the large ones leave. MRR does not change; the "
+        "customer count does.",
     ),
     Control(
         "annual_plans_pct",
