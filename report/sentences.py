@@ -312,11 +312,12 @@ def band_sources_text(result: MonteCarlo, currency: str, *, months: int, shown: 
     share = float(last["rates_share"])
     if not math.isfinite(share):
         return f"At month {months} no future differs from another: there is no band to explain."
+    width, luck_alone = float(last["mrr_width"]), float(last["mrr_width_luck_alone"])
     text = (
-        f"At month {months} the band is {shown.compact(float(last['mrr_width']), currency)} wide, and "
+        f"At month {months} the band is {shown.compact(width, currency)} wide, and "
         f"{pct(share, decimals=0)} of its spread comes from not knowing your rates exactly, "
-        f"{pct(1 - share, decimals=0)} from luck (which customers happen to leave or grow): with your rates "
-        f"known exactly it would be {shown.compact(float(last['mrr_width_luck_alone']), currency)} wide."
+        f"{pct(1 - share, decimals=0)} from luck (which customers happen to leave or grow): with your "
+        f"rates known exactly it would be about {shown.compact(luck_alone, currency)} wide."
     )
     if share >= 0.5:
         return text + " A longer or larger track record, which pins your rates down, would narrow it most."

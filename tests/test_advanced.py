@@ -249,10 +249,21 @@ def test_the_uncertainty_page_draws_each_rate_within_20_percent_and_says_which_m
         f"{pct(share, decimals=0)} of its spread comes from not knowing your rates exactly, "
         f"{pct(1 - share, decimals=0)} from luck"
     ) in text
-    assert f"known exactly it would be {compact_money(width['mrr_width_luck_alone'], '$')} wide" in text
+    assert f"known exactly it would be about {compact_money(width['mrr_width_luck_alone'], '$')} wide" in text
+    assert "A longer or larger track record, which pins your rates down, would narrow it most." in text
     alone = json.loads(charts(at)[1].spec)["data"][1]
     assert alone["name"] == "Rates alone (luck removed)"
     assert metrics(at)["P90: a good future"] == compact_money(float(result.bands["mrr_p90"].iloc[-1]), "$")
+
+
+def test_over_a_single_year_the_uncertainty_page_says_luck_makes_most_of_the_band() -> None:
+    """A wrong rate compounds and luck does not, so over a 12-month horizon luck is the larger part: the
+    rates make 32% of the spread with 200 futures, draw 0 (31% with 1,000)."""
+    at = app("pages/uncertainty.py", months="12")
+    at.slider(key="mc_paths").set_value(200).run()
+    text = shown_text(at)
+    assert "At month 12 the band is" in text
+    assert "Luck is the larger part: better estimates of your rates would narrow it little." in text
 
 
 def test_rates_known_exactly_give_the_luck_alone_band_and_no_breakdown() -> None:
