@@ -352,8 +352,9 @@ def _event_table(drawn: np.ndarray, event_size: float) -> tuple[np.ndarray, np.n
 def _widths(total: np.ndarray, expected: np.ndarray, own: np.ndarray, *, fixed: bool) -> pd.DataFrame:
     """Which of the rates and luck makes the band wide, month by month (:attr:`MonteCarlo.widths`).
 
-    ``total`` is each future's MRR, ``expected`` its expected MRR at its drawn
-    rates (paths × months), ``own`` the expected MRR at the scenario's rates.
+    ``total`` is each future's MRR and ``expected`` its expected MRR at its
+    drawn rates (paths × months 0..horizon); ``own`` is the expected MRR at
+    the scenario's rates.
     By the law of total variance, Var(MRR) = Var(E[MRR | rates]) +
     E[Var(MRR | rates)]: the first is the variance of ``expected``, the second
     the mean of (``total`` − ``expected``)², whose expectation it is since a
