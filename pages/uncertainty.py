@@ -6,7 +6,9 @@ from report import sentences
 from report.charts import bands
 from report.format import pct
 from simulator.monte_carlo import simulated_scenario
+from simulator.rate_uncertainty import DEFAULT, MIN_MONTHS, RateUncertainty, from_metrics
 from ui import cache, show
+from ui.actuals import uploads
 from ui.state import navigation, session
 
 navigation.require_app("uncertainty")
@@ -19,7 +21,8 @@ months = scenario.months
 st.title("Uncertainty")
 st.caption(
     "The same levers, played out customer by customer: each one churns, contracts or expands at random "
-    "with the scenario's rates. Eight futures in ten fall inside the shaded band."
+    "with the scenario's rates, themselves known only within a range. Eight futures in ten fall inside "
+    "the shaded band."
 )
 
 paths_col, skew_col, seed_col = st.columns(3, gap="medium")
@@ -45,7 +48,42 @@ seed = seed_col.number_input(
     key="mc_seed",
     help="Each number draws its own set of futures; the same number always draws the same ones.",
 )
-result = cache.monte_carlo(scenario, int(paths), float(skew), int(seed))
+data = uploads.loaded()
+measured = from_metrics(data.metrics.monthly) if data is not None else None
+spread_col, source_col = st.columns([2, 1], gap="medium")
+if measured is not None:
+    from_export = source_col.toggle(
+        "Rate ranges from my export",
+        value=True,
+        key="mc_rates_from_export",
+        help="How much the loaded export's monthly churn, contraction and expansion moved over its latest "
+        "year says how well it knows each rate (the standard error of each rate's average).",
+    )
+else:
+    from_export = False
+    source_col.caption(
+        "Load your export on Know your number to measure these ranges from your own months."
+        if data is None
+        else f"The loaded export has fewer than {MIN_MONTHS} months with MRR at their start: too few to "
+        "measure how much its rates vary, so the range is the one set here."
+    )
+spread_pct = spread_col.slider(
+    "Rates known to within",
+    min_value=0,
+    max_value=50,
+    value=round(DEFAULT.churn * 100),
+    step=5,
+    key="mc_rate_spread",
+    format="±%d%%",
+    disabled=from_export,
+    help="Each future draws its own churn, contraction and expansion around yours, once for the whole "
+    "horizon: one standard deviation, relative to each rate. 0 holds the rates exactly as set, and the "
+    "band is luck alone.",
+)
+rates = (
+    measured.uncertainty if measured is not None and from_export else RateUncertainty.each(spread_pct / 100)
+)
+result = cache.monte_carlo(scenario, int(paths), float(skew), int(seed), rates)
 futures = result.bands
 simulated = simulated_scenario(scenario)
 expected_summary = cache.summary(simulated)
@@ -93,6 +131,23 @@ show.chart(
     ),
     "mc_mrr_chart",
 )
+st.markdown(
+    " ".join(
+        text
+        for text in (
+            sentences.rate_range_text(
+                rates,
+                simulated,
+                measured=measured if from_export else None,
+                export_name=data.name if data is not None else "",
+            ),
+            sentences.band_sources_text(result, currency, months=months, shown=revenue),
+        )
+        if text
+    )
+)
+if not rates.fixed:
+    show.chart(bands.widths(result.widths, currency=currency, revenue=revenue), "mc_widths_chart")
 left, right = st.columns(2, gap="medium")
 show.chart(bands.band(futures, "nrr_month", title="Monthly NRR: noisy"), "mc_nrr_month_chart", where=left)
 show.chart(

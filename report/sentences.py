@@ -17,6 +17,7 @@ from simulator.benchmarks import SOURCES
 from simulator.levers import BY_FIELD
 from simulator.monte_carlo import MonteCarlo
 from simulator.presets import PRESETS
+from simulator.rate_uncertainty import MeasuredUncertainty, RateUncertainty
 from simulator.scenario import Scenario
 from simulator.summary import Summary, retention
 from simulator.tiers import Verdict, verdict
@@ -253,6 +254,74 @@ def reduced_text(result: MonteCarlo) -> str:
         "To stay quick, this run simulates " + " and ".join(said) + ". The average path is unchanged; "
         "the bands are somewhat wider than the real spread of that many customers."
     )
+
+
+def rate_range_text(
+    rates: RateUncertainty,
+    scenario: Scenario,
+    *,
+    measured: MeasuredUncertainty | None = None,
+    export_name: str = "",
+) -> str:
+    """Where each future's rates come from: held as set, a range of the user's, or an export's (pure).
+
+    ``measured`` and ``export_name`` say that ``rates`` is what that export measured.
+
+    >>> from simulator.rate_uncertainty import DEFAULT
+    >>> text = rate_range_text(DEFAULT, Scenario(starting_mrr=1_000, churn_rate=0.03))
+    >>> text[text.index("±"):]
+    '±20%, so a churn of 3.00% a month runs between 2.40% and 3.60% in about two futures of three.'
+    """
+    if rates.fixed:
+        return (
+            "Every future runs at your rates exactly, so the band is luck alone: which customers happen to "
+            "leave, shrink or grow. Your rates are estimates too: give them a range to see how much wider "
+            "that makes it."
+        )
+    if measured is not None:
+        first, last = measured.months
+        head = (
+            f"Each future draws its own rates around yours, as closely as **{literal(export_name)}**'s "
+            f"{measured.count} months from {first} to {last} pin them down: churn ±{rates.churn:.0%}, "
+            f"contraction ±{rates.contraction:.0%}, expansion ±{rates.expansion:.0%}"
+        )
+    else:
+        head = (
+            "Each future draws its own churn, contraction and expansion around yours, each known to "
+            f"±{rates.churn:.0%}"
+        )
+    churn = scenario.effective_churn_rate
+    if churn > 0 and rates.churn > 0:
+        low, high = churn * (1 - rates.churn), churn * (1 + rates.churn)
+        return (
+            f"{head}, so a churn of {pct(churn, decimals=2)} a month runs between {pct(low, decimals=2)} and "
+            f"{pct(high, decimals=2)} in about two futures of three."
+        )
+    return head + "."
+
+
+def band_sources_text(result: MonteCarlo, currency: str, *, months: int, shown: Revenue = MRR) -> str:
+    """How wide the band is at the horizon, and how much of it the rates and luck each make (pure).
+
+    The shares are of the variance across futures (:attr:`MonteCarlo.widths`); empty when the rates
+    were held fixed (the band is then luck alone, as :func:`rate_range_text` says).
+    """
+    if result.rates.fixed:
+        return ""
+    last = result.widths.iloc[-1]
+    share = float(last["rates_share"])
+    if not math.isfinite(share):
+        return f"At month {months} no future differs from another: there is no band to explain."
+    width, luck_alone = float(last["mrr_width"]), float(last["mrr_width_luck_alone"])
+    text = (
+        f"At month {months} the band is {shown.compact(width, currency)} wide, and "
+        f"{pct(share, decimals=0)} of its spread comes from not knowing your rates exactly, "
+        f"{pct(1 - share, decimals=0)} from luck (which customers happen to leave or grow): with your "
+        f"rates known exactly it would be about {shown.compact(luck_alone, currency)} wide."
+    )
+    if share >= 0.5:
+        return text + " A longer or larger track record, which pins your rates down, would narrow it most."
+    return text + " Luck is the larger part: better estimates of your rates would narrow it little."
 
 
 def dip_text(dip_share: float, paths: int) -> str:

@@ -19,16 +19,29 @@ lets each simulated account stand for several customers
 (:attr:`MonteCarlo.customers_per_account`): the expected MRR is unchanged,
 and the bands are somewhat wider than that many separate customers would
 give. :attr:`MonteCarlo.reduced` says when either happened.
+
+**The rates need not be known exactly.** With a
+:class:`~simulator.rate_uncertainty.RateUncertainty`, each future first draws
+its own churn, contraction and expansion around the scenario's (from a random
+stream of their own, so the customers' luck is the same draw whatever the
+range: with no range the result is exactly the luck-alone one), then plays its
+customers out at those rates. :attr:`MonteCarlo.widths` says which of the two
+makes the band wide: the law of total variance splits the variance of MRR
+across futures into the variance of each future's expected path at its drawn
+rates (the rates' part: luck removed) and the mean squared distance of a
+future from its expected path (luck's part). Both come from the one
+simulation; no second run is made.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from simulator.rate_uncertainty import FIXED, RateUncertainty
 from simulator.scenario import Scenario
 
 QUANTILES = (0.10, 0.50, 0.90)
@@ -70,6 +83,20 @@ class MonteCarlo:
     customers_per_account
         How many customers one simulated account stands for (1 unless the
         work bound grouped them).
+    rates
+        The range the futures drew their rates from (:data:`FIXED`: none).
+    widths
+        One row per month 0..months: ``mrr_width``, the P10-to-P90 width of
+        MRR across futures (rates and luck both); ``mrr_width_rates_alone``,
+        the same of each future's expected path at its drawn rates (luck
+        removed); ``mrr_width_luck_alone``, an estimate of the width with the
+        rates fixed (each future's MRR ÷ its expected path, times the
+        scenario's expected path); and ``rates_share``, the share of the
+        variance of MRR across futures that the rates make (0 with
+        :data:`FIXED`; luck makes the rest; NaN where MRR does not vary).
+    drawn_rates
+        One row per future: its ``churn_rate`` (after recovered failed
+        payments), ``contraction_rate`` and ``expansion_rate``, monthly.
     """
 
     bands: pd.DataFrame
@@ -80,11 +107,19 @@ class MonteCarlo:
     starting_customers: int
     paths_asked: int = 0
     customers_per_account: int = 1
+    rates: RateUncertainty = FIXED
+    widths: pd.DataFrame = field(default_factory=pd.DataFrame)
+    drawn_rates: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def reduced(self) -> bool:
         """Whether the work bound simulated fewer futures or grouped customers."""
         return self.paths < self.paths_asked or self.customers_per_account > 1
+
+    @property
+    def rates_share(self) -> float:
+        """The share of the variance of MRR at the horizon that the rates' uncertainty makes."""
+        return float(self.widths["rates_share"].iloc[-1])
 
 
 def simulate(
@@ -95,6 +130,7 @@ def simulate(
     skew: float = 1.0,
     seed: int = 0,
     event_size: float = 0.25,
+    rates: RateUncertainty = FIXED,
 ) -> MonteCarlo:
     """Simulate ``paths`` futures of the scenario's core levers, customer by customer.
 
@@ -114,7 +150,13 @@ def simulate(
     seed
         Seed of the random generator: the same seed gives the same result.
     event_size
-        Share of an account's MRR that one contraction or expansion moves.
+        Share of an account's MRR that one contraction or expansion moves
+        (more when a future's rates need it: the largest need of any future).
+    rates
+        How well the rates are known: each future draws its churn,
+        contraction and expansion from this range, once for the horizon.
+        :data:`FIXED` (the default) plays every future at the scenario's
+        rates: luck alone.
     """
     if not 1 <= paths <= 100_000:
         raise ValueError(f"paths is {paths}, outside the allowed range (1 to 100000)")
@@ -150,8 +192,19 @@ def simulate(
         0.0,
     ).astype(np.float32)
 
-    thresholds, factors = _event_table(scenario, event_size)
+    drawn = _drawn_rates(scenario, rates, paths, seed)
+    thresholds, factors = _event_table(drawn, event_size)
     factors = factors.astype(np.float32)
+    # One set of thresholds for every future compares against scalars, as fast as without a range.
+    cuts = thresholds[:, 0] if rates.fixed else thresholds[:, :, None]
+    # Each future's expected MRR at its drawn rates (luck removed), and the scenario's own.
+    drawn_nrr = 1.0 - drawn[0] - drawn[1] + drawn[2]
+    own_nrr = 1.0 - scenario.effective_churn_rate - scenario.contraction_rate + scenario.expansion_rate
+    new_mrr = arrivals * scenario.new_customer_mrr
+    expected = np.empty((paths, months + 1))
+    expected[:, 0] = scenario.starting_mrr
+    own = np.empty(months + 1)
+    own[0] = scenario.starting_mrr
     tracked = min(paths, TRACKED_PATHS)
     expansion_by_account = np.zeros((tracked, slots))
     total = np.zeros((paths, months + 1))
@@ -162,7 +215,7 @@ def simulate(
         existing = bounds[t]  # slots that arrived before month t
         before = mrr[:, :existing]
         draw = rng.random(before.shape, dtype=np.float32)
-        event = (draw >= thresholds[0]).view(np.int8) + (draw >= thresholds[1]) + (draw >= thresholds[2])
+        event = (draw >= cuts[0]).view(np.int8) + (draw >= cuts[1]) + (draw >= cuts[2])
         after = factors[event] * before
         expansion_by_account[:, :existing] += np.maximum(after[:tracked] - before[:tracked], 0.0)
         start_total = before.sum(axis=1, dtype=np.float64)
@@ -171,6 +224,8 @@ def simulate(
         mrr[:, :existing] = after
         mrr[:, bounds[t] : bounds[t + 1]] = arriving[:, bounds[t] - starting : bounds[t + 1] - starting]
         total[:, t] = mrr.sum(axis=1, dtype=np.float64)
+        expected[:, t] = expected[:, t - 1] * drawn_nrr + new_mrr[t - 1]
+        own[t] = own[t - 1] * own_nrr + new_mrr[t - 1]
         if t >= 12:
             # The customers present at t - 12 are the slots that arrived by then.
             trailing_now[:, t] = mrr[:, : bounds[t - 11]].sum(axis=1, dtype=np.float64)
@@ -201,6 +256,11 @@ def simulate(
         starting_customers=int(round(wanted)) if group > 1 else starting,
         paths_asked=paths_asked,
         customers_per_account=group,
+        rates=rates,
+        widths=_widths(total, expected, own, fixed=rates.fixed),
+        drawn_rates=pd.DataFrame(
+            {"churn_rate": drawn[0], "contraction_rate": drawn[1], "expansion_rate": drawn[2]}
+        ),
     )
 
 
@@ -252,23 +312,76 @@ def _account_sizes(rng: np.random.Generator, shape: tuple[int, int], skew: float
     return rng.lognormal(-(skew**2) / 2.0, skew, size=shape)
 
 
-def _event_table(scenario: Scenario, event_size: float) -> tuple[np.ndarray, np.ndarray]:
-    """Thresholds on a uniform draw and the MRR factor of each outcome.
+def _drawn_rates(scenario: Scenario, rates: RateUncertainty, paths: int, seed: int) -> np.ndarray:
+    """Each future's churn, contraction and expansion, ``(3, paths)``: the scenario's times a draw.
+
+    The draws (:meth:`RateUncertainty.multipliers`) come from a stream of their
+    own, spawned from ``seed``, so the customers' stream is the same whatever the
+    range. A draw is kept within the scenario's limits: churn at most 1,
+    contraction at most what churn leaves, expansion at most 1.
+    """
+    own = np.array([scenario.effective_churn_rate, scenario.contraction_rate, scenario.expansion_rate])
+    if rates.fixed:
+        return np.repeat(own[:, None], paths, axis=1)
+    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
+    churn, contraction, expansion = own[:, None] * rates.multipliers(rng, paths)
+    churn = np.minimum(churn, 1.0)
+    return np.stack([churn, np.minimum(contraction, 1.0 - churn), np.minimum(expansion, 1.0)])
+
+
+def _event_table(drawn: np.ndarray, event_size: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each future's thresholds on a uniform draw, ``(3, paths)``, and the MRR factor of each outcome.
 
     Outcomes: 0 churn, 1 contraction, 2 expansion, 3 nothing. Probabilities
     churn = c, contraction = k / size, expansion = e / size, where the size
-    grows if needed to keep the probabilities within 1.
+    grows if needed to keep the probabilities within 1: one size for every
+    future (the largest any needs), so the factors are shared.
     """
-    churn = scenario.effective_churn_rate
-    contraction, expansion = scenario.contraction_rate, scenario.expansion_rate
+    churn, contraction, expansion = drawn
     room = 1.0 - churn
-    size = max(event_size, (contraction + expansion) / room if room > 0 else event_size)
+    need = np.divide(contraction + expansion, room, out=np.full(room.shape, event_size), where=room > 0)
+    size = max(event_size, float(need.max()))
     contraction_size = min(size, 1.0)
-    p_contract = contraction / contraction_size if contraction else 0.0
-    p_expand = expansion / size if expansion else 0.0
-    thresholds = np.array([churn, churn + p_contract, churn + p_contract + p_expand], dtype=np.float32)
+    p_contract = np.divide(contraction, contraction_size, out=np.zeros(room.shape), where=contraction > 0)
+    p_expand = np.divide(expansion, size, out=np.zeros(room.shape), where=expansion > 0)
+    thresholds = np.stack([churn, churn + p_contract, churn + p_contract + p_expand]).astype(np.float32)
     factors = np.array([0.0, 1.0 - contraction_size, 1.0 + size, 1.0])
     return thresholds, factors
+
+
+def _widths(total: np.ndarray, expected: np.ndarray, own: np.ndarray, *, fixed: bool) -> pd.DataFrame:
+    """Which of the rates and luck makes the band wide, month by month (:attr:`MonteCarlo.widths`).
+
+    ``total`` is each future's MRR and ``expected`` its expected MRR at its
+    drawn rates (paths × months 0..horizon); ``own`` is the expected MRR at
+    the scenario's rates.
+    By the law of total variance, Var(MRR) = Var(E[MRR | rates]) +
+    E[Var(MRR | rates)]: the first is the variance of ``expected``, the second
+    the mean of (``total`` − ``expected``)², whose expectation it is since a
+    future's expected path is exactly its mean at its rates.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        luck_alone = np.where(expected > 0, total / expected, 1.0) * own
+    rates_variance = np.zeros(own.shape) if fixed else expected.var(axis=0)
+    luck_variance = ((total - expected) ** 2).mean(axis=0)
+    spread = rates_variance + luck_variance
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(spread > 0, rates_variance / spread, np.nan)
+
+    def width(values: np.ndarray) -> np.ndarray:
+        low, _, high = _quantiles(values)
+        gap: np.ndarray = high - low
+        return gap
+
+    return pd.DataFrame(
+        {
+            "month": np.arange(own.size),
+            "mrr_width": width(total),
+            "mrr_width_rates_alone": np.zeros(own.shape) if fixed else width(expected),
+            "mrr_width_luck_alone": width(luck_alone),
+            "rates_share": share,
+        }
+    )
 
 
 def _quantiles(values: np.ndarray) -> np.ndarray:

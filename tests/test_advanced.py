@@ -8,17 +8,31 @@ engine's own.
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
 
-from report.format import money, pct
+from report.format import compact_money, money, pct
 from report.ranking import goal_text
 from report.revenue import ARR
 from simulator import goal_seek
+from simulator.monte_carlo import simulate, simulated_scenario
 from simulator.projection import project
 from simulator.ranking import rank
-from tests.apptest_support import WORKED, app, full_figures, metrics, plain, specs, values_of
+from simulator.rate_uncertainty import RateUncertainty
+from tests.apptest_support import (
+    WORKED,
+    app,
+    charts,
+    full_figures,
+    metrics,
+    plain,
+    shown_text,
+    specs,
+    values_of,
+)
+from ui.actuals.uploads import SAMPLE_KEY
 from ui.state import controls
 from ui.state.address import query_from_values
 from ui.state.controls import defaults, scenario_from_values
@@ -222,10 +236,12 @@ def test_the_uncertainty_page_shows_p10_p50_p90_bands() -> None:
     at = app("pages/uncertainty.py")
     at.slider(key="mc_paths").set_value(100).run()
     assert not at.exception
-    charts = specs(at)
-    assert len(charts) == 3
-    assert all("8 futures in 10" in spec and '"Median (P50)"' in spec for spec in charts)
-    assert "Trailing-12 NRR: the trend" in charts[2]
+    shown = specs(at)
+    assert len(shown) == 4
+    banded = [shown[0], shown[2], shown[3]]
+    assert all("8 futures in 10" in spec and '"Median (P50)"' in spec for spec in banded)
+    assert "What makes the band wide" in shown[1] and "Luck alone (rates known exactly)" in shown[1]
+    assert "Trailing-12 NRR: the trend" in shown[3]
     cards = metrics(at)
     assert {
         "Months NRR dips under 100%",
@@ -234,7 +250,71 @@ def test_the_uncertainty_page_shows_p10_p50_p90_bands() -> None:
         "P90: a good future",
     } <= set(cards)
     assert "100 futures, draw 0" in " ".join(c.value for c in at.caption)
-    assert sum(len(spec) for spec in charts) < 150_000
+    assert sum(len(spec) for spec in shown) < 150_000
+
+
+def test_the_uncertainty_page_draws_each_rate_within_20_percent_and_says_which_makes_the_band_wide() -> None:
+    """The page's figures are the engine's: the same simulation, seeded, with ±20% on every rate."""
+    at = app("pages/uncertainty.py")
+    at.slider(key="mc_paths").set_value(100).run()
+    assert at.slider(key="mc_rate_spread").value == 20
+    scenario = simulated_scenario(scenario_from_values(defaults()))
+    result = simulate(scenario, paths=100, skew=1.0, seed=0, rates=RateUncertainty.each(0.2))
+    text = shown_text(at)
+    assert "each known to ±20%, so a churn of 1.00% a month runs between 0.80% and 1.20%" in text
+    share = result.rates_share
+    width = result.widths.iloc[-1]
+    assert (
+        f"At month 36 the band is {compact_money(width['mrr_width'], '$')} wide, and "
+        f"{pct(share, decimals=0)} of its spread comes from not knowing your rates exactly, "
+        f"{pct(1 - share, decimals=0)} from luck"
+    ) in text
+    assert f"known exactly it would be about {compact_money(width['mrr_width_luck_alone'], '$')} wide" in text
+    assert "A longer or larger track record, which pins your rates down, would narrow it most." in text
+    alone = json.loads(charts(at)[1].spec)["data"][1]
+    assert alone["name"] == "Rates alone (luck removed)"
+    assert metrics(at)["P90: a good future"] == compact_money(float(result.bands["mrr_p90"].iloc[-1]), "$")
+
+
+def test_over_a_single_year_the_uncertainty_page_says_luck_makes_most_of_the_band() -> None:
+    """A wrong rate compounds and luck does not, so over a 12-month horizon luck is the larger part: the
+    rates make 32% of the spread with 200 futures, draw 0 (31% with 1,000)."""
+    at = app("pages/uncertainty.py", months="12")
+    at.slider(key="mc_paths").set_value(200).run()
+    text = shown_text(at)
+    assert "At month 12 the band is" in text
+    assert "Luck is the larger part: better estimates of your rates would narrow it little." in text
+
+
+def test_rates_known_exactly_give_the_luck_alone_band_and_no_breakdown() -> None:
+    at = app("pages/uncertainty.py")
+    at.slider(key="mc_paths").set_value(100).run()
+    at.slider(key="mc_rate_spread").set_value(0).run()
+    assert not at.exception
+    scenario = simulated_scenario(scenario_from_values(defaults()))
+    fixed = simulate(scenario, paths=100, skew=1.0, seed=0)
+    assert metrics(at)["P10: a bad future"] == compact_money(float(fixed.bands["mrr_p10"].iloc[-1]), "$")
+    assert len(specs(at)) == 3
+    text = shown_text(at)
+    assert "so the band is luck alone" in text and "Not knowing your rates" not in text
+
+
+def test_with_an_export_loaded_the_rates_vary_as_much_as_its_latest_year_says() -> None:
+    """The sample export measures churn ±18%, contraction ±32%, expansion ±14% (test_rate_uncertainty)."""
+    at = app("pages/know-your-number.py")
+    at.button(key=SAMPLE_KEY).click().run()
+    at.switch_page("pages/uncertainty.py").run()
+    at.slider(key="mc_paths").set_value(100).run()
+    assert not at.exception
+    assert at.toggle(key="mc_rates_from_export").value is True
+    assert at.slider(key="mc_rate_spread").proto.disabled
+    text = plain(shown_text(at))
+    assert (
+        "as closely as **Sample data**'s 12 months from 2025-01 to 2025-12 pin them down: "
+        "churn ±18%, contraction ±32%, expansion ±14%"
+    ) in text
+    at.toggle(key="mc_rates_from_export").set_value(False).run()
+    assert "each known to ±20%" in shown_text(at) and not at.slider(key="mc_rate_spread").proto.disabled
 
 
 def test_the_uncertainty_page_is_reproducible_by_seed() -> None:

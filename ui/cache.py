@@ -16,6 +16,7 @@ from simulator.comparison import Comparison, compare
 from simulator.monte_carlo import MonteCarlo, simulate
 from simulator.projection import Projection
 from simulator.ranking import STEP_MODES, Mode, Ranking
+from simulator.rate_uncertainty import FIXED, RateUncertainty
 from simulator.recommendation import Recommendation, recommend
 from simulator.scenario import Scenario
 from simulator.summary import Summary, summarise
@@ -77,9 +78,12 @@ goal = _CACHE(goal_seek.seek)
 
 
 @st.cache_data(max_entries=16, show_spinner="Simulating customer by customer…")
-def monte_carlo(scenario: Scenario, paths: int, skew: float, seed: int) -> MonteCarlo:
-    """P10/P50/P90 bands of the scenario over ``paths`` seeded customer-level futures."""
-    return simulate(scenario, paths=paths, skew=skew, seed=seed)
+def monte_carlo(
+    scenario: Scenario, paths: int, skew: float, seed: int, rates: RateUncertainty = FIXED
+) -> MonteCarlo:
+    """P10/P50/P90 bands of the scenario over ``paths`` seeded customer-level futures, each drawing
+    its rates from ``rates``."""
+    return simulate(scenario, paths=paths, skew=skew, seed=seed, rates=rates)
 
 
 @_CACHE

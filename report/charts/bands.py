@@ -9,6 +9,7 @@ from report.charts.theme import (
     AMBER,
     BLUE,
     MUTED,
+    PURPLE,
     hover_money,
     money_axis,
     months_axis,
@@ -86,5 +87,44 @@ def band(
         hovermode="x unified",
         margin={"t": 100},
         height=400,
+    )
+    return fig.figure()
+
+
+def widths(widths: pd.DataFrame, *, currency: str, revenue: Revenue = MRR) -> go.Figure:
+    """What makes the band wide: its P10-to-P90 width by month with both, the rates alone and luck alone.
+
+    ``widths`` is :attr:`simulator.monte_carlo.MonteCarlo.widths`, shown as ``revenue``.
+    """
+    months = int(widths["month"].iloc[-1])
+    x = widths["month"].to_numpy()
+    fig = new_figure()
+    for column, name, line in (
+        ("mrr_width", "Rates and luck: the band above", {"color": BLUE, "width": 4}),
+        (
+            "mrr_width_rates_alone",
+            "Rates alone (luck removed)",
+            {"color": PURPLE, "width": 3, "dash": "dash"},
+        ),
+        (
+            "mrr_width_luck_alone",
+            "Luck alone (rates known exactly)",
+            {"color": AMBER, "width": 3, "dash": "dot"},
+        ),
+    ):
+        fig.add_scatter(
+            x=x,
+            y=widths[column].to_numpy() * revenue.factor,
+            name=name,
+            line=line,
+            hovertemplate=hover_money(currency),
+        )
+    fig.update_layout(
+        title={"text": f"What makes the band wide: its width (P10 to P90) in {revenue.name}"},
+        xaxis={**months_axis(months), "range": [0, months + 0.5]},
+        yaxis={**money_axis(currency), "title": {"text": f"Width, {revenue.name}"}},
+        hovermode="x unified",
+        margin={"t": 100},
+        height=360,
     )
     return fig.figure()
