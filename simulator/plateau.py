@@ -104,6 +104,7 @@ def _read_off(scenario: Scenario) -> Plateau:
     else:
         # Not near it yet: the gap keeps shrinking by `ratio` a year.
         gap = abs(float(mrr[-1]) - level)
-        years = math.log(tolerance / gap) / math.log(ratio) if ratio > 0 else 1.0
+        # A level so small its tolerance underflows to 0 is as near as it gets: a year, as for a ratio of 0.
+        years = math.log(tolerance / gap) / math.log(ratio) if ratio > 0 and tolerance > 0 else 1.0
         months = len(mrr) - 1 + math.ceil(12 * years)
     return Plateau(grows_by_itself=False, mrr=level, months_to_within_5pct=months)
