@@ -61,12 +61,14 @@ if scenario.early_churn_multiple > 1 and scenario.early_churn_months > 0 and sum
 st.markdown(sentences.summary_verdict(summary))
 show.chart(tier_bar.tiers(summary.annual_nrr), "tiers_chart")
 
-if scenario.annual_plan_share > 0 or scenario.expansion_ceiling is not None or scenario.initiatives:
+# A ceiling that no account reaches within the horizon changes nothing on screen: no chart for it.
+ceiling_binds = scenario.expansion_ceiling is not None and summary.nrr_moves
+if scenario.annual_plan_share > 0 or ceiling_binds or scenario.initiatives:
     title = (
         "Annual plans: monthly NRR moves with the renewals, the trailing 12 months stay smooth"
         if scenario.annual_plan_share > 0
         else "With an expansion ceiling, NRR falls back toward GRR as accounts age"
-        if scenario.expansion_ceiling is not None
+        if ceiling_binds
         else "With the plan, NRR moves as its initiatives ramp in and end"
     )
     show.chart(growth.nrr_over_time(shown, title=title), "nrr_time_chart")

@@ -196,6 +196,13 @@ class Summary:
         return _at(self.projection.table, "expansion_mrr", month)
 
     @property
+    def nrr_moves(self) -> bool:
+        """Whether monthly NRR changes over the horizon (by more than 0.01 point): a refinement that
+        shapes it (a ceiling reached, renewals, a plan) shows; one that never acts does not."""
+        nrr = self.projection.table["nrr_month"].iloc[1:].dropna()
+        return bool(len(nrr) > 1 and float(nrr.max() - nrr.min()) > 1e-4)
+
+    @property
     def plateau_in_horizon(self) -> bool:
         """Whether MRR gets within 5% of its plateau by the horizon (so a headline may name it)."""
         months = self.plateau.months_to_within_5pct

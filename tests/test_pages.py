@@ -99,6 +99,18 @@ def test_the_default_is_a_typical_company_inside_its_stages_benchmarks() -> None
     assert summary.scenario.expansion_ceiling == 3.0
 
 
+def test_the_ceilings_chart_shows_only_once_an_account_reaches_the_ceiling_within_the_horizon() -> None:
+    """The default caps expansion at 3× an account's start: at 1.15% a month an account gets there
+    after ln 3 ÷ ln 1.0115 ≈ 96 months, so over 36 months NRR never moves and over 120 it does."""
+    ceiling = "With an expansion ceiling, NRR falls back toward GRR as accounts age"
+    at = app()
+    at.switch_page("pages/compounding.py").run()
+    assert not any(chart.title == ceiling for chart in charts(at))
+    at = app(months="120")
+    at.switch_page("pages/compounding.py").run()
+    assert any(chart.title == ceiling for chart in charts(at))
+
+
 def test_try_the_worked_example_gives_domain_example_one_in_one_click() -> None:
     at = app(currency="€")
     at.switch_page("pages/calculator.py").run()
