@@ -71,10 +71,16 @@ def test_any_calibration_reproduces_the_annual_figures_it_measured(
     assert summary.annual_nrr == pytest.approx(measured.nrr, rel=1e-9, abs=1e-12)
 
 
-def test_an_export_without_segments_or_enough_new_customers_calibrates_the_core_levers() -> None:
+def test_an_export_without_segments_calibrates_the_core_levers_from_its_months() -> None:
+    """a pays 100 then 90 (10% contraction) as b starts at 10: the forecast's levers are that month's
+    rates and b as a month's new customer, taken whole (no past to judge the model by: weight 1)."""
     calibration = calibrate(metrics_of(b"customer_id,month,mrr\na,2024-01,100\na,2024-02,90\nb,2024-02,10\n"))
     assert calibration.segments == () and calibration.early_churn is None
-    assert calibration.scenario == calibration.levers.scenario
+    scenario = calibration.scenario
+    assert (scenario.churn_rate, scenario.contraction_rate, scenario.expansion_rate) == (0.0, 0.1, 0.0)
+    assert (scenario.new_customers_per_month, scenario.new_customer_mrr) == (1.0, 10.0)
+    assert (scenario.starting_mrr, scenario.starting_customers) == (100.0, 2.0)
+    assert (calibration.forecast.weight, calibration.forecast.evidence) == (1.0, 0)
 
 
 def cohort_payments(hazards: list[float], *, customers: int = 20_000, months: int = 21) -> Payments:
