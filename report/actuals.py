@@ -38,7 +38,13 @@ def forecast_text(calibration: Calibration, *, months: int, currency: str = "$",
         f"{shown.money(inflow.reactivation_mrr, currency)} from customers coming back (the months' trimmed "
         "mean: the highest and lowest sixth set aside, so a one-off large customer is not carried on). "
     )
-    return text + weight_text(fit)
+    text += weight_text(fit)
+    if fit.has_band:
+        text += (
+            " The shaded band runs from P10 to P90: made from how far the forecast missed on your own "
+            "past, it is meant to hold 8 months in 10."
+        )
+    return text
 
 
 def weight_text(fit: Fit) -> str:

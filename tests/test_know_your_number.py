@@ -317,9 +317,7 @@ def test_the_forecast_carries_on_from_the_last_month_with_the_calibrated_simulat
     low, high = band(loaded.calibration.forecast.band, expected[1:])
     traces = {trace["name"]: trace for trace in spec["data"]}
     assert plotted(traces["P90"]["y"]) == pytest.approx([expected[0], *high], rel=1e-12)
-    assert plotted(traces["P10–P90: 8 months in 10 on your past"]["y"]) == pytest.approx(
-        [expected[0], *low], rel=1e-12
-    )
+    assert plotted(traces["P10–P90 band"]["y"]) == pytest.approx([expected[0], *low], rel=1e-12)
     text = shown_text(at)
     assert forecast_text(loaded.calibration, months=horizon) in text
     # The sample's last 12 months' own rates, compounded (tests/test_calibration.py holds them to the

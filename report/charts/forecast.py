@@ -115,7 +115,7 @@ def _band(
     fig.add_scatter(
         x=x,
         y=shown.of(np.concatenate(([start], low))),
-        name="P10–P90: 8 months in 10 on your past",
+        name="P10–P90 band",
         mode="lines",
         fill="tonexty",
         fillcolor="rgba(37, 99, 235, 0.15)",
