@@ -28,11 +28,12 @@ At each month of an export (an *origin*), from the months up to it:
    0 and expansion is lowered so that the year ahead ends where that blend does.
 6. **The band** (P10 and P90) is conformal: the forecast × exp(√ℓ q), with q the 10th and 90th
    percentiles of ``log(actual ÷ forecast) ÷ √lead`` over every earlier forecast of the same
-   rolling backtest whose month has come (every lead up to :data:`LEADS`), at the finite-sample
-   ranks; the share left outside (20%) adapts as the months come in (adaptive conformal
-   inference, Gibbs and Candès 2021: :data:`ADAPT` a month, towards 80% held on the export's own
-   past). A forecast that missed more than a fifth of the time widens its band. With fewer than
-   :data:`MIN_ERRORS` past errors there is no band (NaN).
+   rolling backtest whose month has come (every lead up to :data:`LEADS`; fitted on
+   :data:`BAND_MIN_FIT` months at least: the first months' forecasts are the model at its least
+   informed), at the finite-sample ranks; the share left outside (20%) adapts as the months come
+   in (adaptive conformal inference, Gibbs and Candès 2021: :data:`ADAPT` a month, towards 80%
+   held on the export's own past). A forecast that missed more than a fifth of the time widens its
+   band. With fewer than :data:`MIN_ERRORS` past errors there is no band (NaN).
 
 Everything is computed for every origin at once from the monthly metrics (no row of the export
 is read again): :func:`fit_export` once, then any origin's scenario, path and band.
@@ -65,6 +66,8 @@ ADAPT = 0.02
 OUTSIDE_RANGE = (0.02, 0.5)
 #: The fewest past errors that make a band: an 80% conformal band's upper rank needs 9.
 MIN_ERRORS = 9
+#: The band counts the errors of forecasts fitted on this many months at least (half a window).
+BAND_MIN_FIT = 6
 #: The weight when there is no past to judge by: the model as measured.
 PRIOR_WEIGHT = 1.0
 
@@ -318,6 +321,9 @@ def fit_export(metrics: ExportMetrics, *, window: int = WINDOW) -> Fits:
         _pooled(stack(flow), stack("starting_mrr"), window)
         for flow in ("churned_mrr", "contraction_mrr", "expansion_mrr")
     )
+    # A month's flows and its starting MRR are each rounded to the cent: keep the losses within it.
+    churn = np.minimum(churn, 1.0)
+    contraction = np.minimum(contraction, 1.0 - churn)
     expansion = np.minimum(expansion, 1.0)
     # New and returning customers are one inflow, trimmed together (a month's new and returning
     # MRR are sparse apart), then split as the window's own totals split it.
@@ -504,7 +510,8 @@ def _bands(y: np.ndarray, forecast: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     counts = np.zeros(n_months, dtype=np.int64)
     origin, lead, month = _pairs(n_months)
     past = forecast[origin, lead - 1]
-    usable = past > 0
+    # The forecasts of an export's first months are the model at its least informed: not counted.
+    usable = (past > 0) & (origin >= BAND_MIN_FIT - 1)
     with np.errstate(divide="ignore"):
         error = np.where(
             y[month] > 0, np.log(np.where(usable, y[month], 1.0) / np.where(usable, past, 1.0)), -np.inf

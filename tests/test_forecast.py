@@ -242,9 +242,11 @@ def test_a_rolling_backtest_needs_a_year_to_fit_on_and_a_month_to_forecast() -> 
         rolling_backtest(metrics, holdout=3)
 
 
-def test_an_export_too_short_for_its_past_to_judge_has_no_band() -> None:
-    """Four months: the forecasts of months 2 and 3 made from month 1, and of month 3 from month 2, have
-    come: 3 errors, fewer than the 9 an 80% band needs."""
-    metrics = metrics_of(export_of(np.zeros(4, dtype=int), np.arange(4), np.array([100.0, 90, 90, 90])))
-    fit = calibrate(metrics).forecast
-    assert not fit.has_band and fit.errors == 3
+def test_a_band_needs_9_past_errors_of_forecasts_fitted_on_6_months_or_more() -> None:
+    """Forecasts fitted on 6 to 9 months of a 10-month export, of the months since: 4 + 3 + 2 + 1 = 10
+    errors, a band; of a 9-month export, 3 + 2 + 1 = 6, none (the page says so)."""
+    mrr = np.array([100.0, 90, 95, 90, 92, 91, 93, 90, 94, 92])
+    ten = calibrate(metrics_of(export_of(np.zeros(10, dtype=int), np.arange(10), mrr))).forecast
+    nine = calibrate(metrics_of(export_of(np.zeros(9, dtype=int), np.arange(9), mrr[:9]))).forecast
+    assert (ten.errors, ten.has_band) == (10, True)
+    assert (nine.errors, nine.has_band) == (6, False)

@@ -313,6 +313,8 @@ def test_the_forecast_carries_on_from_the_last_month_with_the_calibrated_simulat
     assert plotted(forecast["y"]) == pytest.approx(expected, rel=1e-12)
     assert forecast["x"][0] == loaded.metrics.months[-1]
     assert expected[0] == loaded.metrics.monthly["ending_mrr"].iat[-1]
+    # The actual line comes first: its months, not the forecast's, set the order of the axis's months.
+    assert spec["data"][0]["name"] == "Actual MRR" and spec["data"][0]["x"][0] == loaded.metrics.months[0]
     # Its band: the P10 and P90 of the engine's band on the forecast, from the last month on.
     low, high = band(loaded.calibration.forecast.band, expected[1:])
     traces = {trace["name"]: trace for trace in spec["data"]}

@@ -32,9 +32,10 @@ def ahead(
     months = monthly["month"].astype(str).tolist()
     prefix = tick_prefix(currency)
     fig = new_figure()
+    # The actual line first: its months set the order of the axis's categories.
+    _actual(fig, monthly, prefix, shown)
     if band is not None:
         _band(fig, [months[-1], *future], float(projected[0]), band, prefix, shown)
-    _actual(fig, monthly, prefix, shown)
     _line(
         fig, [months[-1], *future], shown.of(projected), "The simulator, calibrated on it", "Forecast", prefix
     )
@@ -53,7 +54,8 @@ def backtest(monthly: pd.DataFrame, table: pd.DataFrame, currency: str, *, shown
     months = monthly["month"].astype(str).tolist()
     held = table["month"].astype(str).tolist()
     start = months[len(months) - len(held) - 1]
-    fitted_mrr = shown.of(float(monthly["ending_mrr"].to_numpy(dtype=float)[len(months) - len(held) - 1]))
+    fitted_mrr_raw = float(monthly["ending_mrr"].to_numpy(dtype=float)[len(months) - len(held) - 1])
+    fitted_mrr = shown.of(fitted_mrr_raw)
     prefix = tick_prefix(currency)
     fig = new_figure()
     fig.add_shape(
@@ -69,17 +71,11 @@ def backtest(monthly: pd.DataFrame, table: pd.DataFrame, currency: str, *, shown
         layer="below",
     )
     _label(fig, held[-1], "held out")
+    # The actual line first: its months set the order of the axis's categories.
+    _actual(fig, monthly, prefix, shown)
     if "forecast_p10" in table:
         band = (table["forecast_p10"].to_numpy(dtype=float), table["forecast_p90"].to_numpy(dtype=float))
-        _band(
-            fig,
-            [start, *held],
-            float(monthly["ending_mrr"].to_numpy(dtype=float)[len(months) - len(held) - 1]),
-            band,
-            prefix,
-            shown,
-        )
-    _actual(fig, monthly, prefix, shown)
+        _band(fig, [start, *held], fitted_mrr_raw, band, prefix, shown)
     for column, name, short in (
         ("forecast_mrr", "Forecast, fitted before the shading", "Forecast"),
         ("flat_mrr", "Flat line", "Flat"),
