@@ -15,6 +15,7 @@ from report.format import money, pct
 from report.sentences import verdict_text
 from simulator.actuals import months_after
 from simulator.backtest import months_needed
+from simulator.forecast import band
 from simulator.peers import PRICING_MODELS, STAGES, position
 from simulator.tiers import verdict
 from ui import cache, show
@@ -90,11 +91,16 @@ st.subheader(f"Where your {revenue.name} goes from here")
 horizon = int(session.current_values()["months"])
 calibrated = data.calibration.scenario.replace(months=horizon)
 ahead = cache.summary(calibrated).projection.table["mrr"].to_numpy()
+future = months_after(months[-1], horizon)
 show.chart(
-    forecast.ahead(monthly, ahead, months_after(months[-1], horizon), currency, shown=revenue),
+    forecast.ahead(
+        monthly, ahead, future, currency, shown=revenue, band=band(data.calibration.forecast.band, ahead[1:])
+    ),
     "kyn_forecast_chart",
 )
-st.caption(words.forecast_text(data.calibration, months=horizon))
+st.caption(words.forecast_text(data.calibration, months=horizon, currency=currency, shown=revenue))
+if not data.calibration.forecast.has_band:
+    st.caption("No P10–P90 band yet: your export's past holds too few forecasts to measure one by.")
 
 st.subheader("How that forecast would have done: a backtest")
 most = min(24, len(months) - months_needed(0))
@@ -146,6 +152,42 @@ else:
             width="stretch",
             column_config={"Month": st.column_config.Column(pinned=True)},
         )
+
+st.subheader("The forecast on your whole past")
+rolling = uploads.rolling_for(data, holdout)
+if isinstance(rolling, str):
+    st.info(f"Not yet: {rolling}.", icon=":material/hourglass_empty:")
+else:
+    st.markdown(f"**{words.rolling_verdict(rolling)}**")
+    past = st.columns(4)
+    show.card(
+        past[0],
+        "Beat the flat line",
+        f"{rolling.beaten} of {rolling.origins}",
+        help=(
+            f"From each month with a year of data before it, the next {holdout} months forecast: how often "
+            "the forecast's summed error was below the flat line's."
+        ),
+    )
+    show.card(
+        past[1],
+        "Forecast's average error",
+        revenue.money(rolling.forecast_mae, currency),
+        help="|forecast − actual|, averaged over every month forecast from every one of those months.",
+    )
+    show.card(
+        past[2],
+        "Flat line's average error",
+        revenue.money(rolling.flat_mae, currency),
+        help="The same for MRR held at each of those months' own.",
+    )
+    show.card(
+        past[3],
+        "Band held the actual",
+        "–" if math.isnan(rolling.coverage) else pct(rolling.coverage, decimals=0),
+        help="How often the actual fell between the forecast's P10 and P90: meant to be 8 months in 10.",
+    )
+    st.markdown(words.rolling_text(rolling, currency, shown=revenue))
 
 st.subheader(f"{revenue.name} bridge, month by month")
 show.chart(actual.actual_bridge(monthly, currency, shown=revenue), "kyn_bridge_chart")
@@ -207,7 +249,7 @@ if data.calibration.early_churn is not None:
     st.caption(
         "Your cohorts show early-life churn: "
         + words.early_churn_found_text(data.calibration.early_churn)
-        + "; the forecast counts it."
+        + "; the forecast's monthly rates hold it, at your mix of young and seasoned customers."
     )
 
 if data.segments is not None:
@@ -240,5 +282,13 @@ st.download_button(
     file_name="monthly_metrics.csv",
     mime="text/csv",
     key=uploads.DOWNLOAD_KEY,
+    icon=":material/download:",
+)
+st.download_button(
+    f"Download the forecast with its P10 and P90 (CSV, {horizon} months)",
+    data=reading.forecast_csv(data.calibration, future, revenue),
+    file_name="forecast.csv",
+    mime="text/csv",
+    key=uploads.FORECAST_DOWNLOAD_KEY,
     icon=":material/download:",
 )

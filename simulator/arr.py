@@ -191,6 +191,8 @@ MRR_AMOUNTS: frozenset[str] = frozenset(
         "actual_mrr",
         "forecast_mrr",
         "flat_mrr",
+        "forecast_p10",
+        "forecast_p90",
         # The lever ranking (``levers``) and the Monte Carlo bands.
         "mrr_gain",
         "mrr_at_horizon",

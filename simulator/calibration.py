@@ -1,67 +1,48 @@
-"""The simulator calibrated on an export: the core levers, plus segments and early-life churn where the
-data shows them, still reproducing the annual NRR and GRR measured.
+"""The simulator calibrated on an export: the forecast's scenario, so that "use my numbers" and the
+forecast are one thing.
 
-:func:`simulator.actuals.levers_from_table` sets the core levers so that a
-year of the simulator keeps what the export's latest trailing year kept.
-Here the same scenario gains what the export's cohorts say beyond that:
+What the scenario holds is learned by :mod:`simulator.forecast` at the export's last month (or at
+the last month a backtest fits on), from that month and the ones before only:
 
-- **Segments** (an export with a segment column of 2 to
-  :data:`~simulator.scenario.MAX_SEGMENTS` segments): each segment starts from
-  its own annual NRR and GRR, its share of the last month's MRR, its share of
-  the window's new customers and their MRR. The segments' blend, weighted by
-  today's MRR, would not in general give the export's own figure (that one is
-  weighted by the MRR of a year earlier), so every segment's monthly GRR moves
-  by one common shift, then every segment's expansion by another, until the
-  blend is exactly the measured annual GRR, then NRR (:func:`_blend_to`).
-- **Early-life churn**: the churn of customers by months since their first
-  payment (:func:`early_churn_from`). When the young churn clearly more
-  than the seasoned, the simulator's multiple and fade are fitted to it.
-  Early-life churn acts on new customers only, so today's customers, whose
-  year is the annual NRR and GRR, are untouched by it.
-- **Churned customers' size**: the window's logo churn against the MRR lost
-  to cancellations (:func:`churned_size_from`). It moves customer counts
-  only, never the MRR.
+- churn, contraction and expansion are the last 12 months' pooled monthly rates (each segment its
+  own, for an export with 2 to :data:`~simulator.scenario.MAX_SEGMENTS` segments);
+- new customers a month are a typical month's new and returning customers (a trimmed mean: one
+  large one-off customer is not carried on every month), and their MRR is set between the typical
+  month's and what would hold MRR level, as far as the export's own past says to trust the
+  model (:attr:`simulator.forecast.Fit.weight`).
 
-The figures a calibration reproduces are its :attr:`Calibration.measured`:
-``summarise(calibration.scenario)`` gives that annual NRR and GRR
-(tests/test_calibration.py holds it to a part in a billion).
+The cohorts' **early-life churn** is measured (:func:`early_churn_from`) and shown, but not added
+to the scenario: the pooled monthly rates already hold the young customers' churn at the
+export's own mix of young and seasoned customers, and a multiple on top would count it twice.
+
+The **churned customers' size** is measured too (:func:`churned_size_from`): the window's logo churn
+against the MRR lost to cancellations. It is set in the scenario, since it moves customer counts
+only, never the MRR: the forecast is the same with it.
+
+The core levers the export measures the cohort way (:func:`simulator.actuals.levers_from_table`:
+annual NRR and GRR of the customers paying a year before) stay in :attr:`Calibration.levers`, for
+the page to set beside them.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from simulator.actuals import (
-    AnnualRetention,
-    Levers,
-    annual_retention,
-    churn_rates,
-    churn_share_of,
-    levers_from_table,
-    monthly_rates,
-    root12,
-)
+from simulator.actuals import AnnualRetention, Levers, churn_rates, levers_from_table, monthly_rates
 from simulator.economics import month_one_churn
+from simulator.forecast import WINDOW, Fit, Fits, fit_export
 from simulator.metrics import ExportMetrics
 from simulator.payments import Payments
-from simulator.scenario import (
-    MAX_CHURNED_SIZE,
-    MAX_EARLY_CHURN_MULTIPLE,
-    MAX_SEGMENTS,
-    MIN_CHURNED_SIZE,
-    Scenario,
-    Segment,
-)
+from simulator.scenario import MAX_CHURNED_SIZE, MAX_EARLY_CHURN_MULTIPLE, MIN_CHURNED_SIZE, Scenario
 
 #: Early-life churn is fitted over a customer's first months up to this age …
 EARLY_AGES = 6
 #: … against the revenue churn of customers older than that.
-#: It is used when the fitted multiple is at least this (young customers churn 20% more) …
+#: It is found when the fitted multiple is at least this (young customers churn 20% more) …
 MIN_EARLY_MULTIPLE = 1.2
 #: … and at least this many customers were seen one month after their first payment.
 MIN_EARLY_CUSTOMERS = 50
@@ -110,19 +91,24 @@ class Calibration:
     Attributes
     ----------
     scenario
-        The core levers (:attr:`levers`), with the segments and early-life
-        churn the data shows: what the forecast projects.
+        The forecast's scenario (:meth:`simulator.forecast.Fits.scenario`): what the forecast
+        projects, and what "use my numbers" sets.
     levers
-        The core calibration, and where each of its values came from.
+        The core levers as the export measures them the cohort way, and where each came from.
     measured
-        The annual NRR and GRR the scenario reproduces.
+        The annual NRR and GRR the scenario reproduces: its monthly rates compounded over 12
+        months (with segments, each segment's, weighted by its MRR).
     segments
-        The segments calibrated (empty when the export has none, one, or more
-        than :data:`~simulator.scenario.MAX_SEGMENTS`).
+        The segments of the scenario (empty without, or with one or more than
+        :data:`~simulator.scenario.MAX_SEGMENTS`).
     early_churn
-        The early-life churn found, or ``None`` when the data does not show it.
+        The early-life churn the cohorts show (not in the scenario: see the module's notes), or
+        ``None`` when the data does not show it.
+    forecast
+        What the forecast learned: rates, a typical month's inflow, the weight its past gave
+        the model, and its band.
     churned_size
-        The churned customers' size found, or ``None`` when they are
+        The churned customers' size found (set in the scenario), or ``None`` when they are
         average-sized to the grid's 0.01 or nobody left.
     """
 
@@ -131,40 +117,52 @@ class Calibration:
     measured: AnnualRetention
     segments: tuple[str, ...]
     early_churn: EarlyChurn | None
+    forecast: Fit
     churned_size: ChurnedSize | None = None
 
 
 def calibrate(
-    metrics: ExportMetrics, *, months: int = 36, window: int = 12, upto: int | None = None
+    metrics: ExportMetrics,
+    *,
+    months: int = 36,
+    window: int = WINDOW,
+    upto: int | None = None,
+    fits: Fits | None = None,
 ) -> Calibration:
     """Calibrate the simulator on an export's first ``upto`` months (all of them by default).
 
-    Only what was known by the end of month ``upto`` is used: its metrics
-    rows, its payments. (A customer's segment is the one of their latest row
-    in the whole export, as :attr:`~simulator.metrics.ExportMetrics.by_segment`
-    assigns it.)
+    Only what was known by the end of month ``upto`` is used: its metrics rows, its payments,
+    and the forecasts that month could judge. (A customer's segment is the one of their latest
+    row in the whole export, as :attr:`~simulator.metrics.ExportMetrics.by_segment` assigns it.)
+    ``fits``, when given, is :func:`simulator.forecast.fit_export` of the same export and window,
+    already computed.
     """
     n_months = len(metrics.months) if upto is None else upto
-    table = metrics.monthly.iloc[:n_months]
-    levers = levers_from_table(table, months=months, window=window)
-    scenario = levers.scenario
-    segments = _segments(metrics.by_segment, n_months, levers, window=window)
-    if segments:
-        scenario = scenario.replace(segments=segments)
-    early = early_churn_from(metrics.payments, n_months)
-    if early is not None:
-        scenario = scenario.replace(early_churn_multiple=early.multiple, early_churn_months=early.months)
-    size = churned_size_from(table, scenario, window=window)
+    origin = n_months - 1
+    fits = fit_export(metrics, window=window) if fits is None else fits
+    scenario = fits.scenario(origin, months=months)
+    forecast = fits.fit(origin)
+    size = churned_size_from(metrics.monthly.iloc[:n_months], scenario, window=window)
     if size is not None:
         scenario = scenario.replace(churned_size_multiple=size.multiple)
     return Calibration(
         scenario=scenario,
-        levers=levers,
-        measured=levers.measured,
-        segments=tuple(segment.name for segment in segments),
-        early_churn=early,
+        levers=levers_from_table(metrics.monthly.iloc[:n_months], months=months, window=window),
+        measured=_compounded(scenario, forecast.window),
+        segments=tuple(segment.name for segment in scenario.segments),
+        early_churn=early_churn_from(metrics.payments, n_months),
+        forecast=forecast,
         churned_size=size,
     )
+
+
+def _compounded(scenario: Scenario, window: tuple[str, str]) -> AnnualRetention:
+    """The scenario's annual NRR and GRR: each unit's monthly rates ^ 12, weighted by its MRR."""
+    units = scenario.segments or (scenario,)
+    share = np.array([getattr(unit, "mrr_share", 1.0) for unit in units])
+    gross = np.array([1.0 - unit.churn_rate - unit.contraction_rate for unit in units])
+    net = gross + np.array([unit.expansion_rate for unit in units])
+    return AnnualRetention(float(share @ net**12), float(share @ gross**12), "monthly rates", window)
 
 
 def churned_size_from(table: pd.DataFrame, scenario: Scenario, *, window: int = 12) -> ChurnedSize | None:
@@ -188,89 +186,6 @@ def churned_size_from(table: pd.DataFrame, scenario: Scenario, *, window: int = 
         return None
     multiple = round(min(max((model_logo / model_mrr) * (mrr / logo), MIN_CHURNED_SIZE), MAX_CHURNED_SIZE), 2)
     return None if multiple == 1.0 else ChurnedSize(multiple=multiple, logo=logo, mrr=mrr)
-
-
-def _segments(
-    by_segment: pd.DataFrame | None, n_months: int, levers: Levers, *, window: int
-) -> tuple[Segment, ...]:
-    """Each segment's levers, blended to the export's measured annual GRR and NRR (module docstring)."""
-    if by_segment is None:
-        return ()
-    blocks = [
-        (str(name), block.iloc[:n_months].reset_index(drop=True))
-        for name, block in by_segment.groupby("segment", sort=False)
-    ]
-    recent_of = [block.iloc[1:].tail(window) for _, block in blocks]
-    mrr = np.array([block["ending_mrr"].to_numpy(dtype=float)[-1] for _, block in blocks])
-    new = np.array([float(recent["new_customers"].sum()) for recent in recent_of])
-    new_mrr = np.array([float(recent["new_mrr"].sum()) for recent in recent_of])
-    keep = (mrr > 0) | (new > 0)
-    if not 2 <= int(keep.sum()) <= MAX_SEGMENTS or mrr.sum() <= 0:
-        return ()
-    blocks = [block for block, kept in zip(blocks, keep, strict=True) if kept]
-    mrr, new, new_mrr = mrr[keep], new[keep], new_mrr[keep]
-    weight = mrr / mrr.sum()
-    new_share = new / new.sum() if new.sum() > 0 else weight
-
-    measured = levers.measured
-    grr, nrr, split = [], [], []
-    for _, block in blocks:
-        own = annual_retention(block, window=window)
-        usable = math.isfinite(own.grr) and math.isfinite(own.nrr)
-        grr.append(root12(own.grr if usable else measured.grr))
-        nrr.append(root12(own.nrr if usable else measured.nrr))
-        rates = monthly_rates(block, window=window)
-        split.append(churn_share_of(rates if math.isfinite(rates["churn"]) else levers.monthly))
-    monthly_grr = np.array(grr)
-    expansion = np.maximum(np.array(nrr) - monthly_grr, 0.0)
-
-    blended_nrr = float(weight @ (monthly_grr + expansion) ** 12)
-    target_grr = measured.grr if math.isfinite(measured.grr) else float(weight @ monthly_grr**12)
-    target_nrr = measured.nrr if math.isfinite(measured.nrr) else blended_nrr
-    gross = _blend_to(lambda shift: np.clip(monthly_grr + shift, 0.0, 1.0), weight, target_grr)
-    grown = _blend_to(lambda shift: gross + np.clip(expansion + shift, 0.0, 1.0), weight, target_nrr)
-    share = np.array(split)
-    return tuple(
-        Segment(
-            name=name,
-            churn_rate=float((1.0 - g) * s),
-            contraction_rate=float((1.0 - g) * (1.0 - s)),
-            expansion_rate=float(n - g),
-            mrr_share=float(w),
-            new_customer_share=float(c),
-            new_customer_mrr=float(v / k) if k > 0 else 0.0,
-        )
-        for (name, _), g, n, s, w, c, v, k in zip(
-            blocks, gross, grown, share, weight, new_share, new_mrr, new, strict=True
-        )
-    )
-
-
-def _blend_to(rates_for: Callable[[float], np.ndarray], weight: np.ndarray, target: float) -> np.ndarray:
-    """The monthly rates ``rates_for(shift)`` whose MRR-weighted annual blend is ``target``.
-
-    ``Σ weight × rates_for(shift) ^ 12`` grows with the shift (each rate is
-    clipped to its range), so bisection finds it; a target out of reach
-    gives the nearest end.
-    """
-
-    def blend(shift: float) -> float:
-        return float(weight @ rates_for(shift) ** 12)
-
-    low, high = -1.0, 1.0
-    if blend(low) >= target:
-        return rates_for(low)
-    if blend(high) <= target:
-        return rates_for(high)
-    for _ in range(200):
-        middle = (low + high) / 2
-        if middle in (low, high):
-            break
-        if blend(middle) < target:
-            low = middle
-        else:
-            high = middle
-    return rates_for(high if abs(blend(high) - target) < abs(blend(low) - target) else low)
 
 
 def early_churn_from(payments: Payments, n_months: int) -> EarlyChurn | None:

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.arr import as_arr
-from simulator.backtest import BACKTEST_COLUMNS, backtest
+from simulator.backtest import BACKTEST_COLUMNS, ROLLING_COLUMNS, backtest, rolling_backtest
 from simulator.export import MAX_MONTHS_SPAN, ExportError, read_export
 from simulator.metrics import METRICS_COLUMNS, analyse
 from simulator.output import CURRENCIES, write_table
@@ -65,7 +65,10 @@ def main(
             table = _levers(_scenario(args.file), args)
         elif args.command == "backtest":
             metrics = analyse(read_export(args.file, max_bytes=MAX_EXPORT_BYTES))
-            table = backtest(metrics, holdout=args.holdout).table[list(BACKTEST_COLUMNS)]
+            if args.rolling:
+                table = rolling_backtest(metrics, holdout=args.holdout).table[list(ROLLING_COLUMNS)]
+            else:
+                table = backtest(metrics, holdout=args.holdout).table[list(BACKTEST_COLUMNS)]
         else:
             table = analyse(read_export(args.file, max_bytes=MAX_EXPORT_BYTES)).monthly[list(METRICS_COLUMNS)]
         _refuse_infinite(table)
@@ -269,6 +272,12 @@ def _parser() -> argparse.ArgumentParser:
     testing.add_argument("file", help="CSV with customer_id, month, mrr (and optionally segment)")
     testing.add_argument(
         "--holdout", type=_holdout, required=True, help="months held out: forecast, not fitted on"
+    )
+    testing.add_argument(
+        "--rolling",
+        action="store_true",
+        help="from every month with a year of data before it, forecast the next N months (fit on the months "
+        "up to it only): one row per origin and month, with the forecast's P10 and P90",
     )
     testing.add_argument("--format", choices=("csv", "json"), default="csv")
     levers = commands.add_parser(

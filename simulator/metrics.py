@@ -70,7 +70,8 @@ class ExportMetrics:
     monthly
         One row per month from the first to the last, :data:`METRICS_COLUMNS`
         then ``new_customers`` (how many paid for the first time) and
-        ``churned_customers`` (how many paid the month before and not this one).
+        ``churned_customers`` (how many paid the month before and not this one) and
+        ``reactivated_customers`` (how many paid again after a month or more at 0).
         The first month has no previous month: its payers are all new, its
         NRR and GRR do not exist (NaN), as trailing-12 figures before month 13;
         ``quick_ratio`` (:func:`quick_ratio`) is NaN in a month that lost nothing.
@@ -259,6 +260,7 @@ def _sums(
     return {
         "customers": counts.sum(axis=0),
         "new_customers": counts[_NEW],
+        "reactivated_customers": counts[_REACTIVATED],
         "churned_customers": leavers,
         "ending_mrr": ending,
         "new_mrr": flows[_NEW],
@@ -307,6 +309,7 @@ def _table(sums: dict[str, np.ndarray], labels: list[str]) -> pd.DataFrame:
             "quick_ratio": quick_ratio_of(flows, "mrr"),
             "new_customers": sums["new_customers"].ravel().astype(np.int64),
             "churned_customers": sums["churned_customers"].ravel(),
+            "reactivated_customers": sums["reactivated_customers"].ravel().astype(np.int64),
         }
     )
 

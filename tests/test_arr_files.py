@@ -1,11 +1,12 @@
 """Every file the app and the command line write, as MRR and as ARR: money 12 ×, everything else the same.
 
 Each table file is made twice, revenue as MRR and as ARR: the command line's ``project``,
-``metrics``, ``backtest`` and ``levers`` (every mode, CSV and JSON) without and with
-``--revenue arr``, and the app's downloads (the projection CSV, the Scenarios page's differences and
-month-by-month CSVs, Know your number's monthly metrics). Every column is checked against what it
-IS, said here once per column name (:data:`KINDS`), independently of the engine's own list: an
-amount of MRR is 12 × it in ARR, to the cent of the unrounded figure, and renamed ``arr``; every other
+``metrics``, ``backtest`` (one origin and rolling) and ``levers`` (every mode, CSV and JSON) without
+and with ``--revenue arr``, and the app's downloads (the projection CSV, the Scenarios page's
+differences and month-by-month CSVs, Know your number's monthly metrics and forecast). Every column is
+checked against what it IS, said here once per column name (:data:`KINDS`), independently of the
+engine's own list: an amount of MRR is 12 × it in ARR, to the cent of the unrounded figure, and
+renamed ``arr`` (the band's ``forecast_p10`` and ``forecast_p90`` keep their names); every other
 column (months, counts, rates, shares, ratios, lever values, flags, names) is the same text in both
 files. A column this test does not know fails it, and so does a new place in the code that writes a
 table or offers a download, until it is walked here too.
@@ -26,6 +27,8 @@ import pytest
 from report import content
 from report.revenue import ARR, MRR, Revenue
 from simulator import cli, output
+from simulator.actuals import months_after
+from simulator.calibration import calibrate
 from simulator.comparison import compare
 from simulator.export import read_export
 from simulator.metrics import analyse
@@ -41,6 +44,7 @@ MONEY = "an amount of MRR"
 #: What each column of a written table holds. Only amounts of MRR change with the view.
 KINDS: dict[str, str] = {
     "month": "a month (a number, or YYYY-MM in an export)",
+    "origin": "a month (YYYY-MM): the last one a rolling backtest's forecast was fitted on",
     "scenario": "a scenario's name",
     "lever": "a lever's name",
     "customers": "a count of customers",
@@ -60,6 +64,9 @@ KINDS: dict[str, str] = {
     "mrr_gain": MONEY,
     "actual_mrr": MONEY,
     "forecast_mrr": MONEY,
+    "flat_mrr": MONEY,
+    "forecast_p10": MONEY,
+    "forecast_p90": MONEY,
     "share_of_new_mrr_replacing_losses": "a share of new revenue: the same share of MRR and of ARR",
     "nrr_month": "a rate",
     "grr_month": "a rate",
@@ -137,6 +144,7 @@ def table_files(paths: dict[str, Path]) -> Iterator[TableFile]:
         "project": ["project", scenario],
         "metrics": ["metrics", export],
         "backtest": ["backtest", export, "--holdout", "4"],
+        "backtest rolling": ["backtest", export, "--holdout", "4", "--rolling"],
         "levers": ["levers", scenario],
         "levers points": ["levers", scenario, "--mode", "points"],
         "levers target": ["levers", scenario, "--mode", "target", "--target", "1.0"],
@@ -146,12 +154,16 @@ def table_files(paths: dict[str, Path]) -> Iterator[TableFile]:
             yield TableFile(f"{name} ({fmt})", _cli(*argv, "--format", fmt), fmt)
     leaky = LEAKY.replace(months=30)
     comparison = compare({"Base": leaky, "Less churn": leaky.replace(churn_rate=0.02, months=48)})
-    monthly = analyse(read_export(paths["export"].read_bytes())).monthly
+    metrics = analyse(read_export(paths["export"].read_bytes()))
+    monthly = metrics.monthly
+    calibration = calibrate(metrics)
+    future = months_after(metrics.months[-1], 6)
     app: dict[str, Callable[[Revenue], bytes]] = {
         "projection CSV": lambda shown: content.projection_csv(leaky, shown),
         "scenario differences CSV": lambda shown: files.differences_csv(comparison, shown),
         "scenario month-by-month CSV": lambda shown: files.series_csv(comparison, shown),
         "monthly metrics CSV": lambda shown: reading.metrics_csv(monthly, shown),
+        "forecast CSV": lambda shown: reading.forecast_csv(calibration, future, shown),
     }
     for name, make in app.items():
         yield TableFile(name, lambda shown, make=make: make(shown).decode("utf-8"))
@@ -202,7 +214,7 @@ def test_every_file_converts_money_and_only_money(
             else:
                 assert after[column].tolist() == before[column].tolist(), f"{table_file.name}: {column}"
         walked += 1
-    assert walked == 16
+    assert walked == 19
 
 
 def test_the_leaks_share_is_a_share_in_arr_too(inputs: dict[str, Path]) -> None:
@@ -251,6 +263,7 @@ def test_every_place_that_writes_a_table_or_offers_a_download_is_walked() -> Non
         "ui/scenarios/files.py:differences_csv": 1,
         "ui/scenarios/files.py:series_csv": 1,
         "ui/actuals/reading.py:metrics_csv": 1,
+        "ui/actuals/reading.py:forecast_csv": 1,
         # An export of customers' payments (the seeded sample), read back as an upload: data, no view.
         "simulator/sample_data.py:main": 1,
         "ui/actuals/uploads.py:sample_bytes": 1,
@@ -260,5 +273,5 @@ def test_every_place_that_writes_a_table_or_offers_a_download_is_walked() -> Non
     assert _calls({"download_button"}) == {
         "pages/downloads.py:<module>": 4,  # projection CSV, HTML report, PDF, each chart's PNG
         "pages/scenarios.py:<module>": 4,  # differences CSV, month-by-month CSV, a scenario, all scenarios
-        "pages/know-your-number.py:<module>": 1,  # monthly metrics CSV
+        "pages/know-your-number.py:<module>": 2,  # monthly metrics CSV, the forecast's CSV
     }

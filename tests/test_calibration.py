@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 
 import tests.test_metrics as metrics_tests
-from simulator.actuals import root12
+from simulator.actuals import churn_rates, monthly_rates, root12
 from simulator.backtest import BacktestError, backtest, months_needed
 from simulator.calibration import calibrate, early_churn_from
 from simulator.economics import month_one_churn
@@ -72,10 +72,16 @@ def test_any_calibration_reproduces_the_annual_figures_it_measured(
     assert summary.annual_nrr == pytest.approx(measured.nrr, rel=1e-9, abs=1e-12)
 
 
-def test_an_export_without_segments_or_enough_new_customers_calibrates_the_core_levers() -> None:
+def test_an_export_without_segments_calibrates_the_core_levers_from_its_months() -> None:
+    """a pays 100 then 90 (10% contraction) as b starts at 10: the forecast's levers are that month's
+    rates and b as a month's new customer, taken whole (no past to judge the model by: weight 1)."""
     calibration = calibrate(metrics_of(b"customer_id,month,mrr\na,2024-01,100\na,2024-02,90\nb,2024-02,10\n"))
     assert calibration.segments == () and calibration.early_churn is None
-    assert calibration.scenario == calibration.levers.scenario
+    scenario = calibration.scenario
+    assert (scenario.churn_rate, scenario.contraction_rate, scenario.expansion_rate) == (0.0, 0.1, 0.0)
+    assert (scenario.new_customers_per_month, scenario.new_customer_mrr) == (1.0, 10.0)
+    assert (scenario.starting_mrr, scenario.starting_customers) == (100.0, 2.0)
+    assert (calibration.forecast.weight, calibration.forecast.evidence) == (1.0, 0)
 
 
 def test_small_customers_leaving_calibrate_churned_customers_half_the_average_size() -> None:
@@ -92,7 +98,8 @@ def test_small_customers_leaving_calibrate_churned_customers_half_the_average_si
     assert calibration.churned_size is not None
     assert (calibration.churned_size.logo, calibration.churned_size.mrr) == pytest.approx((0.1, 0.05))
     assert calibration.churned_size.multiple == 0.5
-    assert calibration.scenario == calibration.levers.scenario.replace(churned_size_multiple=0.5)
+    assert calibration.scenario.churned_size_multiple == 0.5
+    assert calibration.scenario.churn_rate == pytest.approx(0.05)  # the month's MRR churn, pooled
     assert summarise(calibration.scenario).annual_grr == pytest.approx(calibration.measured.grr, rel=1e-9)
 
 
@@ -105,15 +112,26 @@ def test_an_export_where_nobody_leaves_keeps_churned_customers_average_sized() -
 def test_the_calibrated_sample_has_the_exports_logo_churn_against_its_mrr_churn(
     sample: ExportMetrics,
 ) -> None:
-    """Its segments already make logo and MRR churn differ (customers and MRR split differently); the
-    multiple set on top makes month 1's ratio of the two the export's, to its two decimals."""
+    """The sample's three segments already make its logo churn 2.2× its MRR churn, as the export's
+    (2.25% of customers, 1.02% of MRR a month): no size on top is needed, and none is set."""
     calibration = calibrate(sample)
-    size = calibration.churned_size
-    assert size is not None
     logo, mrr = month_one_churn(calibration.scenario)
-    assert logo / mrr == pytest.approx(size.logo / size.mrr, rel=0.005 / size.multiple)
-    # The customers leaving do not move the MRR: the forecast is the one without the size.
+    measured = churn_rates(sample.monthly, window=12).logo / monthly_rates(sample.monthly, window=12)["churn"]
+    assert calibration.churned_size is None and calibration.scenario.churned_size_multiple == 1.0
+    assert logo / mrr == pytest.approx(measured, rel=0.01)
+
+
+def test_the_customers_leaving_never_move_the_forecasts_mrr() -> None:
+    """The small customers' export of above: its size set, its MRR the same as without it."""
+    rows = "customer_id,month,mrr\n" + "".join(
+        f"{name},{month},{mrr}\n"
+        for name, mrr in [*((c, 100) for c in "abcdefgh"), ("i", 600), ("j", 600)]
+        for month in ("2024-01", "2024-02")
+        if not (name == "a" and month == "2024-02")
+    )
+    calibration = calibrate(metrics_of(rows))
     plain = calibration.scenario.replace(churned_size_multiple=1.0)
+    assert calibration.scenario.churned_size_multiple == 0.5
     assert project(calibration.scenario).table["mrr"].equals(project(plain).table["mrr"])
 
 

@@ -19,6 +19,7 @@ from simulator.backtest import backtest
 from simulator.breakdown import bridge, cohort_layers
 from simulator.economics import unit_economics
 from simulator.export import read_export
+from simulator.forecast import band
 from simulator.metrics import analyse
 from simulator.monte_carlo import simulate
 from simulator.peers import position
@@ -98,6 +99,13 @@ BUILDERS: dict[str, Callable[[], go.Figure]] = {
         project(BACKTEST.calibration.scenario.replace(months=12)).table["mrr"].to_numpy(),
         months_after(ACTUALS.months[-1], 12),
         "$",
+    ),
+    "forecast_band": lambda: forecast.ahead(
+        ACTUALS.monthly,
+        (ahead := project(BACKTEST.calibration.scenario.replace(months=12)).table["mrr"].to_numpy()),
+        months_after(ACTUALS.months[-1], 12),
+        "$",
+        band=band(BACKTEST.calibration.forecast.band, ahead[1:]),
     ),
     "backtest": lambda: forecast.backtest(ACTUALS.monthly, BACKTEST.table, "$"),
 }

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.backtest import BACKTEST_COLUMNS
+from simulator.backtest import BACKTEST_COLUMNS, ROLLING_COLUMNS
 from simulator.metrics import METRICS_COLUMNS
 from simulator.projection import PROJECTION_COLUMNS
 
@@ -117,6 +117,47 @@ def test_a_backtest_on_an_export_too_short_exits_2_saying_how_many_months_it_nee
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     assert "the export covers 4 months; holding out 3 needs at least 5" in lines[0]
+
+
+#: A customer paying 100 a month for a year and one month more, then 110 twice.
+STEADY_THEN_UP = "customer_id,month,mrr\n" + "".join(f"a,2024-{m:02d},100\n" for m in range(1, 13))
+STEADY_THEN_UP += "a,2025-01,100\na,2025-02,110\na,2025-03,110\n"
+
+
+def test_a_rolling_backtest_prints_one_row_per_origin_and_month_with_the_exact_columns(
+    tmp_path: Path,
+) -> None:
+    """15 months: origins December 2024 (a year fitted), January and February 2025, each forecasting up to
+    2 months; December's and January's forecasts are 100, the flat line (the months up to them never
+    changed: no change predicted). The band needs 9 past errors: the 11 months up to December 2024 hold
+    55 (10 + 9 + … + 1 forecasts of leads up to 10), every one exact, so P10 = P90 = the forecast."""
+    path = tmp_path / "export.csv"
+    path.write_text(STEADY_THEN_UP)
+    result = run("backtest", str(path), "--holdout", "2", "--rolling")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == ",".join(ROLLING_COLUMNS)
+    assert lines[1:4] == [
+        "2024-12,2025-01,100.0,100.0,100.0,100.0,100.0",
+        "2024-12,2025-02,110.0,100.0,100.0,100.0,100.0",
+        "2025-01,2025-02,110.0,100.0,100.0,100.0,100.0",
+    ]
+    origins = [line.split(",")[0] for line in lines[1:]]
+    assert origins == ["2024-12", "2024-12", "2025-01", "2025-01", "2025-02"]
+    as_json = json.loads(run("backtest", str(path), "--holdout", "1", "--rolling", "--format", "json").stdout)
+    assert [tuple(row) for row in as_json] == [ROLLING_COLUMNS] * 3
+    assert as_json[0]["origin"] == "2024-12" and as_json[0]["forecast_mrr"] == 100.0
+    # Without --rolling, the one-origin backtest as before.
+    plain = run("backtest", str(path), "--holdout", "2").stdout.splitlines()
+    assert plain[0] == ",".join(BACKTEST_COLUMNS) and len(plain) == 3
+
+
+def test_a_rolling_backtest_on_an_export_under_13_months_exits_2_saying_what_it_needs(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(DECAYING)
+    result = run("backtest", str(path), "--holdout", "1", "--rolling")
+    assert result.returncode == 2 and result.stdout == ""
+    assert "the export covers 4 months; a rolling backtest needs at least 13" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,8 @@ The unit economics (lifetime value beside revenue ÷ churn, LTV:CAC, CAC
 payback, the quick ratio, logo and revenue churn, what the churned customers'
 size means) and where NRR and GRR sit among peers read the same on the Unit
 economics page, the HTML report and the command line's report; an export's
-quick ratio, metrics file and backtest the same on Know your number and the
-command line (``metrics``, ``backtest``).
+quick ratio, metrics file, backtest and rolling backtest the same on Know your
+number and the command line (``metrics``, ``backtest``, ``backtest --rolling``).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from streamlit.testing.v1 import AppTest
 
 from report import content, html, sentences
 from report import ranking as words
+from report.actuals import rolling_verdict
 from report.economics import (
     churned_size_text,
     economics_cards,
@@ -49,9 +50,15 @@ from report.economics import (
 from report.format import money, pct
 from report.revenue import ARR, VIEWS, Revenue
 from report.sentences import summary_verdict
-from simulator import cli
+from simulator import cli, output
 from simulator.arr import scenario_bridge
-from simulator.backtest import BACKTEST_COLUMNS, months_needed
+from simulator.backtest import (
+    BACKTEST_COLUMNS,
+    ROLLING_COLUMNS,
+    months_needed,
+    rolling_backtest,
+    rolling_needed,
+)
 from simulator.comparison import compare
 from simulator.economics import unit_economics
 from simulator.output import decimals_of
@@ -501,6 +508,7 @@ def _cli(*args: str) -> str:
     months=st.integers(3, 30),
     seed=st.integers(0, 10_000),
 )
+@example(customers=120, months=20, seed=3)  # long enough for a rolling backtest, whatever is drawn
 def test_an_exports_quick_ratio_metrics_and_backtest_read_the_same_on_the_page_and_the_command_line(
     customers: int, months: int, seed: int, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -538,3 +546,21 @@ def test_an_exports_quick_ratio_metrics_and_backtest_read_the_same_on_the_page_a
     assert table["Forecast"].tolist() == [money(v, "$", decimals=2) for v in tested["forecast_mrr"]]
     assert shown[f"Forecast, {last}"] == money(float(tested["forecast_mrr"].iat[-1]), "$")
     assert shown[f"Actual MRR, {last}"] == money(float(tested["actual_mrr"].iat[-1]), "$")
+
+    # The rolling backtest the page sums up is the command line's, row for row to the cent.
+    if len(loaded.metrics.months) < rolling_needed():
+        assert "Beat the flat line" not in shown
+        return
+    engine = rolling_backtest(loaded.metrics, holdout=held)
+    rolled = pd.read_csv(
+        io.StringIO(_cli("backtest", str(path), "--holdout", str(held), "--rolling")),
+        dtype={"origin": str, "month": str},
+    )
+    assert tuple(rolled.columns) == ROLLING_COLUMNS
+    written = output.rounded(engine.table[list(ROLLING_COLUMNS)])
+    pd.testing.assert_frame_equal(rolled, written, check_dtype=False)
+    assert shown["Beat the flat line"] == f"{engine.beaten} of {engine.origins}"
+    assert shown["Forecast's average error"] == money(engine.forecast_mae, "$")
+    assert shown["Flat line's average error"] == money(engine.flat_mae, "$")
+    assert shown["Band held the actual"] == pct(engine.coverage, decimals=0)
+    assert f"**{rolling_verdict(engine)}**" in shown_text(at)

@@ -19,10 +19,13 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 import ui.actuals.uploads
-from report.actuals import backtest_text
+from report.actuals import backtest_text, forecast_text, rolling_text, rolling_verdict
 from report.format import money, pct
-from simulator.backtest import backtest
+from simulator.actuals import months_after
+from simulator.backtest import backtest, rolling_backtest
+from simulator.calibration import calibrate
 from simulator.export import read_export
+from simulator.forecast import band
 from simulator.metrics import METRICS_COLUMNS, analyse
 from simulator.projection import project
 from simulator.sample_data import generate_export
@@ -247,29 +250,33 @@ def test_use_my_numbers_sets_the_sidebar_and_the_simulator_reproduces_the_data()
     assert values["starting_mrr"] == round(last["ending_mrr"])
     assert values["starting_customers"] == last["customers"]
     assert values["acquisition_growth_pct"] == 0
-    # The sample's segments, early-life churn and churned customers' size come from the data; the other
-    # refinements go back to off.
+    # The sample's segments (and the churned customers' size, average here) come from the data; the
+    # other refinements go back to off, early-life churn too (the sample shows it, and the forecast's
+    # monthly rates already hold it).
     calibration = at.session_state["_kyn_loaded"].calibration
     assert values["segments_on"] and [row[0] for row in values["segments"]] == list(calibration.segments)
-    assert values["early_churn_x"] == calibration.scenario.early_churn_multiple
-    assert values["early_churn_months"] == calibration.scenario.early_churn_months
-    assert calibration.churned_size is not None
-    assert values["churned_size_x"] == calibration.scenario.churned_size_multiple != 1.0
-    measured_keys = {"segments_on", "segments", "early_churn_x", "early_churn_months", "churned_size_x"}
-    assert all(values[c.key] == c.default for c in refinements if c.key not in measured_keys)
+    assert calibration.early_churn is not None and calibration.scenario.early_churn_months == 0
+    # Its segments already give its logo churn against its MRR churn: no size on top (test_calibration).
+    assert values["churned_size_x"] == calibration.scenario.churned_size_multiple == 1.0
+    assert all(
+        values[c.key] == c.default
+        for c in refinements
+        if c.key not in {"segments_on", "segments", "ceiling_on", "churned_size_x"}
+    )
+    assert values["ceiling_on"] is False  # the forecast caps no expansion; the sidebar's default does
     assert (values["cac"], values["gross_margin_pct"]) == (6_000, 75.0)
     assert at.sidebar.slider(key="sidebar_churn_pct").value == values["churn_pct"]
     assert at.query_params["churn_pct"] == f"{values['churn_pct']:g}"
-    # What the customers paying a year before the last month still pay (the data's latest trailing
-    # year) is what a year of the simulator keeps, on the scenario the sidebar now holds: the
-    # sidebar keeps rates to a millionth, so a year is off by at most 12 millionths.
-    year = project(controls.scenario_from_values(values)).table.iloc[12]
-    assert year["nrr_trailing_12"] == pytest.approx(last["nrr_trailing_12"], abs=2e-5)
-    assert year["grr_trailing_12"] == pytest.approx(last["grr_trailing_12"], abs=2e-5)
+    # The sidebar now holds the forecast: the simulator carries MRR on as the forecast does, to the
+    # sidebar's grid (rates to a millionth, MRR and each customer's MRR to the dollar).
+    horizon = values["months"]
+    simulated = project(controls.scenario_from_values(values)).table["mrr"].to_numpy()
+    forecast = project(calibration.scenario.replace(months=horizon)).table["mrr"].to_numpy()
+    assert simulated == pytest.approx(forecast, rel=1e-4)
     shown = at.dataframe[0].value
     assert list(shown.columns) == ["Lever", "Set to", "From the data"]
     assert "Churn (% of MRR a month)" in set(shown["Lever"])
-    assert "Churned customers' size" in set(shown["Lever"])
+    assert ("Churned customers' size" in set(shown["Lever"])) == (calibration.churned_size is not None)
 
 
 def test_the_metrics_csv_holds_the_monthly_metrics_columns_and_values() -> None:
@@ -310,9 +317,19 @@ def test_the_forecast_carries_on_from_the_last_month_with_the_calibrated_simulat
     assert plotted(forecast["y"]) == pytest.approx(expected, rel=1e-12)
     assert forecast["x"][0] == loaded.metrics.months[-1]
     assert expected[0] == loaded.metrics.monthly["ending_mrr"].iat[-1]
-    assert "calibrated on your export so that its annual NRR and GRR are the 95.2% and 84.1%" in shown_text(
-        at
-    )
+    # The actual line comes first: its months, not the forecast's, set the order of the axis's months.
+    assert spec["data"][0]["name"] == "Actual MRR" and spec["data"][0]["x"][0] == loaded.metrics.months[0]
+    # Its band: the P10 and P90 of the engine's band on the forecast, from the last month on.
+    low, high = band(loaded.calibration.forecast.band, expected[1:])
+    traces = {trace["name"]: trace for trace in spec["data"]}
+    assert plotted(traces["P90"]["y"]) == pytest.approx([expected[0], *high], rel=1e-12)
+    assert plotted(traces["P10–P90 band"]["y"]) == pytest.approx([expected[0], *low], rel=1e-12)
+    text = shown_text(at)
+    assert forecast_text(loaded.calibration, months=horizon) in text
+    # The sample's last 12 months' own rates, compounded (tests/test_calibration.py holds them to the
+    # simulator's year); the sample's cards say what the customers of a year before kept.
+    assert "which compound to 91.0% NRR and 77.5% GRR a year, each of your 3 segments at its own" in text
+    assert "Annual NRR 95.2%" in text
 
 
 def test_the_backtest_shows_the_engines_errors_and_follows_the_months_held_out() -> None:
@@ -330,6 +347,47 @@ def test_the_backtest_shows_the_engines_errors_and_follows_the_months_held_out()
         assert backtest_text(result, "$") in shown_text(at)
     rows = at.dataframe[0].value  # the held-out months, one by one
     assert len(rows) == 6 and rows["Month"].iat[-1] == "2025-12"
+
+
+def test_the_page_says_whether_the_forecast_beat_the_flat_line_on_the_exports_own_past() -> None:
+    """The sample grows all along: from each of its 24 months with a year before it, the forecast of the
+    next 12 months beat "MRR stays where it is" (which a growing business leaves behind)."""
+    at = page()
+    at.button(key=SAMPLE_KEY).click().run()
+    loaded = at.session_state["_kyn_loaded"]
+    result = rolling_backtest(loaded.metrics, holdout=at.session_state[HOLDOUT_KEY])
+    shown = cards(at)
+    assert shown["Beat the flat line"] == f"{result.beaten} of {result.origins}" == "24 of 24"
+    assert shown["Forecast's average error"] == money(result.forecast_mae)
+    assert shown["Flat line's average error"] == money(result.flat_mae)
+    assert shown["Band held the actual"] == pct(result.coverage, decimals=0)
+    text = shown_text(at)
+    assert f"**{rolling_verdict(result)}**" in text
+    assert "On your own past, this forecast beat assuming MRR stays where it is" in text
+    assert rolling_text(result, "$") in text
+
+
+def test_an_export_under_13_months_says_a_rolling_backtest_needs_more() -> None:
+    rows = "customer_id,month,mrr\n" + "".join(f"a,2024-{m:02d},{100 - m}\n" for m in range(1, 7))
+    at = upload(page(), rows.encode())
+    assert not at.exception and not at.error
+    assert any("the export covers 6 months; a rolling backtest needs at least 13" in i.value for i in at.info)
+    assert "Beat the flat line" not in cards(at)
+
+
+def test_the_forecast_csv_holds_the_forecast_and_its_band() -> None:
+    metrics = analyse(read_export(generate_export(200, months=24).to_csv(index=False).encode()))
+    calibration = calibrate(metrics)
+    future = months_after(metrics.months[-1], 6)
+    back = pd.read_csv(io.BytesIO(reading.forecast_csv(calibration, future)), dtype={"month": str})
+    assert tuple(back.columns) == reading.FORECAST_COLUMNS
+    assert back["month"].tolist() == future
+    forecast = project(calibration.scenario.replace(months=6)).table["mrr"].to_numpy()[1:]
+    low, high = band(calibration.forecast.band, forecast)
+    assert back["forecast_mrr"].tolist() == pytest.approx(forecast.round(2).tolist(), abs=0.005)
+    assert back["forecast_p10"].tolist() == pytest.approx(low.round(2).tolist(), abs=0.005)
+    assert back["forecast_p90"].tolist() == pytest.approx(high.round(2).tolist(), abs=0.005)
+    assert (back["forecast_p10"] <= back["forecast_p90"]).all()
 
 
 def test_an_export_too_short_for_a_backtest_says_how_many_months_it_needs() -> None:

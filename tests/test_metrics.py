@@ -102,6 +102,7 @@ def test_segments_add_up_to_the_total_and_follow_the_latest_row() -> None:
         *METRICS_COLUMNS,
         "new_customers",
         "churned_customers",
+        "reactivated_customers",
     ]
     enterprise = result.by_segment[result.by_segment["segment"] == "Enterprise"]
     assert enterprise["expansion_mrr"].tolist() == [0, 200]

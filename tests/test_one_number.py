@@ -21,7 +21,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from report import content, html
-from report.format import compact_money
+from report.format import compact_money, pct
 from simulator.cli import main as cli_main
 from simulator.projection import project
 from simulator.sample_data import generate_export
@@ -89,13 +89,16 @@ def test_the_default_scenario_has_one_verdict_with_the_grr_diagnosis_everywhere(
 
 def sample_without_segments() -> bytes:
     """The seeded sample with its segment column dropped: "use my numbers" must then set the core
-    levers themselves to what was measured (with segments, calibrated segments replace them)."""
+    levers themselves to the forecast's (with segments, the forecast's segments replace them)."""
     sample = generate_export(SAMPLE_CUSTOMERS, months=SAMPLE_MONTHS, seed=SAMPLE_SEED)
     return sample.drop(columns="segment").to_csv(index=False).encode()
 
 
 @pytest.mark.parametrize("segments", [True, False], ids=["sample", "sample without segments"])
-def test_use_my_numbers_starts_the_simulator_at_the_annual_figures_measured(segments: bool) -> None:
+def test_use_my_numbers_starts_the_simulator_at_the_forecasts_annual_figures(segments: bool) -> None:
+    """The simulator after "use my numbers" is the forecast (issue 20): its annual NRR and GRR are the
+    forecast's monthly rates compounded, which Know your number says beside the cards' figures (what
+    the customers of a year before kept), the same to the page's rounding."""
     at = opened("pages/know-your-number.py")
     if segments:
         at.button(key="kyn_sample").click().run()
@@ -104,12 +107,14 @@ def test_use_my_numbers_starts_the_simulator_at_the_annual_figures_measured(segm
             ("flat.csv", sample_without_segments(), "text/csv")
         ).run()
     assert not at.exception and not at.error
-    measured = {m.label: m.value for m in at.metric}
+    forecast = at.session_state["_kyn_loaded"].calibration.measured
+    said = shown_text(at)
+    assert f"({pct(forecast.nrr)} NRR and {pct(forecast.grr)} GRR a year, compounded)" in said
     at.button(key="kyn_use_numbers").click().run()
     at.switch_page("pages/compounding.py").run()
     simulated = {m.label.split(" (")[0]: m.value for m in at.metric}
-    assert simulated["Annual NRR"] == measured["Annual NRR"]
-    assert simulated["Annual GRR"] == measured["Annual GRR"]
+    assert simulated["Annual NRR"] == pct(forecast.nrr)
+    assert simulated["Annual GRR"] == pct(forecast.grr)
 
 
 def test_a_saved_downside_loads_back_with_the_same_mrr() -> None:

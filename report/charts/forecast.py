@@ -15,17 +15,27 @@ from report.revenue import MRR, Revenue
 
 
 def ahead(
-    monthly: pd.DataFrame, projected: np.ndarray, future: list[str], currency: str, *, shown: Revenue = MRR
+    monthly: pd.DataFrame,
+    projected: np.ndarray,
+    future: list[str],
+    currency: str,
+    *,
+    shown: Revenue = MRR,
+    band: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> go.Figure:
     """The export's actual MRR, and the simulator's projection carrying on from its last month.
 
     ``projected`` is the projection's MRR from month 0 (the export's last month) on; ``future``
-    the labels of the months after it.
+    the labels of the months after it; ``band`` the forecast's P10 and P90 over those months
+    (drawn when given and known).
     """
     months = monthly["month"].astype(str).tolist()
     prefix = tick_prefix(currency)
     fig = new_figure()
+    # The actual line first: its months set the order of the axis's categories.
     _actual(fig, monthly, prefix, shown)
+    if band is not None:
+        _band(fig, [months[-1], *future], float(projected[0]), band, prefix, shown)
     _line(
         fig, [months[-1], *future], shown.of(projected), "The simulator, calibrated on it", "Forecast", prefix
     )
@@ -44,7 +54,8 @@ def backtest(monthly: pd.DataFrame, table: pd.DataFrame, currency: str, *, shown
     months = monthly["month"].astype(str).tolist()
     held = table["month"].astype(str).tolist()
     start = months[len(months) - len(held) - 1]
-    fitted_mrr = shown.of(float(monthly["ending_mrr"].to_numpy(dtype=float)[len(months) - len(held) - 1]))
+    fitted_mrr_raw = float(monthly["ending_mrr"].to_numpy(dtype=float)[len(months) - len(held) - 1])
+    fitted_mrr = shown.of(fitted_mrr_raw)
     prefix = tick_prefix(currency)
     fig = new_figure()
     fig.add_shape(
@@ -60,7 +71,11 @@ def backtest(monthly: pd.DataFrame, table: pd.DataFrame, currency: str, *, shown
         layer="below",
     )
     _label(fig, held[-1], "held out")
+    # The actual line first: its months set the order of the axis's categories.
     _actual(fig, monthly, prefix, shown)
+    if "forecast_p10" in table:
+        band = (table["forecast_p10"].to_numpy(dtype=float), table["forecast_p90"].to_numpy(dtype=float))
+        _band(fig, [start, *held], fitted_mrr_raw, band, prefix, shown)
     for column, name, short in (
         ("forecast_mrr", "Forecast, fitted before the shading", "Forecast"),
         ("flat_mrr", "Flat line", "Flat"),
@@ -75,6 +90,34 @@ def backtest(monthly: pd.DataFrame, table: pd.DataFrame, currency: str, *, shown
         )
     _layout(fig, "Backtest: the forecast against what happened", len(months), prefix, shown)
     return fig.figure()
+
+
+def _band(
+    fig: Spec, x: list[str], start: float, band: tuple[np.ndarray, np.ndarray], prefix: str, shown: Revenue
+) -> None:
+    """The forecast's P10–P90 band, a light blue area from the month it starts at (none when unknown)."""
+    low, high = (np.asarray(values, dtype=float) for values in band)
+    if not (np.isfinite(low).all() and np.isfinite(high).all()):
+        return
+    fig.add_scatter(
+        x=x,
+        y=shown.of(np.concatenate(([start], high))),
+        name="P90",
+        mode="lines",
+        line={"width": 0, "color": BLUE},
+        hovertemplate="P90: " + prefix + "%{y:,.0f}<extra></extra>",
+        showlegend=False,
+    )
+    fig.add_scatter(
+        x=x,
+        y=shown.of(np.concatenate(([start], low))),
+        name="P10–P90 band",
+        mode="lines",
+        fill="tonexty",
+        fillcolor="rgba(37, 99, 235, 0.15)",
+        line={"width": 0, "color": BLUE},
+        hovertemplate="P10: " + prefix + "%{y:,.0f}<extra></extra>",
+    )
 
 
 def _actual(fig: Spec, monthly: pd.DataFrame, prefix: str, shown: Revenue) -> None:

@@ -44,18 +44,17 @@ def _rounded_rates(percents: Sequence[float], signs: Sequence[float], decimals: 
 
 
 def lever_values(calibration: Calibration, current: Mapping[str, Any]) -> dict[str, Any]:
-    """The sidebar values that start the simulator from the data.
+    """The sidebar values that start the simulator from the data: the forecast's scenario.
 
-    Every control that maps onto a scenario field takes the data's value; of
-    the "Advanced model" refinements, the segments, early-life churn and
-    churned customers' size the export shows are set
-    (:mod:`simulator.calibration`), the others, which an export does not
-    measure, go back to their defaults (off), so that the
-    simulator's first months reproduce the data; the horizon, the currency,
-    CAC and gross margin stay as they are. Values are put on each control's
-    grid and inside its range.
+    Every control that maps onto a scenario field takes the forecast's value
+    (:attr:`~simulator.calibration.Calibration.scenario`, so the simulator and the
+    forecast are one thing); of the "Advanced model" refinements, the segments
+    and the churned customers' size the export shows are set, the others go back to their defaults and the
+    expansion ceiling goes off, so that the simulator's months are the
+    forecast's; the horizon, the currency, CAC and gross margin stay as they
+    are. Values are put on each control's grid and inside its range.
     """
-    scenario = calibration.levers.scenario
+    scenario = calibration.scenario
     values = dict(current)
     rates = [getattr(scenario, field) * 100 for field, _ in _RATE_FIELDS]
     rounded = dict(
@@ -79,20 +78,14 @@ def lever_values(calibration: Calibration, current: Mapping[str, Any]) -> dict[s
             values[control.key] = controls.control_value(control, rounded[control.field] / control.divisor)
         else:
             values[control.key] = controls.control_value(control, raw)
-    refined = calibration.scenario
-    if refined.segments:
-        values["segments_on"] = True
-        values["segments"] = segment_rows(refined.segments)
-    if calibration.early_churn is not None:
-        early_x, early_months = (
-            controls.CONTROL_BY_KEY["early_churn_x"],
-            controls.CONTROL_BY_KEY["early_churn_months"],
-        )
-        values[early_x.key] = controls.control_value(early_x, refined.early_churn_multiple)
-        values[early_months.key] = controls.control_value(early_months, refined.early_churn_months)
-    if calibration.churned_size is not None:
+    # The forecast caps no expansion: the sidebar's default ceiling would make the simulator another thing.
+    values["ceiling_on"] = False
+    if calibration.churned_size is not None:  # it moves customer counts only: the forecast is the same
         size = controls.CONTROL_BY_KEY["churned_size_x"]
-        values[size.key] = controls.control_value(size, refined.churned_size_multiple)
+        values[size.key] = controls.control_value(size, scenario.churned_size_multiple)
+    if scenario.segments:
+        values["segments_on"] = True
+        values["segments"] = segment_rows(scenario.segments)
     return values
 
 
@@ -161,26 +154,40 @@ def _advanced(control: controls.Control) -> bool:
 
 def lever_rows(calibration: Calibration, values: Mapping[str, Any], currency: str) -> pd.DataFrame:
     """What "use my numbers" set: lever, value, and where the value came from."""
-    levers = calibration.levers
-    first, last = levers.window
-    window = f"{first} to {last} ({levers.months_in_window} months)"
-    measured, measured_nrr = (f"{value * 100:.1f}%" for value in (levers.measured.grr, levers.measured.nrr))
+    fit = calibration.forecast
+    first, last = fit.window
+    window = f"{first} to {last}"
+    inflow = fit.inflow
+    weight = fit.weight
+    if fit.evidence == 0 or weight >= 0.995:
+        kept = "their typical MRR in full"
+    elif weight <= 0.005:
+        kept = (
+            "the MRR that holds your MRR level (what leaks each month): on your past, the trend did no "
+            "better than MRR staying where it was"
+        )
+    else:
+        kept = (
+            f"{weight * 100:.0f}% of the way from what holds MRR level to their typical MRR: about that "
+            "much of the change the trend predicted happened on your past"
+        )
     sources = {
-        "starting_mrr": f"MRR in {levers.last_month}",
-        "starting_customers": f"customers paying in {levers.last_month}",
-        "churn_pct": (
-            f"annual GRR {measured} ^ (1/12), split as the churned and contraction MRR of {window} "
-            f"(month by month churn was {levers.monthly['churn'] * 100:.2f}%)"
+        "starting_mrr": f"MRR in {fit.origin}",
+        "starting_customers": f"customers paying in {fit.origin}",
+        "churn_pct": f"churned MRR ÷ starting MRR, {window}, each month counting by its MRR",
+        "contraction_pct": f"contraction MRR ÷ starting MRR, {window}",
+        "expansion_pct": f"expansion MRR ÷ starting MRR, {window}"
+        + (
+            " (lowered to hold your base's growth back as the forecast does)" if fit.lowered_expansion else ""
         ),
-        "contraction_pct": (
-            f"the rest of that monthly loss (month by month: {levers.monthly['contraction'] * 100:.2f}%)"
+        "new_customers": (
+            f"a typical month of {window}: {inflow.new_customers:.2f} new and "
+            f"{inflow.reactivated_customers:.2f} returning customers (the months' trimmed mean: the "
+            "highest and lowest sixth set aside)"
         ),
-        "expansion_pct": (
-            f"annual NRR {measured_nrr} ^ (1/12) minus the monthly GRR "
-            f"(month by month: {levers.monthly['expansion'] * 100:.2f}%)"
+        "new_customer_mrr": (
+            f"the {money(inflow.mrr, currency)} a typical month brought ÷ those customers; {kept}"
         ),
-        "new_customers": f"average of {window}",
-        "new_customer_mrr": f"new MRR ÷ new customers, {window}",
         "acquisition_growth_pct": "held flat: change it to try growth",
     }
     rows = []
@@ -204,9 +211,8 @@ def lever_rows(calibration: Calibration, values: Mapping[str, Any], currency: st
                 "Lever": "Segments",
                 "Set to": ", ".join(calibration.segments),
                 "From the data": (
-                    "each segment's own annual GRR and NRR, MRR share in "
-                    f"{levers.last_month} and new customers of {window}, moved together so that "
-                    "their blend is the export's annual GRR and NRR"
+                    f"each segment's own monthly rates and typical new and returning customers of {window}, "
+                    f"and its share of MRR in {fit.origin}"
                 ),
             }
         )
@@ -215,10 +221,11 @@ def lever_rows(calibration: Calibration, values: Mapping[str, Any], currency: st
         rows.append(
             {
                 "Lever": "Early-life churn",
-                "Set to": f"{values['early_churn_x']:g}× fading over {values['early_churn_months']} months",
+                "Set to": "off",
                 "From the data": (
-                    "churn by months since a customer's first payment, against customers older than "
-                    f"6 months ({early.seasoned * 100:.2f}% a month)"
+                    f"your cohorts show it ({early.multiple:g}× in a customer's first month, against "
+                    f"{early.seasoned * 100:.2f}% a month for customers older than 6 months); the monthly "
+                    "rates already hold it, at your own mix of young and seasoned customers"
                 ),
             }
         )

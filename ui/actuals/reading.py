@@ -25,8 +25,10 @@ from simulator.actuals import (
 from simulator.arr import export_bridge
 from simulator.calibration import Calibration, calibrate
 from simulator.export import read_export
+from simulator.forecast import Fits, band, fit_export
 from simulator.metrics import METRICS_COLUMNS, ExportMetrics, analyse
 from simulator.output import csv_bytes
+from simulator.projection import project
 
 #: Header names each canonical column is guessed from (compared without case,
 #: spaces or punctuation), best first.
@@ -68,9 +70,10 @@ class Loaded:
     """An export analysed: everything the page shows, computed once.
 
     ``calibration`` is the simulator calibrated on it (the forecast's, and
-    "use my numbers"'s); ``levers`` its core levers; ``curves`` the cohort
-    retention curves; ``churn`` logo beside revenue churn; ``arr_bridge``
-    its yearly ARR bridge.
+    "use my numbers"'s); ``fits`` the forecast at every month of it (for the
+    backtests); ``levers`` its core levers as measured the cohort way; ``curves``
+    the cohort retention curves; ``churn`` logo beside revenue churn;
+    ``arr_bridge`` its yearly ARR bridge.
     """
 
     name: str
@@ -80,6 +83,7 @@ class Loaded:
     top_share: float
     warning: str | None
     calibration: Calibration
+    fits: Fits
     segments: pd.DataFrame | None
     curves: pd.DataFrame
     churn: ChurnRates
@@ -172,6 +176,7 @@ def analyse_export(
     export = read_export(data, columns=columns, amounts_in_cents=amounts_in_cents, max_bytes=max_bytes)
     metrics = analyse(export)
     share = top_expansion_share(metrics)
+    fits = fit_export(metrics)
     return Loaded(
         name=name,
         rows=len(export),
@@ -179,7 +184,8 @@ def analyse_export(
         cohorts=cohort_retention(metrics),
         top_share=share,
         warning=concentration_warning(metrics, top_share=share if np.isfinite(share) else 0.0),
-        calibration=calibrate(metrics),
+        calibration=calibrate(metrics, fits=fits),
+        fits=fits,
         segments=segment_summary(metrics),
         curves=cohort_curves(metrics),
         churn=churn_rates(metrics.monthly),
@@ -192,3 +198,23 @@ def metrics_csv(monthly: pd.DataFrame, shown: Revenue = MRR) -> bytes:
     ``python -m simulator metrics`` writes them (:func:`simulator.output.csv_bytes`); as ARR, each
     amount of MRR 12 × it and named ``arr``, as ``metrics --revenue arr`` writes them."""
     return csv_bytes(shown.columns(monthly[list(METRICS_COLUMNS)]))
+
+
+#: The columns of the forecast's CSV, in order.
+FORECAST_COLUMNS: tuple[str, ...] = ("month", "forecast_mrr", "forecast_p10", "forecast_p90")
+
+
+def forecast_table(calibration: Calibration, future: Sequence[str]) -> pd.DataFrame:
+    """The forecast over the months ``future`` (the labels after the export's last month): its MRR,
+    P10 and P90 (NaN when the export's past holds too few errors for a band)."""
+    forecast = project(calibration.scenario.replace(months=len(future))).table["mrr"].to_numpy()[1:]
+    low, high = band(calibration.forecast.band, forecast)
+    return pd.DataFrame(
+        {"month": list(future), "forecast_mrr": forecast, "forecast_p10": low, "forecast_p90": high}
+    )
+
+
+def forecast_csv(calibration: Calibration, future: Sequence[str], shown: Revenue = MRR) -> bytes:
+    """The forecast as CSV bytes: :data:`FORECAST_COLUMNS`, written as the command line writes tables; as
+    ARR, each amount 12 × it (the forecast renamed ``forecast_arr``)."""
+    return csv_bytes(shown.columns(forecast_table(calibration, future)))

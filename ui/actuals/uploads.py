@@ -7,6 +7,7 @@ page goes on showing the earlier data."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import pandas as pd
@@ -14,7 +15,7 @@ import streamlit as st
 
 from report.format import literal, money, pct
 from report.revenue import MRR, Revenue
-from simulator.backtest import Backtest, BacktestError, backtest
+from simulator.backtest import Backtest, BacktestError, RollingBacktest, backtest, rolling_backtest
 from simulator.export import ExportError, header_columns
 from simulator.sample_data import generate_export
 from ui.actuals.levers import lever_rows, lever_values
@@ -36,6 +37,7 @@ MAP_TOGGLE_KEY = "kyn_map_columns"
 SAMPLE_KEY = "kyn_sample"
 USE_KEY = "kyn_use_numbers"
 DOWNLOAD_KEY = "kyn_download"
+FORECAST_DOWNLOAD_KEY = "kyn_forecast_download"
 HOLDOUT_KEY = "kyn_holdout"
 STAGE_KEY = "kyn_stage"
 PRICING_KEY = "kyn_pricing"
@@ -55,6 +57,7 @@ _RESULTS = "_kyn_results"
 _LOADED = "_kyn_loaded"
 _APPLIED = "_kyn_applied"
 _BACKTESTS = "_kyn_backtests"
+_ROLLING = "_kyn_rolling"
 #: How many parsed results (or errors) a session keeps, newest last: switching
 #: back and forth between options is instant, and memory stays bounded.
 RESULTS_KEPT = 4
@@ -222,36 +225,31 @@ def _use_numbers() -> None:
 def use_numbers_ui(data: Loaded) -> None:
     """The "use my numbers" button, and what it set once pressed."""
     levers = data.levers
-    first, last = levers.window
     measured = levers.measured
-    compounded_nrr, compounded_grr = levers.compounded
     calibration = data.calibration
-    refinements = []
-    if calibration.segments:
-        refinements.append(f"your {len(calibration.segments)} segments")
-    if calibration.early_churn is not None:
-        refinements.append("the early-life churn your cohorts show")
-    if calibration.churned_size is not None:
-        refinements.append("the size of the customers who leave")
-    listed = (
-        ", ".join(refinements[:-1]) + " and " + refinements[-1]
-        if len(refinements) > 1
-        else "".join(refinements)
+    fit = calibration.forecast
+    first, last = fit.window
+    segments = (
+        f" Each of your {len(calibration.segments)} segments at its own." if calibration.segments else ""
     )
-    also = f" With {listed}." if refinements else ""
+    if calibration.churned_size is not None:
+        segments += (
+            f" The customers who leave are {calibration.churned_size.multiple:.2f}× the average account, "
+            "as your cancellations show."
+        )
     st.markdown(
-        f"**Start the simulator from your data.** Starting MRR and customers from {levers.last_month}; "
-        f"churn, contraction and expansion set so that the simulator's annual NRR and GRR are yours "
-        f"({pct(measured.nrr)} and {pct(measured.grr)}); new customers a month and their MRR from "
-        f"{first} to {last}.{also}"
+        f"**Start the simulator from your data: the forecast below.** Starting MRR and customers from "
+        f"{fit.origin}; churn, contraction and expansion at your monthly rates of {first} to {last} "
+        f"({pct(calibration.measured.nrr)} NRR and {pct(calibration.measured.grr)} GRR a year, compounded); "
+        f"new and returning customers a month and their MRR from a typical month of those, as far as "
+        f"your past says to trust them.{segments}"
     )
     if measured.basis == "trailing 12":
         st.caption(
-            f"Your month-by-month rates of {first} to {last}, compounded over 12 months, would say "
-            f"{pct(compounded_nrr)} and {pct(compounded_grr)}: lower, because a customer who leaves counts "
-            "once in what a cohort keeps but in every month's rate, and monthly rates also count new "
-            "customers' first months and ups and downs within the year. The simulator starts from what "
-            "your customers actually kept."
+            f"The cards above follow the customers paying in {measured.months[0]}: they kept "
+            f"{pct(measured.nrr)} and {pct(measured.grr)} of their MRR a year later. The monthly rates "
+            "count every customer paying at the start of each month, the newer ones and those who came "
+            "back too: what the forecast, which carries every customer on, needs."
         )
     st.button(
         "Use my numbers in the simulator",
@@ -280,7 +278,24 @@ def backtest_for(data: Loaded, holdout: int) -> Backtest | str:
     results: dict[int, Backtest | str] = memo["results"]  # type: ignore[assignment]
     if holdout not in results:
         try:
-            results[holdout] = backtest(data.metrics, holdout=holdout)
+            results[holdout] = backtest(data.metrics, holdout=holdout, fits=data.fits)
+        except BacktestError as error:
+            results[holdout] = str(error)
+        while len(results) > RESULTS_KEPT:
+            results.pop(next(iter(results)))
+    return results[holdout]
+
+
+def rolling_for(data: Loaded, holdout: int) -> RollingBacktest | str:
+    """The rolling backtest of the loaded export, every origin forecasting ``holdout`` months, or why
+    there is none. Kept for the session, as :func:`backtest_for` is."""
+    memo: dict[str, object] = st.session_state.setdefault(_ROLLING, {"for": None, "results": {}})
+    if memo["for"] is not data:
+        memo["for"], memo["results"] = data, {}
+    results: dict[int, RollingBacktest | str] = memo["results"]  # type: ignore[assignment]
+    if holdout not in results:
+        try:
+            results[holdout] = rolling_backtest(data.metrics, holdout=holdout, fits=data.fits)
         except BacktestError as error:
             results[holdout] = str(error)
         while len(results) > RESULTS_KEPT:
@@ -301,5 +316,11 @@ def backtest_rows(result: Backtest, currency: str, shown: Revenue = MRR) -> pd.D
             "Error": [pct(float(v)) for v in table["forecast_error"]],
             "Flat line": [money(shown.of(float(v)), currency, decimals=2) for v in table["flat_mrr"]],
             "Flat error": [pct(float(v)) for v in table["flat_error"]],
+            "P10 to P90": [
+                f"{money(shown.of(float(low)), currency)} to {money(shown.of(float(high)), currency)}"
+                if math.isfinite(high)
+                else "–"
+                for low, high in zip(table["forecast_p10"], table["forecast_p90"], strict=True)
+            ],
         }
     )
