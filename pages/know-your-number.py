@@ -15,7 +15,7 @@ from ui.actuals import reading, uploads, words
 from ui.charts import actual, forecast
 from ui.charts import economics as economics_charts
 from ui.economics import bridge_rows, position_text, quick
-from ui.format import money, pct
+from ui.format import literal, money, pct
 from ui.sentences import verdict_text
 from ui.state import navigation, session
 
@@ -42,6 +42,8 @@ measured = data.levers.measured
 last = monthly.iloc[-1]
 
 st.subheader(f"{data.name}, {months[0]} to {months[-1]}")
+for note in data.notes:  # how the file was read: its amounts' decimal separator, and why
+    st.caption(literal(note[:1].upper() + note[1:]) + ".")
 cards = st.columns(5)
 show.card(cards[0], "Annual NRR", pct(measured.nrr), help=f"NRR of {measured.description}.")
 show.card(cards[1], "Annual GRR", pct(measured.grr), help=f"GRR of {measured.description}.")

@@ -23,6 +23,7 @@ from simulator.comparison import compare
 from simulator.output import csv_bytes
 from simulator.scenario import Scenario, to_dict
 from tests.apptest_support import app, plain, values_of
+from tests.apptest_support import metrics as metrics_of
 from tests.test_hostile_engine import REFUSED
 from ui.actuals.uploads import UPLOAD_KEY
 from ui.scenarios import saved
@@ -183,3 +184,17 @@ def test_raw_html_and_script_reach_streamlit_only_as_constants_or_escaped() -> N
     ]
     assert len(calls) >= 4  # the app's CSS, the presenter's CSS and clicker keys, the charts' titles
     assert [(file, line) for file, line, given in calls if not _escaped_or_constant(given)] == []
+
+
+# Issue 23, finding 1 on the page: the amounts' reading is said above the figures.
+
+
+def test_a_semicolon_export_in_whole_thousands_shows_thousands_and_says_how_it_read_them() -> None:
+    from tests.test_hostile_engine import SEMICOLONS
+
+    at = app("pages/know-your-number.py")
+    at.file_uploader(key=UPLOAD_KEY).set_value(("export.csv", SEMICOLONS, "text/csv")).run()
+    assert not at.exception
+    assert metrics_of(at)["MRR, 2024-02"] == "$1,010"
+    said = " ".join(plain(caption.value) for caption in at.caption)
+    assert "decimal commas and points between thousands (row 2: '1.010' is 1010)" in said

@@ -375,3 +375,99 @@ def test_memory_stays_under_forty_times_the_file_plus_300_mb(shape: str, tmp_pat
     assert 2e6 < size < 8e6
     assert grown < 40 * size + 300e6
     assert seconds < 5 * SECONDS  # linear in the file (about 1 s here), not minutes
+
+
+# Issue 23, finding 1: amounts are read one way per file, decided from all of its values and its
+# delimiter, said on standard error, and refused when nothing decides or the file mixes the two.
+
+SEMICOLONS = b"customer_id;month;mrr\na;2024-01;1.010\nb;2024-01;2.500\na;2024-02;1.010\n"
+
+
+def test_a_semicolon_export_in_whole_thousands_is_read_in_thousands_and_says_so(tmp_path: Path) -> None:
+    """1.010 in a file whose fields are separated by semicolons is a thousand and ten (read as 1.01
+    before: every MRR a thousand times too small, with no word)."""
+    assert read_export(SEMICOLONS)["mrr"].tolist() == [1010.0, 2500.0, 1010.0]
+    path = tmp_path / "export.csv"
+    path.write_bytes(SEMICOLONS)
+    result = subprocess.run(
+        [sys.executable, "-m", "simulator", "metrics", str(path), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=10,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[1]["ending_mrr"] == 1010.0
+    assert re.search(r"amounts read with decimal commas and points between thousands", result.stderr)
+    assert "row 2: '1.010' is 1010" in result.stderr and "semicolons" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            b"customer_id;month;mrr\na;2024-01;1.200\nb;2024-01;1,500\na;2024-02;1.200\n",
+            r"'mrr' writes some amounts with a point before three digits \(row 2: '1.200' and 1 more\) and "
+            r"others with a comma before three digits \(row 3: '1,500'\)",
+        ),
+        (
+            b"customer_id,month,mrr\na,2024-01,1.010\nb,2024-01,2.500\na,2024-02,1.010\n",
+            r"'mrr' has amounts that read two ways \(row 2: '1.010' is 1010 with a point between "
+            r"thousands, or 1.01 with a decimal point\)",
+        ),
+        (
+            b'customer_id\tmonth\tmrr\na\t2024-01\t"1,500"\na\t2024-02\t7\n',
+            r"\(row 2: '1,500' is 1500 with a comma between thousands, or 1.5 with a decimal comma\)",
+        ),
+    ],
+)
+def test_amounts_that_read_two_ways_are_refused_naming_rows(data: bytes, message: str) -> None:
+    with pytest.raises(ExportError, match=message):
+        read_export(data)
+
+
+def test_decimals_elsewhere_in_the_file_decide_an_amount_that_reads_two_ways() -> None:
+    assert read_export(b"customer_id,month,mrr\na,2024-01,1.010\na,2024-02,1016.19\n")["mrr"].tolist() == [
+        1.01,
+        1016.19,
+    ]
+    assert read_export(b"customer_id;month;mrr\na;2024-01;1.010\na;2024-02;99,50\n")["mrr"].tolist() == [
+        1010.0,
+        99.5,
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(0, 10**9), min_size=2, max_size=8),
+    st.sampled_from([",", "."]),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from([",", ";", "\t"]),
+)
+def test_no_amount_is_ever_read_a_thousand_times_off_without_a_word(
+    cents: list[int], decimal: str, grouped: bool, whole: bool, delimiter: str
+) -> None:
+    """However amounts are written (a decimal point or comma, thousands grouped or not, with cents
+    or whole), each reads back as written, or the file is refused; the one guess, a semicolon
+    file of whole amounts grouped by a separator before three digits, is read as the semicolon's
+    habit (decimal commas) and says so."""
+    thousands = "." if decimal == "," else ","
+
+    def written(amount: int) -> str:
+        units, fraction = divmod(amount, 100)
+        text = f"{units:,}".replace(",", thousands) if grouped else str(units)
+        return f'"{text}"' if whole else f'"{text}{decimal}{fraction:02d}"'
+
+    meant = [(a // 100 if whole else a / 100) for a in cents]
+    rows = "".join(f"c{i}{delimiter}2024-0{1 + i % 2}{delimiter}{written(a)}\n" for i, a in enumerate(cents))
+    data = f"customer_id{delimiter}month{delimiter}mrr\n{rows}".encode()
+    try:
+        export = read_export(data)
+    except ExportError:
+        return
+    read = export["mrr"].tolist()
+    if read != pytest.approx(meant):
+        assert delimiter == ";" and decimal == "." and whole and grouped
+        from simulator.export import export_notes
+
+        assert any("decimal commas" in note for note in export_notes(export))

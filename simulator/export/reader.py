@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulator.export.amounts import _amounts, _check_money
+from simulator.export.amounts import AmountReading, _check_money, read_amounts
 from simulator.export.bounds import (
     _HEAD_BYTES,
     _decode,
@@ -60,7 +60,10 @@ def read_export(
     Returns
     -------
     pandas.DataFrame
-        The canonical frame described in the module docstring, in file order.
+        The canonical frame described in the module docstring, in file order;
+        ``attrs["amount_reading"]`` says how its amounts were read
+        (:class:`~simulator.export.AmountReading`, ``None`` for whole numbers), and
+        :func:`export_notes` says it in words.
 
     Raises
     ------
@@ -96,7 +99,12 @@ def read_export(
             "so export at least two months"
         )
     check_month_span(first, last, rows=(int(month_codes.argmin()) + 2, int(month_codes.argmax()) + 2))
-    amounts = _amounts(raw["mrr"], in_cents=amounts_in_cents)
+    amounts, reading = read_amounts(
+        raw["mrr"],
+        delimiter=delimiter,
+        as_text=lambda: _column_as_text(data, delimiter, mapping["mrr"]),
+        in_cents=amounts_in_cents,
+    )
     _check_money(amounts, month_codes, raw["mrr"], in_cents=amounts_in_cents)
     canonical = {
         # Categorical: the ids as text, already numbered for the analysis.
@@ -106,7 +114,20 @@ def read_export(
     }
     if "segment" in raw:
         canonical["segment"] = raw["segment"].fillna("(none)").astype("str")
-    return pd.DataFrame(canonical, copy=False)
+    export = pd.DataFrame(canonical, copy=False)
+    export.attrs[AMOUNTS] = reading
+    return export
+
+
+#: Where :func:`read_export` leaves how it read the amounts (:attr:`DataFrame.attrs`).
+AMOUNTS = "amount_reading"
+
+
+def export_notes(export: pd.DataFrame) -> tuple[str, ...]:
+    """What reading the file decided that its owner should know, one sentence each: how its
+    amounts were read (decimal points or commas, and why). Empty for whole-number amounts."""
+    reading: AmountReading | None = export.attrs.get(AMOUNTS)
+    return (reading.sentence(),) if reading is not None else ()
 
 
 def header_columns(data: bytes) -> list[str]:
@@ -138,15 +159,15 @@ def _read_fast(
         raise ValueError("pandas read another header")  # the careful path says what is wrong
     table = pd.DataFrame({name: raw.iloc[:, position] for name, position in mapping.items()}, copy=False)
     if not pd.api.types.is_string_dtype(table["customer_id"]):
-        table["customer_id"] = pd.read_csv(
-            _readable(data),
-            sep=delimiter,
-            usecols=[mapping["customer_id"]],
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-        ).iloc[:, 0]
+        table["customer_id"] = _column_as_text(data, delimiter, mapping["customer_id"])
     return table
+
+
+def _column_as_text(data: bytes | Path, delimiter: str, position: int) -> pd.Series:
+    """One column of a file the fast path read, again, as its text."""
+    return pd.read_csv(
+        _readable(data), sep=delimiter, usecols=[position], dtype=str, keep_default_na=False, na_values=[""]
+    ).iloc[:, 0]
 
 
 def _readable(data: bytes | Path) -> io.BytesIO | Path:

@@ -23,7 +23,7 @@ from simulator.actuals import (
 )
 from simulator.arr import export_bridge
 from simulator.calibration import Calibration, calibrate
-from simulator.export import read_export
+from simulator.export import export_notes, read_export
 from simulator.metrics import METRICS_COLUMNS, ExportMetrics, analyse
 from simulator.output import csv_bytes
 
@@ -69,7 +69,8 @@ class Loaded:
     ``calibration`` is the simulator calibrated on it (the forecast's, and
     "use my numbers"'s); ``levers`` its core levers; ``curves`` the cohort
     retention curves; ``churn`` logo beside revenue churn; ``arr_bridge``
-    its yearly ARR bridge.
+    its yearly ARR bridge; ``notes`` what reading the file decided (how its amounts
+    were read), one sentence each (:func:`simulator.export.export_notes`).
     """
 
     name: str
@@ -83,6 +84,7 @@ class Loaded:
     curves: pd.DataFrame
     churn: ChurnRates
     arr_bridge: pd.DataFrame
+    notes: tuple[str, ...] = ()
 
     @property
     def levers(self) -> Levers:
@@ -183,6 +185,7 @@ def analyse_export(
         curves=cohort_curves(metrics),
         churn=churn_rates(metrics.monthly),
         arr_bridge=export_bridge(metrics.monthly),
+        notes=export_notes(export),
     )
 
 
