@@ -291,8 +291,7 @@ def from_dict(data: Any) -> Scenario:
     """
     if not isinstance(data, dict):
         raise ScenarioError(
-            f'a scenario is a JSON object of fields such as {{"starting_mrr": 100000}}, '
-            f"not {type(data).__name__}"
+            f'a scenario is a JSON object of fields such as {{"starting_mrr": 100000}}, not {json_kind(data)}'
         )
     _refuse_unknown(data, FIELDS, where="")
     missing = [name for name in REQUIRED if name not in data]
@@ -303,6 +302,27 @@ def from_dict(data: Any) -> Scenario:
     if "initiatives" in data:
         data = {**data, "initiatives": _items_from(data["initiatives"], Initiative, "initiative")}
     return Scenario(**data)
+
+
+def json_kind(value: Any) -> str:
+    """What a JSON value is, in a person's words: "null", "text", "a number", "a list", "an object"…
+
+    >>> json_kind(None), json_kind([1]), json_kind("x")
+    ('null', 'a list', 'text')
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
 
 
 def _refuse_unknown(data: dict[Any, Any], valid: tuple[str, ...], *, where: str) -> None:
@@ -320,7 +340,7 @@ _Item = TypeVar("_Item", "Segment", "Initiative")
 def _items_from(items: Any, kind: type[_Item], label: str) -> tuple[_Item, ...]:
     """Segments or initiatives from a JSON list of objects (or already built)."""
     if not isinstance(items, (list, tuple)):
-        raise ScenarioError(f"{label}s must be a list of {label} objects, not {type(items).__name__}")
+        raise ScenarioError(f"{label}s must be a list of {label} objects, not {json_kind(items)}")
     fields = tuple(f.name for f in dataclasses.fields(kind))
     built = []
     for position, item in enumerate(items, start=1):
@@ -328,9 +348,7 @@ def _items_from(items: Any, kind: type[_Item], label: str) -> tuple[_Item, ...]:
             built.append(item)
             continue
         if not isinstance(item, dict):
-            raise ScenarioError(
-                f"{label} {position} must be an object with a name, not {type(item).__name__}"
-            )
+            raise ScenarioError(f"{label} {position} must be an object with a name, not {json_kind(item)}")
         _refuse_unknown(item, fields, where=f"{label} {position}: ")
         missing = [
             f.name

@@ -198,3 +198,16 @@ def test_a_semicolon_export_in_whole_thousands_shows_thousands_and_says_how_it_r
     assert metrics_of(at)["MRR, 2024-02"] == "$1,010"
     said = " ".join(plain(caption.value) for caption in at.caption)
     assert "decimal commas and points between thousands (row 2: '1.010' is 1010)" in said
+
+
+# Issue 23, finding 8 on the page: an export pasted twice is warned about.
+
+
+def test_an_export_pasted_twice_is_warned_about_on_the_page() -> None:
+    rows = b"a,2024-01,100\nb,2024-01,50\na,2024-02,120\n"
+    at = app("pages/know-your-number.py")
+    data = b"customer_id,month,mrr\n" + rows + rows
+    at.file_uploader(key=UPLOAD_KEY).set_value(("export.csv", data, "text/csv")).run()
+    assert not at.exception
+    warned = [plain(w.value) for w in at.warning if "repeat" in w.value]
+    assert warned and "3 rows repeat an earlier row exactly (row 5 repeats row 2" in warned[0]

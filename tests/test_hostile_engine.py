@@ -471,3 +471,60 @@ def test_no_amount_is_ever_read_a_thousand_times_off_without_a_word(
         from simulator.export import export_notes
 
         assert any("decimal commas" in note for note in export_notes(export))
+
+
+# Issue 23, finding 8: messages in the user's terms.
+
+
+def test_a_scenario_file_that_is_null_says_it_holds_nothing() -> None:
+    with pytest.raises(
+        ScenarioError, match=r"^the file holds null \(nothing\), not a scenario; a scenario is"
+    ) as e:
+        read_scenario(b"null")
+    assert "NoneType" not in str(e.value)
+    with pytest.raises(ScenarioError, match=r"the file holds a list, not a scenario"):
+        read_scenario(b"[1, 2]")
+    with pytest.raises(ScenarioError, match=r"segments must be a list of segment objects, not null"):
+        read_scenario(b'{"starting_mrr": 5, "segments": null}')
+
+
+def test_a_utf32_scenario_file_is_read_and_one_without_its_mark_is_named() -> None:
+    text = '{"starting_mrr": 1000, "churn_rate": 0.02}'
+    assert read_scenario(text.encode("utf-32")) == Scenario(1000, churn_rate=0.02)
+    with pytest.raises(
+        ScenarioError, match=r"UTF-32 or UTF-16 text without a byte-order mark; save it as UTF-8"
+    ):
+        read_scenario(text.encode("utf-32-le"))
+
+
+def test_a_utf32_export_is_read_as_text() -> None:
+    data = "customer_id,month,mrr\na,2024-01,100\na,2024-02,120\n".encode("utf-32")
+    assert read_export(data)["mrr"].tolist() == [100.0, 120.0]
+
+
+def test_a_plan_too_long_for_a_link_is_said_in_characters_of_the_link() -> None:
+    from ui.state.address import values_from_query
+
+    plan = '[["' + "€" * 20_000 + '","churn_rate",-0.5,1,1,null]]'
+    _, notice = values_from_query({"plan": plan})
+    assert notice is not None and "file" not in notice and "bytes" not in notice
+    assert "the plan in this link is 20,033 characters long, over the 20,000 it may hold" in notice
+
+
+def test_an_export_pasted_twice_gets_a_warning_naming_a_repeated_row(tmp_path: Path) -> None:
+    """Rows for one customer and month add up, so an export pasted twice counts every MRR twice."""
+    rows = b"a,2024-01,100\nb,2024-01,50\na,2024-02,120\n"
+    twice, once = tmp_path / "twice.csv", tmp_path / "once.csv"
+    twice.write_bytes(HEADER + rows + rows)
+    once.write_bytes(HEADER + rows)
+    said = "3 rows repeat an earlier row exactly (row 5 repeats row 2: the same customer, month and amount)"
+    for path, warned in ((twice, True), (once, False)):
+        result = subprocess.run(
+            [sys.executable, "-m", "simulator", "metrics", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        assert result.returncode == 0
+        assert (said in result.stderr) == warned
+        assert len(result.stderr.splitlines()) == int(warned)

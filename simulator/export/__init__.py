@@ -33,9 +33,11 @@ from simulator.export.reader import (
     ALIASES,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
+    amount_note,
     export_notes,
     header_columns,
     read_export,
+    repeated_rows,
 )
 
 __all__ = [
@@ -50,10 +52,12 @@ __all__ = [
     "STREAM_BYTES",
     "AmountReading",
     "ExportError",
+    "amount_note",
     "check_month_span",
     "export_notes",
     "header_columns",
     "month_labels",
     "parse_months",
     "read_export",
+    "repeated_rows",
 ]

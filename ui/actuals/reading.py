@@ -23,7 +23,7 @@ from simulator.actuals import (
 )
 from simulator.arr import export_bridge
 from simulator.calibration import Calibration, calibrate
-from simulator.export import export_notes, read_export
+from simulator.export import amount_note, read_export, repeated_rows
 from simulator.metrics import METRICS_COLUMNS, ExportMetrics, analyse
 from simulator.output import csv_bytes
 
@@ -70,7 +70,8 @@ class Loaded:
     "use my numbers"'s); ``levers`` its core levers; ``curves`` the cohort
     retention curves; ``churn`` logo beside revenue churn; ``arr_bridge``
     its yearly ARR bridge; ``notes`` what reading the file decided (how its amounts
-    were read), one sentence each (:func:`simulator.export.export_notes`).
+    were read), one sentence each; ``repeats`` a warning when rows repeat an earlier
+    one exactly (:func:`simulator.export.repeated_rows`).
     """
 
     name: str
@@ -85,6 +86,7 @@ class Loaded:
     churn: ChurnRates
     arr_bridge: pd.DataFrame
     notes: tuple[str, ...] = ()
+    repeats: str | None = None
 
     @property
     def levers(self) -> Levers:
@@ -185,7 +187,8 @@ def analyse_export(
         curves=cohort_curves(metrics),
         churn=churn_rates(metrics.monthly),
         arr_bridge=export_bridge(metrics.monthly),
-        notes=export_notes(export),
+        notes=tuple(note for note in (amount_note(export),) if note),
+        repeats=repeated_rows(export),
     )
 
 

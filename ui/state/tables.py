@@ -103,6 +103,11 @@ def _json_rows(text: str, param: str, item: str, most: int, width: int) -> list[
 
     Returns ``(position, row)`` pairs from 1; raises ``ValueError`` naming the parameter or row.
     """
+    if len(text) > MAX_TABLE_CHARS:
+        raise ValueError(
+            f"the {param} in this link is {len(text):,} characters long, over the {MAX_TABLE_CHARS:,} it may "
+            f"hold; a link carries at most {most} {item}s, each named in a few words"
+        )
     try:
         rows = parse_json(text, max_bytes=MAX_TABLE_CHARS, what=param)
     except ScenarioError as error:
