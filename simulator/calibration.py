@@ -43,8 +43,9 @@ from simulator.actuals import (
     root12,
 )
 from simulator.metrics import ExportMetrics
+from simulator.names import fit_names
 from simulator.payments import Payments
-from simulator.scenario import MAX_EARLY_CHURN_MULTIPLE, MAX_SEGMENTS, Scenario, Segment
+from simulator.scenario import MAX_EARLY_CHURN_MULTIPLE, MAX_SEGMENT_NAME, MAX_SEGMENTS, Scenario, Segment
 
 #: Early-life churn is fitted over a customer's first months up to this age …
 EARLY_AGES = 6
@@ -171,6 +172,7 @@ def _segments(
     gross = _blend_to(lambda shift: np.clip(monthly_grr + shift, 0.0, 1.0), weight, target_grr)
     grown = _blend_to(lambda shift: gross + np.clip(expansion + shift, 0.0, 1.0), weight, target_nrr)
     share = np.array(split)
+    names = fit_names([name for name, _ in blocks], most=MAX_SEGMENT_NAME, fallback="Segment")
     return tuple(
         Segment(
             name=name,
@@ -181,8 +183,8 @@ def _segments(
             new_customer_share=float(c),
             new_customer_mrr=float(v / k) if k > 0 else 0.0,
         )
-        for (name, _), g, n, s, w, c, v, k in zip(
-            blocks, gross, grown, share, weight, new_share, new_mrr, new, strict=True
+        for name, g, n, s, w, c, v, k in zip(
+            names, gross, grown, share, weight, new_share, new_mrr, new, strict=True
         )
     )
 

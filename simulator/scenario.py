@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from simulator.levers import BY_FIELD, MAX_COUNT, MAX_MONEY, PLAN_FIELDS
+from simulator.names import BadNameError, check_name
 
 MAX_MONTHS = 600
 
@@ -24,6 +25,10 @@ class ScenarioError(ValueError):
 
 
 MAX_SEGMENTS = 6
+#: The longest names, in characters, at every entrance: what a link's address carries (its
+#: segments and plan each hold at most 20,000 characters).
+MAX_SEGMENT_NAME = 40
+MAX_INITIATIVE_NAME = 200
 #: The most initiatives a plan may hold, at every entrance (address, file, command line): each is
 #: ranked by a projection of its own, and a link must stay short enough to reopen.
 MAX_INITIATIVES = 50
@@ -51,9 +56,8 @@ class Segment:
     new_customer_mrr: float = 0.0
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "name", _name(self.name, "segment name", MAX_SEGMENT_NAME))
         where = f"segment '{self.name}'"
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise ScenarioError(f"every segment needs a name, got {self.name!r}")
         for name in ("churn_rate", "contraction_rate", "expansion_rate", "mrr_share", "new_customer_share"):
             _check_number(f"{where}: {name}", getattr(self, name), low=0.0, high=1.0, unit="fraction")
         _check_number(f"{where}: new_customer_mrr", self.new_customer_mrr, low=0.0, high=MAX_MONEY)
@@ -88,9 +92,8 @@ class Initiative:
     end_month: int | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "name", _name(self.name, "initiative name", MAX_INITIATIVE_NAME))
         where = f"initiative '{self.name}'"
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise ScenarioError(f"every initiative needs a name, got {self.name!r}")
         if self.lever not in INITIATIVE_LEVERS:
             close = difflib.get_close_matches(str(self.lever), INITIATIVE_LEVERS, n=1, cutoff=0.5)
             hint = (
@@ -367,6 +370,16 @@ def to_dict(scenario: Scenario) -> dict[str, Any]:
     data["segments"] = [dict(segment) for segment in data["segments"]]
     data["initiatives"] = [dict(initiative) for initiative in data["initiatives"]]
     return data
+
+
+def _name(value: Any, what: str, most: int) -> str:
+    """A segment's or initiative's name, checked and tidied (:func:`simulator.names.check_name`)."""
+    if not isinstance(value, str) or not value.strip():
+        raise ScenarioError(f"every {what.split()[0]} needs a name, got {value!r}")
+    try:
+        return check_name(value, what=what, most=most)
+    except BadNameError as error:
+        raise ScenarioError(str(error)) from None
 
 
 def _check_number(

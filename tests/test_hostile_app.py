@@ -211,3 +211,38 @@ def test_an_export_pasted_twice_is_warned_about_on_the_page() -> None:
     assert not at.exception
     warned = [plain(w.value) for w in at.warning if "repeat" in w.value]
     assert warned and "3 rows repeat an earlier row exactly (row 5 repeats row 2" in warned[0]
+
+
+# Issue 23, findings 5 and 7 on the page: a broken or invisible name never reaches Streamlit.
+
+
+def _comparison_link(*names: str) -> str:
+    items = [[name, to_dict(BASE) if i == 0 else {}] for i, name in enumerate(names)]
+    return base64.urlsafe_b64encode(zlib.compress(json.dumps(items).encode())).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("page", ["pages/scenarios.py", "pages/present.py"])
+def test_a_lone_surrogate_in_a_comparison_link_is_refused_and_every_page_still_works(page: str) -> None:
+    at = app("pages/scenarios.py", compare=_comparison_link("A\ud800", "B"))
+    assert not at.exception
+    assert any("broken character" in plain(w.value) for w in at.warning)
+    at.switch_page(page).run()
+    assert not at.exception
+    still_usable(at)
+
+
+def test_a_lone_surrogate_in_a_links_plan_falls_back_with_a_notice() -> None:
+    at = app(plan='[["\\ud800","churn_rate",-0.5,1,3,null]]')
+    assert not at.exception
+    assert at.warning and "broken character" in plain(at.warning[0].value)
+    still_usable(at)
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u200b\u200d\u2060"])
+def test_a_name_of_zero_width_characters_is_not_saved(name: str) -> None:
+    at = app("pages/scenarios.py")
+    at.text_input(key=saved.NAME_KEY).set_value(name)
+    at.button(key="scenario_save").click().run()
+    assert not at.exception
+    assert any("Not saved" in e.value and "visible character" in plain(e.value) for e in at.error)
+    assert saved.STORE_KEY not in at.session_state or not at.session_state[saved.STORE_KEY]

@@ -528,3 +528,91 @@ def test_an_export_pasted_twice_gets_a_warning_naming_a_repeated_row(tmp_path: P
         assert result.returncode == 0
         assert (said in result.stderr) == warned
         assert len(result.stderr.splitlines()) == int(warned)
+
+
+# Issue 23, findings 5 and 7 and the names of finding 2: every name is valid Unicode, visible, free of
+# direction overrides and within its length, checked by the engine at every entrance.
+
+SURROGATE_SEGMENT = (
+    '{"starting_mrr": 5, "segments": [{"name": "\\ud800", "churn_rate": 0.02, "mrr_share": 1, '
+    '"new_customer_share": 1}]}'
+)
+SURROGATE_PLAN = (
+    '{"starting_mrr": 5, "initiatives": [{"name": "A\\ud800", "lever": "churn_rate", "change": -0.01}]}'
+)
+
+
+@pytest.mark.parametrize("data", [SURROGATE_SEGMENT, SURROGATE_PLAN])
+def test_a_lone_surrogate_in_a_name_is_refused_where_the_file_is_read(data: str, tmp_path: Path) -> None:
+    """Streamlit cannot send a lone surrogate (the page crashed and stayed broken), nor can a file
+    hold one: ``report`` exited 1 with "internal error"."""
+    with pytest.raises(ScenarioError, match=r"holds a broken character \(a lone surrogate, \\ud800\)"):
+        read_scenario(data.encode())
+    path = tmp_path / "scenario.json"
+    path.write_text(data)
+    result = subprocess.run(
+        [sys.executable, "-m", "simulator", "report", str(path)], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2, result.stderr
+    assert "broken character" in result.stderr and "internal error" not in result.stderr
+
+
+def test_a_lone_surrogate_in_a_link_is_refused_by_the_address_and_the_comparison_link() -> None:
+    import base64
+    import zlib
+
+    from ui.scenarios.link import scenarios_from_link
+    from ui.scenarios.store import StoreError
+    from ui.state.address import values_from_query
+
+    _, notice = values_from_query({"plan": '[["\\ud800","churn_rate",-0.5,1,1,null]]'})
+    assert notice is not None and "broken character" in notice
+    items = json.dumps([["\ud800", {"starting_mrr": 5}], ["B", {}]]).encode()
+    packed = base64.urlsafe_b64encode(zlib.compress(items)).decode().rstrip("=")
+    with pytest.raises(StoreError, match="broken character"):
+        scenarios_from_link(packed)
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u200b\u200c\u200d", "\u2060 \ufeff", "\u202e", " \u3164 "])
+def test_a_name_of_invisible_characters_only_is_refused(name: str) -> None:
+    from simulator.scenario import Initiative, Segment
+    from ui.scenarios.store import StoreError, clean_name
+
+    with pytest.raises(ScenarioError, match=r"segment name needs a visible character"):
+        Segment(name, mrr_share=1, new_customer_share=1)
+    with pytest.raises(ScenarioError, match=r"initiative name needs a visible character"):
+        Initiative(name, "churn_rate", -0.01)
+    with pytest.raises(StoreError, match=r"a scenario name needs a visible character"):
+        clean_name(name)
+
+
+def test_direction_overrides_and_zero_width_spaces_are_removed_from_names() -> None:
+    """A right-to-left override makes "Base\u202egnp.exe" read as "Baseexe.png"; a zero-width
+    space makes "Plan" and "Pl\u200ban" two names that look alike."""
+    from simulator.scenario import Segment
+    from ui.format import literal
+    from ui.scenarios.store import clean_name
+
+    assert Segment("SMB\u202e \u2066x\u2069", mrr_share=1, new_customer_share=1).name == "SMB x"
+    assert clean_name("Pl\u200ban\u202e B") == "Plan B"
+    assert "\u202e" not in literal("a\u202eb") and "\u2067" not in literal("a\u2067b")
+    family = "Family \U0001f468\u200d\U0001f469"  # joiners stay: emoji sequences need them
+    assert clean_name(family) == family
+
+
+def test_name_lengths_are_the_engines_at_every_entrance(tmp_path: Path) -> None:
+    """A scenario file or comparison link carried a 41-character segment name or a 201-character
+    initiative name into the sidebar, and so into an address that then could not be reopened."""
+    segment = {"name": "S" * 41, "churn_rate": 0.02, "mrr_share": 1, "new_customer_share": 1}
+    with pytest.raises(ScenarioError, match=r"segment name is 41 characters; a name has at most 40"):
+        read_scenario(json.dumps({"starting_mrr": 5, "segments": [segment]}).encode())
+    initiative = {"name": "I" * 201, "lever": "churn_rate", "change": -0.01}
+    data = json.dumps({"starting_mrr": 5, "initiatives": [initiative]})
+    with pytest.raises(ScenarioError, match=r"initiative name is 201 characters; a name has at most 200"):
+        read_scenario(data.encode())
+    path = tmp_path / "plan.json"
+    path.write_text(data)
+    result = subprocess.run(
+        [sys.executable, "-m", "simulator", "levers", str(path)], capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 2 and "at most 200" in result.stderr

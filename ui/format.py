@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.names import BIDI_CONTROLS
 from simulator.output import CURRENCIES
 
 __all__ = [
@@ -147,12 +148,13 @@ def literal(text: str) -> str:
     r"""Text a user typed or uploaded, made safe to put inside markdown: shown as typed, never
     as a link, an image, bold, a colour, an icon or a formula; line breaks become spaces.
 
-    Every ASCII punctuation mark is escaped; an invisible word joiner (U+2060) after ``://``'s
+    Characters that change the direction text is drawn in (a right-to-left override) are
+    removed. Every ASCII punctuation mark is escaped; an invisible word joiner (U+2060) after ``://``'s
     colon, ``www`` and ``@`` keeps markdown from making a bare address or e-mail a link.
 
     >>> print(literal("![x](http://host/a.png) **Q3** :red[up] $5").replace("\u2060", "~"))
     \!\[x\]\(http\:~\/\/host\/a\.png\) \*\*Q3\*\* \:red\[up\] \$5
     """
-    flat = " ".join(str(text).split())
+    flat = " ".join("".join(ch for ch in str(text) if ch not in BIDI_CONTROLS).split())
     flat = re.sub(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", _JOINER, flat)
     return "".join("\\" + ch if ch in _PUNCTUATION else ch for ch in flat)

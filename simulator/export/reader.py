@@ -117,8 +117,7 @@ def read_export(
         canonical["segment"] = raw["segment"].fillna("(none)").astype("str")
     export = pd.DataFrame(canonical, copy=False)
     export.attrs[AMOUNTS] = reading
-    segments = export["segment"] if "segment" in export else None
-    export.attrs[REPEATS] = _repeated_rows(codes, month_codes - first, amounts, segments)
+    export.attrs[REPEATS] = _repeated_rows(codes, month_codes - first, amounts, export.get("segment"))
     return export
 
 

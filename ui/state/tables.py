@@ -19,7 +19,9 @@ from simulator.levers import BY_FIELD
 from simulator.presets import recession
 from simulator.scenario import (
     INITIATIVE_LEVERS,
+    MAX_INITIATIVE_NAME,
     MAX_INITIATIVES,
+    MAX_SEGMENT_NAME,
     MAX_SEGMENTS,
     Initiative,
     ScenarioError,
@@ -52,7 +54,6 @@ DEFAULT_SEGMENTS: tuple[tuple[Any, ...], ...] = (
 )
 
 
-MAX_SEGMENT_NAME = 40
 #: The plan's columns: initiatives and shocks, each moving one lever from a start
 #: month, ramping in; the change is in points for a rate and in % for acquisition
 #: and new-customer MRR (both are hundredths of the engine's change). No end month: for good.
@@ -62,10 +63,6 @@ LEVER_NAMES: dict[str, str] = {field: BY_FIELD[field].name for field in INITIATI
 LEVER_UNITS: dict[str, str] = {
     field: "pts" if BY_FIELD[field].is_rate else "%" for field in INITIATIVE_LEVERS
 }
-
-
-#: What an address may hold (a saved scenario's plan loads whole into the sidebar, links included).
-MAX_INITIATIVE_NAME = 200
 
 
 def _number_or_none(value: Any) -> Any:
