@@ -82,5 +82,8 @@ session.sync_url()
 notice = session.link_notice()
 if notice:  # it quotes the link, which anyone can write: shown as text, never as markdown
     st.warning(literal(notice), icon=":material/link_off:")
+too_long = session.address_notice()
+if too_long:
+    st.info(literal(too_long), icon=":material/link_off:")
 
 page.run()

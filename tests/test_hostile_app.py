@@ -246,3 +246,68 @@ def test_a_name_of_zero_width_characters_is_not_saved(name: str) -> None:
     assert not at.exception
     assert any("Not saved" in e.value and "visible character" in plain(e.value) for e in at.error)
     assert saved.STORE_KEY not in at.session_state or not at.session_state[saved.STORE_KEY]
+
+
+# Issue 23, finding 2: links that keep their scenario.
+
+
+def test_tracking_parameters_added_by_chat_apps_keep_the_shared_scenario() -> None:
+    at = app(churn_pct="5", fbclid="IwAR0x", utm_source="newsletter", utm_medium="email", gclid="Cj0")
+    assert not at.exception
+    assert values_of(at)["churn_pct"] == 5.0
+    assert not at.warning
+    assert not {"fbclid", "utm_source", "utm_medium", "gclid"} & set(at.query_params)
+
+
+def test_an_unknown_parameter_is_left_out_with_a_notice_and_the_scenario_kept() -> None:
+    at = app(churn_pct="5", colour="red")
+    assert not at.exception
+    assert values_of(at)["churn_pct"] == 5.0
+    assert at.warning and "'colour'" in plain(at.warning[0].value)
+    assert "colour" not in at.query_params
+
+
+@pytest.mark.parametrize(("text", "value"), [("arr", "ARR"), ("Arr", "ARR"), ("mrr", "MRR")])
+def test_word_values_in_a_link_are_read_whatever_their_case(text: str, value: str) -> None:
+    at = app(revenue=text, churn_pct="5")
+    assert not at.exception
+    assert values_of(at)["churn_pct"] == 5.0 and values_of(at)["revenue"] == value
+    assert not at.warning
+
+
+def test_a_scenario_too_long_for_an_address_is_never_written_into_one() -> None:
+    """Loading a scenario whose plan needs 90,000 characters of address kept the address it had:
+    written, it could not be reopened (and a 200 KB one got HTTP 400 even on a reload)."""
+    from simulator.scenario import Initiative
+
+    plan = [Initiative("€" * 200, "churn_rate", -0.001, start_month=1 + i) for i in range(50)]
+    big = BASE.replace(initiatives=plan)
+    at = app(churn_pct="4")
+    good = dict(at.query_params)
+    at.session_state[saved.STORE_KEY] = {"Big": big}
+    at.session_state[saved.SELECTED_KEY] = "Big"
+    at.switch_page("pages/scenarios.py").run()
+    at.button(key="scenario_load").click().run()
+    assert not at.exception
+    assert "plan" not in at.query_params and at.query_params["churn_pct"] == good["churn_pct"]
+    notices = [plain(n.value) for n in (*at.info, *at.warning)]
+    assert any("does not fit in the page address" in n for n in notices), notices
+
+
+def test_a_comparison_too_long_for_a_link_is_never_written_into_one() -> None:
+    import hashlib
+
+    from simulator.scenario import Initiative
+
+    def plan(seed: int) -> list[Initiative]:
+        names = [hashlib.sha512(f"{seed}-{i}".encode()).hexdigest() * 2 for i in range(50)]
+        return [Initiative(name[:200], "churn_rate", -0.001) for name in names]
+
+    store = {f"S{n}": BASE.replace(initiatives=plan(n)) for n in range(4)}
+    at = app("pages/scenarios.py")
+    at.session_state[saved.STORE_KEY] = store
+    at.session_state[saved.COMPARED_KEY] = list(store)
+    at.run()
+    assert not at.exception
+    assert "compare" not in at.query_params
+    assert any("does not fit in a link" in plain(w.value) for w in at.warning)

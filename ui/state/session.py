@@ -22,7 +22,14 @@ import streamlit as st
 
 from simulator.scenario import Scenario, ScenarioError
 from ui.revenue import MRR, VIEWS, Revenue
-from ui.state.address import VIEW_PARAMS, query_from_values, values_from_query
+from ui.state.address import (
+    MAX_ADDRESS_CHARS,
+    VIEW_PARAMS,
+    address_length,
+    fits,
+    query_from_values,
+    values_from_query,
+)
 from ui.state.controls import (
     CONTROL_BY_KEY,
     CONTROLS,
@@ -39,6 +46,8 @@ from ui.state.tables import DEFAULT_SEGMENTS, PLAN_COLUMNS, edited_segments, wit
 #: Session-state keys that are not widgets of the sidebar's controls.
 PRESET_KEY = "preset"
 NOTICE_KEY = "url_notice"
+ADDRESS_NOTICE_KEY = "_address_notice"
+_GOOD_QUERY_KEY = "_last_query_that_fits"
 _LOADED_KEY = "_scenario_loaded_from_url"
 _VALID_KEY = "_last_valid_values"
 #: The editors' widget keys (their values are the edits, applied to ``segments`` and ``plan``).
@@ -112,17 +121,42 @@ def link_notice() -> str | None:
 
 
 def scenario_query() -> dict[str, str]:
-    """The scenario in use as address parameters (without a page's own view parameters)."""
-    return query_from_values(valid_values())
+    """The scenario in use as address parameters (without a page's own view parameters); when it
+    does not fit in an address, the last one of the session that did (the sidebar's links carry it)."""
+    query = query_from_values(valid_values())
+    if fits(query):
+        st.session_state[_GOOD_QUERY_KEY] = query
+        return query
+    return dict(st.session_state.get(_GOOD_QUERY_KEY) or query_from_values(defaults()))
 
 
 def sync_url() -> None:
-    """Write the current scenario to the address, when it differs from what is there."""
-    wanted = scenario_query()
+    """Write the current scenario to the address, when it differs from what is there.
+
+    A scenario that does not fit in an address (:data:`~ui.state.address.MAX_ADDRESS_CHARS`) is never
+    written into one: the address keeps the last scenario that fitted, and :func:`address_notice`
+    says so.
+    """
+    wanted = query_from_values(valid_values())
     present = st.query_params.to_dict()
     wanted.update({key: present[key] for key in VIEW_PARAMS if key in present})
+    if not fits(wanted):
+        st.session_state[ADDRESS_NOTICE_KEY] = (
+            f"This scenario does not fit in the page address ({address_length(wanted):,} characters; a "
+            f"link holds at most {MAX_ADDRESS_CHARS:,}, most of it the plan's and segments' names), so the "
+            "address still holds the last scenario that fitted. To share this one, save it on Scenarios and "
+            "download its file; shorter names make it fit again."
+        )
+        return
+    st.session_state[ADDRESS_NOTICE_KEY] = None
     if present != wanted:
         st.query_params.from_dict(wanted)
+
+
+def address_notice() -> str | None:
+    """Why the address no longer follows the scenario, while it does not fit in one."""
+    notice = st.session_state.get(ADDRESS_NOTICE_KEY)
+    return str(notice) if notice else None
 
 
 def load_scenario(scenario: Scenario) -> list[str]:

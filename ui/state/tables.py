@@ -220,6 +220,8 @@ def plan_from_text(text: str) -> tuple[tuple[Any, ...], ...]:
     table = []
     for position, row in _json_rows(text, "plan", "initiative", MAX_INITIATIVES, len(PLAN_COLUMNS)):
         name, lever, *numbers = row
+        if isinstance(lever, str):  # a lever in any case (Churn_Rate), as every word of a link
+            lever = next((known for known in INITIATIVE_LEVERS if known == lever.casefold()), lever)
         if not isinstance(name, str) or len(name) > MAX_INITIATIVE_NAME:
             raise ValueError(
                 f"initiative {position} needs a name of at most {MAX_INITIATIVE_NAME} characters"
