@@ -41,7 +41,7 @@ months = data.metrics.months
 measured = data.levers.measured
 last = monthly.iloc[-1]
 
-st.subheader(f"{data.name}, {months[0]} to {months[-1]}")
+st.subheader(f"{literal(data.name)}, {months[0]} to {months[-1]}")
 for note in data.notes:  # how the file was read: its amounts' decimal separator, and why
     st.caption(literal(note[:1].upper() + note[1:]) + ".")
 if data.repeats:

@@ -122,7 +122,8 @@ class Delta:
 
 
 def money_delta(gap: float, currency: str, *, against: str, compact: bool = False) -> Delta:
-    """MRR gained or lost against ``against``; "same as" when it rounds to nothing.
+    """MRR gained or lost against ``against`` (a name, quoted as text: :func:`literal`); "same as" when
+    it rounds to nothing.
 
     >>> money_delta(-76_945, "$", against="Base")
     Delta(text='−$76,945 vs Base', color='red', arrow='down')
@@ -132,6 +133,7 @@ def money_delta(gap: float, currency: str, *, against: str, compact: bool = Fals
     if not math.isfinite(gap):
         return Delta(None, "gray", "off")
     amount = compact_money(gap, currency, signed=True) if compact else signed_money(gap, currency)
+    against = literal(against)  # a card's change is markdown; the name is the user's
     if round(gap) == 0:
         return Delta(f"same as {against}", "gray", "off")
     return Delta(f"{amount} vs {against}", "green" if gap > 0 else "red", "up" if gap > 0 else "down")

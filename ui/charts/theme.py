@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
+from ui.charts.inert import plain
 from ui.charts.spec import Spec
 from ui.format import tick_prefix
 
@@ -115,7 +116,7 @@ def named_rows(fig: Spec, labels: list[str], *, font_size: int = 16) -> dict[str
             xref="paper",
             y=row - 0.3,
             yref="y",
-            text=label,
+            text=plain(label),  # a name a user gave: text, never plotly's markup
             showarrow=False,
             xanchor="left",
             yanchor="bottom",

@@ -27,6 +27,7 @@ from ui import ranking as words
 from ui import sentences
 from ui.charts import bucket, growth, lever_bars, tier_bar
 from ui.charts import economics as economics_charts
+from ui.charts.inert import inert
 from ui.economics import bridge_rows, economics_cards, lifetime_value_text, payback_text, position_text
 from ui.format import money, pct
 from ui.revenue import MRR, Revenue
@@ -238,9 +239,12 @@ def build_report(
         plateau_sentence=sentences.plateau_text(summary, currency, shown=shown),
         lever_sentence=words.verdict(levers, months=months, currency=currency, shown=shown),
         assumptions=assumptions(scenario, currency),
-        charts={
-            **report_charts(summary, currency, levers=levers, shown=shown),
-            **economics_figures(economics, bridge, placed, currency),
+        charts={  # every chart's data text shown as text, never plotly's markup (ui.charts.inert)
+            name: inert(figure)
+            for name, figure in {
+                **report_charts(summary, currency, levers=levers, shown=shown),
+                **economics_figures(economics, bridge, placed, currency),
+            }.items()
         },
         basis=BASIS_TEXT[summary.retention.annual_basis],
         economics=tuple((card.label, card.value) for card in economics_cards(economics, currency)),
