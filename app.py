@@ -66,24 +66,32 @@ page = st.navigation(pages, position="hidden")
 navigation.follow_wanted(pages, page)
 navigation.remember(page.url_path or "home")
 
-if page.url_path != "present":  # presenter mode: full width, no sidebar
-    # The scenario rides along in each link, so a page opened in a new tab shows it too.
-    query = session.scenario_query()
-    with st.sidebar:
-        for group, members in GROUPS.items():
-            if group:
-                st.caption(group)
-            for member in members:
-                st.page_link(member, icon=ICONS[member.url_path or "home"], query_params=query)
-    draw_sidebar()
-# Page switches and first loads rewrite the address too, not only widget callbacks.
-session.sync_url()
+restarted = session.started_over()
+if restarted:
+    st.error(restarted, icon=":material/restart_alt:")
+try:
+    if page.url_path != "present":  # presenter mode: full width, no sidebar
+        # The scenario rides along in each link, so a page opened in a new tab shows it too.
+        query = session.scenario_query()
+        with st.sidebar:
+            for group, members in GROUPS.items():
+                if group:
+                    st.caption(group)
+                for member in members:
+                    st.page_link(member, icon=ICONS[member.url_path or "home"], query_params=query)
+        draw_sidebar()
+    # Page switches and first loads rewrite the address too, not only widget callbacks.
+    session.sync_url()
 
-notice = session.link_notice()
-if notice:  # it quotes the link, which anyone can write: shown as text, never as markdown
-    st.warning(literal(notice), icon=":material/link_off:")
-too_long = session.address_notice()
-if too_long:
-    st.info(literal(too_long), icon=":material/link_off:")
+    notice = session.link_notice()
+    if notice:  # it quotes the link, which anyone can write: shown as text, never as markdown
+        st.warning(literal(notice), icon=":material/link_off:")
+    too_long = session.address_notice()
+    if too_long:
+        st.info(literal(too_long), icon=":material/link_off:")
 
-page.run()
+    page.run()
+except Exception as error:  # a page that fails to draw never leaves the session broken
+    session.start_over(error)
+else:
+    session.drawn()

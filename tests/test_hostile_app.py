@@ -311,3 +311,20 @@ def test_a_comparison_too_long_for_a_link_is_never_written_into_one() -> None:
     assert not at.exception
     assert "compare" not in at.query_params
     assert any("does not fit in a link" in plain(w.value) for w in at.warning)
+
+
+# Issue 23, finding 5: a session never stays broken.
+
+
+def test_a_page_that_fails_to_draw_starts_the_session_over_and_says_so() -> None:
+    """What a session holds can still break a page in ways no entrance foresaw (here a currency no
+    text can encode, put straight into session state): every page of the session crashed, each run."""
+    at = app("pages/compounding.py", churn_pct="5")
+    at.session_state["currency"] = "\ud800"
+    at.run()
+    assert not at.exception
+    said = " ".join(plain(e.value) for e in at.error)
+    assert "could not be drawn" in said and "started over" in said
+    assert at.session_state["currency"] == "$" and values_of(at) == defaults()
+    assert at.metric  # the page drew, on the defaults
+    still_usable(at)

@@ -114,6 +114,45 @@ def load_from_url() -> None:
     st.session_state[_LOADED_KEY] = True
 
 
+#: Set by :func:`start_over`: why the session started over, shown once; and that the last run did.
+_STARTED_OVER_KEY = "_started_over"
+_JUST_STARTED_OVER_KEY = "_just_started_over"
+
+
+def start_over(error: BaseException) -> None:
+    """A page failed to draw: forget everything the session holds (the scenario, saved scenarios,
+    uploads), put the defaults in the sidebar and the address, and draw again, saying why.
+
+    Whatever the session held that broke the page is gone, so the session never stays broken. A
+    failure right after starting over (the defaults themselves) is left to Streamlit, not repeated.
+    """
+    if st.session_state.get(_JUST_STARTED_OVER_KEY):
+        raise error
+    st.session_state.clear()
+    st.session_state.update(defaults())
+    st.session_state[PRESET_KEY] = CUSTOM
+    st.session_state[_LOADED_KEY] = True  # the address held the scenario that broke it: not read again
+    st.session_state[_JUST_STARTED_OVER_KEY] = True
+    st.session_state[_STARTED_OVER_KEY] = (
+        f"This page could not be drawn ({type(error).__name__}), so this session started over: the "
+        "sidebar, the address, saved scenarios and any uploaded file are back to the defaults. If it "
+        "happens again, please report it with the link you opened."
+    )
+    st.query_params.from_dict(query_from_values(defaults()))
+    st.rerun()
+
+
+def started_over() -> str | None:
+    """Why the session started over, once (the run after :func:`start_over`); later runs say nothing."""
+    notice = st.session_state.pop(_STARTED_OVER_KEY, None)
+    return str(notice) if notice else None
+
+
+def drawn() -> None:
+    """A page was drawn: a later failure may start the session over again."""
+    st.session_state.pop(_JUST_STARTED_OVER_KEY, None)
+
+
 def link_notice() -> str | None:
     """What was wrong with the link this session opened, while the visitor has not moved a control since."""
     notice = st.session_state.get(NOTICE_KEY)
