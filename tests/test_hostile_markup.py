@@ -10,6 +10,12 @@ request. These tests hold each entrance to it.
 from __future__ import annotations
 
 import ast
+import ipaddress
+import os
+import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -237,3 +243,98 @@ def test_every_figure_reaches_a_renderer_through_a_gate_that_makes_its_names_tex
     assert show.index("inert(figure)") < show.index(".plotly_chart(")
     content = (root / "ui" / "report" / "content.py").read_text(encoding="utf-8")
     assert "name: inert(figure)" in content
+
+
+# Issue 23, finding 3: the server's own chromium (kaleido's charts, the PDF printer) makes no request.
+
+#: What the traced process does: one chart drawn by kaleido's chromium, one page printed to PDF.
+_DRAW_AND_PRINT = """
+import plotly.graph_objects as go
+from ui.report.images import ChartRenderer
+from ui.report.pdf import print_pdf
+
+with ChartRenderer() as renderer:
+    assert renderer.png(go.Figure(go.Bar(x=["a"], y=[1])), width=300, height=200).startswith(b"\\x89PNG")
+    assert print_pdf("<p>An NRR report</p>", chromium=renderer.chromium).startswith(b"%PDF")
+"""
+_ADDRESS = re.compile(r'inet_(?:addr|pton)\((?:AF_INET6, )?"([^"]+)"')
+_PORT = re.compile(r"port=htons\((\d+)\)")
+#: A connected socket's peer, as ``-yy`` writes it: ``<UDP:[192.0.2.2:5000->10.255.255.53:53]>``.
+_PEER = re.compile(r"->\[?([0-9a-f.:]+?)\]?:\d+\]>")
+
+
+def outside_traffic(trace: str) -> list[str]:
+    """The lines of an ``strace -f -yy`` log that put a packet on the network to anything but this
+    machine: a TCP connection started, a DNS query (a UDP socket connected to port 53, or a datagram
+    sent to another machine).
+
+    A UDP ``connect`` to another port that sends nothing puts nothing on the wire: chromium makes one
+    to a public address to ask the kernel whether IPv6 has a route (its reachability check).
+    """
+    found = []
+    for line in trace.splitlines():
+        call = re.search(r" (connect|sendto|sendmsg|sendmmsg)\((\d+<.*?\]>)?", line)
+        if call is None:
+            continue
+        kind, descriptor = call.group(1), call.group(2) or ""
+        address = _ADDRESS.search(line)
+        if kind == "connect":
+            port = _PORT.search(line)
+            outside = address is not None and not ipaddress.ip_address(address.group(1)).is_loopback
+            if outside and ("<TCP" in descriptor or (port is not None and port.group(1) == "53")):
+                found.append(line)
+            continue
+        peer = _PEER.search(descriptor)
+        remote = peer.group(1) if peer else address.group(1) if address else None
+        if remote and not ipaddress.ip_address(remote).is_loopback:
+            found.append(line)
+    return found
+
+
+def test_outside_traffic_is_found_in_a_trace() -> None:
+    """The reader of the trace, on lines strace wrote for a DNS lookup and its query, a TCP connection,
+    a route check, the loopback and a local pipe."""
+    lookup = '1 connect(4<UDP:[8]>, {sa_family=AF_INET, sin_port=htons(53), sin_addr=inet_addr("10.9.9.5")})'
+    query = "2 sendmmsg(4<UDP:[192.0.2.2:56930->10.9.9.5:53]>, [...], 2, MSG_NOSIGNAL) = 2"
+    tcp = '3 connect(3<TCP:[5]>, {sa_family=AF_INET, sin_port=htons(443), sin_addr=inet_addr("142.250.1.1")})'
+    route = (
+        "4 connect(21<UDPv6:[357409]>, {sa_family=AF_INET6, sin6_port=htons(443), "
+        'inet_pton(AF_INET6, "2001:4860:4860::8888", &sin6_addr), sin6_scope_id=0}, 28) = 0'
+    )
+    local = (
+        '5 connect(5<TCP:[6]>, {sa_family=AF_INET, sin_port=htons(8501), sin_addr=inet_addr("127.0.0.1")})'
+    )
+    pipe = "6 sendmsg(12<UNIX-STREAM:[4242->4243]>, {msg_name=NULL, ...}, MSG_NOSIGNAL) = 64"
+    trace = "\n".join((lookup, query, tcp, route, local, pipe))
+    assert outside_traffic(trace) == [lookup, query, tcp]
+
+
+@pytest.mark.browser
+def test_the_servers_chromium_makes_no_outside_request(tmp_path: Path) -> None:
+    """kaleido's chromium (charts) and the PDF printer, traced by strace: before, they looked up
+    accounts.google.com, update.googleapis.com, clients2.google.com, optimizationguide-pa.googleapis.com
+    and start.duckduckgo.com."""
+    from ui.report.images import find_chromium
+
+    if find_chromium() is None or shutil.which("strace") is None:
+        reason = "needs chromium and strace (`sudo apt-get install -y chromium strace`)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    log = tmp_path / "trace.txt"
+    root = Path(__file__).resolve().parents[1]
+    traced = subprocess.run(
+        [
+            "strace", "-f", "-qq", "-yy", "-s", "0", "-o", str(log),
+            "-e", "trace=connect,sendto,sendmsg,sendmmsg", "-e", "signal=none",
+            sys.executable, "-c", _DRAW_AND_PRINT,
+        ],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )  # fmt: skip
+    assert traced.returncode == 0, traced.stderr[-2000:]
+    found = outside_traffic(log.read_text(errors="replace"))
+    assert not found, f"{len(found)} packets to other machines, the first: {found[0]}"
