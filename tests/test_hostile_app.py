@@ -328,3 +328,70 @@ def test_a_page_that_fails_to_draw_starts_the_session_over_and_says_so() -> None
     assert at.session_state["currency"] == "$" and values_of(at) == defaults()
     assert at.metric  # the page drew, on the defaults
     still_usable(at)
+
+
+# Issue 23, finding 6: bounded work per link opened.
+
+
+def test_a_comparison_link_asking_for_too_much_work_is_refused_when_opened() -> None:
+    """Four scenarios of 600 months, six segments, fifty initiatives and every refinement: about 3 s
+    of server CPU and 433 MB a visit, 55 s and 1.7 GB for twenty. Refused before any projection."""
+    from benchmarks.heavy_room import heavy_scenario
+    from ui.scenarios.link import link_text
+
+    base = heavy_scenario(0)
+    compared = {f"Plan {n}": base.replace(churn_rate=base.churn_rate + 0.002 * n) for n in range(4)}
+    at = app("pages/scenarios.py", compare=link_text(compared))
+    assert not at.exception
+    said = " ".join(plain(w.value) for w in at.warning)
+    assert "comparison could not be opened" in said and "million cohort-month steps of work" in said
+    assert "shorter horizon" in said
+    still_usable(at)
+
+
+class _Runtime:
+    """Streamlit's runtime as the reaper sees it: which tabs are connected, and what it closed."""
+
+    def __init__(self, connected: set[str]) -> None:
+        self.connected = connected
+        self.closed: list[str] = []
+
+    def is_active_session(self, session_id: str) -> bool:
+        return session_id in self.connected
+
+    def close_session(self, session_id: str) -> None:
+        self.closed.append(session_id)
+
+
+def test_a_session_whose_tab_is_gone_is_closed_once_and_one_that_comes_back_is_kept() -> None:
+    """Streamlit forgets a closed tab's session without shutting it down, so its uploaded files and
+    analysis stayed in memory (1.9 GB after twenty heavy sessions closed)."""
+    from ui.state import lifetime
+
+    lifetime._seen.clear()
+    lifetime._seen.update(dict.fromkeys(("gone", "back", "here")))
+    server = _Runtime({"here"})
+    assert lifetime.reap(server, 0.0, server.close_session) == []  # gone and back: first seen gone
+    server.connected.add("back")
+    assert lifetime.reap(server, lifetime.RELEASE_AFTER - 1, server.close_session) == []
+    server.connected.discard("back")
+    assert lifetime.reap(server, lifetime.RELEASE_AFTER, server.close_session) == ["gone"]
+    assert lifetime.reap(server, 2 * lifetime.RELEASE_AFTER, server.close_session) == ["back"]
+    assert server.closed == ["gone", "back"] and set(lifetime._seen) == {"here"}
+    lifetime._seen.clear()
+
+
+def test_a_session_keeps_one_analysed_upload_and_drops_the_other_readings() -> None:
+    """Four readings of a 41 MB export (with or without cents, mapped by hand) took 1.2 GB more."""
+    from simulator.sample_data import generate_export
+    from ui.actuals import reading
+    from ui.actuals.uploads import CENTS_KEY
+
+    data = generate_export(80, months=14).to_csv(index=False).encode()
+    at = app("pages/know-your-number.py")
+    at.file_uploader(key=UPLOAD_KEY).set_value(("export.csv", data, "text/csv")).run()
+    at.checkbox(key=CENTS_KEY).check().run()
+    at.checkbox(key=CENTS_KEY).uncheck().run()
+    assert not at.exception
+    kept = [value for value in at.session_state["_kyn_results"].values() if isinstance(value, reading.Loaded)]
+    assert len(kept) == 1 and kept[0] is at.session_state["_kyn_loaded"]

@@ -616,3 +616,83 @@ def test_name_lengths_are_the_engines_at_every_entrance(tmp_path: Path) -> None:
         [sys.executable, "-m", "simulator", "levers", str(path)], capture_output=True, text=True, timeout=30
     )
     assert result.returncode == 2 and "at most 200" in result.stderr
+
+
+# Issue 23, finding 6: bounded work, shared by every visitor.
+
+
+def test_heavy_work_waits_its_turn_at_the_gate_shared_by_every_visitor() -> None:
+    """Two visitors' heavy projections that do not fit side by side run one after the other; the
+    second waits while the first holds the gate (events, not sleeps, order the threads)."""
+    import threading
+
+    from simulator.budget import _Gate
+
+    gate = _Gate(10)
+    inside, release = threading.Event(), threading.Event()
+    order: list[str] = []
+
+    def first() -> None:
+        with gate.hold(8):
+            order.append("first in")
+            inside.set()
+            release.wait(10)
+            order.append("first out")
+
+    def second() -> None:
+        inside.wait(10)
+        with gate.hold(8):
+            order.append("second in")
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    with gate._changed:
+        assert gate._changed.wait_for(lambda: gate.waiting == 1, timeout=10)
+    assert order == ["first in"] and gate.running == 8
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert order == ["first in", "first out", "second in"] and gate.running == 0
+
+
+def test_a_heavy_view_holds_its_place_at_the_gate_to_its_end() -> None:
+    """Its charts and tables are heavy too: the place is kept from its first heavy work to its end."""
+    from simulator import budget
+
+    with budget.allowance():
+        budget.heavy_view(budget.HEAVY_UNITS - 1)
+        assert budget.GATE.holders == 0  # light so far
+        project(Scenario(1e6, churn_rate=0.02, annual_plan_share=0.3, months=300))  # 0.9 million units
+        assert budget.GATE.holders == 1
+        project(Scenario(1e6, churn_rate=0.02, annual_plan_share=0.3, months=300))  # its place, again
+        assert budget.GATE.holders == 1
+    assert budget.GATE.holders == 0
+
+
+def test_work_within_work_does_not_wait_for_itself() -> None:
+    """An upload's analysis holds the gate and projects its calibration: that projection goes on."""
+    from simulator import budget
+
+    with budget.heavy(budget.GATE_UNITS), budget.heavy(budget.GATE_UNITS):
+        assert budget.GATE.holders == 1
+
+
+def test_light_work_never_waits_at_the_gate() -> None:
+    from simulator import budget
+
+    with budget.GATE.hold(budget.GATE_UNITS):  # the gate full of someone's heavy work
+        assert project(Scenario(100_000, churn_rate=0.03, months=120)).mrr_at(120) > 0
+
+
+def test_a_view_that_would_pass_its_allowance_is_refused_saying_what_to_shorten() -> None:
+    from simulator import budget
+    from simulator.ranking import rank
+
+    heavy = Scenario(1e6, churn_rate=0.02, expansion_rate=0.03, new_customers_per_month=10, months=600)
+    refined = heavy.replace(annual_plan_share=0.3)
+    with budget.allowance(15_000_000):
+        project(refined)  # 3.6 million units; ranking takes six more
+        with pytest.raises(budget.BudgetError, match=r"shorten the horizon, or use fewer segments"):
+            rank(refined)
+    assert len(rank(heavy.replace(months=36)).table) >= 4  # outside a view (the command line): no limit
