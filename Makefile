@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test fuzz bench room lint clean
+.PHONY: run test fuzz bench room room-heavy lint clean
 
 $(BIN)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ bench: $(BIN)/.dev
 room: $(BIN)/.dev
 	bash scripts/ensure_chromium.sh
 	$(BIN)/python -m benchmarks.room
+
+## room-heavy: twenty heavy sessions at once on one server (memory before, during and 60 s after; a light visitor's wait)
+room-heavy: $(BIN)/.dev
+	bash scripts/ensure_chromium.sh
+	$(BIN)/python -m benchmarks.heavy_room
 
 ## lint: ruff, and strict mypy on the engine, the ui and the pages
 lint: $(BIN)/.dev

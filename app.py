@@ -10,11 +10,13 @@ from pathlib import Path
 import streamlit as st
 
 from report.format import literal
+from simulator import budget
 from ui import style
 from ui.sidebar.controls import draw_sidebar
-from ui.state import navigation, session
+from ui.state import lifetime, navigation, session
 
 navigation.mark_app_run()
+lifetime.remember_session()  # its memory is released once its tab has been gone a while
 # The tab's icon is an image the server sends: an emoji is an empty box where no emoji font is installed.
 st.set_page_config(
     page_title="NRR simulator", page_icon=str(Path(__file__).parent / "ui/assets/favicon.png"), layout="wide"
@@ -66,21 +68,42 @@ page = st.navigation(pages, position="hidden")
 navigation.follow_wanted(pages, page)
 navigation.remember(page.url_path or "home")
 
-if page.url_path != "present":  # presenter mode: full width, no sidebar
-    # The scenario rides along in each link, so a page opened in a new tab shows it too.
-    query = session.scenario_query()
-    with st.sidebar:
-        for group, members in GROUPS.items():
-            if group:
-                st.caption(group)
-            for member in members:
-                st.page_link(member, icon=ICONS[member.url_path or "home"], query_params=query)
-    draw_sidebar()
-# Page switches and first loads rewrite the address too, not only widget callbacks.
-session.sync_url()
+restarted = session.started_over()
+if restarted:
+    st.error(restarted, icon=":material/restart_alt:")
 
-notice = session.link_notice()
-if notice:  # it quotes the link, which anyone can write: shown as text, never as markdown
-    st.warning(literal(notice), icon=":material/link_off:")
 
-page.run()
+def draw(page: st.Page) -> None:
+    """The sidebar (not on the presenter), the notices about the address, then the page."""
+    if page.url_path != "present":  # presenter mode: full width, no sidebar
+        # The scenario rides along in each link, so a page opened in a new tab shows it too.
+        query = session.scenario_query()
+        with st.sidebar:
+            for group, members in GROUPS.items():
+                if group:
+                    st.caption(group)
+                for member in members:
+                    st.page_link(member, icon=ICONS[member.url_path or "home"], query_params=query)
+        draw_sidebar()
+    # Page switches and first loads rewrite the address too, not only widget callbacks.
+    session.sync_url()
+
+    notice = session.link_notice()
+    if notice:  # it quotes the link, which anyone can write: shown as text, never as markdown
+        st.warning(literal(notice), icon=":material/link_off:")
+    too_long = session.address_notice()
+    if too_long:
+        st.info(literal(too_long), icon=":material/link_off:")
+
+    page.run()
+
+
+try:
+    with budget.allowance():  # the work one view may spend; heavy work waits its turn (simulator.budget)
+        draw(page)
+except budget.BudgetError as error:  # too much for one view: said, and the session kept as it is
+    st.error(literal(f"This page is not drawn in full: {error}."), icon=":material/hourglass_disabled:")
+except Exception as error:  # a page that fails to draw never leaves the session broken
+    session.start_over(error)
+else:
+    session.drawn()

@@ -11,7 +11,7 @@ from report import sentences
 from report.charts import actual, forecast
 from report.charts import economics as economics_charts
 from report.economics import bridge_rows, position_text, quick
-from report.format import money, pct
+from report.format import literal, money, pct
 from report.sentences import verdict_text
 from simulator.actuals import months_after
 from simulator.backtest import months_needed
@@ -44,7 +44,11 @@ months = data.metrics.months
 measured = data.levers.measured
 last = monthly.iloc[-1]
 
-st.subheader(f"{data.name}, {months[0]} to {months[-1]}")
+st.subheader(f"{literal(data.name)}, {months[0]} to {months[-1]}")
+for note in data.notes:  # how the file was read: its amounts' decimal separator, and why
+    st.caption(literal(note[:1].upper() + note[1:]) + ".")
+if data.repeats:
+    st.warning(literal(data.repeats[:1].upper() + data.repeats[1:]) + ".", icon=":material/content_copy:")
 cards = st.columns(5)
 show.card(cards[0], "Annual NRR", pct(measured.nrr), help=f"NRR of {measured.description}.")
 show.card(cards[1], "Annual GRR", pct(measured.grr), help=f"GRR of {measured.description}.")

@@ -40,7 +40,9 @@ st.multiselect(
     placeholder="Pick two to four stored scenarios",
 )
 names = saved.compared_names()
-saved.write_link(names)
+unlinked = saved.write_link(names)
+if unlinked:
+    st.warning(unlinked, icon=":material/link_off:")
 
 if len(names) < store.MIN_COMPARED:
     st.info(

@@ -18,6 +18,7 @@ from report import ranking as words
 from report import sentences
 from report.charts import bucket, growth, lever_bars, tier_bar
 from report.charts import economics as economics_charts
+from report.charts.inert import inert
 from report.economics import (
     bridge_rows,
     churned_size_text,
@@ -280,9 +281,12 @@ def build_report(
         plateau_sentence=sentences.plateau_text(summary, currency, shown=shown),
         lever_sentence=words.recommendation_text(chosen, months=months, currency=currency, shown=shown),
         assumptions=assumptions(scenario, currency),
-        charts={
-            **report_charts(summary, currency, levers=levers, shown=shown),
-            **economics_figures(economics, bridge, placed, currency),
+        charts={  # every chart's data text shown as text, never plotly's markup (report.charts.inert)
+            name: inert(figure)
+            for name, figure in {
+                **report_charts(summary, currency, levers=levers, shown=shown),
+                **economics_figures(economics, bridge, placed, currency),
+            }.items()
         },
         basis=BASIS_TEXT[summary.retention.annual_basis],
         economics=tuple((card.label, card.value) for card in economics_cards(economics, currency)),

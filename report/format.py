@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.names import BIDI_CONTROLS
 from simulator.output import CURRENCIES
 
 __all__ = [
@@ -121,7 +122,8 @@ class Delta:
 
 
 def money_delta(gap: float, currency: str, *, against: str, compact: bool = False) -> Delta:
-    """MRR gained or lost against ``against``; "same as" when it rounds to nothing.
+    """MRR gained or lost against ``against`` (a name, quoted as text: :func:`literal`); "same as" when
+    it rounds to nothing.
 
     >>> money_delta(-76_945, "$", against="Base")
     Delta(text='−$76,945 vs Base', color='red', arrow='down')
@@ -131,6 +133,7 @@ def money_delta(gap: float, currency: str, *, against: str, compact: bool = Fals
     if not math.isfinite(gap):
         return Delta(None, "gray", "off")
     amount = compact_money(gap, currency, signed=True) if compact else signed_money(gap, currency)
+    against = literal(against)  # a card's change is markdown; the name is the user's
     if round(gap) == 0:
         return Delta(f"same as {against}", "gray", "off")
     return Delta(f"{amount} vs {against}", "green" if gap > 0 else "red", "up" if gap > 0 else "down")
@@ -147,12 +150,13 @@ def literal(text: str) -> str:
     r"""Text a user typed or uploaded, made safe to put inside markdown: shown as typed, never
     as a link, an image, bold, a colour, an icon or a formula; line breaks become spaces.
 
-    Every ASCII punctuation mark is escaped; an invisible word joiner (U+2060) after ``://``'s
+    Characters that change the direction text is drawn in (a right-to-left override) are
+    removed. Every ASCII punctuation mark is escaped; an invisible word joiner (U+2060) after ``://``'s
     colon, ``www`` and ``@`` keeps markdown from making a bare address or e-mail a link.
 
     >>> print(literal("![x](http://host/a.png) **Q3** :red[up] $5").replace("\u2060", "~"))
     \!\[x\]\(http\:~\/\/host\/a\.png\) \*\*Q3\*\* \:red\[up\] \$5
     """
-    flat = " ".join(str(text).split())
+    flat = " ".join("".join(ch for ch in str(text) if ch not in BIDI_CONTROLS).split())
     flat = re.sub(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", _JOINER, flat)
     return "".join("\\" + ch if ch in _PUNCTUATION else ch for ch in flat)

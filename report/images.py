@@ -29,21 +29,45 @@ CHROMIUM_MISSING = (
 
 
 _CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-#: The flags every headless chromium here runs with: no sandbox (root in containers),
-#: no background traffic to Google's servers.
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
+#: Flags that stop every request chromium makes by itself: background services (component and
+#: extension updates, safe browsing, sign-in, the optimisation guide, translation, time and
+#: certificate lists), DNS prefetch and DNS over HTTPS, and the search engine's preconnect. The
+#: host resolver rule is the backstop: no name resolves, so nothing new can reach out either; the
+#: pages drawn and printed are local files and data. tests/test_hostile_markup.py traces both.
+QUIET_FLAGS = (
     "--no-first-run",
+    "--no-default-browser-check",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--disable-extensions",
+    "--disable-default-apps",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-search-engine-choice-screen",
+    "--no-pings",
+    "--dns-prefetch-disable",
+    "--disable-features=DnsOverHttps,OptimizationHints,OptimizationGuideModelDownloading,"
+    "OptimizationHintsFetching,OptimizationTargetPrediction,MediaRouter,Translate,"
+    "AutofillServerCommunication,CertificateTransparencyComponentUpdater,NetworkTimeServiceQuerying",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
 )
+#: The flags every headless chromium here runs with: no sandbox (root in containers), no extensions,
+#: no request of its own (:data:`QUIET_FLAGS`).
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-extensions", *QUIET_FLAGS)
 
 
 RENDER_TIMEOUT = 90.0
+
+
+def _quiet_chromium() -> type:
+    """choreographer's chromium (which kaleido starts) with :data:`QUIET_FLAGS` added to its command line."""
+    from choreographer.browsers.chromium import Chromium
+
+    class QuietChromium(Chromium):
+        def get_cli(self) -> list[str]:
+            return [*super().get_cli(), *QUIET_FLAGS]
+
+    return QuietChromium
 
 
 class ChromiumMissingError(RuntimeError):
@@ -105,8 +129,16 @@ class ChartRenderer:
         self._thread.start()
 
         async def open_kaleido() -> Any:
-            # mathjax=False: kaleido would otherwise load MathJax from a CDN.
-            renderer = kaleido.Kaleido(n=1, mathjax=False, path=self.chromium, timeout=self.timeout)
+            # mathjax=False: kaleido would otherwise load MathJax from a CDN. Its chromium gets the
+            # quiet flags too (kaleido passes none of its own): no extensions, no request of its own.
+            renderer = kaleido.Kaleido(
+                n=1,
+                mathjax=False,
+                path=self.chromium,
+                timeout=self.timeout,
+                browser_cls=_quiet_chromium(),
+                enable_extensions=False,
+            )
             await renderer.open()
             return renderer
 

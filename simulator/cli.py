@@ -1,7 +1,8 @@
 """The command line: ``python -m simulator project|metrics|backtest|levers|report FILE``.
 
 Bad input exits with status 2 and one line on standard error saying what is
-wrong and where; never a traceback. Tables are written by
+wrong and where; never a traceback. A command that reads an export says on
+standard error, in a ``note:`` line, how it read the amounts. Tables are written by
 :mod:`simulator.output` (one rounding policy for every file). Input is read
 with a limit (a scenario file up to
 :data:`~simulator.scenario.MAX_SCENARIO_BYTES`, an export up to
@@ -24,7 +25,7 @@ import pandas as pd
 
 from simulator.arr import as_arr
 from simulator.backtest import BACKTEST_COLUMNS, ROLLING_COLUMNS, backtest, rolling_backtest
-from simulator.export import MAX_MONTHS_SPAN, ExportError, read_export
+from simulator.export import MAX_MONTHS_SPAN, ExportError, export_notes, read_export
 from simulator.metrics import METRICS_COLUMNS, analyse
 from simulator.output import CURRENCIES, write_table
 from simulator.peers import top_quartile
@@ -55,6 +56,7 @@ def main(
     if out is None and getattr(args, "output", None) is None:  # standard output closed (`>&-`)
         _say(err, "error: standard output is closed; send it to a file (> table.csv) or a pipe")
         return EXIT_BAD_INPUT
+    notes: list[str] = []
     try:
         if args.command == "report":
             return _report(_scenario(args.file), args, out, err)
@@ -64,13 +66,13 @@ def main(
         elif args.command == "levers":
             table = _levers(_scenario(args.file), args)
         elif args.command == "backtest":
-            metrics = analyse(read_export(args.file, max_bytes=MAX_EXPORT_BYTES))
+            metrics = analyse(_export(args.file, notes))
             if args.rolling:
                 table = rolling_backtest(metrics, holdout=args.holdout).table[list(ROLLING_COLUMNS)]
             else:
                 table = backtest(metrics, holdout=args.holdout).table[list(BACKTEST_COLUMNS)]
         else:
-            table = analyse(read_export(args.file, max_bytes=MAX_EXPORT_BYTES)).monthly[list(METRICS_COLUMNS)]
+            table = analyse(_export(args.file, notes)).monthly[list(METRICS_COLUMNS)]
         _refuse_infinite(table)
         if args.revenue == "arr":
             table = as_arr(table)
@@ -83,6 +85,8 @@ def main(
     except Exception as error:  # a bug: still one line, never a traceback
         _say(err, f"error: {args.file}: internal error ({type(error).__name__}: {error}); please report it")
         return EXIT_INTERNAL
+    for note in notes:
+        _say(err, f"note: {args.file}: {note}")
     try:
         write_table(table, out, fmt=args.format)
         out.flush()
@@ -121,6 +125,14 @@ def _refuse_infinite(table: pd.DataFrame) -> None:
     if np.isinf(numbers).any():
         column = table.select_dtypes("number").columns[np.isinf(numbers).any(axis=0)][0]
         raise ExportError(f"the result has an infinite value in column '{column}'; please report it")
+
+
+def _export(path: str, notes: list[str]) -> pd.DataFrame:
+    """The export in a file; what reading it decided (how its amounts were read) joins ``notes``, for
+    standard error once the table is made: a table never hides a reading its owner did not mean."""
+    export = read_export(path, max_bytes=MAX_EXPORT_BYTES)
+    notes.extend(export_notes(export))
+    return export
 
 
 def _scenario(path: str) -> Scenario:

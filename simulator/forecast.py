@@ -50,7 +50,8 @@ import numpy as np
 import pandas as pd
 
 from simulator.metrics import ExportMetrics
-from simulator.scenario import MAX_SEGMENTS, Scenario, Segment
+from simulator.names import fit_names
+from simulator.scenario import MAX_SEGMENT_NAME, MAX_SEGMENTS, Scenario, Segment
 
 #: Months of rates and inflows the forecast learns from at each origin.
 WINDOW = 12
@@ -301,7 +302,8 @@ def fit_export(metrics: ExportMetrics, *, window: int = WINDOW) -> Fits:
     ([81.0, 72.9], 1.0)
     """
     units = _units(metrics)
-    names = tuple(name for name, _ in units)
+    # An export's segment names as the engine takes them (at most 40 characters, no hidden controls).
+    names = tuple(fit_names([name for name, _ in units], most=MAX_SEGMENT_NAME, fallback="Segment"))
     tables = [table for _, table in units]
     y = metrics.monthly["ending_mrr"].to_numpy(dtype=float)
     n_months = len(y)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from simulator import budget
 from simulator.refined import logo_churn_rate, refined_totals
 from simulator.scenario import Scenario
 from simulator.totals import Totals
@@ -112,6 +113,12 @@ def project(scenario: Scenario, *, months: int | None = None) -> Projection:
     -------
     Projection
 
+    Raises
+    ------
+    simulator.budget.BudgetError
+        Within a view's allowance (:func:`simulator.budget.allowance`), when the projection would
+        take the view past it.
+
     Examples
     --------
     >>> s = Scenario(starting_mrr=100_000, churn_rate=0.03, contraction_rate=0.01,
@@ -121,12 +128,14 @@ def project(scenario: Scenario, *, months: int | None = None) -> Projection:
     """
     if months is not None:
         scenario = scenario.replace(months=months)
-    if scenario.is_core:
-        totals = _core(scenario)
-        return Projection(scenario=scenario, table=table_of(totals), cohort_mrr=totals.cohort_mrr)
-    parts = refined_totals(scenario)
-    totals = Totals.add(list(parts.values()))
-    segments = {name: table_of(part) for name, part in parts.items()} if scenario.segments else {}
+    # Bounded work (simulator.budget): a view's allowance is charged, heavy ones wait their turn.
+    with budget.work(scenario.months, len(scenario.segments), refined=not scenario.is_core):
+        if scenario.is_core:
+            totals = _core(scenario)
+            return Projection(scenario=scenario, table=table_of(totals), cohort_mrr=totals.cohort_mrr)
+        parts = refined_totals(scenario)
+        totals = Totals.add(list(parts.values()))
+        segments = {name: table_of(part) for name, part in parts.items()} if scenario.segments else {}
     return Projection(
         scenario=scenario, table=table_of(totals), cohort_mrr=totals.cohort_mrr, segments=segments
     )

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from simulator.levers import BY_FIELD, MAX_COUNT, MAX_MONEY, PLAN_FIELDS
+from simulator.names import BadNameError, check_name
 
 MAX_MONTHS = 600
 
@@ -24,6 +25,10 @@ class ScenarioError(ValueError):
 
 
 MAX_SEGMENTS = 6
+#: The longest names, in characters, at every entrance: what a link's address carries (its
+#: segments and plan each hold at most 20,000 characters).
+MAX_SEGMENT_NAME = 40
+MAX_INITIATIVE_NAME = 200
 #: The most initiatives a plan may hold, at every entrance (address, file, command line): each is
 #: ranked by a projection of its own, and a link must stay short enough to reopen.
 MAX_INITIATIVES = 50
@@ -56,9 +61,8 @@ class Segment:
     new_customer_mrr: float = 0.0
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "name", _name(self.name, "segment name", MAX_SEGMENT_NAME))
         where = f"segment '{self.name}'"
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise ScenarioError(f"every segment needs a name, got {self.name!r}")
         for name in ("churn_rate", "contraction_rate", "expansion_rate", "mrr_share", "new_customer_share"):
             _check_number(f"{where}: {name}", getattr(self, name), low=0.0, high=1.0, unit="fraction")
         _check_number(f"{where}: new_customer_mrr", self.new_customer_mrr, low=0.0, high=MAX_MONEY)
@@ -93,9 +97,8 @@ class Initiative:
     end_month: int | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "name", _name(self.name, "initiative name", MAX_INITIATIVE_NAME))
         where = f"initiative '{self.name}'"
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise ScenarioError(f"every initiative needs a name, got {self.name!r}")
         if self.lever not in INITIATIVE_LEVERS:
             close = difflib.get_close_matches(str(self.lever), INITIATIVE_LEVERS, n=1, cutoff=0.5)
             hint = (
@@ -308,8 +311,7 @@ def from_dict(data: Any) -> Scenario:
     """
     if not isinstance(data, dict):
         raise ScenarioError(
-            f'a scenario is a JSON object of fields such as {{"starting_mrr": 100000}}, '
-            f"not {type(data).__name__}"
+            f'a scenario is a JSON object of fields such as {{"starting_mrr": 100000}}, not {json_kind(data)}'
         )
     _refuse_unknown(data, FIELDS, where="")
     missing = [name for name in REQUIRED if name not in data]
@@ -320,6 +322,27 @@ def from_dict(data: Any) -> Scenario:
     if "initiatives" in data:
         data = {**data, "initiatives": _items_from(data["initiatives"], Initiative, "initiative")}
     return Scenario(**data)
+
+
+def json_kind(value: Any) -> str:
+    """What a JSON value is, in a person's words: "null", "text", "a number", "a list", "an object"…
+
+    >>> json_kind(None), json_kind([1]), json_kind("x")
+    ('null', 'a list', 'text')
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
 
 
 def _refuse_unknown(data: dict[Any, Any], valid: tuple[str, ...], *, where: str) -> None:
@@ -337,7 +360,7 @@ _Item = TypeVar("_Item", "Segment", "Initiative")
 def _items_from(items: Any, kind: type[_Item], label: str) -> tuple[_Item, ...]:
     """Segments or initiatives from a JSON list of objects (or already built)."""
     if not isinstance(items, (list, tuple)):
-        raise ScenarioError(f"{label}s must be a list of {label} objects, not {type(items).__name__}")
+        raise ScenarioError(f"{label}s must be a list of {label} objects, not {json_kind(items)}")
     fields = tuple(f.name for f in dataclasses.fields(kind))
     built = []
     for position, item in enumerate(items, start=1):
@@ -345,9 +368,7 @@ def _items_from(items: Any, kind: type[_Item], label: str) -> tuple[_Item, ...]:
             built.append(item)
             continue
         if not isinstance(item, dict):
-            raise ScenarioError(
-                f"{label} {position} must be an object with a name, not {type(item).__name__}"
-            )
+            raise ScenarioError(f"{label} {position} must be an object with a name, not {json_kind(item)}")
         _refuse_unknown(item, fields, where=f"{label} {position}: ")
         missing = [
             f.name
@@ -366,6 +387,16 @@ def to_dict(scenario: Scenario) -> dict[str, Any]:
     data["segments"] = [dict(segment) for segment in data["segments"]]
     data["initiatives"] = [dict(initiative) for initiative in data["initiatives"]]
     return data
+
+
+def _name(value: Any, what: str, most: int) -> str:
+    """A segment's or initiative's name, checked and tidied (:func:`simulator.names.check_name`)."""
+    if not isinstance(value, str) or not value.strip():
+        raise ScenarioError(f"every {what.split()[0]} needs a name, got {value!r}")
+    try:
+        return check_name(value, what=what, most=most)
+    except BadNameError as error:
+        raise ScenarioError(str(error)) from None
 
 
 def _check_number(

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.scenario import Scenario, ScenarioError, from_dict, to_dict
+from simulator.scenario import Scenario, ScenarioError, from_dict, json_kind, to_dict
 
 #: The largest scenario file read, in bytes (the app's upload limit too).
 MAX_SCENARIO_BYTES = 1_000_000
@@ -52,6 +52,8 @@ def read_scenario(data: bytes | str, *, max_bytes: int = MAX_SCENARIO_BYTES) -> 
     0.98
     """
     parsed = parse_json(data, max_bytes=max_bytes)
+    if not isinstance(parsed, dict):
+        raise not_a_scenario(parsed)
     try:
         return from_dict(parsed)
     except ScenarioError as error:
@@ -95,6 +97,15 @@ def parse_json(data: bytes | str, *, max_bytes: int = MAX_SCENARIO_BYTES, what: 
         ) from None
 
 
+def not_a_scenario(parsed: Any) -> ScenarioError:
+    """The error for a file whose JSON is not an object: what it holds, in a person's words."""
+    kind = "null (nothing)" if parsed is None else json_kind(parsed)
+    return ScenarioError(
+        f"the file holds {kind}, not a scenario; a scenario is a JSON object of fields such as "
+        '{"starting_mrr": 100000}'
+    )
+
+
 def from_json(text: str | bytes) -> Scenario:
     """Parse and validate a scenario from JSON text (or bytes): :func:`read_scenario`."""
     return read_scenario(text)
@@ -115,11 +126,18 @@ def _json_text(data: bytes | str, *, max_bytes: int) -> str:
     if isinstance(data, str):
         return data.removeprefix("\ufeff")
     try:
+        if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+            return data.decode("utf-32")
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             return data.decode("utf-16")
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ScenarioError("not a JSON text file (it is not UTF-8); save the scenario as JSON") from None
+    if "\x00" in text[:64]:
+        raise ScenarioError(
+            "the file looks like UTF-32 or UTF-16 text without a byte-order mark; save it as UTF-8"
+        )
+    return text
 
 
 def _nesting(text: str) -> int:

@@ -375,3 +375,325 @@ def test_memory_stays_under_forty_times_the_file_plus_300_mb(shape: str, tmp_pat
     assert 2e6 < size < 8e6
     assert grown < 40 * size + 300e6
     assert seconds < 5 * SECONDS  # linear in the file (about 1 s here), not minutes
+
+
+# Issue 23, finding 1: amounts are read one way per file, decided from all of its values and its
+# delimiter, said on standard error, and refused when nothing decides or the file mixes the two.
+
+SEMICOLONS = b"customer_id;month;mrr\na;2024-01;1.010\nb;2024-01;2.500\na;2024-02;1.010\n"
+
+
+def test_a_semicolon_export_in_whole_thousands_is_read_in_thousands_and_says_so(tmp_path: Path) -> None:
+    """1.010 in a file whose fields are separated by semicolons is a thousand and ten (read as 1.01
+    before: every MRR a thousand times too small, with no word)."""
+    assert read_export(SEMICOLONS)["mrr"].tolist() == [1010.0, 2500.0, 1010.0]
+    path = tmp_path / "export.csv"
+    path.write_bytes(SEMICOLONS)
+    result = subprocess.run(
+        [sys.executable, "-m", "simulator", "metrics", str(path), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=10,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[1]["ending_mrr"] == 1010.0
+    assert re.search(r"amounts read with decimal commas and points between thousands", result.stderr)
+    assert "row 2: '1.010' is 1010" in result.stderr and "semicolons" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            b"customer_id;month;mrr\na;2024-01;1.200\nb;2024-01;1,500\na;2024-02;1.200\n",
+            r"'mrr' writes some amounts with a point before three digits \(row 2: '1.200' and 1 more\) and "
+            r"others with a comma before three digits \(row 3: '1,500'\)",
+        ),
+        (
+            b"customer_id,month,mrr\na,2024-01,1.010\nb,2024-01,2.500\na,2024-02,1.010\n",
+            r"'mrr' has amounts that read two ways \(row 2: '1.010' is 1010 with a point between "
+            r"thousands, or 1.01 with a decimal point\)",
+        ),
+        (
+            b'customer_id\tmonth\tmrr\na\t2024-01\t"1,500"\na\t2024-02\t7\n',
+            r"\(row 2: '1,500' is 1500 with a comma between thousands, or 1.5 with a decimal comma\)",
+        ),
+    ],
+)
+def test_amounts_that_read_two_ways_are_refused_naming_rows(data: bytes, message: str) -> None:
+    with pytest.raises(ExportError, match=message):
+        read_export(data)
+
+
+def test_decimals_elsewhere_in_the_file_decide_an_amount_that_reads_two_ways() -> None:
+    assert read_export(b"customer_id,month,mrr\na,2024-01,1.010\na,2024-02,1016.19\n")["mrr"].tolist() == [
+        1.01,
+        1016.19,
+    ]
+    assert read_export(b"customer_id;month;mrr\na;2024-01;1.010\na;2024-02;99,50\n")["mrr"].tolist() == [
+        1010.0,
+        99.5,
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(0, 10**9), min_size=2, max_size=8),
+    st.sampled_from([",", "."]),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from([",", ";", "\t"]),
+)
+def test_no_amount_is_ever_read_a_thousand_times_off_without_a_word(
+    cents: list[int], decimal: str, grouped: bool, whole: bool, delimiter: str
+) -> None:
+    """However amounts are written (a decimal point or comma, thousands grouped or not, with cents
+    or whole), each reads back as written, or the file is refused; the one guess, a semicolon
+    file of whole amounts grouped by a separator before three digits, is read as the semicolon's
+    habit (decimal commas) and says so."""
+    thousands = "." if decimal == "," else ","
+
+    def written(amount: int) -> str:
+        units, fraction = divmod(amount, 100)
+        text = f"{units:,}".replace(",", thousands) if grouped else str(units)
+        return f'"{text}"' if whole else f'"{text}{decimal}{fraction:02d}"'
+
+    meant = [(a // 100 if whole else a / 100) for a in cents]
+    rows = "".join(f"c{i}{delimiter}2024-0{1 + i % 2}{delimiter}{written(a)}\n" for i, a in enumerate(cents))
+    data = f"customer_id{delimiter}month{delimiter}mrr\n{rows}".encode()
+    try:
+        export = read_export(data)
+    except ExportError:
+        return
+    read = export["mrr"].tolist()
+    if read != pytest.approx(meant):
+        assert delimiter == ";" and decimal == "." and whole and grouped
+        from simulator.export import export_notes
+
+        assert any("decimal commas" in note for note in export_notes(export))
+
+
+# Issue 23, finding 8: messages in the user's terms.
+
+
+def test_a_scenario_file_that_is_null_says_it_holds_nothing() -> None:
+    with pytest.raises(
+        ScenarioError, match=r"^the file holds null \(nothing\), not a scenario; a scenario is"
+    ) as e:
+        read_scenario(b"null")
+    assert "NoneType" not in str(e.value)
+    with pytest.raises(ScenarioError, match=r"the file holds a list, not a scenario"):
+        read_scenario(b"[1, 2]")
+    with pytest.raises(ScenarioError, match=r"segments must be a list of segment objects, not null"):
+        read_scenario(b'{"starting_mrr": 5, "segments": null}')
+
+
+def test_a_utf32_scenario_file_is_read_and_one_without_its_mark_is_named() -> None:
+    text = '{"starting_mrr": 1000, "churn_rate": 0.02}'
+    assert read_scenario(text.encode("utf-32")) == Scenario(1000, churn_rate=0.02)
+    with pytest.raises(
+        ScenarioError, match=r"UTF-32 or UTF-16 text without a byte-order mark; save it as UTF-8"
+    ):
+        read_scenario(text.encode("utf-32-le"))
+
+
+def test_a_utf32_export_is_read_as_text() -> None:
+    data = "customer_id,month,mrr\na,2024-01,100\na,2024-02,120\n".encode("utf-32")
+    assert read_export(data)["mrr"].tolist() == [100.0, 120.0]
+
+
+def test_a_plan_too_long_for_a_link_is_said_in_characters_of_the_link() -> None:
+    from ui.state.address import values_from_query
+
+    plan = '[["' + "€" * 20_000 + '","churn_rate",-0.5,1,1,null]]'
+    _, notice = values_from_query({"plan": plan})
+    assert notice is not None and "file" not in notice and "bytes" not in notice
+    assert "the plan in this link is 20,033 characters long, over the 20,000 it may hold" in notice
+
+
+def test_an_export_pasted_twice_gets_a_warning_naming_a_repeated_row(tmp_path: Path) -> None:
+    """Rows for one customer and month add up, so an export pasted twice counts every MRR twice."""
+    rows = b"a,2024-01,100\nb,2024-01,50\na,2024-02,120\n"
+    twice, once = tmp_path / "twice.csv", tmp_path / "once.csv"
+    twice.write_bytes(HEADER + rows + rows)
+    once.write_bytes(HEADER + rows)
+    said = "3 rows repeat an earlier row exactly (row 5 repeats row 2: the same customer, month and amount)"
+    for path, warned in ((twice, True), (once, False)):
+        result = subprocess.run(
+            [sys.executable, "-m", "simulator", "metrics", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        assert result.returncode == 0
+        assert (said in result.stderr) == warned
+        assert len(result.stderr.splitlines()) == int(warned)
+
+
+# Issue 23, findings 5 and 7 and the names of finding 2: every name is valid Unicode, visible, free of
+# direction overrides and within its length, checked by the engine at every entrance.
+
+SURROGATE_SEGMENT = (
+    '{"starting_mrr": 5, "segments": [{"name": "\\ud800", "churn_rate": 0.02, "mrr_share": 1, '
+    '"new_customer_share": 1}]}'
+)
+SURROGATE_PLAN = (
+    '{"starting_mrr": 5, "initiatives": [{"name": "A\\ud800", "lever": "churn_rate", "change": -0.01}]}'
+)
+
+
+@pytest.mark.parametrize("data", [SURROGATE_SEGMENT, SURROGATE_PLAN])
+def test_a_lone_surrogate_in_a_name_is_refused_where_the_file_is_read(data: str, tmp_path: Path) -> None:
+    """Streamlit cannot send a lone surrogate (the page crashed and stayed broken), nor can a file
+    hold one: ``report`` exited 1 with "internal error"."""
+    with pytest.raises(ScenarioError, match=r"holds a broken character \(a lone surrogate, \\ud800\)"):
+        read_scenario(data.encode())
+    path = tmp_path / "scenario.json"
+    path.write_text(data)
+    result = subprocess.run(
+        [sys.executable, "-m", "simulator", "report", str(path)], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2, result.stderr
+    assert "broken character" in result.stderr and "internal error" not in result.stderr
+
+
+def test_a_lone_surrogate_in_a_link_is_refused_by_the_address_and_the_comparison_link() -> None:
+    import base64
+    import zlib
+
+    from ui.scenarios.link import scenarios_from_link
+    from ui.scenarios.store import StoreError
+    from ui.state.address import values_from_query
+
+    _, notice = values_from_query({"plan": '[["\\ud800","churn_rate",-0.5,1,1,null]]'})
+    assert notice is not None and "broken character" in notice
+    items = json.dumps([["\ud800", {"starting_mrr": 5}], ["B", {}]]).encode()
+    packed = base64.urlsafe_b64encode(zlib.compress(items)).decode().rstrip("=")
+    with pytest.raises(StoreError, match="broken character"):
+        scenarios_from_link(packed)
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u200b\u200c\u200d", "\u2060 \ufeff", "\u202e", " \u3164 "])
+def test_a_name_of_invisible_characters_only_is_refused(name: str) -> None:
+    from simulator.scenario import Initiative, Segment
+    from ui.scenarios.store import StoreError, clean_name
+
+    with pytest.raises(ScenarioError, match=r"segment name needs a visible character"):
+        Segment(name, mrr_share=1, new_customer_share=1)
+    with pytest.raises(ScenarioError, match=r"initiative name needs a visible character"):
+        Initiative(name, "churn_rate", -0.01)
+    with pytest.raises(StoreError, match=r"a scenario name needs a visible character"):
+        clean_name(name)
+
+
+def test_direction_overrides_and_zero_width_spaces_are_removed_from_names() -> None:
+    """A right-to-left override makes "Base\u202egnp.exe" read as "Baseexe.png"; a zero-width
+    space makes "Plan" and "Pl\u200ban" two names that look alike."""
+    from report.format import literal
+    from simulator.scenario import Segment
+    from ui.scenarios.store import clean_name
+
+    assert Segment("SMB\u202e \u2066x\u2069", mrr_share=1, new_customer_share=1).name == "SMB x"
+    assert clean_name("Pl\u200ban\u202e B") == "Plan B"
+    assert "\u202e" not in literal("a\u202eb") and "\u2067" not in literal("a\u2067b")
+    family = "Family \U0001f468\u200d\U0001f469"  # joiners stay: emoji sequences need them
+    assert clean_name(family) == family
+
+
+def test_name_lengths_are_the_engines_at_every_entrance(tmp_path: Path) -> None:
+    """A scenario file or comparison link carried a 41-character segment name or a 201-character
+    initiative name into the sidebar, and so into an address that then could not be reopened."""
+    segment = {"name": "S" * 41, "churn_rate": 0.02, "mrr_share": 1, "new_customer_share": 1}
+    with pytest.raises(ScenarioError, match=r"segment name is 41 characters; a name has at most 40"):
+        read_scenario(json.dumps({"starting_mrr": 5, "segments": [segment]}).encode())
+    initiative = {"name": "I" * 201, "lever": "churn_rate", "change": -0.01}
+    data = json.dumps({"starting_mrr": 5, "initiatives": [initiative]})
+    with pytest.raises(ScenarioError, match=r"initiative name is 201 characters; a name has at most 200"):
+        read_scenario(data.encode())
+    path = tmp_path / "plan.json"
+    path.write_text(data)
+    result = subprocess.run(
+        [sys.executable, "-m", "simulator", "levers", str(path)], capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 2 and "at most 200" in result.stderr
+
+
+# Issue 23, finding 6: bounded work, shared by every visitor.
+
+
+def test_heavy_work_waits_its_turn_at_the_gate_shared_by_every_visitor() -> None:
+    """Two visitors' heavy projections that do not fit side by side run one after the other; the
+    second waits while the first holds the gate (events, not sleeps, order the threads)."""
+    import threading
+
+    from simulator.budget import _Gate
+
+    gate = _Gate(10)
+    inside, release = threading.Event(), threading.Event()
+    order: list[str] = []
+
+    def first() -> None:
+        with gate.hold(8):
+            order.append("first in")
+            inside.set()
+            release.wait(10)
+            order.append("first out")
+
+    def second() -> None:
+        inside.wait(10)
+        with gate.hold(8):
+            order.append("second in")
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    with gate._changed:
+        assert gate._changed.wait_for(lambda: gate.waiting == 1, timeout=10)
+    assert order == ["first in"] and gate.running == 8
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert order == ["first in", "first out", "second in"] and gate.running == 0
+
+
+def test_a_heavy_view_holds_its_place_at_the_gate_to_its_end() -> None:
+    """Its charts and tables are heavy too: the place is kept from its first heavy work to its end."""
+    from simulator import budget
+
+    with budget.allowance():
+        budget.heavy_view(budget.HEAVY_UNITS - 1)
+        assert budget.GATE.holders == 0  # light so far
+        project(Scenario(1e6, churn_rate=0.02, annual_plan_share=0.3, months=300))  # 0.9 million units
+        assert budget.GATE.holders == 1
+        project(Scenario(1e6, churn_rate=0.02, annual_plan_share=0.3, months=300))  # its place, again
+        assert budget.GATE.holders == 1
+    assert budget.GATE.holders == 0
+
+
+def test_work_within_work_does_not_wait_for_itself() -> None:
+    """An upload's analysis holds the gate and projects its calibration: that projection goes on."""
+    from simulator import budget
+
+    with budget.heavy(budget.GATE_UNITS), budget.heavy(budget.GATE_UNITS):
+        assert budget.GATE.holders == 1
+
+
+def test_light_work_never_waits_at_the_gate() -> None:
+    from simulator import budget
+
+    with budget.GATE.hold(budget.GATE_UNITS):  # the gate full of someone's heavy work
+        assert project(Scenario(100_000, churn_rate=0.03, months=120)).mrr_at(120) > 0
+
+
+def test_a_view_that_would_pass_its_allowance_is_refused_saying_what_to_shorten() -> None:
+    from simulator import budget
+    from simulator.ranking import rank
+
+    heavy = Scenario(1e6, churn_rate=0.02, expansion_rate=0.03, new_customers_per_month=10, months=600)
+    refined = heavy.replace(annual_plan_share=0.3)
+    with budget.allowance(15_000_000):
+        project(refined)  # 3.6 million units; ranking takes six more
+        with pytest.raises(budget.BudgetError, match=r"shorten the horizon, or use fewer segments"):
+            rank(refined)
+    # Outside a view (the command line) there is no limit.
+    assert len(rank(heavy.replace(months=36), mode="relative").table) >= 4

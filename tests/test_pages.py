@@ -22,7 +22,7 @@ from simulator.projection import project
 from simulator.ranking import rank
 from simulator.recommendation import recommend
 from simulator.summary import summarise
-from tests.apptest_support import WORKED, charts
+from tests.apptest_support import WORKED, charts, plain
 from ui.state import controls
 from ui.state.address import query_from_values
 from ui.state.controls import defaults, scenario_from_values
@@ -255,7 +255,6 @@ def test_an_address_with_some_settings_keeps_the_rest_at_defaults() -> None:
         ({"churn_pct": "-4"}, "outside the allowed range"),
         ({"months": "9999"}, "outside the allowed range"),
         ({"expansion_pct": "nan"}, "not a finite number"),
-        ({"churn_rat": "3"}, "not a setting"),
         ({"currency": "<b>BTC</b>"}, "not one of"),
     ],
 )
@@ -267,6 +266,16 @@ def test_a_malformed_address_shows_a_notice_and_the_defaults(params: dict[str, s
     assert "default scenario" in at.warning[0].value
     assert sidebar_values(at) == defaults()
     assert dict(at.query_params) == query_from_values(defaults())
+
+
+def test_a_misspelt_setting_is_left_out_with_a_notice_naming_the_closest_one() -> None:
+    """An unknown parameter no longer throws the whole link away (issue 23): the rest is shown."""
+    at = app(churn_rat="3", expansion_pct="6")
+    assert not at.exception
+    assert len(at.warning) == 1
+    assert "'churn_rat' (did you mean 'churn_pct'?)" in plain(at.warning[0].value)
+    assert sidebar_values(at)["expansion_pct"] == 6.0
+    assert "churn_rat" not in at.query_params
 
 
 def test_the_notice_goes_away_after_the_next_change() -> None:

@@ -93,7 +93,9 @@ def test_as_arr_refuses_a_column_named_after_mrr_that_no_list_classifies() -> No
 def test_every_amount_of_mrr_is_named_after_mrr_and_becomes_an_arr_name() -> None:
     # The lists are disjoint, and an amount's ARR name no longer says MRR.
     assert not MRR_AMOUNTS & set(NOT_MRR_AMOUNTS)
-    for name in MRR_AMOUNTS:
+    # The rolling backtest's band keeps the names issue 20 gave it (forecast_p10, forecast_p90) in
+    # both views; its values are money all the same.
+    for name in MRR_AMOUNTS - {"forecast_p10", "forecast_p90"}:
         assert "mrr" in name.split("_") and "mrr" not in arr_name(name).split("_"), name
 
 

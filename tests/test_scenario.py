@@ -84,7 +84,9 @@ def test_starting_mrr_is_required() -> None:
 
 
 def test_a_scenario_file_must_be_a_json_object() -> None:
-    with pytest.raises(ScenarioError, match=r"a scenario is a JSON object .* not list"):
+    with pytest.raises(
+        ScenarioError, match=r"the file holds a list, not a scenario; a scenario is a JSON object"
+    ):
         from_json("[1, 2]")
     with pytest.raises(ScenarioError, match=r"not valid JSON: .* line 1, column"):
         from_json("{starting_mrr: 1}")

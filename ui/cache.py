@@ -22,8 +22,11 @@ from simulator.scenario import Scenario
 from simulator.summary import Summary, summarise
 from simulator.upside import Costs
 
-#: Every cache: bounded (a long session's memory), and silent (a slider move shows no spinner).
-_CACHE = st.cache_data(max_entries=128, show_spinner=False)
+#: Every cache: bounded in entries (a long session's slider moves) and in size (the pickled results
+#: it holds: a 600-month projection with segments is a few megabytes, so that a room of heavy links
+#: leaves at most this much behind), and silent (a slider move shows no spinner).
+CACHE_BYTES = "32MB"
+_CACHE = st.cache_data(max_entries=128, max_size=CACHE_BYTES, show_spinner=False)
 
 
 @_CACHE
@@ -77,7 +80,7 @@ def nrr_versus_acquisition(scenario: Scenario, costs: Costs) -> pd.DataFrame:
 goal = _CACHE(goal_seek.seek)
 
 
-@st.cache_data(max_entries=16, show_spinner="Simulating customer by customer…")
+@st.cache_data(max_entries=16, max_size=CACHE_BYTES, show_spinner="Simulating customer by customer…")
 def monte_carlo(
     scenario: Scenario, paths: int, skew: float, seed: int, rates: RateUncertainty = FIXED
 ) -> MonteCarlo:

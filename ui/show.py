@@ -8,6 +8,7 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
+from report.charts.inert import inert
 from report.charts.theme import PLOTLY_CONFIG, TEMPLATE
 
 #: The room a plotly title takes at the top of a chart, given back when the page shows it.
@@ -18,8 +19,10 @@ def chart(figure: go.Figure, key: str, *, where: object = st) -> None:
     """Draw ``figure`` with the charts' own template (``theme=None``), in ``where`` (a column, say).
 
     The figure's title becomes page text above it: plotly never wraps a title,
-    so on a phone a long one would run out of its chart.
+    so on a phone a long one would run out of its chart. Its data text (names,
+    categories, labels) is shown as text, never as plotly's markup (:mod:`report.charts.inert`).
     """
+    inert(figure)
     title = figure.layout.title.text
     if title:
         where.html(f'<p class="chart-title">{html.escape(title)}</p>')  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
+from report.charts.inert import plain
 from report.charts.spec import Spec
 from report.format import tick_prefix
 
@@ -129,7 +130,7 @@ def named_rows(fig: Spec, labels: list[str], *, font_size: int = 16) -> dict[str
             xref="paper",
             y=row - 0.3,
             yref="y",
-            text=label,
+            text=plain(label),  # a name a user gave: text, never plotly's markup
             showarrow=False,
             xanchor="left",
             yanchor="bottom",

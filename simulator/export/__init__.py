@@ -25,11 +25,20 @@ for an ordinary export, about 8 s for 50 MB of unique timestamps, the
 slowest shape found. tests/test_hostile_engine.py measures both.
 """
 
-from simulator.export.amounts import MIN_AMOUNT
+from simulator.export.amounts import MIN_AMOUNT, AmountReading
 from simulator.export.bounds import MAX_COLUMNS, MAX_ROW_BYTES, STREAM_BYTES
 from simulator.export.errors import ROWS_SHOWN, ExportError
 from simulator.export.months import MAX_MONTHS_SPAN, check_month_span, month_labels, parse_months
-from simulator.export.reader import ALIASES, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, header_columns, read_export
+from simulator.export.reader import (
+    ALIASES,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    amount_note,
+    export_notes,
+    header_columns,
+    read_export,
+    repeated_rows,
+)
 
 __all__ = [
     "ALIASES",
@@ -41,10 +50,14 @@ __all__ = [
     "REQUIRED_COLUMNS",
     "ROWS_SHOWN",
     "STREAM_BYTES",
+    "AmountReading",
     "ExportError",
+    "amount_note",
     "check_month_span",
+    "export_notes",
     "header_columns",
     "month_labels",
     "parse_months",
     "read_export",
+    "repeated_rows",
 ]

@@ -22,6 +22,9 @@ MAX_COLUMNS = 1_000
 #: How much of a file that is not a regular file (a pipe, a device) is read when no limit is given.
 STREAM_BYTES = 200_000_000
 _HEAD_BYTES = 65_536
+#: Byte-order marks of UTF-32 and UTF-16 text (UTF-32's first: it starts like UTF-16's).
+UTF32_MARKS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def _source(source: bytes | str | Path, max_bytes: int | None) -> tuple[bytes | Path, int]:
@@ -157,7 +160,9 @@ def _decode(data: bytes, *, partial: bool = False) -> str:
         raise ExportError(
             "this is a spreadsheet (Excel) file, not CSV; save it as 'CSV UTF-8' and upload that"
         )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith(UTF32_MARKS):
+        return data.decode("utf-32", errors="ignore" if partial else "strict")
+    if data.startswith(UTF16_MARKS):
         return data.decode("utf-16", errors="ignore" if partial else "strict")
     if b"\x00" in data[:4096]:
         raise ExportError("this is a binary file, not CSV text; export your MRR as CSV")

@@ -12,9 +12,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulator.export.amounts import _amounts, _check_money
+from simulator.export.amounts import AmountReading, _check_money, read_amounts
 from simulator.export.bounds import (
     _HEAD_BYTES,
+    UTF16_MARKS,
     _decode,
     _header,
     _read_bytes,
@@ -60,7 +61,10 @@ def read_export(
     Returns
     -------
     pandas.DataFrame
-        The canonical frame described in the module docstring, in file order.
+        The canonical frame described in the module docstring, in file order;
+        ``attrs["amount_reading"]`` says how its amounts were read
+        (:class:`~simulator.export.AmountReading`, ``None`` for whole numbers), and
+        :func:`export_notes` says it in words.
 
     Raises
     ------
@@ -96,7 +100,12 @@ def read_export(
             "so export at least two months"
         )
     check_month_span(first, last, rows=(int(month_codes.argmin()) + 2, int(month_codes.argmax()) + 2))
-    amounts = _amounts(raw["mrr"], in_cents=amounts_in_cents)
+    amounts, reading = read_amounts(
+        raw["mrr"],
+        delimiter=delimiter,
+        as_text=lambda: _column_as_text(data, delimiter, mapping["mrr"]),
+        in_cents=amounts_in_cents,
+    )
     _check_money(amounts, month_codes, raw["mrr"], in_cents=amounts_in_cents)
     canonical = {
         # Categorical: the ids as text, already numbered for the analysis.
@@ -106,7 +115,57 @@ def read_export(
     }
     if "segment" in raw:
         canonical["segment"] = raw["segment"].fillna("(none)").astype("str")
-    return pd.DataFrame(canonical, copy=False)
+    export = pd.DataFrame(canonical, copy=False)
+    export.attrs[AMOUNTS] = reading
+    export.attrs[REPEATS] = _repeated_rows(codes, month_codes - first, amounts, export.get("segment"))
+    return export
+
+
+#: Where :func:`read_export` leaves how it read the amounts and the rows that repeat (``DataFrame.attrs``).
+AMOUNTS = "amount_reading"
+REPEATS = "repeated_rows"
+
+
+def export_notes(export: pd.DataFrame) -> tuple[str, ...]:
+    """What reading the file decided or found that its owner should know, one sentence each: how its
+    amounts were read (decimal points or commas, and why), and rows that repeat another exactly."""
+    return tuple(note for note in (amount_note(export), repeated_rows(export)) if note)
+
+
+def amount_note(export: pd.DataFrame) -> str | None:
+    """How the amounts were read, in words (None for whole numbers)."""
+    reading: AmountReading | None = export.attrs.get(AMOUNTS)
+    return reading.sentence() if reading is not None else None
+
+
+def repeated_rows(export: pd.DataFrame) -> str | None:
+    """A warning when some rows repeat an earlier one exactly (an export pasted twice), else None."""
+    warning: str | None = export.attrs.get(REPEATS)
+    return warning
+
+
+def _repeated_rows(
+    codes: np.ndarray, months: np.ndarray, amounts: np.ndarray, segments: pd.Series | None
+) -> str | None:
+    """Rows with the customer, month, amount (and segment) of an earlier row. Rows of one customer and
+    month add up, which an export pasted twice turns into every MRR counted twice."""
+    key = codes.astype(np.int64) * (int(months.max()) + 1) + months
+    if bool(np.all(key[1:] > key[:-1])):
+        return None  # one row per customer and month, in order: the usual export, checked in one pass
+    rows = pd.DataFrame({"key": key, "mrr": amounts})
+    if segments is not None:
+        rows["segment"] = segments.to_numpy()
+    repeated = rows.duplicated(keep="first").to_numpy()
+    if not repeated.any():
+        return None
+    row = int(np.flatnonzero(repeated)[0])
+    same = (rows == rows.iloc[row]).all(axis=1).to_numpy()
+    twin = int(np.flatnonzero(same)[0])
+    return (
+        f"{int(repeated.sum()):,} rows repeat an earlier row exactly (row {row + 2} repeats row {twin + 2}: "
+        "the same customer, month and amount); rows of one customer and month add up, so an export "
+        "pasted twice counts its MRR twice: remove the repeated rows if they are copies"
+    )
 
 
 def header_columns(data: bytes) -> list[str]:
@@ -138,15 +197,15 @@ def _read_fast(
         raise ValueError("pandas read another header")  # the careful path says what is wrong
     table = pd.DataFrame({name: raw.iloc[:, position] for name, position in mapping.items()}, copy=False)
     if not pd.api.types.is_string_dtype(table["customer_id"]):
-        table["customer_id"] = pd.read_csv(
-            _readable(data),
-            sep=delimiter,
-            usecols=[mapping["customer_id"]],
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-        ).iloc[:, 0]
+        table["customer_id"] = _column_as_text(data, delimiter, mapping["customer_id"])
     return table
+
+
+def _column_as_text(data: bytes | Path, delimiter: str, position: int) -> pd.Series:
+    """One column of a file the fast path read, again, as its text."""
+    return pd.read_csv(
+        _readable(data), sep=delimiter, usecols=[position], dtype=str, keep_default_na=False, na_values=[""]
+    ).iloc[:, 0]
 
 
 def _readable(data: bytes | Path) -> io.BytesIO | Path:
@@ -160,7 +219,7 @@ def _read_text(data: bytes, delimiter: str, header: list[str], mapping: dict[str
     reports each row with too many fields instead of stopping at the first.
     """
     text = _decode(data)
-    utf8 = data if not data.startswith((b"\xff\xfe", b"\xfe\xff")) else text.encode("utf-8")
+    utf8 = data if not data.startswith(UTF16_MARKS) else text.encode("utf-8")  # UTF-32's marks too
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", pd.errors.ParserWarning)
         try:

@@ -11,9 +11,10 @@ import pandas as pd
 from report.format import money
 from simulator.calibration import Calibration
 from simulator.levers import LEVERS
-from simulator.scenario import Segment
+from simulator.names import fit_names
+from simulator.scenario import MAX_SEGMENT_NAME, Segment
 from ui.state import controls
-from ui.state.tables import MAX_SEGMENT_NAME, TABLE_DECIMALS
+from ui.state.tables import TABLE_DECIMALS
 
 #: Controls an export does not measure and "use my numbers" leaves as they are: what acquiring a
 #: customer costs and what serving one leaves are the founder's, not the billing data's.
@@ -113,21 +114,13 @@ def segment_rows(segments: Sequence[Segment]) -> tuple[tuple[Any, ...], ...]:
 
 def _table_names(names: Sequence[str]) -> list[str]:
     """Segment names the sidebar's table (and so a shared link) takes: at most
-    :data:`~ui.state.tables.MAX_SEGMENT_NAME` characters, still all different.
+    :data:`~simulator.scenario.MAX_SEGMENT_NAME` characters, still all different
+    (:func:`simulator.names.fit_names`; the calibration's names already are).
 
     >>> _table_names(["x" * 50, "x" * 45, "SMB"])  # doctest: +NORMALIZE_WHITESPACE
     ['xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… 2', 'SMB']
     """
-    shown: list[str] = []
-    for name in names:
-        short = name if len(name) <= MAX_SEGMENT_NAME else name[: MAX_SEGMENT_NAME - 1] + "…"
-        number = 2
-        while short in shown:
-            suffix = f" {number}"
-            short = name[: MAX_SEGMENT_NAME - 1 - len(suffix)] + "…" + suffix
-            number += 1
-        shown.append(short)
-    return shown
+    return fit_names(list(names), most=MAX_SEGMENT_NAME, fallback="Segment")
 
 
 def _shares_to_100(percents: Sequence[float]) -> list[float]:

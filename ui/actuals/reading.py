@@ -24,7 +24,7 @@ from simulator.actuals import (
 )
 from simulator.arr import export_bridge
 from simulator.calibration import Calibration, calibrate
-from simulator.export import read_export
+from simulator.export import amount_note, read_export, repeated_rows
 from simulator.forecast import Fits, band, fit_export
 from simulator.metrics import METRICS_COLUMNS, ExportMetrics, analyse
 from simulator.output import csv_bytes
@@ -73,7 +73,9 @@ class Loaded:
     "use my numbers"'s); ``fits`` the forecast at every month of it (for the
     backtests); ``levers`` its core levers as measured the cohort way; ``curves``
     the cohort retention curves; ``churn`` logo beside revenue churn;
-    ``arr_bridge`` its yearly ARR bridge.
+    ``arr_bridge`` its yearly ARR bridge; ``notes`` what reading the file decided (how
+    its amounts were read), one sentence each; ``repeats`` a warning when rows repeat an
+    earlier one exactly (:func:`simulator.export.repeated_rows`).
     """
 
     name: str
@@ -88,6 +90,8 @@ class Loaded:
     curves: pd.DataFrame
     churn: ChurnRates
     arr_bridge: pd.DataFrame
+    notes: tuple[str, ...] = ()
+    repeats: str | None = None
 
     @property
     def levers(self) -> Levers:
@@ -190,6 +194,8 @@ def analyse_export(
         curves=cohort_curves(metrics),
         churn=churn_rates(metrics.monthly),
         arr_bridge=export_bridge(metrics.monthly),
+        notes=tuple(note for note in (amount_note(export),) if note),
+        repeats=repeated_rows(export),
     )
 
 

@@ -13,7 +13,7 @@ from report.revenue import Revenue
 from simulator.comparison import Comparison
 from simulator.output import csv_bytes
 from simulator.scenario import Scenario, ScenarioError, from_dict, to_dict
-from simulator.scenario_json import parse_json
+from simulator.scenario_json import not_a_scenario, parse_json
 from ui.scenarios.store import MAX_SCENARIOS, StoreError, clean_name
 
 #: Uploaded files larger than this are refused (a set of 20 scenarios with segments is ~40 KB).
@@ -65,6 +65,8 @@ def read_file(data: bytes | str, *, file_name: str = "scenario.json") -> dict[st
         return _read_set(parsed["scenarios"])
     if isinstance(parsed, list):
         return _read_set(parsed)
+    if not isinstance(parsed, dict):
+        raise StoreError(str(not_a_scenario(parsed)))
     try:
         scenario = from_dict(parsed)
     except ScenarioError as error:

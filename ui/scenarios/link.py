@@ -11,6 +11,7 @@ import zlib
 from collections.abc import Mapping
 from typing import Any
 
+from simulator.budget import BudgetError, check_link, comparison_units
 from simulator.scenario import Scenario, ScenarioError, from_dict, to_dict
 from simulator.scenario_json import parse_json
 from ui.scenarios.store import MAX_COMPARED, MIN_COMPARED, StoreError, clean_name
@@ -87,4 +88,10 @@ def scenarios_from_link(text: str) -> dict[str, Scenario]:
             raise StoreError(f"scenario {position} ('{name}') of the link: {error}") from None
         if position == 1:
             reference = to_dict(scenarios[name])
+    horizon = next(iter(scenarios.values())).months
+    shapes = [(s.months, len(s.segments), not s.is_core) for s in scenarios.values()]
+    try:  # bounded work per link opened, before any projection (simulator.budget)
+        check_link(comparison_units(shapes, horizon))
+    except BudgetError as error:
+        raise StoreError(str(error)) from None
     return scenarios

@@ -245,18 +245,27 @@ def link_notice() -> str | None:
     return st.session_state.get(_LINK_NOTICE_KEY)
 
 
-def write_link(names: list[str]) -> None:
-    """Keep the address's ``compare`` parameter in step with the compared scenarios."""
+def write_link(names: list[str]) -> str | None:
+    """Keep the address's ``compare`` parameter in step with the compared scenarios; returns why not,
+    when the comparison does not fit in a link."""
     wanted = link.link_text(store.compared(scenarios(), names)) if len(names) >= store.MIN_COMPARED else None
     present = st.query_params.get(link.COMPARE_PARAM)
     if wanted == present:
-        return
+        return None
+    if wanted is not None and len(wanted) > link.MAX_LINK_CHARS:
+        # Never written: a link that long could not be reopened. The address keeps the last one that fitted.
+        return (
+            f"This comparison does not fit in a link ({len(wanted):,} characters; a link holds at most "
+            f"{link.MAX_LINK_CHARS:,}), so the address keeps the last comparison that fitted. To share this "
+            "one, download all scenarios (Files, below)."
+        )
     if wanted is None:
         del st.query_params[link.COMPARE_PARAM]
     else:
         st.query_params[link.COMPARE_PARAM] = wanted
         st.session_state[_LINK_KEY] = wanted
         st.session_state[_LINK_NOTICE_KEY] = None
+    return None
 
 
 # Drawing helpers.

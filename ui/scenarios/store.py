@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from simulator.names import BadNameError, check_name
 from simulator.scenario import Scenario
 
 MAX_SCENARIOS = 20
@@ -23,19 +24,18 @@ class StoreError(ValueError):
 
 
 def clean_name(name: Any) -> str:
-    """A scenario name with its spaces tidied; raises StoreError when empty or too long.
+    """A scenario name with its spaces tidied (:func:`simulator.names.check_name`); raises StoreError
+    when empty, invisible, broken or too long.
 
     >>> clean_name("  Plan   B ")
     'Plan B'
     """
-    if not isinstance(name, str):
-        raise StoreError(f"a scenario name is text, not {type(name).__name__}")
-    tidy = " ".join(name.split())
-    if not tidy:
+    if isinstance(name, str) and not name.strip():
         raise StoreError("give the scenario a name, e.g. 'Plan'")
-    if len(tidy) > MAX_NAME:
-        raise StoreError(f"'{tidy[:20]}…' is {len(tidy)} characters; a name has at most {MAX_NAME}")
-    return tidy
+    try:
+        return check_name(name, what="a scenario name", most=MAX_NAME)
+    except BadNameError as error:
+        raise StoreError(str(error)) from None
 
 
 def save(

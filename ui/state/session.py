@@ -22,7 +22,14 @@ import streamlit as st
 
 from report.revenue import MRR, VIEWS, Revenue
 from simulator.scenario import Scenario, ScenarioError
-from ui.state.address import VIEW_PARAMS, query_from_values, values_from_query
+from ui.state.address import (
+    MAX_ADDRESS_CHARS,
+    VIEW_PARAMS,
+    address_length,
+    fits,
+    query_from_values,
+    values_from_query,
+)
 from ui.state.controls import (
     CONTROL_BY_KEY,
     CONTROLS,
@@ -40,6 +47,8 @@ from ui.state.tables import DEFAULT_SEGMENTS, PLAN_COLUMNS, edited_segments, wit
 #: Session-state keys that are not widgets of the sidebar's controls.
 PRESET_KEY = "preset"
 NOTICE_KEY = "url_notice"
+ADDRESS_NOTICE_KEY = "_address_notice"
+_GOOD_QUERY_KEY = "_last_query_that_fits"
 _LOADED_KEY = "_scenario_loaded_from_url"
 _VALID_KEY = "_last_valid_values"
 #: The editors' widget keys (their values are the edits, applied to ``segments`` and ``plan``).
@@ -106,6 +115,45 @@ def load_from_url() -> None:
     st.session_state[_LOADED_KEY] = True
 
 
+#: Set by :func:`start_over`: why the session started over, shown once; and that the last run did.
+_STARTED_OVER_KEY = "_started_over"
+_JUST_STARTED_OVER_KEY = "_just_started_over"
+
+
+def start_over(error: BaseException) -> None:
+    """A page failed to draw: forget everything the session holds (the scenario, saved scenarios,
+    uploads), put the defaults in the sidebar and the address, and draw again, saying why.
+
+    Whatever the session held that broke the page is gone, so the session never stays broken. A
+    failure right after starting over (the defaults themselves) is left to Streamlit, not repeated.
+    """
+    if st.session_state.get(_JUST_STARTED_OVER_KEY):
+        raise error
+    st.session_state.clear()
+    st.session_state.update(defaults())
+    st.session_state[PRESET_KEY] = CUSTOM
+    st.session_state[_LOADED_KEY] = True  # the address held the scenario that broke it: not read again
+    st.session_state[_JUST_STARTED_OVER_KEY] = True
+    st.session_state[_STARTED_OVER_KEY] = (
+        f"This page could not be drawn ({type(error).__name__}), so this session started over: the "
+        "sidebar, the address, saved scenarios and any uploaded file are back to the defaults. If it "
+        "happens again, please report it with the link you opened."
+    )
+    st.query_params.from_dict(query_from_values(defaults()))
+    st.rerun()
+
+
+def started_over() -> str | None:
+    """Why the session started over, once (the run after :func:`start_over`); later runs say nothing."""
+    notice = st.session_state.pop(_STARTED_OVER_KEY, None)
+    return str(notice) if notice else None
+
+
+def drawn() -> None:
+    """A page was drawn: a later failure may start the session over again."""
+    st.session_state.pop(_JUST_STARTED_OVER_KEY, None)
+
+
 def link_notice() -> str | None:
     """What was wrong with the link this session opened, while the visitor has not moved a control since."""
     notice = st.session_state.get(NOTICE_KEY)
@@ -113,17 +161,42 @@ def link_notice() -> str | None:
 
 
 def scenario_query() -> dict[str, str]:
-    """The scenario in use as address parameters (without a page's own view parameters)."""
-    return query_from_values(valid_values())
+    """The scenario in use as address parameters (without a page's own view parameters); when it
+    does not fit in an address, the last one of the session that did (the sidebar's links carry it)."""
+    query = query_from_values(valid_values())
+    if fits(query):
+        st.session_state[_GOOD_QUERY_KEY] = query
+        return query
+    return dict(st.session_state.get(_GOOD_QUERY_KEY) or query_from_values(defaults()))
 
 
 def sync_url() -> None:
-    """Write the current scenario to the address, when it differs from what is there."""
-    wanted = scenario_query()
+    """Write the current scenario to the address, when it differs from what is there.
+
+    A scenario that does not fit in an address (:data:`~ui.state.address.MAX_ADDRESS_CHARS`) is never
+    written into one: the address keeps the last scenario that fitted, and :func:`address_notice`
+    says so.
+    """
+    wanted = query_from_values(valid_values())
     present = st.query_params.to_dict()
     wanted.update({key: present[key] for key in VIEW_PARAMS if key in present})
+    if not fits(wanted):
+        st.session_state[ADDRESS_NOTICE_KEY] = (
+            f"This scenario does not fit in the page address ({address_length(wanted):,} characters; a "
+            f"link holds at most {MAX_ADDRESS_CHARS:,}, most of it the plan's and segments' names), so the "
+            "address still holds the last scenario that fitted. To share this one, save it on Scenarios and "
+            "download its file; shorter names make it fit again."
+        )
+        return
+    st.session_state[ADDRESS_NOTICE_KEY] = None
     if present != wanted:
         st.query_params.from_dict(wanted)
+
+
+def address_notice() -> str | None:
+    """Why the address no longer follows the scenario, while it does not fit in one."""
+    notice = st.session_state.get(ADDRESS_NOTICE_KEY)
+    return str(notice) if notice else None
 
 
 def load_scenario(scenario: Scenario) -> list[str]:

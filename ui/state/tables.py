@@ -19,7 +19,9 @@ from simulator.levers import BY_FIELD
 from simulator.presets import recession
 from simulator.scenario import (
     INITIATIVE_LEVERS,
+    MAX_INITIATIVE_NAME,
     MAX_INITIATIVES,
+    MAX_SEGMENT_NAME,
     MAX_SEGMENTS,
     Initiative,
     ScenarioError,
@@ -52,7 +54,6 @@ DEFAULT_SEGMENTS: tuple[tuple[Any, ...], ...] = (
 )
 
 
-MAX_SEGMENT_NAME = 40
 #: The plan's columns: initiatives and shocks, each moving one lever from a start
 #: month, ramping in; the change is in points for a rate and in % for acquisition
 #: and new-customer MRR (both are hundredths of the engine's change). No end month: for good.
@@ -62,10 +63,6 @@ LEVER_NAMES: dict[str, str] = {field: BY_FIELD[field].name for field in INITIATI
 LEVER_UNITS: dict[str, str] = {
     field: "pts" if BY_FIELD[field].is_rate else "%" for field in INITIATIVE_LEVERS
 }
-
-
-#: What an address may hold (a saved scenario's plan loads whole into the sidebar, links included).
-MAX_INITIATIVE_NAME = 200
 
 
 def _number_or_none(value: Any) -> Any:
@@ -103,6 +100,11 @@ def _json_rows(text: str, param: str, item: str, most: int, width: int) -> list[
 
     Returns ``(position, row)`` pairs from 1; raises ``ValueError`` naming the parameter or row.
     """
+    if len(text) > MAX_TABLE_CHARS:
+        raise ValueError(
+            f"the {param} in this link is {len(text):,} characters long, over the {MAX_TABLE_CHARS:,} it may "
+            f"hold; a link carries at most {most} {item}s, each named in a few words"
+        )
     try:
         rows = parse_json(text, max_bytes=MAX_TABLE_CHARS, what=param)
     except ScenarioError as error:
@@ -218,6 +220,8 @@ def plan_from_text(text: str) -> tuple[tuple[Any, ...], ...]:
     table = []
     for position, row in _json_rows(text, "plan", "initiative", MAX_INITIATIVES, len(PLAN_COLUMNS)):
         name, lever, *numbers = row
+        if isinstance(lever, str):  # a lever in any case (Churn_Rate), as every word of a link
+            lever = next((known for known in INITIATIVE_LEVERS if known == lever.casefold()), lever)
         if not isinstance(name, str) or len(name) > MAX_INITIATIVE_NAME:
             raise ValueError(
                 f"initiative {position} needs a name of at most {MAX_INITIATIVE_NAME} characters"
