@@ -11,7 +11,9 @@ Per month t, against month t − 1, each customer's change is exactly one of:
 new (first month they ever pay), reactivation (pays again after a month at
 0), expansion, contraction, churned (paid last month, 0 now). So the bridge
 ``starting + new + reactivation + expansion − contraction − churned = ending``
-holds by construction.
+holds by construction. A reactivation rule other than the default
+(:mod:`simulator.reactivation`) moves some returns to new or to expansion:
+whole-array work on the returns only, none at all by default.
 
 Work and memory are sized by the data, never by the span of months: for an
 export of ``R`` rows, ``C`` customers, ``M`` months (first to last, at most
