@@ -314,3 +314,37 @@ def test_the_command_lines_default_metrics_do_not_change_with_the_default_settin
         runs.append(out.getvalue())
     assert runs[0] == runs[1] == runs[2]
     assert runs[0].splitlines()[0] == ",".join(METRICS_COLUMNS)
+
+
+def test_the_vendor_tables_words_say_the_window_and_where_the_returns_went() -> None:
+    """The same export as above (back in July after 4 months away): Maxio's row says July's 100 went to
+    new, Chargebee's to expansion, and the window; the sentence names the lowest and highest."""
+    from report.definitions import differs_text, rule_words, spread_text, vendor_rows
+
+    csv = leaves_and_returns(4).rsplit("\n", 2)[0] + "\n"
+    csv = "\n".join(line for line in csv.splitlines() if not line.startswith("steady,2024-07")) + "\n"
+    table = vendor_table(analyse(read_export(csv.encode())), own=Definitions(nrr_window="month"))
+    rows = table.set_index("definition", drop=False)
+    own = table.iloc[0]
+    assert differs_text(rows.loc["Maxio"], own) == (
+        "$100 of returning customers' MRR counted as new "
+        "(assumed: NRR window not documented: taken as a month)"
+    )
+    assert differs_text(rows.loc["ChartMogul Benchmarks"], own).startswith(
+        "the year over year ARR bridge, not one month's flows"
+    )
+    assert differs_text(rows.loc["Chargebee"], own).startswith(
+        "$100 of returning customers' MRR counted as expansion"
+    )
+    assert differs_text(own, own) == "the figures this page shows (your settings)"
+    assert spread_text(table) == (
+        "The same customers give an NRR from 100.0% (NRR simulator, ChartMogul, Baremetrics, Stripe Billing, "
+        "ProfitWell (Paddle), Maxio, Recurly) to 150.0% (dbt_stripe, Chargebee): what differs is the window "
+        "(one month's flows or a year's) and where a returning customer's MRR goes (reactivation, new or "
+        "expansion; only expansion lifts NRR)."
+    )
+    shown = vendor_rows(table)
+    assert (
+        shown.loc[shown["Definition"] == "ChartMogul Benchmarks", "NRR"].item() == "–"
+    )  # 7 months: no year yet
+    assert rule_words(parse_reactivation("after:1m")) == "reactivation after 1 month at 0, else expansion"
