@@ -256,7 +256,7 @@ def vendor_table(metrics: ExportMetrics, *, own: Definitions | None = None) -> p
     """
     own = own or Definitions()
     rows = [(OWN, own), *((vendor.name, vendor.definitions) for vendor in VENDORS)]
-    base = reclassified(metrics, ANY)
+    base = reclassified(metrics, ANY)  # the analysis itself when it counted returns the default way
     tables: dict[Reactivation, pd.DataFrame] = {}
     records = []
     for name, definitions in rows:  # a dozen rows; each distinct rule analysed once

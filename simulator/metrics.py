@@ -89,6 +89,8 @@ class ExportMetrics:
         The customers (every one in the export, paying or not).
     months
         ``YYYY-MM`` labels of every month from the first to the last.
+    reactivation
+        The rule the returns of ``monthly`` and ``by_segment`` were counted by.
     """
 
     monthly: pd.DataFrame
@@ -96,6 +98,7 @@ class ExportMetrics:
     payments: Payments
     customer_ids: np.ndarray
     months: list[str]
+    reactivation: Reactivation = ANY
 
     @property
     def matrix(self) -> np.ndarray:
@@ -175,15 +178,19 @@ def analyse(export: pd.DataFrame, *, reactivation: Reactivation = ANY) -> Export
         payments=payments,
         customer_ids=np.asarray(customer_ids),
         months=labels,
+        reactivation=reactivation,
     )
 
 
 def reclassified(metrics: ExportMetrics, reactivation: Reactivation) -> pd.DataFrame:
     """The monthly table of ``metrics`` (segments aside) with returns counted by ``reactivation``.
 
-    From the payments already sorted: no reading, no sort, one pass of :func:`_sums`;
-    equal to ``analyse(export, reactivation=reactivation).monthly``.
+    From the payments already sorted: no reading, no sort, one pass of :func:`_sums` (none when
+    ``metrics`` was counted so already); equal to ``analyse(export, reactivation=reactivation).monthly``.
     """
+    counted = metrics.reactivation
+    if reactivation == counted or (reactivation.is_default and counted.is_default):
+        return metrics.monthly
     sums = _sums(metrics.payments, None, 1, len(metrics.months), reactivation)
     return _table({name: values.sum(axis=0, keepdims=True) for name, values in sums.items()}, metrics.months)
 
