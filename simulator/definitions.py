@@ -183,7 +183,8 @@ VENDORS: tuple[Vendor, ...] = (
         "any",
         "month",
         "https://changelog.baremetrics.com/new-metric-net-revenue-retention-2BOJIA",
-        "reactivation not documented: taken as any return",
+        "reactivation not documented, taken as any return; 30 days as a month; its formula names "
+        "churned MRR only, contraction counted with it",
     ),
     _vendor(
         "Stripe Billing",
