@@ -25,12 +25,21 @@ import pandas as pd
 
 from simulator.arr import as_arr
 from simulator.backtest import BACKTEST_COLUMNS, ROLLING_COLUMNS, backtest, rolling_backtest
+from simulator.definitions import (
+    NRR_WINDOWS,
+    DefinitionError,
+    Definitions,
+    parse_window,
+    vendor_table,
+    with_window,
+)
 from simulator.export import MAX_MONTHS_SPAN, ExportError, export_notes, read_export
-from simulator.metrics import METRICS_COLUMNS, analyse
+from simulator.metrics import analyse
 from simulator.output import CURRENCIES, write_table
 from simulator.peers import top_quartile
 from simulator.projection import PROJECTION_COLUMNS, project
 from simulator.ranking import lever_table, rank
+from simulator.reactivation import Reactivation, ReactivationError, parse_reactivation
 from simulator.recommendation import recommend
 from simulator.scenario import MAX_MONTHS, Scenario, ScenarioError
 from simulator.scenario_json import MAX_SCENARIO_BYTES, read_scenario
@@ -72,7 +81,7 @@ def main(
             else:
                 table = backtest(metrics, holdout=args.holdout).table[list(BACKTEST_COLUMNS)]
         else:
-            table = analyse(_export(args.file, notes)).monthly[list(METRICS_COLUMNS)]
+            table = _metrics(_export(args.file, notes), args)
         _refuse_infinite(table)
         if args.revenue == "arr":
             table = as_arr(table)
@@ -99,6 +108,15 @@ def main(
         _say(err, f"error: cannot write the output: {error.strerror or error}")
         return EXIT_BAD_INPUT
     return 0
+
+
+def _metrics(export: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame:
+    """``metrics``: the monthly table under the definitions given (the trailing-12 pair as the window
+    says), or with ``--vendors`` the latest NRR and GRR under them and each vendor's definitions."""
+    metrics = analyse(export, reactivation=args.reactivation)
+    if args.vendors:
+        return vendor_table(metrics, own=Definitions(args.reactivation, args.nrr_window))
+    return with_window(metrics.monthly, args.nrr_window)
 
 
 def _say(err: TextIO | None, message: str) -> None:
@@ -229,6 +247,20 @@ def _share(name: str, low: float, high: float) -> Any:
     return parse
 
 
+def _reactivation(text: str) -> Reactivation:
+    try:
+        return parse_reactivation(text)
+    except ReactivationError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _window(text: str) -> str:
+    try:
+        return parse_window(text)
+    except DefinitionError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _months(text: str) -> int:
     try:
         value = int(text)
@@ -276,6 +308,27 @@ def _parser() -> argparse.ArgumentParser:
     projection.add_argument("--format", choices=("csv", "json"), default="csv")
     metrics = commands.add_parser("metrics", help="monthly MRR bridge, NRR and GRR of an MRR export CSV")
     metrics.add_argument("file", help="CSV with customer_id, month, mrr (and optionally segment)")
+    metrics.add_argument(
+        "--reactivation",
+        type=_reactivation,
+        default=Reactivation(),
+        help="how a customer paying again after months at 0 counts: any (default: a reactivation), "
+        "within:90d or within:3m (a longer gap is new), after:3m (a shorter gap is expansion), expansion; "
+        "days become whole months at 30.44 days a month",
+    )
+    metrics.add_argument(
+        "--nrr-window",
+        type=_window,
+        default="trailing-12",
+        help=f"the NRR and GRR columns after the month's: {', '.join(NRR_WINDOWS)} (default trailing-12: "
+        "the cohort paying 12 months before; year-over-year: the year's ARR bridge; month: none)",
+    )
+    metrics.add_argument(
+        "--vendors",
+        action="store_true",
+        help="instead of the months, the latest NRR and GRR under these definitions and each vendor's "
+        "(ChartMogul, Baremetrics, Stripe Billing, ProfitWell, Maxio, Recurly, dbt_stripe, Chargebee)",
+    )
     metrics.add_argument("--format", choices=("csv", "json"), default="csv")
     testing = commands.add_parser(
         "backtest",

@@ -28,6 +28,7 @@ from simulator.export import read_export
 from simulator.forecast import band
 from simulator.metrics import METRICS_COLUMNS, analyse
 from simulator.projection import project
+from simulator.reactivation import parse_reactivation
 from simulator.sample_data import generate_export
 from tests.apptest_support import plain, shown_text
 from ui.actuals import reading
@@ -456,3 +457,29 @@ def test_use_my_numbers_keeps_long_segment_names_within_what_a_link_can_carry() 
     names = [row[0] for row in at.session_state["segments"]]
     assert all(len(name) <= MAX_SEGMENT_NAME for name in names) and len(set(names)) == len(names)
     assert [row[0] for row in segments_from_text(at.query_params["segments"])] == names
+
+
+def test_the_definition_settings_stay_set_after_another_page_and_move_the_bridge() -> None:
+    """A customer away 4 months (May to August 2024) who comes back in September: any return is a
+    reactivation (the default), within 90 days (3 months) the return is new; the settings are still
+    set on coming back from another page."""
+    from ui.actuals import definitions
+
+    rows = ["customer_id,month,mrr"] + [f"a,{month},100" for month in MONTHS]
+    rows += [f"b,{month},50" for i, month in enumerate(MONTHS) if not 4 <= i <= 7]
+    at = upload(page(), ("\n".join(rows) + "\n").encode())
+    september = at.session_state["_kyn_loaded"].metrics.monthly.iloc[8]
+    assert (september["month"], september["reactivation_mrr"], september["new_mrr"]) == ("2024-09", 50, 0)
+    at.selectbox(key=definitions.KIND_KEY).set_value("within").run()
+    at.selectbox(key=definitions.WINDOW_KEY).set_value("month").run()
+    assert not at.exception
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["NRR, your settings"] == "100.0%"  # January 2025 against December 2024: nothing moves
+    defined = definitions.monthly_for(at.session_state["_kyn_loaded"], parse_reactivation("within:90d"))
+    assert (defined["reactivation_mrr"].iat[8], defined["new_mrr"].iat[8]) == (0, 50)
+    at.switch_page("pages/calculator.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.selectbox(key=definitions.KIND_KEY).value == "within"
+    assert at.number_input(key=definitions.DAYS_KEY).value == 90
+    assert at.selectbox(key=definitions.WINDOW_KEY).value == "month"

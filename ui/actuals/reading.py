@@ -24,9 +24,10 @@ from simulator.actuals import (
 )
 from simulator.arr import export_bridge
 from simulator.calibration import Calibration, calibrate
+from simulator.definitions import DEFAULT_WINDOW, with_window
 from simulator.export import amount_note, read_export, repeated_rows
 from simulator.forecast import Fits, band, fit_export
-from simulator.metrics import METRICS_COLUMNS, ExportMetrics, analyse
+from simulator.metrics import ExportMetrics, analyse
 from simulator.output import csv_bytes
 from simulator.projection import project
 
@@ -199,11 +200,12 @@ def analyse_export(
     )
 
 
-def metrics_csv(monthly: pd.DataFrame, shown: Revenue = MRR) -> bytes:
-    """The monthly metrics as CSV bytes: :data:`METRICS_COLUMNS` in order, written as
-    ``python -m simulator metrics`` writes them (:func:`simulator.output.csv_bytes`); as ARR, each
-    amount of MRR 12 × it and named ``arr``, as ``metrics --revenue arr`` writes them."""
-    return csv_bytes(shown.columns(monthly[list(METRICS_COLUMNS)]))
+def metrics_csv(monthly: pd.DataFrame, shown: Revenue = MRR, nrr_window: str = DEFAULT_WINDOW) -> bytes:
+    """The monthly metrics as CSV bytes: :data:`METRICS_COLUMNS` in order (the 12-month pair as
+    ``nrr_window`` says: :func:`simulator.definitions.with_window`), written as ``python -m simulator
+    metrics --nrr-window`` writes them (:func:`simulator.output.csv_bytes`); as ARR, each amount of MRR
+    12 × it and named ``arr``, as ``metrics --revenue arr`` writes them."""
+    return csv_bytes(shown.columns(with_window(monthly, nrr_window)))
 
 
 #: The columns of the forecast's CSV, in order.
