@@ -28,6 +28,7 @@ slowest shape found. tests/test_hostile_engine.py measures both.
 from simulator.export.amounts import MIN_AMOUNT, AmountReading
 from simulator.export.bounds import MAX_COLUMNS, MAX_ROW_BYTES, STREAM_BYTES
 from simulator.export.errors import ROWS_SHOWN, ExportError
+from simulator.export.layouts import LAYOUTS, SAME_MONTH_RULES, parse_rates
 from simulator.export.months import MAX_MONTHS_SPAN, check_month_span, month_labels, parse_months
 from simulator.export.reader import (
     ALIASES,
@@ -36,12 +37,14 @@ from simulator.export.reader import (
     amount_note,
     export_notes,
     header_columns,
+    layout_note,
     read_export,
     repeated_rows,
 )
 
 __all__ = [
     "ALIASES",
+    "LAYOUTS",
     "MAX_COLUMNS",
     "MAX_MONTHS_SPAN",
     "MAX_ROW_BYTES",
@@ -49,6 +52,7 @@ __all__ = [
     "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
     "ROWS_SHOWN",
+    "SAME_MONTH_RULES",
     "STREAM_BYTES",
     "AmountReading",
     "ExportError",
@@ -56,8 +60,10 @@ __all__ = [
     "check_month_span",
     "export_notes",
     "header_columns",
+    "layout_note",
     "month_labels",
     "parse_months",
+    "parse_rates",
     "read_export",
     "repeated_rows",
 ]
