@@ -378,7 +378,8 @@ def _currency(
     if len(left) > 1:
         raise ExportError(
             f"column '{column}' mixes {len(names)} currencies ({', '.join(names)}) and "
-            f"{', '.join(left)} have no exchange rate; amounts in different currencies cannot be added: give "
+            + (f"{', '.join(left)} have no exchange rate" if given else "no exchange rates were given")
+            + "; amounts in different currencies cannot be added: give "
             "rates for all but one (the command line's --rates EUR=1.08,GBP=1.27, or the page's exchange "
             "rates: one unit of each in the reporting currency), or export in one currency"
         )
