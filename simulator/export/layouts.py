@@ -576,6 +576,7 @@ def _cell_rows(message: str, n: int, columns: list[str]) -> str:
         at = int(match.group(1)) - 2
         return f"row {at % n + 2}, column '{columns[at // n]}'"
 
+    message = message.replace("column 'months'' has", "the month columns have")
     return _ROW.sub(cell, message).replace("column 'months''", "the month columns")
 
 
