@@ -28,7 +28,7 @@ slowest shape found. tests/test_hostile_engine.py measures both.
 from simulator.export.amounts import MIN_AMOUNT, AmountReading
 from simulator.export.bounds import MAX_COLUMNS, MAX_ROW_BYTES, STREAM_BYTES
 from simulator.export.errors import ROWS_SHOWN, ExportError
-from simulator.export.layouts import LAYOUTS, SAME_MONTH_RULES, parse_rates
+from simulator.export.layouts import LAYOUTS, SAME_MONTH_RULES, layout_of, parse_rates
 from simulator.export.months import MAX_MONTHS_SPAN, check_month_span, month_labels, parse_months
 from simulator.export.reader import (
     ALIASES,
@@ -61,6 +61,7 @@ __all__ = [
     "export_notes",
     "header_columns",
     "layout_note",
+    "layout_of",
     "month_labels",
     "parse_months",
     "parse_rates",

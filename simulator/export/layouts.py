@@ -201,6 +201,12 @@ def detect_layout(header: list[str]) -> tuple[Layout, dict[str, int]] | None:
     return None
 
 
+def layout_of(header: list[str]) -> str | None:
+    """The name of the layout a header is (None for none known), to say so before reading the file."""
+    found = detect_layout(header)
+    return found[0].name if found else None
+
+
 def known_layouts() -> str:
     """The layouts read without mapping, for a message."""
     return "; ".join(layout.name for layout in LAYOUTS)
