@@ -320,3 +320,31 @@ def test_a_layout_read_from_a_path_is_read_as_from_bytes(layout: str, tmp_path: 
     path = tmp_path / "export.csv"
     path.write_bytes(data(small_business()))
     assert read_export(path).equals(read_export(path.read_bytes()))
+
+
+STRIPE_SUBSCRIPTIONS = (
+    "id,Customer ID,Status,Created (UTC),Start (UTC),Canceled At (UTC),Ended At (UTC),Amount,Interval\n"
+)
+
+
+def test_stripe_subscriptions_fall_back_on_created_and_on_canceled_at_for_a_cancelled_one() -> None:
+    """'a' has no Start: it starts when Created (January); 'b' is cancelled with no Ended At: it ends when
+    Canceled At (March); 'c', active, asked to cancel at its period's end, still pays; 'd', incomplete,
+    never paid. MRR: January 100 + 50 + 20 = 170, February the same, March 100 + 20 = 120."""
+    data = STRIPE_SUBSCRIPTIONS + (
+        "s1,a,active,2024-01-03 10:00,,,,100,month\n"
+        "s2,b,canceled,2024-01-04 10:00,2024-01-04 10:00,2024-03-02 10:00,,50,month\n"
+        "s3,c,active,2024-01-05 10:00,2024-01-05 10:00,2024-03-09 10:00,,240,year\n"
+        "s4,d,incomplete,2024-01-06 10:00,2024-01-06 10:00,,,500,month\n"
+    )
+    assert _monthly(data.encode())["ending_mrr"].tolist() == pytest.approx([170.0, 170.0, 120.0])
+
+
+def test_a_dbt_report_with_month_numbers_beside_a_year_column_is_read() -> None:
+    data = (
+        b"subscription_item_id,customer_id,currency,subscription_month,subscription_year,current_month_mrr\n"
+        b"si_1,a,usd,12,2023,10\nsi_2,a,usd,12,2023,5\nsi_1,a,usd,1,2024,10\n"
+    )
+    export = read_export(data)
+    assert month_labels(export["month"].to_numpy()) == ["2023-12", "2024-01"]
+    assert export["mrr"].tolist() == [15.0, 10.0]

@@ -40,6 +40,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -537,9 +538,11 @@ def _read_wide(file: _File, positions: dict[str, int], *, name: str) -> Converte
                 f"{matrix[row, column]:g}); MRR cannot be below 0, so leave refunds and credits out"
             )
     else:
-        # Column by column (Fortran order): the i-th value is row i % n of month column i // n.
-        text = file.table(roles, text=("customer", "currency", *month_roles))[month_roles].fillna("0")
-        flat = pd.Series(text.to_numpy().ravel(order="F"))
+        # Column by column (Fortran order): cell i is row i % n of month column i // n. Empty cells
+        # (most of a sheet, where customers come and go) are nothing: only the others are read.
+        cell = cells.to_numpy(dtype=object).ravel(order="F")
+        filled = np.flatnonzero(pd.notna(cell))
+        flat = pd.Series(cell[filled]).astype(str)
         try:
             amounts, reading = read_amounts(
                 flat,
@@ -549,8 +552,11 @@ def _read_wide(file: _File, positions: dict[str, int], *, name: str) -> Converte
                 column="months'",
             )
         except ExportError as error:
-            raise ExportError(_cell_rows(str(error), n, [file.header[p] for p in month_at])) from None
-        matrix = amounts.reshape((n, len(month_roles)), order="F")
+            months_named = [file.header[p] for p in month_at]
+            raise ExportError(_cell_rows(str(error), filled, n, months_named)) from None
+        every = np.zeros(len(cell))
+        every[filled] = amounts
+        matrix = every.reshape((n, len(month_roles)), order="F")
     factor, words, currency = _currency(
         table.get("currency"),
         file.options.rates,
@@ -575,11 +581,12 @@ def _read_wide(file: _File, positions: dict[str, int], *, name: str) -> Converte
     )
 
 
-def _cell_rows(message: str, n: int, columns: list[str]) -> str:
-    """A message naming rows of the flattened month cells, naming the file's row and month column."""
+def _cell_rows(message: str, filled: np.ndarray, n: int, columns: list[str]) -> str:
+    """A message naming rows of the filled month cells (at ``filled`` of the flattened sheet), naming
+    the file's row and month column instead."""
 
     def cell(match: re.Match[str]) -> str:
-        at = int(match.group(1)) - 2
+        at = int(filled[int(match.group(1)) - 2])
         return f"row {at % n + 2}, column '{columns[at // n]}'"
 
     message = message.replace("column 'months'' has", "the month columns have")
@@ -709,7 +716,6 @@ def _monthly_factor(interval: pd.Series, count: pd.Series | None, column: str) -
 
 def _subscriptions(
     file: _File,
-    table: pd.DataFrame,
     *,
     codes: np.ndarray,
     customers: pd.Index,
@@ -718,6 +724,7 @@ def _subscriptions(
     latest: int,
     monthly: np.ndarray,
     values: pd.Series,
+    reading: AmountReading | None = None,
     name: str,
     words: str,
 ) -> Converted:
@@ -747,7 +754,7 @@ def _subscriptions(
         months_out,
         values_out,
         span=(first, latest),
-        reading=None,
+        reading=reading,
         name=name,
         units=f"{len(codes):,} subscriptions",
         words=words + same_words,
@@ -755,42 +762,49 @@ def _subscriptions(
 
 
 def _read_stripe_subscriptions(file: _File, positions: dict[str, int]) -> Converted:
-    dates = ("start", "created", "ended", "canceled", "trial_end", "period_start")
+    # Created and Canceled At matter only where Start or Ended At is empty: read when needed.
+    later: dict[str, int] = {
+        role: positions.pop(role) for role in ("created", "canceled") if role in positions
+    }
+    dates = ("start", "ended", "trial_end", "period_start")
     table = file.table(positions, text=("customer", "status", "interval", "currency", *dates))
 
     def name(role: str) -> str:
-        return _optional_name(file, positions, role)
+        return file.header[positions[role]] if role in positions else file.header[later.get(role, 0)]
+
+    def stamps(role: str, *, required: bool = False) -> np.ndarray:
+        values = table[role] if role in table else file.as_text(later[role])()
+        return _timestamps(values, name(role), required=required)
 
     codes, customers = _customer_ids(table["customer"], column=name("customer"))
-    stamp = {
-        role: _timestamps(table[role], name(role), required=role == "start")
-        for role in dates
-        if role in table
-    }
-    start = stamp["start"]
-    if "created" in stamp:
-        start = np.where(start == NAT, stamp["created"], start)
-    if "trial_end" in stamp:
-        start = np.maximum(start, stamp["trial_end"])  # MRR from the trial's end
-    end = stamp.get("ended", np.full(len(codes), NAT))
+    start = stamps("start", required="created" not in later)
+    if "created" in later and (start == NAT).any():
+        start = np.where(start == NAT, stamps("created", required=True), start)
+    end = stamps("ended") if "ended" in table else np.full(len(codes), NAT)
     status = table["status"].astype(str).str.strip().str.lower() if "status" in table else None
-    if "canceled" in stamp:
-        gone = np.ones(len(codes), dtype=bool) if status is None else (status == "canceled").to_numpy()
-        end = np.where((end == NAT) & gone, stamp["canceled"], end)
-    latest_of = [_month_of(s) for role, s in stamp.items() if role not in ("trial_end",)]
-    latest = int(max(int(m[m != NAT].max()) for m in latest_of if (m != NAT).any()))
+    gone = np.ones(len(codes), dtype=bool) if status is None else (status == "canceled").to_numpy()
+    if "canceled" in later and ((end == NAT) & gone).any():
+        end = np.where((end == NAT) & gone, stamps("canceled"), end)
+    known = [start[start != NAT], end[end != NAT]]
+    if "period_start" in table:
+        period = stamps("period_start")
+        known.append(period[period != NAT])
+    latest = int(_month_of(np.concatenate(known)).max())
+    if "trial_end" in table:
+        start = np.maximum(start, stamps("trial_end"))  # MRR from the trial's end
     amount, reading = _money(file, table, positions, "amount")
     _refuse_negative(amount, table["amount"], name("amount"))
     monthly = amount * _monthly_factor(table["interval"], table.get("interval_count"), name("interval"))
     if status is not None:
         never_paid = status.isin(["incomplete", "incomplete_expired"]).to_numpy()
         monthly = np.where(never_paid, 0.0, monthly)
-    factor, words, _ = _currency(table.get("currency"), file.options.rates, name("currency"))
+    factor, words, _ = _currency(
+        table.get("currency"), file.options.rates, _optional_name(file, positions, "currency")
+    )
     if factor is not None:
         monthly = monthly * factor
-    converted = _subscriptions(
+    return _subscriptions(
         file,
-        table,
         codes=codes,
         customers=customers,
         start=start,
@@ -798,12 +812,12 @@ def _read_stripe_subscriptions(file: _File, positions: dict[str, int]) -> Conver
         latest=latest,
         monthly=monthly,
         values=table["customer"],
+        reading=reading,
         name="a Stripe subscriptions export",
         words=words
         + "; a snapshot: each subscription at its current amount, so it shows new customers, churn and "
         "returns, but no expansion or contraction before it",
     )
-    return Converted(**{**converted.__dict__, "reading": reading})
 
 
 def _read_baremetrics(file: _File, positions: dict[str, int]) -> Converted:
@@ -826,7 +840,6 @@ def _read_baremetrics(file: _File, positions: dict[str, int]) -> Converted:
         monthly = monthly * factor
     return _subscriptions(
         file,
-        table,
         codes=codes,
         customers=customers,
         start=start,
@@ -842,25 +855,31 @@ def _read_baremetrics(file: _File, positions: dict[str, int]) -> Converted:
 # Monthly tables: one row per month and subscription (or item) ------------------------------------------
 
 
-def _read_monthly(file: _File, positions: dict[str, int], *, name: str, unit: str) -> Converted:
-    table = file.table(positions, text=("customer", "currency", "reporting_currency"))
-
-    def column(role: str) -> str:
-        return _optional_name(file, positions, role)
-
-    codes, customers = _customer_ids(table["customer"], column=column("customer"))
+def _months_of_table(table: pd.DataFrame, column: str) -> np.ndarray:
+    """A monthly table's month codes: from dates, or from month numbers beside a year column."""
     month = table["month"]
     if "year" in table and pd.api.types.is_integer_dtype(month):
         years = pd.to_numeric(table["year"], errors="coerce").to_numpy(dtype=float)
         numbers = month.to_numpy(dtype=float)
         bad = ~np.isfinite(years) | (numbers < 1) | (numbers > 12)
         if bad.any():
-            raise ExportError(
-                f"column '{column('month')}' has months that are not 1 to 12 ({_rows(month, bad)})"
-            )
-        months = ((years - 1970) * 12 + numbers - 1).astype(np.int64)
-    else:
-        months = _month_of(_timestamps(month.astype(str), column("month"), required=True))
+            raise ExportError(f"column '{column}' has months that are not 1 to 12 ({_rows(month, bad)})")
+        codes: np.ndarray = ((years - 1970) * 12 + numbers - 1).astype(np.int64)
+        return codes
+    return _month_of(_timestamps(month.astype(str), column, required=True))
+
+
+def _read_monthly(file: _File, positions: dict[str, int], *, name: str, unit: str) -> Converted:
+    table = file.table(positions, text=("customer", "currency", "reporting_currency"))
+
+    def column(role: str) -> str:
+        return _optional_name(file, positions, role)
+
+    # Ids and months side by side, as the plain reader does (both hashes release the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        ids = pool.submit(_customer_ids, table["customer"], column=column("customer"))
+        months = _months_of_table(table, column("month"))
+        codes, customers = ids.result()
     words = ""
     if "mrr" in table:
         amounts, reading = _money(file, table, positions, "mrr")
