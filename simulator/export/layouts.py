@@ -452,9 +452,16 @@ def _converted(
         )
     check_month_span(first, last)
     key = codes.astype(np.int64) * (last - first + 1) + (months - first)
-    keys, distinct = pd.factorize(key)
-    sums = np.bincount(keys, weights=mrr, minlength=len(distinct))
-    distinct = np.asarray(distinct, dtype=np.int64)
+    cells = len(customers) * (last - first + 1)
+    if cells <= 8 * len(key) + 1_000_000:
+        # Few enough cells to count them all (cheaper than hashing the keys), in customer order.
+        every = np.bincount(key, weights=mrr, minlength=cells)
+        distinct = np.flatnonzero(every)
+        sums = every[distinct]
+    else:
+        keys, found = pd.factorize(key)
+        sums = np.bincount(keys, weights=mrr, minlength=len(found))
+        distinct = np.asarray(found, dtype=np.int64)
     out_codes, out_months = distinct // (last - first + 1), distinct % (last - first + 1) + first
     paying = sums > 0
     for edge in (first, last):
@@ -540,9 +547,10 @@ def _read_wide(file: _File, positions: dict[str, int], *, name: str) -> Converte
     else:
         # Column by column (Fortran order): cell i is row i % n of month column i // n. Empty cells
         # (most of a sheet, where customers come and go) are nothing: only the others are read.
-        cell = cells.to_numpy(dtype=object).ravel(order="F")
-        filled = np.flatnonzero(pd.notna(cell))
-        flat = pd.Series(cell[filled]).astype(str)
+        stacked = pd.concat([cells[c] for c in month_roles], ignore_index=True)  # text stays text
+        present = stacked.notna().to_numpy()
+        filled = np.flatnonzero(present)
+        flat = stacked[present].reset_index(drop=True).astype(str)
         try:
             amounts, reading = read_amounts(
                 flat,
@@ -554,7 +562,7 @@ def _read_wide(file: _File, positions: dict[str, int], *, name: str) -> Converte
         except ExportError as error:
             months_named = [file.header[p] for p in month_at]
             raise ExportError(_cell_rows(str(error), filled, n, months_named)) from None
-        every = np.zeros(len(cell))
+        every = np.zeros(len(stacked))
         every[filled] = amounts
         matrix = every.reshape((n, len(month_roles)), order="F")
     factor, words, currency = _currency(
