@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulator import cli
 from simulator.export import ExportError, export_notes, layout_note, month_labels, parse_rates, read_export
@@ -197,8 +199,8 @@ def test_the_command_line_refuses_mixed_currencies_with_status_2_and_converts_wi
     assert "USD, EUR" in err and err.count("\n") == 1
     rates = tmp_path / "rates.csv"
     rates.write_text("EUR,1.08\n")
-    for given in ("EUR=1.08", str(rates)):
-        status, out, err = _run("metrics", str(path), "--rates", given)
+    for rates_given in ("EUR=1.08", str(rates)):
+        status, out, err = _run("metrics", str(path), "--rates", rates_given)
         assert status == 0
         assert pd.read_csv(io.StringIO(out))["ending_mrr"].tolist() == pytest.approx([154.0, 164.8])
         assert "note: " in err and "read as Stripe MRR per subscriber per month" in err
@@ -254,6 +256,10 @@ CHARTMOGUL = "DATE,CUSTOMER_NAME,MRR_MOVEMENT,MRR,MOVEMENT_TYPE,CURRENCY_CODE,CU
         (
             BAREMETRICS + "p,P,usd,100,fortnight,1,a,,,s-a,2024-01-05,2024-03-01\n",
             r"column 'plan_interval' has intervals that are not day, week, month, quarter or year",
+        ),
+        (
+            BAREMETRICS + "p,P,usd,100,month,0,a,,,s-a,2024-01-05,2024-03-01\n",
+            r"or an interval count that is not a whole number of at least 1\) \(row 2: 'month'\)",
         ),
         (STRIPE_MRR + "a,,,usd,100,-5\n", r"column '2024-02' has negative MRR \(row 2: -5\)"),
         (
@@ -348,3 +354,62 @@ def test_a_dbt_report_with_month_numbers_beside_a_year_column_is_read() -> None:
     export = read_export(data)
     assert month_labels(export["month"].to_numpy()) == ["2023-12", "2024-01"]
     assert export["mrr"].tolist() == [15.0, 10.0]
+
+
+_DATES = ["2024-01-05", "2024-02-29", "2023-12-31 23:59", "2024-13-01", "", "1975-01-01", "x", "1700000000"]
+_CENTS = ["0", "100", "-100", "12345", "1.5", "", "1e300", "abc"]
+_MONEY = ["0", "10", "-5", "1,200.50", "$9", "", "1e300", "1.010"]
+_FUZZ = {
+    "chartmogul": (
+        "DATE,CUSTOMER_UUID,MRR_MOVEMENT,MRR,CURRENCY_CODE",
+        [_DATES, ["a", "b", ""], _CENTS, _CENTS, ["USD", "EUR", ""]],
+    ),
+    "baremetrics": (
+        "customer_oid,plan_amount,plan_interval,plan_interval_count,subscription_started_at,subscription_canceled_at",
+        [
+            ["a", "b"],
+            _CENTS,
+            ["month", "year", "week", "day", "fortnight", ""],
+            ["1", "0", "3", ""],
+            _DATES,
+            _DATES,
+        ],
+    ),
+    "stripe": (
+        "Customer ID,Status,Created (UTC),Start (UTC),Ended At (UTC),Amount,Interval",
+        [
+            ["a", "b"],
+            ["active", "canceled", ""],
+            _DATES,
+            _DATES,
+            _DATES,
+            _MONEY,
+            ["month", "year", "3 months"],
+        ],
+    ),
+    "wide": ("Customer ID,Currency,2024-01,2024-02", [["a", "b", ""], ["usd", "eur", ""], _MONEY, _MONEY]),
+    "dbt": (
+        "customer_id,subscription_month,month_contract_mrr,currency",
+        [["a", "b"], _DATES, _MONEY, ["usd", ""]],
+    ),
+    "chargebee": (
+        "customer_id,reporting_month,mrr_billing_currency,exchange_rate,reporting_currency_code",
+        [["a", "b"], _DATES, _MONEY, ["1.25", "0", "-1", "x", ""], ["USD", "EUR"]],
+    ),
+}
+
+
+@settings(max_examples=150)
+@given(st.data())
+def test_any_file_of_a_known_layout_is_refused_clearly_or_gives_finite_figures(data: st.DataObject) -> None:
+    """Whatever a layout's fields hold: an ExportError (never another exception), or finite figures."""
+    layout = data.draw(st.sampled_from(sorted(_FUZZ)))
+    header, pools = _FUZZ[layout]
+    rows = data.draw(st.lists(st.tuples(*(st.sampled_from(pool) for pool in pools)), min_size=1, max_size=6))
+    text = header + "\n" + "".join(",".join(f'"{field}"' for field in row) + "\n" for row in rows)
+    try:
+        metrics = analyse(read_export(text.encode()))
+    except ExportError:
+        return
+    figures = metrics.monthly.drop(columns="month").to_numpy(dtype=float)
+    assert not np.isinf(figures).any()

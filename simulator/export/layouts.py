@@ -706,13 +706,14 @@ def _monthly_factor(interval: pd.Series, count: pd.Series | None, column: str) -
         match = _INTERVAL.match(value)
         unit = match.group(2) if match else ""
         unit = _INTERVAL_WORDS.get(unit, _INTERVAL_WORDS.get(value, unit))
-        per = _MONTHLY.get(unit, np.nan) / (int(match.group(1)) if match and match.group(1) else 1)
-        factors.append(per)
+        every = int(match.group(1)) if match and match.group(1) else 1
+        factors.append(_MONTHLY.get(unit, np.nan) / every if every >= 1 else np.nan)
     factor = np.append(np.asarray(factors, dtype=float), np.nan)[row_code]
     if count is not None:
         every = pd.to_numeric(count, errors="coerce").to_numpy(dtype=float)
         every = np.where(np.isnan(every) & count.isna().to_numpy(), 1.0, every)
-        factor = np.where((every >= 1) & (every == np.round(every)), factor / every, np.nan)
+        whole = (every >= 1) & (every == np.round(every))
+        factor = np.where(whole, factor / np.where(whole, every, 1.0), np.nan)
     bad = ~np.isfinite(factor)
     if bad.any():
         raise ExportError(
