@@ -706,8 +706,8 @@ def _monthly_factor(interval: pd.Series, count: pd.Series | None, column: str) -
         match = _INTERVAL.match(value)
         unit = match.group(2) if match else ""
         unit = _INTERVAL_WORDS.get(unit, _INTERVAL_WORDS.get(value, unit))
-        every = int(match.group(1)) if match and match.group(1) else 1
-        factors.append(_MONTHLY.get(unit, np.nan) / every if every >= 1 else np.nan)
+        times = int(match.group(1)) if match and match.group(1) else 1
+        factors.append(_MONTHLY.get(unit, np.nan) / times if times >= 1 else np.nan)
     factor = np.append(np.asarray(factors, dtype=float), np.nan)[row_code]
     if count is not None:
         every = pd.to_numeric(count, errors="coerce").to_numpy(dtype=float)
