@@ -263,6 +263,10 @@ CHARTMOGUL = "DATE,CUSTOMER_NAME,MRR_MOVEMENT,MRR,MOVEMENT_TYPE,CURRENCY_CODE,CU
         ),
         (STRIPE_MRR + "a,,,usd,100,-5\n", r"column '2024-02' has negative MRR \(row 2: -5\)"),
         (
+            BAREMETRICS + "p,P,usd,100,month,1,a,,,s-a,2024-01-05,2024-01-09\n",
+            r"no subscription is active at the end of a month up to 2024-01",
+        ),
+        (
             "Customer,Jan 2024,Feb 2024\na,$100,$1O0\n",
             r"the month columns have values that are not numbers \(row 2, column 'Feb 2024': '\$1O0'\)",
         ),

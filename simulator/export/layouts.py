@@ -367,6 +367,12 @@ def _month_of(stamps: np.ndarray) -> np.ndarray:
     return np.where(stamps == NAT, NAT, months)
 
 
+def _latest_month(*stamps: np.ndarray) -> int:
+    """The month of the latest of some timestamps (months follow time: one conversion suffices)."""
+    latest = max(int(values.max()) for values in stamps if values.size)
+    return int(_month_of(np.array([latest], dtype=np.int64))[0])
+
+
 def _currency(
     values: pd.Series | None, rates: Mapping[str, float] | None, column: str
 ) -> tuple[np.ndarray | None, str, str | None]:
@@ -752,8 +758,12 @@ def _subscriptions(
     codes_out, months_out, values_out = _spread(
         codes, starts, stop, monthly, size=file.size, what="subscriptions"
     )
-    if months_out.size:
-        first = int(months_out.min())
+    if not months_out.size:
+        raise ExportError(
+            f"no subscription is active at the end of a month up to {month_labels(np.array([latest]))[0]}, "
+            "the month of the file's latest date; export subscriptions that have paid"
+        )
+    first = int(months_out.min())
     same = int(((end != NAT) & (ends == starts)).sum())
     rule = {"ignore": "left out", "count": "counted in that month"}[file.options.same_month]
     same_words = f"; {same:,} started and ended within a month: {rule}" if same else ""
@@ -798,7 +808,7 @@ def _read_stripe_subscriptions(file: _File, positions: dict[str, int]) -> Conver
     if "period_start" in table:
         period = stamps("period_start")
         known.append(period[period != NAT])
-    latest = int(_month_of(np.concatenate(known)).max())
+    latest = _latest_month(*known)
     if "trial_end" in table:
         start = np.maximum(start, stamps("trial_end"))  # MRR from the trial's end
     amount, reading = _money(file, table, positions, "amount")
@@ -840,7 +850,7 @@ def _read_baremetrics(file: _File, positions: dict[str, int]) -> Converted:
     end = (
         _timestamps(table["end"], name("end"), required=False) if "end" in table else np.full(len(codes), NAT)
     )
-    months = _month_of(np.concatenate([start, end[end != NAT]]))
+    latest = _latest_month(start, end[end != NAT])
     amount = _cents(table["amount"], name("amount"))
     _refuse_negative(amount, table["amount"], name("amount"))
     monthly = amount * _monthly_factor(table["interval"], table.get("interval_count"), name("interval"))
@@ -853,7 +863,7 @@ def _read_baremetrics(file: _File, positions: dict[str, int]) -> Converted:
         customers=customers,
         start=start,
         end=end,
-        latest=int(months.max()),
+        latest=latest,
         monthly=monthly,
         values=table["customer"],
         name="a Baremetrics subscription import",
