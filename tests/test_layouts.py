@@ -299,6 +299,16 @@ def test_spreadsheet_months_and_amounts_are_read_in_the_ways_people_write_them()
     assert a == [1200.50, 1000.0, 10.0, 10.0]
 
 
+def test_a_spreadsheets_segment_column_gives_each_customer_the_segment_of_its_last_row() -> None:
+    data = b"Customer,Segment,2024-01,2024-02\na,SMB,10,10\nb,Enterprise,100,120\na,Mid-market,5,5\n"
+    export = read_export(data)
+    by_customer = dict(zip(export["customer_id"], export["segment"], strict=True))
+    assert by_customer == {"a": "Mid-market", "b": "Enterprise"}
+    assert export[export["customer_id"] == "a"]["mrr"].tolist() == [15.0, 15.0]
+    segments = analyse(export).by_segment
+    assert segments is not None and set(segments["segment"]) == {"Mid-market", "Enterprise"}
+
+
 def test_hand_mapped_columns_are_read_as_the_plain_layout() -> None:
     """A Chargebee summary mapped by hand is read as mapped (no layout detection)."""
     data = b"customer_id,reporting_month,mrr_reporting_currency\na,2024-01-01,10\na,2024-02-01,20\n"

@@ -112,7 +112,8 @@ class ReadingOptions:
 @dataclass(frozen=True)
 class Converted:
     """A layout read as one row per customer and month: customer codes into ``customers``, month codes,
-    MRR (summed per customer and month), how the amounts were read and the recognition line."""
+    MRR (summed per customer and month), how the amounts were read and the recognition line; and each
+    customer's segment (by code), when the file has one."""
 
     codes: np.ndarray
     customers: pd.Index
@@ -120,6 +121,7 @@ class Converted:
     mrr: np.ndarray
     reading: AmountReading | None
     sentence: str
+    segments: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -447,6 +449,7 @@ def _converted(
     name: str,
     units: str,
     words: str,
+    segments: np.ndarray | None = None,
 ) -> Converted:
     """MRR summed per customer and month, months at 0 left out but for one row in the first and the
     last month (which keep the export's span); checked against the money cap; the recognition line."""
@@ -487,6 +490,7 @@ def _converted(
         mrr=sums,
         reading=reading,
         sentence=sentence,
+        segments=segments,
     )
 
 
@@ -530,10 +534,9 @@ def _cents_words(currency: str | None) -> str:
 def _read_wide(file: _File, positions: dict[str, int], *, name: str) -> Converted:
     month_at = {p: code for p, column in enumerate(file.header) if (code := header_month(column)) is not None}
     roles = {"customer": positions["customer"], **{f"m{p}": p for p in month_at}}
-    if "currency" in positions:
-        roles["currency"] = positions["currency"]
+    roles.update({role: positions[role] for role in ("currency", "segment") if role in positions})
     month_roles = [f"m{p}" for p in month_at]
-    table = file.table(roles, text=("customer", "currency"))
+    table = file.table(roles, text=("customer", "currency", "segment"))
     codes, customers = _customer_ids(table["customer"], column=_name(file, positions, "customer"))
     cells = table[month_roles]
     n = len(table)
@@ -581,6 +584,11 @@ def _read_wide(file: _File, positions: dict[str, int], *, name: str) -> Converte
     month_codes = np.array(list(month_at.values()), dtype=np.int64)
     if len(set(month_codes.tolist())) < len(month_codes):
         raise ExportError("two columns name the same month; keep one column per month")
+    segments = None
+    if "segment" in table:  # a customer's segment is the one of their last row, as for the plain layout
+        last = np.zeros(len(customers), dtype=np.int64)
+        np.maximum.at(last, codes, np.arange(n))
+        segments = table["segment"].fillna("(none)").astype(str).to_numpy()[last]
     rows, columns = np.nonzero(matrix)
     return _converted(
         codes[rows],
@@ -592,6 +600,7 @@ def _read_wide(file: _File, positions: dict[str, int], *, name: str) -> Converte
         name=name,
         units=f"{n:,} rows × {len(month_codes)} months",
         words=words,
+        segments=segments,
     )
 
 
@@ -976,8 +985,10 @@ def _wide_positions(header: list[str], *, stripe: bool) -> dict[str, int] | None
     if stripe and not {"customerid", "currency"} <= set(normal):
         return None
     positions = {"customer": customer}
-    if "currency" in normal:
-        positions["currency"] = normal.index("currency")
+    for role, names in (("currency", ("currency",)), ("segment", ("segment", "plan"))):
+        found = next((normal.index(n) for n in names if n in normal and normal.index(n) in others), None)
+        if found is not None and found != customer:
+            positions[role] = found
     return positions
 
 

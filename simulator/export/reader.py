@@ -146,16 +146,16 @@ def read_export(
 
 def _layout_frame(converted: Converted) -> pd.DataFrame:
     """The canonical frame of a vendor's layout, and its recognition line."""
-    export = pd.DataFrame(
-        {
-            "customer_id": pd.Categorical.from_codes(
-                converted.codes, categories=converted.customers, validate=False
-            ),
-            "month": converted.months,
-            "mrr": converted.mrr,
-        },
-        copy=False,
-    )
+    canonical = {
+        "customer_id": pd.Categorical.from_codes(
+            converted.codes, categories=converted.customers, validate=False
+        ),
+        "month": converted.months,
+        "mrr": converted.mrr,
+    }
+    if converted.segments is not None:
+        canonical["segment"] = converted.segments[converted.codes]
+    export = pd.DataFrame(canonical, copy=False)
     export.attrs[AMOUNTS] = converted.reading
     export.attrs[REPEATS] = None  # rows of one customer and month are added up by the layout
     export.attrs[LAYOUT] = converted.sentence
