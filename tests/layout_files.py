@@ -183,6 +183,8 @@ def chartmogul(business: Business) -> bytes:
         "contraction",
     )
     labels = np.array(business.labels)
+    order = np.argsort(month, kind="stable")  # by date, as ChartMogul lists them: customers interleaved
+    row, month, after, was, kind = row[order], month[order], after[order], was[order], kind[order]
     customers = business.customers[row]
     return _csv(
         pd.DataFrame(

@@ -329,6 +329,13 @@ def test_a_layout_that_would_spread_past_its_allowance_is_refused_before_spreadi
         read_export((BAREMETRICS + body).encode())
 
 
+@pytest.mark.parametrize("layout", ["chartmogul", "spreadsheet", "baremetrics"])
+def test_a_layout_saved_as_utf16_is_read_as_its_utf8_twin(layout: str) -> None:
+    data = WRITERS[layout](small_business())
+    utf16 = read_export(data.decode("utf-8").encode("utf-16"))
+    assert utf16.equals(read_export(data))
+
+
 def test_notes_put_the_layout_first() -> None:
     notes = export_notes(read_export(WRITERS["spreadsheet"](small_business())))
     assert notes[0].startswith("read as a spreadsheet of customers by months")
