@@ -2,7 +2,8 @@
 
 Bad input exits with status 2 and one line on standard error saying what is
 wrong and where; never a traceback. A command that reads an export says on
-standard error, in a ``note:`` line, how it read the amounts. Tables are written by
+standard error, in ``note:`` lines, the layout it read (a billing export as it
+comes: :mod:`simulator.export.layouts`) and how it read the amounts. Tables are written by
 :mod:`simulator.output` (one rounding policy for every file). Input is read
 with a limit (a scenario file up to
 :data:`~simulator.scenario.MAX_SCENARIO_BYTES`, an export up to
