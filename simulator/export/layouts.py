@@ -46,9 +46,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+from pyarrow import csv as pa_csv
 
 from simulator.export.amounts import MIN_AMOUNT, AmountReading, read_amounts
-from simulator.export.bounds import _read_bytes
+from simulator.export.bounds import UTF16_MARKS, _read_bytes
 from simulator.export.errors import ExportError, _rows
 from simulator.export.months import check_month_span, month_labels
 from simulator.export.parsing import _column_as_text, _customer_ids, _read_text, _readable
@@ -138,6 +140,9 @@ class _File:
         """The columns at ``positions``, named by their roles; those in ``text`` as text (ids, dates)."""
         used = sorted(set(positions.values()))
         try:
+            table = self._arrow_table(positions, text=text)
+            if table is not None:
+                return table
             with warnings.catch_warnings():
                 warnings.simplefilter("error", pd.errors.ParserWarning)
                 raw = pd.read_csv(
@@ -160,6 +165,35 @@ class _File:
         if table.empty:
             raise ExportError("the file has a header row but no data rows")
         return table
+
+    def _arrow_table(self, positions: Mapping[str, int], *, text: tuple[str, ...]) -> pd.DataFrame | None:
+        """The same columns through pyarrow's reader, which reads only them and on every core (pandas'
+        parallel reader takes no ``usecols``); None when it cannot read the file, for pandas to try."""
+        if _read_bytes(self.data, limit=4).startswith(UTF16_MARKS):  # UTF-32's marks too
+            return None  # pyarrow reads UTF-8 only: the careful path decodes the rest
+        names = [f"c{position}" for position in range(len(self.header))]
+        wanted = {role: names[position] for role, position in positions.items()}
+        try:
+            arrow = pa_csv.read_csv(
+                _readable(self.data),
+                read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1),
+                parse_options=pa_csv.ParseOptions(delimiter=self.delimiter),
+                convert_options=pa_csv.ConvertOptions(
+                    include_columns=sorted(set(wanted.values())),
+                    column_types={wanted[role]: pa.string() for role in text if role in wanted},
+                    null_values=[""],
+                    strings_can_be_null=True,
+                    true_values=[],
+                    false_values=[],
+                    timestamp_parsers=[],
+                ),
+            )
+        except (pa.ArrowException, ValueError):
+            return None
+        if arrow.num_rows == 0:
+            return None
+        frame = arrow.to_pandas(types_mapper={pa.string(): pd.StringDtype(na_value=np.nan)}.get)
+        return pd.DataFrame({role: frame[name] for role, name in wanted.items()}, copy=False)
 
     def as_text(self, position: int) -> Callable[[], pd.Series]:
         return lambda: _column_as_text(self.data, self.delimiter, position)
@@ -886,19 +920,24 @@ def _read_baremetrics(file: _File, positions: dict[str, int]) -> Converted:
 def _months_of_table(table: pd.DataFrame, column: str) -> np.ndarray:
     """A monthly table's month codes: from dates, or from month numbers beside a year column."""
     month = table["month"]
-    if "year" in table and pd.api.types.is_integer_dtype(month):
+    numbers = pd.to_numeric(month, errors="coerce").to_numpy(dtype=float) if "year" in table else None
+    if numbers is not None and np.isfinite(numbers).all():  # month numbers beside a year
         years = pd.to_numeric(table["year"], errors="coerce").to_numpy(dtype=float)
-        numbers = month.to_numpy(dtype=float)
-        bad = ~np.isfinite(years) | (numbers < 1) | (numbers > 12)
+        with np.errstate(invalid="ignore"):
+            bad = ~((years >= 1900) & (years <= 2200) & (numbers >= 1) & (numbers <= 12))
+        bad |= numbers != np.round(numbers)
         if bad.any():
-            raise ExportError(f"column '{column}' has months that are not 1 to 12 ({_rows(month, bad)})")
+            raise ExportError(
+                f"column '{column}' has months that are not 1 to 12 of a year 1900 to 2200 "
+                f"({_rows(month, bad)})"
+            )
         codes: np.ndarray = ((years - 1970) * 12 + numbers - 1).astype(np.int64)
         return codes
     return _month_of(_timestamps(month.astype(str), column, required=True))
 
 
 def _read_monthly(file: _File, positions: dict[str, int], *, name: str, unit: str) -> Converted:
-    table = file.table(positions, text=("customer", "currency", "reporting_currency"))
+    table = file.table(positions, text=("customer", "month", "currency", "reporting_currency"))
 
     def column(role: str) -> str:
         return _optional_name(file, positions, role)
