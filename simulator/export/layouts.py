@@ -484,9 +484,11 @@ def _converted(
     units: str,
     words: str,
     segments: np.ndarray | None = None,
+    unique: bool = False,
 ) -> Converted:
-    """MRR summed per customer and month, months at 0 left out but for one row in the first and the
-    last month (which keep the export's span); checked against the money cap; the recognition line."""
+    """MRR summed per customer and month (``unique``: the rows are one per customer and month already),
+    months at 0 left out but for one row in the first and the last month (which keep the export's
+    span); checked against the money cap; the recognition line."""
     first, last = span
     if first == last:
         raise ExportError(
@@ -496,7 +498,9 @@ def _converted(
     check_month_span(first, last)
     key = codes.astype(np.int64) * (last - first + 1) + (months - first)
     cells = len(customers) * (last - first + 1)
-    if cells <= 8 * len(key) + 1_000_000:
+    if unique:  # one row per customer and month already: nothing to add up
+        distinct, sums = key, mrr
+    elif cells <= 8 * len(key) + 1_000_000:
         # Few enough cells to count them all (cheaper than hashing the keys), in customer order.
         every = np.bincount(key, weights=mrr, minlength=cells)
         distinct = np.flatnonzero(every)
@@ -635,6 +639,7 @@ def _read_wide(file: _File, positions: dict[str, int], *, name: str) -> Converte
         units=f"{n:,} rows × {len(month_codes)} months",
         words=words,
         segments=segments,
+        unique=len(customers) == n,  # a customer a row (month columns are distinct, checked above)
     )
 
 
@@ -735,6 +740,7 @@ def _read_movements(file: _File, positions: dict[str, int]) -> Converted:
         reading=None,
         name="ChartMogul MRR movements",
         units=f"{len(codes):,} movements",
+        unique=True,  # a customer's months are spread from one movement each
         words=_cents_words(currency) + words,
     )
 
@@ -920,7 +926,10 @@ def _read_baremetrics(file: _File, positions: dict[str, int]) -> Converted:
 def _months_of_table(table: pd.DataFrame, column: str) -> np.ndarray:
     """A monthly table's month codes: from dates, or from month numbers beside a year column."""
     month = table["month"]
-    numbers = pd.to_numeric(month, errors="coerce").to_numpy(dtype=float) if "year" in table else None
+    numbers = None
+    if "year" in table:  # each distinct text once: a report repeats a few dozen months
+        row_code, distinct = pd.factorize(month, use_na_sentinel=False)
+        numbers = pd.to_numeric(pd.Series(distinct), errors="coerce").to_numpy(dtype=float)[row_code]
     if numbers is not None and np.isfinite(numbers).all():  # month numbers beside a year
         years = pd.to_numeric(table["year"], errors="coerce").to_numpy(dtype=float)
         with np.errstate(invalid="ignore"):
