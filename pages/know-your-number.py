@@ -47,7 +47,7 @@ measured = data.levers.measured
 last = monthly.iloc[-1]
 
 st.subheader(f"{literal(data.name)}, {months[0]} to {months[-1]}")
-for note in data.notes:  # how the file was read: its amounts' decimal separator, and why
+for note in data.notes:  # how the file was read: its layout, its amounts' decimal separator, and why
     st.caption(literal(note[:1].upper() + note[1:]) + ".")
 if data.repeats:
     st.warning(literal(data.repeats[:1].upper() + data.repeats[1:]) + ".", icon=":material/content_copy:")

@@ -2,7 +2,8 @@
 
 Bad input exits with status 2 and one line on standard error saying what is
 wrong and where; never a traceback. A command that reads an export says on
-standard error, in a ``note:`` line, how it read the amounts. Tables are written by
+standard error, in ``note:`` lines, the layout it read (a billing export as it
+comes: :mod:`simulator.export.layouts`) and how it read the amounts. Tables are written by
 :mod:`simulator.output` (one rounding policy for every file). Input is read
 with a limit (a scenario file up to
 :data:`~simulator.scenario.MAX_SCENARIO_BYTES`, an export up to
@@ -33,7 +34,14 @@ from simulator.definitions import (
     vendor_table,
     with_window,
 )
-from simulator.export import MAX_MONTHS_SPAN, ExportError, export_notes, read_export
+from simulator.export import (
+    MAX_MONTHS_SPAN,
+    SAME_MONTH_RULES,
+    ExportError,
+    export_notes,
+    parse_rates,
+    read_export,
+)
 from simulator.metrics import analyse
 from simulator.output import CURRENCIES, write_table
 from simulator.peers import top_quartile
@@ -48,6 +56,8 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
 #: The largest export the command line reads (a pipe or a device too), in bytes.
 MAX_EXPORT_BYTES = 200_000_000
+#: The largest rates file read.
+MAX_RATES_BYTES = 100_000
 
 
 def main(
@@ -75,13 +85,13 @@ def main(
         elif args.command == "levers":
             table = _levers(_scenario(args.file), args)
         elif args.command == "backtest":
-            metrics = analyse(_export(args.file, notes))
+            metrics = analyse(_export(args, notes))
             if args.rolling:
                 table = rolling_backtest(metrics, holdout=args.holdout).table[list(ROLLING_COLUMNS)]
             else:
                 table = backtest(metrics, holdout=args.holdout).table[list(BACKTEST_COLUMNS)]
         else:
-            table = _metrics(_export(args.file, notes), args)
+            table = _metrics(_export(args, notes), args)
         _refuse_infinite(table)
         if args.revenue == "arr":
             table = as_arr(table)
@@ -145,12 +155,31 @@ def _refuse_infinite(table: pd.DataFrame) -> None:
         raise ExportError(f"the result has an infinite value in column '{column}'; please report it")
 
 
-def _export(path: str, notes: list[str]) -> pd.DataFrame:
-    """The export in a file; what reading it decided (how its amounts were read) joins ``notes``, for
-    standard error once the table is made: a table never hides a reading its owner did not mean."""
-    export = read_export(path, max_bytes=MAX_EXPORT_BYTES)
+def _export(args: argparse.Namespace, notes: list[str]) -> pd.DataFrame:
+    """The export in a file; what reading it decided (the layout it was read as, how its amounts were
+    read) joins ``notes``, for standard error once the table is made: a table never hides a reading
+    its owner did not mean."""
+    export = read_export(
+        args.file,
+        max_bytes=MAX_EXPORT_BYTES,
+        same_month=args.same_month,
+        rates=_rates(args.rates) if args.rates else None,
+    )
     notes.extend(export_notes(export))
     return export
+
+
+def _rates(text: str) -> dict[str, float]:
+    """``--rates``: ``EUR=1.08,GBP=1.27``, or a file of such pairs (one a line)."""
+    path = Path(text)
+    if "=" in text or not path.is_file():
+        return parse_rates(text)
+    if path.stat().st_size > MAX_RATES_BYTES:
+        raise ExportError(f"the rates file {text} is over {MAX_RATES_BYTES:,} bytes; rates are a few lines")
+    try:
+        return parse_rates(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ExportError(f"cannot read the rates file {text}: {error}") from None
 
 
 def _scenario(path: str) -> Scenario:
@@ -293,6 +322,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"error: {message} (see python -m simulator --help)\n")
 
 
+_EXPORT_HELP = (
+    "CSV with customer_id, month, mrr (and optionally segment), or a billing export as it comes: Stripe, "
+    "ChartMogul, Baremetrics, dbt_stripe, Chargebee, or a sheet of customers by months"
+)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m simulator",
@@ -307,7 +342,7 @@ def _parser() -> argparse.ArgumentParser:
     projection.add_argument("--months", type=_months, help="horizon in months (overrides the file's)")
     projection.add_argument("--format", choices=("csv", "json"), default="csv")
     metrics = commands.add_parser("metrics", help="monthly MRR bridge, NRR and GRR of an MRR export CSV")
-    metrics.add_argument("file", help="CSV with customer_id, month, mrr (and optionally segment)")
+    metrics.add_argument("file", help=_EXPORT_HELP)
     metrics.add_argument(
         "--reactivation",
         type=_reactivation,
@@ -334,7 +369,7 @@ def _parser() -> argparse.ArgumentParser:
         "backtest",
         help="fit on all but the last N months of an MRR export, forecast those months against what happened",
     )
-    testing.add_argument("file", help="CSV with customer_id, month, mrr (and optionally segment)")
+    testing.add_argument("file", help=_EXPORT_HELP)
     testing.add_argument(
         "--holdout", type=_holdout, required=True, help="months held out: forecast, not fitted on"
     )
@@ -377,6 +412,19 @@ def _parser() -> argparse.ArgumentParser:
     reporting.add_argument("--format", choices=("html", "pdf"), default="html")
     reporting.add_argument("--output", help="the file to write (HTML goes to standard output without it)")
     reporting.add_argument("--currency", choices=CURRENCIES, default="$", help="how money is written")
+    for command in (metrics, testing):
+        command.add_argument(
+            "--rates",
+            help="exchange rates for an export in several currencies, e.g. EUR=1.08,GBP=1.27 (one unit of "
+            "each in the reporting currency), or a file of such pairs",
+        )
+        command.add_argument(
+            "--same-month",
+            choices=SAME_MONTH_RULES,
+            default=SAME_MONTH_RULES[0],
+            help="a subscriptions export's subscription that starts and ends within one month: ignore "
+            "(active at no month's end, the default) or count (in that month's new MRR, churned the next)",
+        )
     for command in (projection, metrics, testing, levers, reporting):
         command.add_argument(
             "--revenue",

@@ -39,6 +39,7 @@ from ui.actuals.uploads import (
     HOLDOUT_KEY,
     MAP_KEYS,
     PRICING_KEY,
+    RATES_KEY,
     SAMPLE_KEY,
     STAGE_KEY,
     UPLOAD_KEY,
@@ -188,6 +189,36 @@ def test_common_column_names_are_guessed_and_load_at_once() -> None:
     assert not at.error
     assert at.selectbox(key=MAP_KEYS["month"]).value == "Date"
     assert cards(at)["Annual NRR"] == "83.3%"
+
+
+def test_a_billing_export_as_it_comes_is_recognised_and_says_how_it_was_read() -> None:
+    """ChartMogul's movements of the hand-made export (cents): the plain file's cards, and the line
+    that says what the file was read as."""
+    movements = (
+        "DATE,CUSTOMER_NAME,MRR_MOVEMENT,MRR,MOVEMENT_TYPE,CURRENCY_CODE,CUSTOMER_UUID\n"
+        "2024-01-05,A,10000,10000,new_biz,USD,a\n2024-01-05,B,10000,10000,new_biz,USD,b\n"
+        "2024-01-05,C,10000,10000,new_biz,USD,c\n2024-07-03,B,-10000,0,churn,USD,b\n"
+        "2024-07-09,C,5000,15000,expansion,USD,c\n2025-01-02,A,0,10000,expansion,USD,a\n"
+    )
+    at = upload(page(), movements.encode(), name="chartmogul.csv")
+    assert not at.exception
+    assert not at.error
+    assert cards(at)["Annual NRR"] == "83.3%"
+    assert cards(at)["MRR, 2025-01"] == "$250"
+    caption = " ".join(plain(c.value) for c in at.caption)
+    assert "Read as ChartMogul MRR movements: 6 movements, 3 customers, 2024-01..2025-01" in caption
+
+
+def test_mixed_currencies_are_refused_until_rates_are_given_and_the_rates_are_said() -> None:
+    data = b"Customer ID,Customer,Customer Email,Currency,2024-01,2024-02\na,,,usd,100,100\nb,,,eur,50,60\n"
+    at = upload(page(), data, name="stripe.csv")
+    assert not at.exception
+    assert "mixes 2 currencies (USD, EUR)" in errors(at)[0]
+    at.text_input(key=RATES_KEY).set_value("EUR=1.08").run()
+    assert not at.exception
+    assert not at.error
+    assert cards(at)["MRR, 2024-02"] == "$165"
+    assert "EUR at 1.08 → USD" in " ".join(plain(c.value) for c in at.caption)
 
 
 def test_amounts_in_cents_are_divided_by_100() -> None:

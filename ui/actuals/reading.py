@@ -25,7 +25,7 @@ from simulator.actuals import (
 from simulator.arr import export_bridge
 from simulator.calibration import Calibration, calibrate
 from simulator.definitions import DEFAULT_WINDOW, with_window
-from simulator.export import amount_note, read_export, repeated_rows
+from simulator.export import amount_note, layout_note, parse_rates, read_export, repeated_rows
 from simulator.forecast import Fits, band, fit_export
 from simulator.metrics import ExportMetrics, analyse
 from simulator.output import csv_bytes
@@ -129,13 +129,26 @@ def guess_mapping(header: Sequence[str]) -> dict[str, str | None]:
     return chosen
 
 
-def result_key(digest: str, columns: Mapping[str, str] | None, amounts_in_cents: bool) -> str:
-    """The key of one reading of a file: its bytes' digest and the options that change the reading.
+def result_key(
+    digest: str,
+    columns: Mapping[str, str] | None,
+    amounts_in_cents: bool,
+    *,
+    rates: str = "",
+    same_month: str = "ignore",
+) -> str:
+    """The key of one reading of a file: its bytes' digest and the options that change the reading
+    (the exchange rates as typed, and the same-month rule, only when given).
 
     >>> result_key("ab12", {"mrr": "Amount"}, True)
     'ab12:[[["mrr", "Amount"]], true]'
+    >>> result_key("ab12", None, False, rates="EUR=1.08", same_month="count")
+    'ab12:[[], false, "EUR=1.08", "count"]'
     """
-    return f"{digest}:{json.dumps([sorted((columns or {}).items()), amounts_in_cents])}"
+    options: list[object] = [sorted((columns or {}).items()), amounts_in_cents]
+    if rates.strip() or same_month != "ignore":
+        options += [rates.strip(), same_month]
+    return f"{digest}:{json.dumps(options)}"
 
 
 def segment_summary(metrics: ExportMetrics) -> pd.DataFrame | None:
@@ -170,15 +183,24 @@ def analyse_export(
     columns: Mapping[str, str] | None = None,
     amounts_in_cents: bool = False,
     max_bytes: int | None = None,
+    rates: str = "",
+    same_month: str = "ignore",
 ) -> Loaded:
-    """Read, validate and analyse an export's bytes.
+    """Read, validate and analyse an export's bytes (``rates`` as typed: ``EUR=1.08, GBP=1.27``).
 
     Raises
     ------
     ExportError
         With the engine's one-line message naming the problem.
     """
-    export = read_export(data, columns=columns, amounts_in_cents=amounts_in_cents, max_bytes=max_bytes)
+    export = read_export(
+        data,
+        columns=columns,
+        amounts_in_cents=amounts_in_cents,
+        max_bytes=max_bytes,
+        rates=parse_rates(rates) if rates.strip() else None,
+        same_month=same_month,
+    )
     metrics = analyse(export)
     share = top_expansion_share(metrics)
     fits = fit_export(metrics)
@@ -195,7 +217,7 @@ def analyse_export(
         curves=cohort_curves(metrics),
         churn=churn_rates(metrics.monthly),
         arr_bridge=export_bridge(metrics.monthly),
-        notes=tuple(note for note in (amount_note(export),) if note),
+        notes=tuple(note for note in (layout_note(export), amount_note(export)) if note),
         repeats=repeated_rows(export),
     )
 
