@@ -368,33 +368,61 @@ def _refuse_negative(amounts: np.ndarray, values: pd.Series, column: str) -> Non
         )
 
 
-def _timestamps(values: pd.Series, column: str, *, required: bool) -> np.ndarray:
-    """Dates (ISO text, or Unix seconds) as int64 nanoseconds; empty ones are ``NaT``'s integer, which
-    only an optional column may hold. Each distinct text is parsed once."""
-    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+def _dates(
+    values: pd.Series,
+    column: str,
+    *,
+    required: bool,
+    distinct: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Dates (ISO text, or Unix seconds) as int64 nanoseconds, and their month codes (:func:`_month_of`);
+    empty ones are ``NaT``'s integer, which only an optional column may hold. Each distinct text is
+    stripped, parsed and given its month once (a million rows hold a few thousand dates);
+    ``distinct``: the values' :func:`_distinct_texts`, when known already."""
+    if distinct is None and pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         seconds = values.to_numpy(dtype=float, na_value=np.nan)
         seconds = np.where(seconds > 1e11, seconds / 1000, seconds)  # milliseconds
         parsed = pd.to_datetime(seconds, unit="s", errors="coerce")
         stamps = np.asarray(parsed.asi8, dtype=np.int64)
         missing = values.isna().to_numpy()
+        months = _month_of(stamps)
     else:
-        row_code, distinct = pd.factorize(values.fillna("").astype(str).str.strip())
+        row_code, texts = _distinct_texts(values) if distinct is None else distinct
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            dates = pd.to_datetime(pd.Series(distinct), format="ISO8601", utc=True, errors="coerce")
-        stamps = dates.to_numpy(dtype="datetime64[ns]").view(np.int64)[row_code]
-        missing = np.asarray(distinct == "", dtype=bool)[row_code]
-        stamps = np.where(missing, NAT, stamps)
+            dates = pd.to_datetime(pd.Series(texts), format="ISO8601", utc=True, errors="coerce")
+        empty = np.asarray(texts == "", dtype=bool)
+        distinct_stamps = np.where(empty, NAT, dates.to_numpy(dtype="datetime64[ns]").view(np.int64))
+        stamps, months = distinct_stamps[row_code], _month_of(distinct_stamps)[row_code]
+        missing = empty[row_code]
     bad = (stamps == NAT) & (~missing | required)
     if bad.any():
         raise ExportError(
             f"column '{column}' has values that are not dates ({_rows(values, bad)}); "
             "write dates as 2024-03-15 (or 2024-03-15 10:30:00)"
         )
-    return np.asarray(stamps, dtype=np.int64)
+    return np.asarray(stamps, dtype=np.int64), np.asarray(months, dtype=np.int64)
 
 
 NAT = np.iinfo(np.int64).min
+
+
+def _distinct_texts(values: pd.Series, *, case: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """Each row's code into the distinct texts of ``values``, stripped (and ``case``: "upper" or
+    "lower"), an empty field ''. A column of ids, dates or words repeats a few values over many rows:
+    each distinct value is stripped once, not every row's."""
+    row_code, distinct = pd.factorize(values)
+    texts = pd.Series(np.asarray(distinct, dtype=object), dtype=object).astype(str).str.strip()
+    if case:
+        texts = getattr(texts.str, case)()
+    empty_fields = row_code < 0
+    if empty_fields.any():
+        texts = pd.concat([texts, pd.Series([""], dtype=texts.dtype)], ignore_index=True)
+        row_code = np.where(empty_fields, len(distinct), row_code)
+    merged, unique = pd.factorize(texts)  # " a" and "a" are one text
+    if len(unique) < len(texts):
+        row_code = merged[row_code]
+    return row_code, np.asarray(unique, dtype=object)
 
 
 def _month_of(stamps: np.ndarray) -> np.ndarray:
@@ -416,7 +444,7 @@ def _currency(
     for the recognition line, and the currency the amounts end in (None when not known)."""
     if values is None:
         return None, "", None
-    codes, distinct = pd.factorize(values.fillna("").astype(str).str.strip().str.upper())
+    codes, distinct = _distinct_texts(values, case="upper")
     names = [str(name) for name in distinct if name]
     given = {code.upper(): rate for code, rate in (rates or {}).items()}
     if not names:
@@ -496,20 +524,22 @@ def _converted(
             "so export at least two months"
         )
     check_month_span(first, last)
-    key = codes.astype(np.int64) * (last - first + 1) + (months - first)
-    cells = len(customers) * (last - first + 1)
+    width = last - first + 1
     if unique:  # one row per customer and month already: nothing to add up
-        distinct, sums = key, mrr
-    elif cells <= 8 * len(key) + 1_000_000:
-        # Few enough cells to count them all (cheaper than hashing the keys), in customer order.
-        every = np.bincount(key, weights=mrr, minlength=cells)
-        distinct = np.flatnonzero(every)
-        sums = every[distinct]
+        out_codes, out_months, sums = codes.astype(np.int64), months, mrr
     else:
-        keys, found = pd.factorize(key)
-        sums = np.bincount(keys, weights=mrr, minlength=len(found))
-        distinct = np.asarray(found, dtype=np.int64)
-    out_codes, out_months = distinct // (last - first + 1), distinct % (last - first + 1) + first
+        key = codes.astype(np.int64) * width + (months - first)
+        if len(customers) * width <= 8 * len(key) + 1_000_000:
+            # Few enough cells to count them all (cheaper than hashing the keys), in customer order.
+            every = np.bincount(key, weights=mrr, minlength=len(customers) * width)
+            distinct = np.flatnonzero(every)
+            sums = every[distinct]
+        else:
+            keys, found = pd.factorize(key)
+            sums = np.bincount(keys, weights=mrr, minlength=len(found))
+            distinct = np.asarray(found, dtype=np.int64)
+        out_codes, out_months = np.divmod(distinct, width)
+        out_months += first
     paying = sums > 0
     for edge in (first, last):
         if not (paying & (out_months == edge)).any():
@@ -673,7 +703,7 @@ def _read_movements(file: _File, positions: dict[str, int]) -> Converted:
         return _name(file, positions, role)
 
     codes, customers = _customer_ids(table["customer"], column=name("customer"))
-    stamps = _timestamps(table["date"], name("date"), required=True)
+    stamps, stamp_months = _dates(table["date"], name("date"), required=True)
     movement = _cents(table["movement"], name("movement"))
     order = np.lexsort((np.arange(len(codes)), codes))
     same = codes[order][1:] == codes[order][:-1]
@@ -720,7 +750,7 @@ def _read_movements(file: _File, positions: dict[str, int]) -> Converted:
     if factor is not None:
         after = after * factor[order]
     sorted_codes = codes[order]
-    months = _month_of(stamps[order])
+    months = stamp_months[order]
     last_of_month = np.append((sorted_codes[1:] != sorted_codes[:-1]) | (months[1:] != months[:-1]), True)
     g_codes, g_months, g_values = sorted_codes[last_of_month], months[last_of_month], after[last_of_month]
     first, last = int(months.min()), int(months.max())
@@ -754,8 +784,7 @@ def _optional_name(file: _File, positions: Mapping[str, int], role: str) -> str:
 
 def _monthly_factor(interval: pd.Series, count: pd.Series | None, column: str) -> np.ndarray:
     """Per row, what one interval's amount is a month: ``year`` 1/12, ``3 months`` 1/3, ``week`` 52/12…"""
-    text = interval.astype(str).str.strip().str.lower()
-    row_code, distinct = pd.factorize(text, use_na_sentinel=True)
+    row_code, distinct = _distinct_texts(interval, case="lower")  # an empty interval is ''
     factors = []
     for value in distinct:
         match = _INTERVAL.match(value)
@@ -763,7 +792,7 @@ def _monthly_factor(interval: pd.Series, count: pd.Series | None, column: str) -
         unit = _INTERVAL_WORDS.get(unit, _INTERVAL_WORDS.get(value, unit))
         times = int(match.group(1)) if match and match.group(1) else 1
         factors.append(_MONTHLY.get(unit, np.nan) / times if times >= 1 else np.nan)
-    factor = np.append(np.asarray(factors, dtype=float), np.nan)[row_code]
+    factor: np.ndarray = np.asarray(factors, dtype=float)[row_code]
     if count is not None:
         every = pd.to_numeric(count, errors="coerce").to_numpy(dtype=float)
         every = np.where(np.isnan(every) & count.isna().to_numpy(), 1.0, every)
@@ -783,8 +812,8 @@ def _subscriptions(
     *,
     codes: np.ndarray,
     customers: pd.Index,
-    start: np.ndarray,
-    end: np.ndarray,
+    start_dates: tuple[np.ndarray, np.ndarray],
+    end_dates: tuple[np.ndarray, np.ndarray],
     latest: int,
     monthly: np.ndarray,
     values: pd.Series,
@@ -792,8 +821,9 @@ def _subscriptions(
     name: str,
     words: str,
 ) -> Converted:
-    """Subscriptions spread over the months whose end they are active at (see the module docstring)."""
-    starts, ends = _month_of(start), _month_of(end)
+    """Subscriptions spread over the months whose end they are active at (see the module docstring);
+    their dates as :func:`_dates` gives them."""
+    (start, starts), (end, ends) = start_dates, end_dates
     backwards = (end != NAT) & (end < start)
     if backwards.any():
         raise ExportError(
@@ -840,31 +870,37 @@ def _read_stripe_subscriptions(file: _File, positions: dict[str, int]) -> Conver
     def name(role: str) -> str:
         return file.header[positions[role]] if role in positions else file.header[later.get(role, 0)]
 
-    def stamps(role: str, *, required: bool = False) -> np.ndarray:
+    def stamps(role: str, *, required: bool = False) -> tuple[np.ndarray, np.ndarray]:
         values = table[role] if role in table else file.as_text(later[role])()
-        return _timestamps(values, name(role), required=required)
+        return _dates(values, name(role), required=required)
+
+    def where(
+        mask: np.ndarray, these: tuple[np.ndarray, np.ndarray], others: tuple[np.ndarray, np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        return np.where(mask, these[0], others[0]), np.where(mask, these[1], others[1])
 
     codes, customers = _customer_ids(table["customer"], column=name("customer"))
     start = stamps("start", required="created" not in later)
-    if "created" in later and (start == NAT).any():
-        start = np.where(start == NAT, stamps("created", required=True), start)
-    end = stamps("ended") if "ended" in table else np.full(len(codes), NAT)
-    status = table["status"].astype(str).str.strip().str.lower() if "status" in table else None
-    gone = np.ones(len(codes), dtype=bool) if status is None else (status == "canceled").to_numpy()
-    if "canceled" in later and ((end == NAT) & gone).any():
-        end = np.where((end == NAT) & gone, stamps("canceled"), end)
-    known = [start[start != NAT], end[end != NAT]]
+    if "created" in later and (start[0] == NAT).any():
+        start = where(start[0] == NAT, stamps("created", required=True), start)
+    end = stamps("ended") if "ended" in table else (np.full(len(codes), NAT),) * 2
+    status = _distinct_texts(table["status"], case="lower") if "status" in table else None
+    gone = np.ones(len(codes), dtype=bool) if status is None else (status[1] == "canceled")[status[0]]
+    if "canceled" in later and ((end[0] == NAT) & gone).any():
+        end = where((end[0] == NAT) & gone, stamps("canceled"), end)
+    known = [start[0][start[0] != NAT], end[0][end[0] != NAT]]
     if "period_start" in table:
-        period = stamps("period_start")
+        period = stamps("period_start")[0]
         known.append(period[period != NAT])
     latest = _latest_month(*known)
-    if "trial_end" in table:
-        start = np.maximum(start, stamps("trial_end"))  # MRR from the trial's end
+    if "trial_end" in table:  # MRR from the trial's end (months follow time: the later month too)
+        trial_end = stamps("trial_end")
+        start = (np.maximum(start[0], trial_end[0]), np.maximum(start[1], trial_end[1]))
     amount, reading = _money(file, table, positions, "amount")
     _refuse_negative(amount, table["amount"], name("amount"))
     monthly = amount * _monthly_factor(table["interval"], table.get("interval_count"), name("interval"))
     if status is not None:
-        never_paid = status.isin(["incomplete", "incomplete_expired"]).to_numpy()
+        never_paid = np.isin(status[1], ["incomplete", "incomplete_expired"])[status[0]]
         monthly = np.where(never_paid, 0.0, monthly)
     factor, words, _ = _currency(
         table.get("currency"), file.options.rates, _optional_name(file, positions, "currency")
@@ -875,8 +911,8 @@ def _read_stripe_subscriptions(file: _File, positions: dict[str, int]) -> Conver
         file,
         codes=codes,
         customers=customers,
-        start=start,
-        end=end,
+        start_dates=start,
+        end_dates=end,
         latest=latest,
         monthly=monthly,
         values=table["customer"],
@@ -895,11 +931,10 @@ def _read_baremetrics(file: _File, positions: dict[str, int]) -> Converted:
         return _optional_name(file, positions, role)
 
     codes, customers = _customer_ids(table["customer"], column=name("customer"))
-    start = _timestamps(table["start"], name("start"), required=True)
-    end = (
-        _timestamps(table["end"], name("end"), required=False) if "end" in table else np.full(len(codes), NAT)
-    )
-    latest = _latest_month(start, end[end != NAT])
+    start = _dates(table["start"], name("start"), required=True)
+    never = (np.full(len(codes), NAT),) * 2
+    end = _dates(table["end"], name("end"), required=False) if "end" in table else never
+    latest = _latest_month(start[0], end[0][end[0] != NAT])
     amount = _cents(table["amount"], name("amount"))
     _refuse_negative(amount, table["amount"], name("amount"))
     monthly = amount * _monthly_factor(table["interval"], table.get("interval_count"), name("interval"))
@@ -910,8 +945,8 @@ def _read_baremetrics(file: _File, positions: dict[str, int]) -> Converted:
         file,
         codes=codes,
         customers=customers,
-        start=start,
-        end=end,
+        start_dates=start,
+        end_dates=end,
         latest=latest,
         monthly=monthly,
         values=table["customer"],
@@ -927,10 +962,11 @@ def _months_of_table(table: pd.DataFrame, column: str) -> np.ndarray:
     """A monthly table's month codes: from dates, or from month numbers beside a year column."""
     month = table["month"]
     numbers = None
-    if "year" in table:  # each distinct text once: a report repeats a few dozen months
-        row_code, distinct = pd.factorize(month, use_na_sentinel=False)
-        numbers = pd.to_numeric(pd.Series(distinct), errors="coerce").to_numpy(dtype=float)[row_code]
-    if numbers is not None and np.isfinite(numbers).all():  # month numbers beside a year
+    row_code, distinct = _distinct_texts(month)  # each distinct text once: a report repeats a few dozen
+    if "year" in table:
+        in_distinct = pd.to_numeric(pd.Series(distinct), errors="coerce").to_numpy(dtype=float)
+        numbers = in_distinct[row_code] if np.isfinite(in_distinct).all() else None
+    if numbers is not None:  # month numbers beside a year
         years = pd.to_numeric(table["year"], errors="coerce").to_numpy(dtype=float)
         with np.errstate(invalid="ignore"):
             bad = ~((years >= 1900) & (years <= 2200) & (numbers >= 1) & (numbers <= 12))
@@ -942,7 +978,7 @@ def _months_of_table(table: pd.DataFrame, column: str) -> np.ndarray:
             )
         codes: np.ndarray = ((years - 1970) * 12 + numbers - 1).astype(np.int64)
         return codes
-    return _month_of(_timestamps(month.astype(str), column, required=True))
+    return _dates(month, column, required=True, distinct=(row_code, distinct))[1]
 
 
 def _read_monthly(file: _File, positions: dict[str, int], *, name: str, unit: str) -> Converted:
