@@ -958,16 +958,18 @@ def _read_baremetrics(file: _File, positions: dict[str, int]) -> Converted:
 # Monthly tables: one row per month and subscription (or item) ------------------------------------------
 
 
-def _months_of_table(table: pd.DataFrame, column: str) -> np.ndarray:
-    """A monthly table's month codes: from dates, or from month numbers beside a year column."""
-    month = table["month"]
+def _months_of_table(
+    month: pd.Series, column: str, year: Callable[[], pd.Series] | None = None
+) -> np.ndarray:
+    """A monthly table's month codes: from dates, or from month numbers beside a year column (read
+    by ``year`` only then: a report's months are dates)."""
     numbers = None
     row_code, distinct = _distinct_texts(month)  # each distinct text once: a report repeats a few dozen
-    if "year" in table:
+    if year is not None:
         in_distinct = pd.to_numeric(pd.Series(distinct), errors="coerce").to_numpy(dtype=float)
         numbers = in_distinct[row_code] if np.isfinite(in_distinct).all() else None
-    if numbers is not None:  # month numbers beside a year
-        years = pd.to_numeric(table["year"], errors="coerce").to_numpy(dtype=float)
+    if numbers is not None and year is not None:  # month numbers beside a year
+        years = pd.to_numeric(year(), errors="coerce").to_numpy(dtype=float)
         with np.errstate(invalid="ignore"):
             bad = ~((years >= 1900) & (years <= 2200) & (numbers >= 1) & (numbers <= 12))
         bad |= numbers != np.round(numbers)
@@ -982,7 +984,13 @@ def _months_of_table(table: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def _read_monthly(file: _File, positions: dict[str, int], *, name: str, unit: str) -> Converted:
+    # The year is read only for months written as numbers; the billing amount and its rate only
+    # without the amount in the reporting currency: the columns pyarrow converts cost time.
+    later = {role: positions.pop(role) for role in ("year",) if role in positions}
+    if "mrr" in positions:
+        later.update({role: positions.pop(role) for role in ("billing_mrr", "rate") if role in positions})
     table = file.table(positions, text=("customer", "month", "currency", "reporting_currency"))
+    year = (lambda: file.table({"year": later["year"]})["year"]) if "year" in later else None
 
     def column(role: str) -> str:
         return _optional_name(file, positions, role)
@@ -990,7 +998,7 @@ def _read_monthly(file: _File, positions: dict[str, int], *, name: str, unit: st
     # Ids and months side by side, as the plain reader does (both hashes release the GIL).
     with ThreadPoolExecutor(max_workers=1) as pool:
         ids = pool.submit(_customer_ids, table["customer"], column=column("customer"))
-        months = _months_of_table(table, column("month"))
+        months = _months_of_table(table["month"], column("month"), year)
         codes, customers = ids.result()
     words = ""
     if "mrr" in table:
