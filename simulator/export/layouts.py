@@ -495,8 +495,8 @@ def _spread(
             f"may give ({max_customer_months(size):,}); export fewer months or split it by segment"
         )
     owner = np.repeat(np.arange(len(length)), length)
-    first_of_owner = np.repeat(np.cumsum(length) - length, length)
-    months = start[owner] + (np.arange(total) - first_of_owner)
+    # A row's n-th month is its start + n: the row's start less its first position, plus the position.
+    months = np.repeat(start - (np.cumsum(length) - length), length) + np.arange(total)
     return codes[owner], months, values[owner]
 
 
@@ -526,7 +526,7 @@ def _converted(
     check_month_span(first, last)
     width = last - first + 1
     if unique:  # one row per customer and month already: nothing to add up
-        out_codes, out_months, sums = codes.astype(np.int64), months, mrr
+        out_codes, out_months, sums = np.asarray(codes, dtype=np.int64), months, mrr
     else:
         key = codes.astype(np.int64) * width + (months - first)
         if len(customers) * width <= 8 * len(key) + 1_000_000:
@@ -538,21 +538,21 @@ def _converted(
             keys, found = pd.factorize(key)
             sums = np.bincount(keys, weights=mrr, minlength=len(found))
             distinct = np.asarray(found, dtype=np.int64)
-        out_codes, out_months = np.divmod(distinct, width)
-        out_months += first
+        out_codes = distinct // width
+        out_months = distinct - out_codes * width + first  # cheaper than a second division
     paying = sums > 0
+    if not paying.all():
+        out_codes, out_months, sums = out_codes[paying], out_months[paying], sums[paying]
     for edge in (first, last):
-        if not (paying & (out_months == edge)).any():
+        if not (out_months == edge).any():
             out_codes = np.append(out_codes, 0)
             out_months = np.append(out_months, edge)
             sums = np.append(sums, 0.0)
-            paying = np.append(paying, True)
-    out_codes, out_months, sums = out_codes[paying], out_months[paying], sums[paying]
     _check_converted(out_codes, customers, out_months, sums)
     label = f"{month_labels(np.array([first]))[0]}..{month_labels(np.array([last]))[0]}"
     sentence = f"read as {name}: {units}, {len(customers):,} customers, {label}{words}"
     return Converted(
-        codes=out_codes.astype(np.int64),
+        codes=np.asarray(out_codes, dtype=np.int64),
         customers=customers,
         months=out_months,
         mrr=sums,
