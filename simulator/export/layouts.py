@@ -609,8 +609,9 @@ def _read_wide(file: _File, positions: dict[str, int], *, name: str) -> Converte
     cells = table[month_roles]
     n = len(table)
     if all(pd.api.types.is_numeric_dtype(cells[c]) for c in month_roles):
-        matrix = cells.to_numpy(dtype=float, na_value=np.nan)
-        matrix = np.where(np.isnan(matrix), 0.0, matrix)
+        # Row-major (pandas gives it column by column): the cells are then found in customer order.
+        matrix = np.array(cells.to_numpy(dtype=float, na_value=np.nan), order="C")
+        np.copyto(matrix, 0.0, where=np.isnan(matrix))
         reading = None
         if file.options.amounts_in_cents:
             matrix = matrix / 100.0
@@ -657,12 +658,15 @@ def _read_wide(file: _File, positions: dict[str, int], *, name: str) -> Converte
         last = np.zeros(len(customers), dtype=np.int64)
         np.maximum.at(last, codes, np.arange(n))
         segments = table["segment"].fillna("(none)").astype(str).to_numpy()[last]
-    rows, columns = np.nonzero(matrix)
+    cell = np.ascontiguousarray(matrix).ravel()
+    at = np.flatnonzero(cell)  # a flat array's, cheaper than a matrix's two indices
+    rows = at // len(month_codes)
+    columns = at - rows * len(month_codes)
     return _converted(
         codes[rows],
         customers,
         month_codes[columns],
-        matrix[rows, columns],
+        cell[at],
         span=(int(month_codes.min()), int(month_codes.max())),
         reading=reading,
         name=name,
