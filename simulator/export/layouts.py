@@ -444,9 +444,13 @@ def _currency(
     for the recognition line, and the currency the amounts end in (None when not known)."""
     if values is None:
         return None, "", None
+    given = {code.upper(): rate for code, rate in (rates or {}).items()}
+    # Most files hold one currency: its distinct values (without each row's code) settle it.
+    present = {str(value).strip().upper() for value in values.unique() if not pd.isna(value)} - {""}
+    if len(present) < 2 and not present & given.keys():
+        return None, "", next(iter(present), None)
     codes, distinct = _distinct_texts(values, case="upper")
     names = [str(name) for name in distinct if name]
-    given = {code.upper(): rate for code, rate in (rates or {}).items()}
     if not names:
         return None, "", None
     if len(names) == 1 and names[0] not in given:
