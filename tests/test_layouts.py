@@ -263,6 +263,22 @@ CHARTMOGUL = "DATE,CUSTOMER_NAME,MRR_MOVEMENT,MRR,MOVEMENT_TYPE,CURRENCY_CODE,CU
         ),
         (STRIPE_MRR + "a,,,usd,100,-5\n", r"column '2024-02' has negative MRR \(row 2: -5\)"),
         (
+            BAREMETRICS
+            + "p,P,usd,100,month,1,a,,,s-a,2024-01-05,\np,P,usd,100,month,1,b,,,s-b, 2024-13-45 ,\n"
+            + "p,P,usd,100,month,1,c,,,s-c,,2024-03-01\np,P,usd,100,month,1,d,,,s-d,2024-01-05,soon\n",
+            r"column 'subscription_started_at' has values that are not dates \(row 3: ' 2024-13-45 ', "
+            r"row 4: empty\)",
+        ),
+        (
+            BAREMETRICS
+            + "p,P,usd,100,month,1,a,,,s-a,2024-01-05,\np,P,usd,100,month,1,d,,,s-d,2024-01-05,soon\n",
+            r"column 'subscription_canceled_at' has values that are not dates \(row 3: 'soon'\)",
+        ),
+        (
+            "customer_id,reporting_month,mrr_reporting_currency\na,2024-01-01,10\na,2024-02-01,10\nb,,5\n",
+            r"column 'reporting_month' has values that are not dates \(row 4: empty\)",
+        ),
+        (
             BAREMETRICS + "p,P,usd,100,month,1,a,,,s-a,2024-01-05,2024-01-09\n",
             r"no subscription is active at the end of a month up to 2024-01",
         ),

@@ -386,6 +386,7 @@ def _dates(
         stamps = np.asarray(parsed.asi8, dtype=np.int64)
         missing = values.isna().to_numpy()
         months = _month_of(stamps)
+        bad = (stamps == NAT) & (~missing | required)
     else:
         row_code, texts = _distinct_texts(values) if distinct is None else distinct
         with warnings.catch_warnings():
@@ -394,8 +395,8 @@ def _dates(
         empty = np.asarray(texts == "", dtype=bool)
         distinct_stamps = np.where(empty, NAT, dates.to_numpy(dtype="datetime64[ns]").view(np.int64))
         stamps, months = distinct_stamps[row_code], _month_of(distinct_stamps)[row_code]
-        missing = empty[row_code]
-    bad = (stamps == NAT) & (~missing | required)
+        wrong = (distinct_stamps == NAT) & (~empty | required)
+        bad = wrong[row_code] if wrong.any() else wrong[:0]  # rows only to name them
     if bad.any():
         raise ExportError(
             f"column '{column}' has values that are not dates ({_rows(values, bad)}); "
