@@ -274,14 +274,16 @@ def _parser() -> argparse.ArgumentParser:
     projection.add_argument("file", help='scenario JSON, e.g. {"starting_mrr": 100000, "churn_rate": 0.03}')
     projection.add_argument("--months", type=_months, help="horizon in months (overrides the file's)")
     projection.add_argument("--format", choices=("csv", "json"), default="csv")
-    metrics = commands.add_parser("metrics", help="monthly MRR bridge, NRR and GRR of an MRR export CSV")
-    metrics.add_argument("file", help="CSV with customer_id, month, mrr (and optionally segment)")
+    metrics = commands.add_parser(
+        "metrics", help="monthly MRR bridge, NRR and GRR of an MRR export (CSV or Parquet)"
+    )
+    metrics.add_argument("file", help="CSV or Parquet with customer_id, month, mrr (and optionally segment)")
     metrics.add_argument("--format", choices=("csv", "json"), default="csv")
     testing = commands.add_parser(
         "backtest",
         help="fit on all but the last N months of an MRR export, forecast those months against what happened",
     )
-    testing.add_argument("file", help="CSV with customer_id, month, mrr (and optionally segment)")
+    testing.add_argument("file", help="CSV or Parquet with customer_id, month, mrr (and optionally segment)")
     testing.add_argument(
         "--holdout", type=_holdout, required=True, help="months held out: forecast, not fitted on"
     )

@@ -103,8 +103,8 @@ def source_ui() -> Source | None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         uploaded = st.file_uploader(
-            "Your MRR export (CSV)",
-            type=["csv"],
+            "Your MRR export (CSV or Parquet)",
+            type=["csv", "parquet"],
             key=UPLOAD_KEY,
             help=(
                 "One row per customer and month: customer_id, month (2024-03 or a date), mrr, "
