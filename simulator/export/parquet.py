@@ -67,35 +67,45 @@ def parquet_as_csv(source: bytes | str | Path, *, max_bytes: int | None = None) 
         When pyarrow cannot read the file, or its CSV would be over ``max_bytes``.
     """
     pa = pyarrow_module()
-    import pyarrow.compute as pc
-    import pyarrow.csv as pa_csv
-
     parquet = _open(source)
     schema = parquet.schema_arrow
     # Nested columns (lists, structs) cannot be a customer, a month or an amount: left out.
     kept = [field.name for field in schema if not pa.types.is_nested(field.type)]
+    try:
+        batches = parquet.iter_batches(batch_size=_BATCH_ROWS, columns=kept)
+        return batches_as_csv(
+            batches, kept, max_bytes=max_bytes, rows=parquet.metadata.num_rows, what="Parquet file"
+        )
+    except pa.ArrowException as error:
+        raise ExportError(_unreadable(error)) from None
+
+
+def batches_as_csv(batches: Any, names: list[str], *, max_bytes: int | None, rows: int, what: str) -> bytes:
+    """Arrow record batches (a Parquet file's, a table's) as CSV bytes, within ``max_bytes``."""
+    pa = pyarrow_module()
+    import pyarrow.compute as pc
+    import pyarrow.csv as pa_csv
+
     sink = pa.BufferOutputStream()
     writer: Any = None
     try:
-        for batch in parquet.iter_batches(batch_size=_BATCH_ROWS, columns=kept):
+        for batch in batches:
             columns = [_as_text(column, pa, pc) for column in batch.columns]
-            table = pa.Table.from_arrays(columns, names=kept)
+            table = pa.Table.from_arrays(columns, names=names)
             if writer is None:
                 writer = pa_csv.CSVWriter(sink, table.schema)
             writer.write_table(table)
             if max_bytes is not None and sink.tell() > max_bytes:
                 raise ExportError(
-                    f"the Parquet file's {parquet.metadata.num_rows:,} rows are over "
+                    f"the {what}'s {rows:,} rows are over "
                     f"{max_bytes / 1e6:.0f} MB as CSV, over the limit; "
                     "export fewer months or split it by segment"
                 )
-    except pa.ArrowException as error:
-        raise ExportError(_unreadable(error)) from None
     finally:
         if writer is not None:
             writer.close()
     if writer is None:  # not one batch: a header and no rows
-        return (",".join(_quoted(name) for name in kept) + "\n").encode("utf-8")
+        return (",".join(_quoted(name) for name in names) + "\n").encode("utf-8")
     data: bytes = sink.getvalue().to_pybytes()
     return data
 
