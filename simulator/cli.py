@@ -16,7 +16,7 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -25,10 +25,19 @@ import pandas as pd
 
 from simulator.arr import as_arr
 from simulator.backtest import BACKTEST_COLUMNS, ROLLING_COLUMNS, backtest, rolling_backtest
-from simulator.export import MAX_MONTHS_SPAN, ExportError, export_notes, read_export
-from simulator.metrics import METRICS_COLUMNS, analyse
+from simulator.engines import ENGINES, SqlMetrics, choose_engine, measure
+from simulator.export import (
+    MAX_MONTHS_SPAN,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    ExportError,
+    export_notes,
+    read_export,
+)
+from simulator.metrics import METRICS_COLUMNS, ExportMetrics, analyse
 from simulator.output import CURRENCIES, write_table
 from simulator.peers import top_quartile
+from simulator.progress import progress_bar
 from simulator.projection import PROJECTION_COLUMNS, project
 from simulator.ranking import lever_table, rank
 from simulator.recommendation import recommend
@@ -72,21 +81,21 @@ def main(
             else:
                 table = backtest(metrics, holdout=args.holdout).table[list(BACKTEST_COLUMNS)]
         else:
-            table = analyse(_export(args.file, notes)).monthly[list(METRICS_COLUMNS)]
+            table = _metrics(args, notes, err).monthly[list(METRICS_COLUMNS)]
         _refuse_infinite(table)
         if args.revenue == "arr":
             table = as_arr(table)
     except (ScenarioError, ExportError) as error:
-        _say(err, f"error: {args.file}: {error}")
+        _say(err, f"error: {_name(args)}: {error}")
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         _say(err, "error: interrupted")
         return 130
     except Exception as error:  # a bug: still one line, never a traceback
-        _say(err, f"error: {args.file}: internal error ({type(error).__name__}: {error}); please report it")
+        _say(err, f"error: {_name(args)}: internal error ({type(error).__name__}: {error}); please report it")
         return EXIT_INTERNAL
     for note in notes:
-        _say(err, f"note: {args.file}: {note}")
+        _say(err, f"note: {_name(args)}: {note}")
     try:
         write_table(table, out, fmt=args.format)
         out.flush()
@@ -99,6 +108,33 @@ def main(
         _say(err, f"error: cannot write the output: {error.strerror or error}")
         return EXIT_BAD_INPUT
     return 0
+
+
+def _name(args: argparse.Namespace) -> str:
+    """What the input is called in messages: the file, or the table."""
+    return str(args.file if args.file is not None else getattr(args, "table", None))
+
+
+def _metrics(args: argparse.Namespace, notes: list[str], err: TextIO | None) -> ExportMetrics | SqlMetrics:
+    """The metrics of the file or the table on the engine asked for (``auto``: see simulator.engines)."""
+    if (args.connection is None) != (args.table is None) and not (args.engine == "spark" and args.table):
+        raise ExportError("give --connection and --table together (a table read where it lives)")
+    if (args.file is None) == (args.table is None):
+        raise ExportError("give a file, or a table with --connection and --table, not both")
+    engine = choose_engine(args.engine, args.file if args.table is None else None, max_bytes=MAX_EXPORT_BYTES)
+    if engine == "pandas" and args.table is None:
+        return analyse(_export(args.file, notes, columns=args.columns))
+    measured = measure(
+        args.file,
+        engine=engine,
+        connection_url=args.connection,
+        table=args.table,
+        columns=args.columns,
+        max_bytes=MAX_EXPORT_BYTES,
+        progress=progress_bar(err),
+    )
+    notes.extend(measured.notes)
+    return measured.result
 
 
 def _say(err: TextIO | None, message: str) -> None:
@@ -127,10 +163,10 @@ def _refuse_infinite(table: pd.DataFrame) -> None:
         raise ExportError(f"the result has an infinite value in column '{column}'; please report it")
 
 
-def _export(path: str, notes: list[str]) -> pd.DataFrame:
+def _export(path: str, notes: list[str], *, columns: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The export in a file; what reading it decided (how its amounts were read) joins ``notes``, for
     standard error once the table is made: a table never hides a reading its owner did not mean."""
-    export = read_export(path, max_bytes=MAX_EXPORT_BYTES)
+    export = read_export(path, columns=columns, max_bytes=MAX_EXPORT_BYTES)
     notes.extend(export_notes(export))
     return export
 
@@ -254,6 +290,20 @@ def _holdout(text: str) -> int:
     return value
 
 
+def _columns(text: str) -> dict[str, str]:
+    """``customer_id=Customer ID,month=Date`` as a mapping, or a one-line error."""
+    known = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
+    mapping: dict[str, str] = {}
+    for part in text.split(","):
+        name, equals, column = part.partition("=")
+        if not equals or name.strip() not in known or not column.strip():
+            raise argparse.ArgumentTypeError(
+                f"--columns takes name=column pairs with names among {', '.join(known)}, got {part!r}"
+            )
+        mapping[name.strip()] = column.strip()
+    return mapping
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but its usage errors are one line too."""
 
@@ -277,8 +327,29 @@ def _parser() -> argparse.ArgumentParser:
     metrics = commands.add_parser(
         "metrics", help="monthly MRR bridge, NRR and GRR of an MRR export (CSV or Parquet)"
     )
-    metrics.add_argument("file", help="CSV or Parquet with customer_id, month, mrr (and optionally segment)")
+    metrics.add_argument(
+        "file", nargs="?", help="CSV or Parquet with customer_id, month, mrr (and optionally segment)"
+    )
     metrics.add_argument("--format", choices=("csv", "json"), default="csv")
+    metrics.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="auto",
+        help="pandas: in memory; duckdb: out of core, under a memory limit (pip install duckdb); spark: on "
+        "Spark's usual session (pip install pyspark); auto (default): pandas, or duckdb for a file too "
+        "large for memory",
+    )
+    metrics.add_argument(
+        "--connection",
+        help="where the table lives: duckdb:///path.db (tested), postgresql://…, mysql://…, "
+        "bigquery://project (DuckDB), jdbc:… (--engine spark); see docs/command-line.md",
+    )
+    metrics.add_argument("--table", help="the table to read instead of a file, e.g. analytics.mrr_by_month")
+    metrics.add_argument(
+        "--columns",
+        type=_columns,
+        help="which column holds what when the names differ: customer_id=…,month=…,mrr=…[,segment=…]",
+    )
     testing = commands.add_parser(
         "backtest",
         help="fit on all but the last N months of an MRR export, forecast those months against what happened",

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -269,3 +271,138 @@ def test_amounts_that_read_two_ways_are_refused_by_the_sql_engines_never_read_a_
         ExportError, match=r"not numbers \(row 2: '1200,50'\).*--engine pandas reads the others"
     ):
         run("duckdb", commas, "csv", tmp_path, request)
+
+
+# The command line: --engine, --connection/--table/--columns, missing engines, the automatic choice.
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "simulator", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_the_command_line_runs_each_engine_on_a_parquet_file_alike(tmp_path: Path) -> None:
+    path = write_form(FIXTURES["worked example 2"], "parquet", tmp_path)["path"]
+    pandas = cli("metrics", path, "--engine", "pandas")
+    duck = cli("metrics", path, "--engine", "duckdb")
+    assert pandas.returncode == duck.returncode == 0, duck.stderr
+    assert duck.stdout == pandas.stdout
+    assert duck.stderr == ""  # not a terminal, not a long run: no progress shown
+
+
+def test_the_command_line_reads_a_table_where_it_lives_with_its_own_column_names(tmp_path: Path) -> None:
+    csv = FIXTURES["worked example 1"].replace("customer_id,month,mrr", "Kunde,Monat,Betrag")
+    table = write_form(csv, "duckdb table", tmp_path)
+    mapped = ("--columns", "customer_id=Kunde,month=Monat,mrr=Betrag")
+    result = cli("metrics", "--connection", table["connection_url"], "--table", "billing", *mapped)
+    assert result.returncode == 0, result.stderr
+    expected = cli("metrics", write_form(FIXTURES["worked example 1"], "csv", tmp_path)["path"])
+    assert result.stdout == expected.stdout
+    on_pandas = cli(
+        "metrics",
+        "--connection",
+        table["connection_url"],
+        "--table",
+        "billing",
+        *mapped,
+        "--engine",
+        "pandas",
+    )
+    assert on_pandas.stdout == expected.stdout
+    missing = cli("metrics", "--connection", table["connection_url"], "--table", "nowhere", *mapped)
+    assert missing.returncode == 2
+    assert missing.stderr.startswith("error: nowhere: DuckDB cannot read it: Catalog Error")
+    alone = cli("metrics", "--table", "billing")
+    assert (alone.returncode, alone.stderr) == (
+        2,
+        "error: billing: give --connection and --table together (a table read where it lives)\n",
+    )
+
+
+@pytest.mark.parametrize(("engine", "package"), [("duckdb", "duckdb"), ("spark", "pyspark")])
+def test_a_missing_engine_says_what_to_install(engine: str, package: str, tmp_path: Path) -> None:
+    blocked = tmp_path / "blocked"
+    (blocked / package).mkdir(parents=True)
+    (blocked / package / "__init__.py").write_text("raise ImportError('not installed')\n")
+    path = write_form(FIXTURES["worked example 1"], "csv", tmp_path)["path"]
+    result = cli("metrics", path, "--engine", engine, env={"PYTHONPATH": f"{blocked}:{Path.cwd()}"})
+    assert result.returncode == 2
+    assert f"pip install {package} to use --engine {engine}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_auto_takes_duckdb_for_a_file_too_large_for_memory(tmp_path: Path) -> None:
+    """40 bytes of pandas peak per CSV byte plus 300 MB, against half the memory available."""
+    from simulator.engines import choose_engine, too_large
+
+    path = Path(write_form(FIXTURES["sample"], "parquet", tmp_path)["path"])
+    rows = len(read_export(FIXTURES["sample"].encode()))
+    peak = 40 * 32 * rows + 300_000_000
+    assert too_large(path, max_bytes=None, available=2 * peak - 2)
+    assert not too_large(path, max_bytes=None, available=2 * peak + 2)
+    assert too_large(path, max_bytes=32 * rows - 1, available=10**12)
+    assert choose_engine("auto", path, max_bytes=None) == "pandas"
+    assert choose_engine("auto", path, max_bytes=100) == "duckdb"
+    assert choose_engine("spark", path, max_bytes=100) == "spark"
+
+
+def test_duckdb_spills_to_a_temporary_folder_of_its_own_and_deletes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folder is there while the query runs, gone after the run, and after a failed one."""
+    import tempfile
+
+    from simulator.engines.duckdb_engine import duckdb_metrics
+
+    n = 200_000
+    frame = pd.DataFrame(
+        {
+            "customer_id": [f"customer-{i % 40_000}" for i in range(n)],
+            "month": [f"20{10 + i // 40_000}-01" for i in range(n)],
+            "mrr": 1.0,
+        }
+    )
+    path = tmp_path / "big.parquet"
+    frame.to_parquet(path, index=False)
+    spill = tmp_path / "tmp"
+    spill.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spill))
+    seen: list[list[str]] = []
+    result = duckdb_metrics(
+        path, limit=100_000_000, progress=lambda done, step: seen.append(os.listdir(spill))
+    )
+    assert result.monthly["customers"].iat[-1] == 40_000
+    assert all(len(names) == 1 and names[0].startswith("nrr-duckdb-") for names in seen)
+    assert list(spill.iterdir()) == []
+    with pytest.raises(ExportError):
+        duckdb_metrics(tmp_path / "none.parquet", limit=100_000_000)
+    assert list(spill.iterdir()) == []
+
+
+def test_the_progress_bar_draws_on_a_terminal_and_on_a_log_only_for_long_runs() -> None:
+    from simulator.progress import progress_bar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    bar = progress_bar(screen)
+    bar(0.5, "computing the monthly bridge")
+    assert "[###############               ]  50% computing the monthly bridge" in screen.getvalue()
+    bar(1.0, "done")
+    assert screen.getvalue().endswith("\r")  # wiped: the table's first line is not glued to it
+    now = [0.0]
+    log = io.StringIO()
+    bar = progress_bar(log, clock=lambda: now[0])
+    bar(0.2, "numbering customers")
+    assert log.getvalue() == ""
+    now[0] = 12.0
+    bar(0.3, "computing the monthly bridge")
+    bar(0.5, "computing the monthly bridge")
+    assert log.getvalue() == "progress: 30%, computing the monthly bridge (12 s)\n"

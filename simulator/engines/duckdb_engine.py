@@ -14,7 +14,8 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from simulator.export.parquet import is_parquet
 
 #: The most memory DuckDB is given, whatever the machine has (bytes).
 MAX_MEMORY_LIMIT = 2_500_000_000
+_POLL_SECONDS = 0.5
 _NUMBER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL", "U")
 
 
@@ -61,8 +63,27 @@ class DuckRunner:
     def __init__(self, connection: Any) -> None:
         self.connection = connection
 
-    def frame(self, sql: str) -> pd.DataFrame:
-        result: pd.DataFrame = self.connection.execute(sql).df()
+    def frame(self, sql: str, *, watch: Callable[[float], None] | None = None) -> pd.DataFrame:
+        if watch is None:
+            result: pd.DataFrame = self.connection.execute(sql).df()
+            return result
+        # DuckDB tells a running query's progress to another thread.
+        done = threading.Event()
+
+        def poll() -> None:
+            while not done.wait(_POLL_SECONDS):
+                with contextlib.suppress(Exception):
+                    share = float(self.connection.query_progress())
+                    if share >= 0:
+                        watch(min(share, 100.0) / 100.0)
+
+        poller = threading.Thread(target=poll, daemon=True)
+        poller.start()
+        try:
+            result = self.connection.execute(sql).df()
+        finally:
+            done.set()
+            poller.join()
         return result
 
     def execute(self, sql: str) -> None:

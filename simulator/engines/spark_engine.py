@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +63,7 @@ class SparkRunner:
     def __init__(self, session: Any) -> None:
         self.session = session
 
-    def frame(self, sql: str) -> pd.DataFrame:
+    def frame(self, sql: str, *, watch: Callable[[float], None] | None = None) -> pd.DataFrame:
         rows = self.session.sql(sql).collect()
         names = self.session.sql(sql).columns if not rows else list(rows[0].asDict())
         return pd.DataFrame([tuple(row) for row in rows], columns=names)

@@ -74,8 +74,9 @@ _ROW_SPAN = 1_000_000_000_000
 class Runner(Protocol):
     """What the SQL needs of an engine."""
 
-    def frame(self, sql: str) -> pd.DataFrame:
-        """The result of a query, as a pandas frame."""
+    def frame(self, sql: str, *, watch: Callable[[float], None] | None = None) -> pd.DataFrame:
+        """The result of a query, as a pandas frame; ``watch`` is told the query's progress (0 to 1) as it
+        runs, where the engine can tell."""
         ...
 
     def execute(self, sql: str) -> None:
@@ -137,8 +138,11 @@ def sql_metrics(
     n_months = last - first + 1
     progress(0.2, "numbering customers")
     segment_names = _segment_names(runner) if has_segment else []
-    progress(0.3, "computing the monthly bridge")
-    sums = _sums(runner, first, n_months, max(len(segment_names), 1))
+    step = "computing the monthly bridge"
+    progress(0.3, step)
+    sums = _sums(
+        runner, first, n_months, max(len(segment_names), 1), lambda share: progress(0.3 + 0.65 * share, step)
+    )
     progress(0.95, "writing the table")
     labels = month_labels(np.arange(first, first + n_months))
     total = {name: values.sum(axis=0, keepdims=True) for name, values in sums.items()}
@@ -351,7 +355,9 @@ def _customers_sql() -> str:
         FROM typed GROUP BY customer) AS latest"""
 
 
-def _sums(runner: Runner, first: int, n_months: int, n_segments: int) -> dict[str, np.ndarray]:
+def _sums(
+    runner: Runner, first: int, n_months: int, n_segments: int, watch: Callable[[float], None]
+) -> dict[str, np.ndarray]:
     """Per segment and month (``n_segments × n_months`` arrays), the sums :func:`simulator.metrics._table`
     takes: the same as the pandas engine's ``_sums``."""
     query = f"""
@@ -395,7 +401,7 @@ def _sums(runner: Runner, first: int, n_months: int, n_segments: int) -> dict[st
     SELECT seg, m + 1 AS m, 1 AS part, CAST(count(*) AS BIGINT), sum(mrr), 0, 0, 0, 0, 0, 0, 0, 0
     FROM kinds WHERE stops GROUP BY seg, m + 1
     """
-    table = runner.frame(query)
+    table = runner.frame(query, watch=watch)
     shape = (n_segments, n_months)
     sums = {name: np.zeros(shape) for name in _SUMMED}
     flows, churn = table[table["part"] == 0], table[table["part"] == 1]
