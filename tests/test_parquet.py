@@ -179,3 +179,15 @@ def test_the_page_reads_a_parquet_upload_as_its_csv() -> None:
     assert not at.error
     shown = cards(at)
     assert (shown["Annual NRR"], shown["Annual GRR"], shown["MRR, 2025-01"]) == ("83.3%", "66.7%", "$250")
+
+
+def test_the_page_analysis_reports_its_steps_in_order_to_the_end() -> None:
+    """What st.progress shows on the page while an upload is analysed."""
+    from tests.test_know_your_number import hand_made
+    from ui.actuals.reading import analyse_export
+
+    steps: list[tuple[float, str]] = []
+    analyse_export(hand_made(), name="export.csv", progress=lambda done, step: steps.append((done, step)))
+    shares = [done for done, _ in steps]
+    assert shares == sorted(shares) and shares[0] == 0.0 and shares[-1] == 1.0
+    assert steps[1] == (0.3, "computing the monthly bridge")

@@ -96,6 +96,13 @@ class DuckRunner:
     def quote(self, name: str) -> str:
         return '"' + name.replace('"', '""') + '"'
 
+    def materialize(self, name: str, sql: str) -> None:
+        self.connection.execute(f"CREATE OR REPLACE TEMPORARY TABLE {name} AS {sql}")
+
+    @property
+    def by_customer(self) -> str:
+        return ""
+
 
 def _kind(duck_type: str) -> str:
     upper = duck_type.upper()
@@ -122,6 +129,9 @@ def connection(*, spill: bool = True, limit: int | None = None) -> Iterator[Any]
             con.execute(f"SET memory_limit = '{(limit or memory_limit()) // 1_000_000}MB'")
             con.execute(f"SET temp_directory = '{_literal(folder) if folder else ''}'")
             con.execute("SET TimeZone = 'UTC'")  # a timestamp's month is its month in UTC, as in a CSV
+            # Its progress is polled (DuckRunner.frame) and drawn by the caller, never printed by DuckDB.
+            con.execute("SET enable_progress_bar = true")
+            con.execute("SET enable_progress_bar_print = false")
             yield con
         finally:
             con.close()
@@ -143,6 +153,8 @@ def file_source(con: Any, path: str | Path) -> None:
         raise ExportError(f"{where} is a folder, not a CSV file")
     quoted = _literal(str(where))
     if is_parquet(where):
+        # Rows are keyed by their place in the file: the scan need not keep their order (less memory).
+        con.execute("SET preserve_insertion_order = false")
         sql = (
             "SELECT * EXCLUDE (file_row_number), file_row_number AS row_key "
             f"FROM read_parquet('{quoted}', file_row_number = true)"

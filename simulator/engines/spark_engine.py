@@ -79,6 +79,14 @@ class SparkRunner:
     def quote(self, name: str) -> str:
         return "`" + name.replace("`", "``") + "`"
 
+    def materialize(self, name: str, sql: str) -> None:
+        self.session.sql(sql).createOrReplaceTempView(name)
+        self.session.catalog.cacheTable(name)
+
+    @property
+    def by_customer(self) -> str:
+        return "PARTITION BY cid"
+
 
 def _kind(spark_type: str) -> str:
     if spark_type == "string" or spark_type.startswith(("varchar", "char")):
@@ -156,4 +164,5 @@ def spark_metrics(
         raise ExportError(f"Spark cannot read it: {str(error).strip().splitlines()[0]}") from None
     finally:
         with contextlib.suppress(Exception):
-            session.catalog.dropTempView("source")
+            for name in ("source", "grouped", "customers", "segments"):
+                session.catalog.dropTempView(name)  # uncaches it too

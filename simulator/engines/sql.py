@@ -22,9 +22,10 @@ The steps, each one pass over the data or less:
    customer and month add up), and per payment, by window functions over
    the customer's payments in month order, the month and MRR of the one
    before and the month of the one after: new, reactivated, expanded,
-   contracted, churned the month after. The payment a year before is the
-   one 12 months before on that window (a ``RANGE`` frame of exactly
-   12 months, not a join of all payments with themselves).
+   contracted, churned the month after. A payment's key is one integer
+   (customer number × 1024 + month), so DuckDB sorts one integer column;
+   the payment a year before is the one whose key is 12 less (a join on one
+   integer, not on customer ids and months).
 4. **Sums** per segment and month, a few thousand rows at most, turned into
    the same table as the pandas engine's by :func:`simulator.metrics._table`
    (the ratios, the rounding to cents, the quick ratio: one place).
@@ -67,6 +68,8 @@ _PLAIN_NUMBER = "^-?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][-+]?[0-9]+)?$"
 _TWO_WAYS = "^-?[1-9][0-9]{0,2}[.][0-9]{3}$"
 #: An amount as the file writes it, as a number (before any division by 100), for messages.
 _AS_READ = "try_cast(mrr_value AS DOUBLE)"
+#: Spaces customers' keys apart: more than the most months (MAX_MONTHS_SPAN + 1) plus 12.
+_STRIDE = 1024
 #: Orders rows within a month by their place in the file (month code × this + row key).
 _ROW_SPAN = 1_000_000_000_000
 
@@ -89,6 +92,16 @@ class Runner(Protocol):
 
     def quote(self, name: str) -> str:
         """A column name as an identifier of the engine's SQL."""
+        ...
+
+    def materialize(self, name: str, sql: str) -> None:
+        """Keep a query's result as a table named ``name`` for the queries after (it may spill to disk)."""
+        ...
+
+    @property
+    def by_customer(self) -> str:
+        """The window's PARTITION BY clause over payments ordered by customer and month (``k``): DuckDB
+        runs one sort of one integer best (none), Spark needs partitions to spread the work."""
         ...
 
 
@@ -126,22 +139,24 @@ def sql_metrics(
     ExportError
         With the CSV reader's message for the same problem.
     """
-    progress(0.0, "checking the export")
+    progress(0.0, "reading and checking the export")
     kinds = dict(runner.columns())
     names = list(kinds)
     mapping = {name: names[position] for name, position in _resolve_columns(names, columns or {}).items()}
-    has_segment = "segment" in mapping
     _create_views(
         runner, mapping, {name: kinds[column] for name, column in mapping.items()}, amounts_in_cents
     )
-    first, last, rows = _validate(runner, has_segment, kinds[mapping["mrr"]] == TEXT, amounts_in_cents)
+    checks = _checks(text_amounts=kinds[mapping["mrr"]] == TEXT)
+    # The one pass over the data: every later step reads this, one row per customer and month.
+    runner.materialize("grouped", _grouped_sql(checks))
+    first, last, rows = _validate(runner, checks, kinds[mapping["mrr"]] == TEXT, amounts_in_cents)
     n_months = last - first + 1
-    progress(0.2, "numbering customers")
-    segment_names = _segment_names(runner) if has_segment else []
+    progress(0.3, "numbering customers")
+    segment_names = _number_customers(runner, has_segment="segment" in mapping)
     step = "computing the monthly bridge"
-    progress(0.3, step)
+    progress(0.4, step)
     sums = _sums(
-        runner, first, n_months, max(len(segment_names), 1), lambda share: progress(0.3 + 0.65 * share, step)
+        runner, first, n_months, max(len(segment_names), 1), lambda share: progress(0.4 + 0.55 * share, step)
     )
     progress(0.95, "writing the table")
     labels = month_labels(np.arange(first, first + n_months))
@@ -196,33 +211,52 @@ def _create_views(runner: Runner, mapping: dict[str, str], kinds: dict[str, str]
     )
 
 
-def _validate(runner: Runner, has_segment: bool, text_amounts: bool, in_cents: bool) -> tuple[int, int, int]:
-    """The first and last month codes and the number of rows, once every check has passed."""
-    is_number = "amount BETWEEN -1e300 AND 1e300"
+_IS_NUMBER = "amount BETWEEN -1e300 AND 1e300"
+
+
+def _checks(*, text_amounts: bool) -> dict[str, str]:
+    """Each kind of bad value, as a condition on a row of ``typed``."""
     checks = {
         "customer": "customer IS NULL",
         "month": "month_code IS NULL",
-        "number": f"NOT ({is_number}) OR amount IS NULL",
+        "number": f"NOT ({_IS_NUMBER}) OR amount IS NULL",
         "negative": "amount < 0",
         "tiny": f"amount > 0 AND amount < {MIN_AMOUNT}",
-        "huge": f"amount > {MAX_MONEY} AND {is_number}",
+        "huge": f"amount > {MAX_MONEY} AND {_IS_NUMBER}",
     }
     if text_amounts:
         checks["two_ways"] = f"regexp_extract(trim(mrr_value), '({_TWO_WAYS})', 1) <> ''"
         checks["decides"] = f"instr(CAST(mrr_value AS STRING), '.') > 0 AND NOT ({checks['two_ways']})"
-    counts = ", ".join(
-        f"sum(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {name}" for name, condition in checks.items()
+    return checks
+
+
+def _grouped_sql(checks: Mapping[str, str]) -> str:
+    """One row per customer and month: its MRR, its rows (the first, and the segment of the last) and
+    which checks some of them fail (one bit each, so that the table stays narrow)."""
+    bits = " | ".join(
+        f"CASE WHEN {condition} THEN {1 << i} ELSE 0 END" for i, condition in enumerate(checks.values())
     )
-    total = f"sum(CASE WHEN {is_number} AND amount > 0 THEN amount ELSE 0 END)"
+    return f"""SELECT customer, month_code, count(*) AS n,
+        sum(CASE WHEN {_IS_NUMBER} THEN amount ELSE 0 END) AS mrr,
+        min(row_key) AS first_key, max_by(segment, row_key) AS segment, bit_or({bits}) AS bad
+      FROM typed GROUP BY customer, month_code"""
+
+
+def _validate(
+    runner: Runner, checks: Mapping[str, str], text_amounts: bool, in_cents: bool
+) -> tuple[int, int, int]:
+    """The first and last month codes and the number of rows, once every check has passed."""
     summary = runner.frame(
-        f"""SELECT count(*) AS n_rows, {counts}, min(month_code) AS first, max(month_code) AS last,
-          min_by(row_key, month_code * {_ROW_SPAN} + row_key) AS first_key,
-          max_by(row_key, month_code * {_ROW_SPAN} - row_key) AS last_key, {total} AS total
-        FROM typed"""
+        f"""SELECT sum(n) AS n_rows, bit_or(bad) AS bad, min(month_code) AS first, max(month_code) AS last,
+          min_by(first_key, month_code * {_ROW_SPAN} + first_key) AS first_key,
+          max_by(first_key, month_code * {_ROW_SPAN} - first_key) AS last_key,
+          sum(CASE WHEN mrr > 0 THEN mrr ELSE 0 END) AS total
+        FROM grouped"""
     ).iloc[0]
-    if int(summary["n_rows"]) == 0:
+    if int(summary["n_rows"] or 0) == 0:
         raise ExportError("the file has a header row but no data rows")
-    found = {name: int(summary[name] or 0) for name in checks}
+    bad = int(summary["bad"] or 0)
+    found = {name: bad & (1 << i) for i, name in enumerate(checks)}
     if found["customer"]:
         shown = _first_rows(runner, checks["customer"], "id_value")
         raise ExportError(f"column 'customer_id' is empty in {shown}; every row needs a customer")
@@ -276,21 +310,13 @@ def _validate(runner: Runner, has_segment: bool, text_amounts: bool, in_cents: b
         )
     if float(summary["total"] or 0.0) > MAX_MONEY:
         _refuse_months_over_the_cap(runner, cents)
-    if has_segment:
-        count = _number(runner, "SELECT count(DISTINCT segment) AS n FROM typed")
-        if count > MAX_EXPORT_SEGMENTS:
-            raise ExportError(
-                f"column 'segment' has {count:,} different values, over the {MAX_EXPORT_SEGMENTS} "
-                "segments analysed; map segment to a column with fewer values (a plan or a region), "
-                "or leave it unmapped"
-            )
     return first, last, int(summary["n_rows"])
 
 
 def _refuse_months_over_the_cap(runner: Runner, cents: str) -> None:
     months = runner.frame(
-        f"""SELECT month_code, sum(amount) AS total, min(row_key) AS first_key FROM typed
-        GROUP BY month_code HAVING sum(amount) > {MAX_MONEY} ORDER BY month_code LIMIT 1"""
+        f"""SELECT month_code, sum(mrr) AS total, min(first_key) AS first_key FROM grouped
+        GROUP BY month_code HAVING sum(mrr) > {MAX_MONEY} ORDER BY month_code LIMIT 1"""
     )
     if months.empty:
         return
@@ -341,18 +367,37 @@ def _number(runner: Runner, sql: str) -> int:
     return int(runner.frame(sql)["n"].to_numpy()[0])
 
 
-def _segment_names(runner: Runner) -> list[str]:
-    """The segments in order: each customer's is the one of their latest row (checked: at most 100)."""
-    customers = _customers_sql()
-    names = runner.frame(f"SELECT DISTINCT segment FROM ({customers}) AS customers")
-    return sorted(str(name) for name in names["segment"])
+def _number_customers(runner: Runner, *, has_segment: bool) -> list[str]:
+    """``customers``: a dense integer id per customer, and the segment of their latest row (the last row
+    of their latest month); ``segments``: each segment's number, in name order. Returns the names
+    (none without a segment column).
 
-
-def _customers_sql() -> str:
-    """One row per customer: a dense integer id and the segment of their latest row (the last in it)."""
-    return f"""SELECT customer, row_number() OVER (ORDER BY customer) - 1 AS cid, segment FROM (
-        SELECT customer, max_by(segment, month_code * {_ROW_SPAN} + row_key) AS segment
-        FROM typed GROUP BY customer) AS latest"""
+    Raises
+    ------
+    ExportError
+        Over :data:`MAX_EXPORT_SEGMENTS` segments.
+    """
+    runner.materialize(
+        "customers",
+        """SELECT customer, row_number() OVER (ORDER BY customer) - 1 AS cid, segment FROM (
+          SELECT customer, max_by(segment, month_code) AS segment FROM grouped GROUP BY customer
+        ) AS latest""",
+    )
+    runner.materialize(
+        "segments",
+        """SELECT segment, row_number() OVER (ORDER BY segment) - 1 AS seg
+        FROM (SELECT DISTINCT segment FROM customers) AS names""",
+    )
+    if not has_segment:
+        return []
+    names = runner.frame("SELECT segment, seg FROM segments ORDER BY seg")["segment"].tolist()
+    if len(names) > MAX_EXPORT_SEGMENTS:
+        raise ExportError(
+            f"column 'segment' has {len(names):,} different values, over the {MAX_EXPORT_SEGMENTS} "
+            "segments analysed; map segment to a column with fewer values (a plan or a region), "
+            "or leave it unmapped"
+        )
+    return [str(name) for name in names]
 
 
 def _sums(
@@ -360,33 +405,33 @@ def _sums(
 ) -> dict[str, np.ndarray]:
     """Per segment and month (``n_segments × n_months`` arrays), the sums :func:`simulator.metrics._table`
     takes: the same as the pandas engine's ``_sums``."""
+    # A payment's key k: its customer's number × _STRIDE + its month; a customer's payments are
+    # consecutive keys in month order, and k − 12 is the same customer's a year before (months < 1000).
+    last_month = n_months - 1
     query = f"""
-    WITH customers AS ({_customers_sql()}),
-    segments AS (
-      SELECT segment, row_number() OVER (ORDER BY segment) - 1 AS seg
-      FROM (SELECT DISTINCT segment FROM customers) AS names),
-    payments AS (
-      SELECT customers.cid, min(segments.seg) AS seg, typed.month_code - {first} AS m,
-        sum(typed.amount) AS mrr
-      FROM typed JOIN customers ON typed.customer = customers.customer
+    WITH paying AS (
+      SELECT customers.cid, segments.seg, customers.cid * {_STRIDE} + grouped.month_code - {first} AS k,
+        grouped.mrr
+      FROM grouped JOIN customers ON grouped.customer = customers.customer
       JOIN segments ON customers.segment = segments.segment
-      GROUP BY customers.cid, typed.month_code
-      HAVING sum(typed.amount) > 0),
+      WHERE grouped.mrr > 0),
     ordered AS (
-      SELECT seg, m, mrr,
-        lag(m) OVER by_month AS prev_m,
+      SELECT seg, k, mrr,
+        lag(k) OVER by_month AS prev_k,
         lag(mrr) OVER by_month AS prev_mrr,
-        lead(m) OVER by_month AS next_m,
-        max(mrr) OVER (PARTITION BY cid ORDER BY m RANGE BETWEEN 12 PRECEDING AND 12 PRECEDING) AS mrr_12
-      FROM payments
-      WINDOW by_month AS (PARTITION BY cid ORDER BY m)),
+        lead(k) OVER by_month AS next_k
+      FROM paying
+      WINDOW by_month AS ({runner.by_customer} ORDER BY k)),
+    year_on AS (
+      SELECT ordered.*, year_before.mrr AS mrr_12
+      FROM ordered LEFT JOIN paying AS year_before ON year_before.k = ordered.k - 12),
     kinds AS (
-      SELECT seg, m, mrr, mrr_12,
-        CASE WHEN prev_m IS NULL THEN 0 WHEN prev_m < m - 1 THEN 1
+      SELECT seg, k % {_STRIDE} AS m, mrr, mrr_12,
+        CASE WHEN prev_k IS NULL OR prev_k < k - k % {_STRIDE} THEN 0 WHEN prev_k < k - 1 THEN 1
           WHEN mrr > prev_mrr THEN 3 WHEN mrr < prev_mrr THEN 4 ELSE 2 END AS kind,
-        CASE WHEN prev_m = m - 1 THEN mrr - prev_mrr ELSE 0 END AS change,
-        (next_m IS NULL OR next_m > m + 1) AND m < {n_months - 1} AS stops
-      FROM ordered)
+        CASE WHEN prev_k = k - 1 THEN mrr - prev_mrr ELSE 0 END AS change,
+        (next_k IS NULL OR next_k > k + 1) AND k % {_STRIDE} < {last_month} AS stops
+      FROM year_on)
     SELECT seg, m, 0 AS part, CAST(count(*) AS BIGINT) AS customers, sum(mrr) AS ending_mrr,
       sum(CASE WHEN kind = 0 THEN mrr ELSE 0 END) AS new_mrr,
       CAST(sum(CASE WHEN kind = 0 THEN 1 ELSE 0 END) AS BIGINT) AS new_customers,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -169,19 +169,26 @@ def analyse_export(
     columns: Mapping[str, str] | None = None,
     amounts_in_cents: bool = False,
     max_bytes: int | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> Loaded:
-    """Read, validate and analyse an export's bytes.
+    """Read, validate and analyse an export's bytes; ``progress`` is told each step (share done, step).
 
     Raises
     ------
     ExportError
         With the engine's one-line message naming the problem.
     """
+    tell = progress or (lambda done, step: None)
+    tell(0.0, "reading the file")
     export = read_export(data, columns=columns, amounts_in_cents=amounts_in_cents, max_bytes=max_bytes)
+    tell(0.3, "computing the monthly bridge")
     metrics = analyse(export)
+    tell(0.5, "measuring cohorts and expansion")
     share = top_expansion_share(metrics)
+    tell(0.6, "fitting the forecast")
     fits = fit_export(metrics)
-    return Loaded(
+    tell(0.8, "calibrating the simulator")
+    loaded = Loaded(
         name=name,
         rows=len(export),
         metrics=metrics,
@@ -197,6 +204,8 @@ def analyse_export(
         notes=tuple(note for note in (amount_note(export),) if note),
         repeats=repeated_rows(export),
     )
+    tell(1.0, "done")
+    return loaded
 
 
 def metrics_csv(monthly: pd.DataFrame, shown: Revenue = MRR) -> bytes:

@@ -191,6 +191,11 @@ def load(source: Source, columns: Mapping[str, str] | None) -> None:
         with st.spinner(f"Reading and analysing {source.name} ({size:.1f} MB)…", show_time=size > 5):
             for other in [k for k, kept in results.items() if isinstance(kept, Loaded)]:
                 del results[other]  # one analysed export per session: the one shown now is in _LOADED
+            bar = st.progress(0.0, text="Reading the file…")
+
+            def advance(done: float, step: str) -> None:
+                bar.progress(done, text=f"{step.capitalize()}…")
+
             try:
                 with budget.heavy(len(source.data)):  # outside a page's run (a test): for the analysis
                     results[key] = analyse_export(
@@ -199,9 +204,12 @@ def load(source: Source, columns: Mapping[str, str] | None) -> None:
                         columns=columns,
                         amounts_in_cents=cents,
                         max_bytes=max_upload_bytes(),
+                        progress=advance,
                     )
             except ExportError as error:
                 results[key] = str(error)
+            finally:
+                bar.empty()
         while len(results) > RESULTS_KEPT:
             results.pop(next(iter(results)))
     outcome = results[key]

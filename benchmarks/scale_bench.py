@@ -1,0 +1,134 @@
+"""The export metrics at scale: DuckDB out of core on a large Parquet export, against DuckDB's floor.
+
+``python -m benchmarks.scale_bench [--customers N]`` (``make bench-scale``: 2.2 million customers over
+60 months, about 40 million rows; ``make bench`` runs a smaller export, 220,000 customers):
+
+1. makes the export, a Parquet file in a temporary folder (DuckDB writes it: customer ids as text,
+   ``YYYY-MM`` months, amounts in cents, three segments; customers start over the 60 months, stay
+   1 to 36 months, skip a month now and then, and change price);
+2. the floor: DuckDB reading that file and grouping it by customer and month, nothing else;
+3. ``--engine duckdb``: the whole metrics, validation included, as ``python -m simulator metrics
+   --engine duckdb FILE`` runs them;
+4. ``--engine spark`` on the same file, beside it (local mode, every core);
+5. ``--engine pandas`` where its peak fits in memory (on ``make bench``'s export).
+
+Each run is its own process, so that its peak memory (``ru_maxrss``; for Spark, the driver's
+Python only: the JVM's heap is set by ``spark.driver.memory``) is its own. Targets (issue 22):
+DuckDB within 4× its floor's time and under 3 GB at its peak.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+#: make bench-scale's export: about 40 million rows.
+SCALE_CUSTOMERS = 2_200_000
+#: make bench's export: a tenth of it.
+BENCH_CUSTOMERS = 220_000
+MONTHS = 60
+TIME_TARGET = 4.0
+MEMORY_TARGET = 3e9
+
+
+def generate(path: Path, customers: int) -> int:
+    """Write the export to ``path`` (Parquet); returns its rows."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        con.execute("SET preserve_insertion_order = false")
+        con.execute(
+            f"""COPY (
+              WITH people AS (
+                SELECT c, hash(c) % {MONTHS} AS start, 1 + hash(c * 7 + 1) % 36 AS stay,
+                  10 + hash(c * 13 + 2) % 400 AS price, ['SMB', 'Mid-market', 'Enterprise'][1 + c % 3] AS segment
+                FROM range({customers}) AS t(c))
+              SELECT 'cus_' || lpad(CAST(c AS VARCHAR), 9, '0') AS customer_id,
+                strftime(DATE '2020-01-01' + to_months(CAST(m AS INTEGER)), '%Y-%m') AS month,
+                CAST(price * 100 + (hash(c + m * 31) % 5) * 100 * (m - start) AS DOUBLE) / 100 AS mrr,
+                segment
+              FROM people, range({MONTHS}) AS months(m)
+              WHERE m >= start AND m < start + stay AND hash(c * 101 + m) % 25 <> 0
+            ) TO '{path}' (FORMAT parquet, ROW_GROUP_SIZE 1000000)"""
+        )
+        rows: int = con.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchall()[0][0]
+    return rows
+
+
+def run(engine: str, path: str) -> dict[str, float]:
+    """One measurement in this process: seconds, and this process's peak memory in bytes."""
+    start = time.perf_counter()
+    if engine == "floor":
+        from simulator.engines.duckdb_engine import connection
+
+        with connection() as con:
+            con.execute(
+                f"""SELECT count(*), sum(mrr) FROM (SELECT customer_id, month, sum(mrr) AS mrr
+                FROM read_parquet('{path}') GROUP BY customer_id, month)"""
+            ).fetchall()
+    else:
+        from simulator.engines import measure
+
+        measure(path, engine=engine)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024.0}
+
+
+def measured(engine: str, path: Path) -> dict[str, float]:
+    """:func:`run` in a process of its own."""
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.scale_bench", "--run", engine, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.scale_bench")
+    parser.add_argument("--customers", type=int, default=SCALE_CUSTOMERS)
+    parser.add_argument("--no-spark", action="store_true", help="leave Spark out (it takes minutes at scale)")
+    parser.add_argument("--pandas", action="store_true", help="run the pandas engine too (needs the memory)")
+    parser.add_argument("--run", nargs=2, metavar=("ENGINE", "FILE"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.run:
+        print(json.dumps(run(*args.run)))
+        return
+    print(f"Scale: the export metrics out of core, {args.customers:,} customers over {MONTHS} months")
+    with tempfile.TemporaryDirectory(prefix="nrr-scale-") as folder:
+        path = Path(folder) / "export.parquet"
+        start = time.perf_counter()
+        rows = generate(path, args.customers)
+        size = path.stat().st_size
+        print(f"  export: {rows:,} rows, {size / 1e6:.0f} MB of Parquet, made in {time.perf_counter() - start:.1f} s")
+        floor = measured("floor", path)
+        duck = measured("duckdb", path)
+        ratio = duck["seconds"] / floor["seconds"]
+        print(f"  DuckDB reading the file and grouping by customer and month (the floor): {_figures(floor)}")
+        print(
+            f"  --engine duckdb: {_figures(duck)}: {ratio:.2f}x the floor (target at most {TIME_TARGET:g}x, "
+            f"{'met' if ratio <= TIME_TARGET else 'MISSED'}), peak {'under' if duck['peak'] < MEMORY_TARGET else 'OVER'} "
+            f"{MEMORY_TARGET / 1e9:g} GB"
+        )
+        if not args.no_spark:
+            spark = measured("spark", path)
+            print(f"  --engine spark (local, every core): {_figures(spark)} (the driver's Python; the JVM apart)")
+        if args.pandas:
+            pandas = measured("pandas", path)
+            print(f"  --engine pandas: {_figures(pandas)}")
+
+
+def _figures(figures: dict[str, float]) -> str:
+    return f"{figures['seconds']:.1f} s, peak {figures['peak'] / 1e9:.2f} GB"
+
+
+if __name__ == "__main__":
+    main()
