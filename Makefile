@@ -38,6 +38,10 @@ bench: $(BIN)/.dev
 	bash scripts/ensure_chromium.sh
 	$(BIN)/python -m benchmarks
 
+## bench-scale: the export metrics on a 40-million-row Parquet export: DuckDB against its floor, Spark beside it (minutes)
+bench-scale: $(BIN)/.dev
+	$(BIN)/python -m benchmarks.scale_bench
+
 ## room: ten chromium sessions move sliders on one local server for a minute (errors, latency, memory)
 room: $(BIN)/.dev
 	bash scripts/ensure_chromium.sh

@@ -46,6 +46,8 @@ def spark_session() -> Any:
         # export they are 200 tiny tasks a step).
         cores = os.cpu_count() or 1
         builder = builder.master("local[*]").config("spark.sql.shuffle.partitions", str(2 * cores))
+        # The driver is the whole cluster here: 2 GB of heap (Spark's 1 GB spills a large export early).
+        builder = builder.config("spark.driver.memory", "2g")
     builder = builder.config("spark.ui.showConsoleProgress", "false")
     try:
         session = builder.config("spark.ui.enabled", "false").getOrCreate()
