@@ -2,7 +2,7 @@
 
 DuckDB runs :mod:`simulator.engines.sql` under a memory limit
 (:func:`memory_limit`: half the memory available, at most
-:data:`MAX_MEMORY_LIMIT`); what does not fit spills to a temporary folder
+2 GB); what does not fit spills to a temporary folder
 made for the run and deleted after it, whatever happens. Only files given
 on the command line go this way: an upload stays in memory (the page uses
 the pandas engine), so nothing uploaded is ever written to disk.
@@ -27,7 +27,7 @@ from simulator.export import ExportError
 from simulator.export.parquet import is_parquet
 
 #: The most memory DuckDB is given, whatever the machine has (bytes).
-MAX_MEMORY_LIMIT = 2_500_000_000
+MAX_MEMORY_LIMIT = 2_000_000_000
 _POLL_SECONDS = 0.5
 _NUMBER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL", "U")
 
