@@ -406,3 +406,17 @@ def test_the_progress_bar_draws_on_a_terminal_and_on_a_log_only_for_long_runs() 
     bar(0.3, "computing the monthly bridge")
     bar(0.5, "computing the monthly bridge")
     assert log.getvalue() == "progress: 30%, computing the monthly bridge (12 s)\n"
+
+
+@pytest.mark.parametrize("engine", ["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
+def test_payment_keys_past_32_bits_do_not_overflow(
+    engine: str, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Customer number × 1024 passes 2³¹ from 2.1 million customers on (Spark's row_number is a 32-bit
+    INT: 40 million rows failed); a stride of 2³⁰ gets there from the third customer."""
+    import simulator.engines.sql
+
+    monkeypatch.setattr(simulator.engines.sql, "_STRIDE", 2**30)
+    csv = FIXTURES["messy 1"]
+    measured = run(engine, csv, "parquet", tmp_path, request)
+    assert_same_tables(measured.result.monthly, analyse(read_export(csv.encode())).monthly)

@@ -380,7 +380,8 @@ def _number_customers(runner: Runner, *, has_segment: bool) -> list[str]:
     """
     runner.materialize(
         "customers",
-        """SELECT customer, row_number() OVER (ORDER BY customer) - 1 AS cid, segment FROM (
+        # BIGINT: Spark's row_number is an INT, and 2.1 million customers × _STRIDE overflow it.
+        """SELECT customer, CAST(row_number() OVER (ORDER BY customer) AS BIGINT) - 1 AS cid, segment FROM (
           SELECT customer, max_by(segment, month_code) AS segment FROM grouped GROUP BY customer
         ) AS latest""",
     )
