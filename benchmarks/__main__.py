@@ -1,9 +1,11 @@
 """`python -m benchmarks` (what `make bench` runs): every benchmark, in one run."""
 
 # Add further benchmark modules here; each prints its own table.
-from benchmarks import app_bench, engine_bench, forecast_bench, scale_bench, speed_bench
+from benchmarks import app_bench, engine_bench, forecast_bench, layouts_bench, scale_bench, speed_bench
 
 engine_bench.main()
+print()
+layouts_bench.main()
 print()
 forecast_bench.main([])
 print()

@@ -7,6 +7,7 @@ import math
 import streamlit as st
 
 from report import actuals as words
+from report import definitions as definition_words
 from report import sentences
 from report.charts import actual, forecast
 from report.charts import economics as economics_charts
@@ -15,11 +16,12 @@ from report.format import literal, money, pct
 from report.sentences import verdict_text
 from simulator.actuals import months_after
 from simulator.backtest import months_needed
+from simulator.definitions import latest
 from simulator.forecast import band
 from simulator.peers import PRICING_MODELS, STAGES, position
 from simulator.tiers import verdict
 from ui import cache, show
-from ui.actuals import reading, uploads
+from ui.actuals import definitions, reading, uploads
 from ui.state import navigation, session
 
 navigation.require_app("know-your-number")
@@ -45,7 +47,7 @@ measured = data.levers.measured
 last = monthly.iloc[-1]
 
 st.subheader(f"{literal(data.name)}, {months[0]} to {months[-1]}")
-for note in data.notes:  # how the file was read: its amounts' decimal separator, and why
+for note in data.notes:  # how the file was read: its layout, its amounts' decimal separator, and why
     st.caption(literal(note[:1].upper() + note[1:]) + ".")
 if data.repeats:
     st.warning(literal(data.repeats[:1].upper() + data.repeats[1:]) + ".", icon=":material/content_copy:")
@@ -193,8 +195,55 @@ else:
     )
     st.markdown(words.rolling_text(rolling, currency, shown=revenue))
 
+st.subheader("Your NRR the way each vendor counts it")
+st.caption(
+    "Billing and analytics tools count a returning customer and the NRR window differently, so one export "
+    "gives several NRRs. Choose how this page counts them; the table sets your export's latest figures "
+    "under each vendor's documented definition beside yours."
+)
+chosen = definitions.settings_ui()
+defined = definitions.monthly_for(data, chosen.reactivation)
+mine = latest(defined, chosen.nrr_window)
+vendors = definitions.vendors_for(data, chosen)
+setting_cards = st.columns(3)
+window_words = definition_words.WINDOW_WORDS[chosen.nrr_window]
+show.card(
+    setting_cards[0],
+    "NRR, your settings",
+    "–" if math.isnan(mine.nrr) else pct(mine.nrr),
+    help=f"{window_words[:1].upper() + window_words[1:]}, {mine.months[0]} to {mine.months[1]}; "
+    f"{definition_words.rule_words(chosen.reactivation)}.",
+)
+show.card(
+    setting_cards[1],
+    "GRR, your settings",
+    "–" if math.isnan(mine.grr) else pct(mine.grr),
+    help=f"The same without expansion, {mine.months[0]} to {mine.months[1]}.",
+)
+show.card(
+    setting_cards[2],
+    f"Reactivation {revenue.name}, {months[-1]}",
+    revenue.money(float(defined["reactivation_mrr"].to_numpy()[-1]), currency),
+    help="Returning customers' MRR counted as reactivation under your rule.",
+)
+st.markdown(definition_words.spread_text(vendors))
+st.dataframe(
+    definition_words.vendor_rows(vendors, currency, revenue),
+    hide_index=True,
+    width="stretch",
+    column_config={"Definition": st.column_config.Column(pinned=True)},
+    key="kyn_vendor_table",
+)
+st.caption(
+    "Each vendor's rule as its documentation says it (the addresses are in the project's "
+    "docs/definitions.md); what a vendor leaves unsaid is marked assumed. The MRR bridge just below and "
+    "the monthly metrics download follow your settings; everything else on this page keeps the simulator's "
+    "own "
+    "definitions (any return a reactivation, the trailing-12 cohort), the ones its model is built on."
+)
+
 st.subheader(f"{revenue.name} bridge, month by month")
-show.chart(actual.actual_bridge(monthly, currency, shown=revenue), "kyn_bridge_chart")
+show.chart(actual.actual_bridge(defined, currency, shown=revenue), "kyn_bridge_chart")
 
 st.subheader("ARR (12 × MRR), year by year to the last month")
 churn = data.churn
@@ -282,7 +331,7 @@ if data.segments is not None:
 
 st.download_button(
     "Download the monthly metrics (CSV)",
-    data=reading.metrics_csv(monthly, revenue),
+    data=reading.metrics_csv(defined, revenue, chosen.nrr_window),
     file_name="monthly_metrics.csv",
     mime="text/csv",
     key=uploads.DOWNLOAD_KEY,

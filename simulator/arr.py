@@ -186,6 +186,8 @@ MRR_AMOUNTS: frozenset[str] = frozenset(
         "new_mrr_to_stay_flat",
         "mrr_vs_first",
         # An export's metrics (``metrics``, Know your number's CSV) and its backtest.
+        "returns_as_new_mrr",
+        "returns_as_expansion_mrr",
         "reactivation_mrr",
         "ending_mrr",
         "actual_mrr",

@@ -2,7 +2,8 @@
 
 Bad input exits with status 2 and one line on standard error saying what is
 wrong and where; never a traceback. A command that reads an export says on
-standard error, in a ``note:`` line, how it read the amounts. Tables are written by
+standard error, in ``note:`` lines, the layout it read (a billing export as it
+comes: :mod:`simulator.export.layouts`) and how it read the amounts. Tables are written by
 :mod:`simulator.output` (one rounding policy for every file). Input is read
 with a limit (a scenario file up to
 :data:`~simulator.scenario.MAX_SCENARIO_BYTES`, an export up to
@@ -16,7 +17,7 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -25,21 +26,32 @@ import pandas as pd
 
 from simulator.arr import as_arr
 from simulator.backtest import BACKTEST_COLUMNS, ROLLING_COLUMNS, backtest, rolling_backtest
-from simulator.engines import ENGINES, SqlMetrics, choose_engine, measure
+from simulator.definitions import (
+    NRR_WINDOWS,
+    DefinitionError,
+    Definitions,
+    parse_window,
+    vendor_table,
+    with_window,
+)
+from simulator.engines import ENGINES, choose_engine, measure
 from simulator.export import (
     MAX_MONTHS_SPAN,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
+    SAME_MONTH_RULES,
     ExportError,
     export_notes,
+    parse_rates,
     read_export,
 )
-from simulator.metrics import METRICS_COLUMNS, ExportMetrics, analyse
+from simulator.metrics import analyse
 from simulator.output import CURRENCIES, write_table
 from simulator.peers import top_quartile
 from simulator.progress import progress_bar
 from simulator.projection import PROJECTION_COLUMNS, project
 from simulator.ranking import lever_table, rank
+from simulator.reactivation import Reactivation, ReactivationError, parse_reactivation
 from simulator.recommendation import recommend
 from simulator.scenario import MAX_MONTHS, Scenario, ScenarioError
 from simulator.scenario_json import MAX_SCENARIO_BYTES, read_scenario
@@ -48,6 +60,8 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
 #: The largest export the command line reads (a pipe or a device too), in bytes.
 MAX_EXPORT_BYTES = 200_000_000
+#: The largest rates file read.
+MAX_RATES_BYTES = 100_000
 
 
 def main(
@@ -75,13 +89,13 @@ def main(
         elif args.command == "levers":
             table = _levers(_scenario(args.file), args)
         elif args.command == "backtest":
-            metrics = analyse(_export(args.file, notes))
+            metrics = analyse(_export(args, notes))
             if args.rolling:
                 table = rolling_backtest(metrics, holdout=args.holdout).table[list(ROLLING_COLUMNS)]
             else:
                 table = backtest(metrics, holdout=args.holdout).table[list(BACKTEST_COLUMNS)]
         else:
-            table = _metrics(args, notes, err).monthly[list(METRICS_COLUMNS)]
+            table = _metrics(args, notes, err)
         _refuse_infinite(table)
         if args.revenue == "arr":
             table = as_arr(table)
@@ -115,15 +129,30 @@ def _name(args: argparse.Namespace) -> str:
     return str(args.file if args.file is not None else getattr(args, "table", None))
 
 
-def _metrics(args: argparse.Namespace, notes: list[str], err: TextIO | None) -> ExportMetrics | SqlMetrics:
-    """The metrics of the file or the table on the engine asked for (``auto``: see simulator.engines)."""
+def _metrics(args: argparse.Namespace, notes: list[str], err: TextIO | None) -> pd.DataFrame:
+    """``metrics``: the monthly table under the definitions given (the trailing-12 pair as the window
+    says), or with ``--vendors`` the latest NRR and GRR under them and each vendor's definitions; of
+    the file or the table, on the engine asked for (``auto``: see :mod:`simulator.engines`)."""
     if (args.connection is None) != (args.table is None) and not (args.engine == "spark" and args.table):
         raise ExportError("give --connection and --table together (a table read where it lives)")
     if (args.file is None) == (args.table is None):
         raise ExportError("give a file, or a table with --connection and --table, not both")
     engine = choose_engine(args.engine, args.file if args.table is None else None, max_bytes=MAX_EXPORT_BYTES)
     if engine == "pandas" and args.table is None:
-        return analyse(_export(args.file, notes, columns=args.columns))
+        metrics = analyse(_export(args, notes), reactivation=args.reactivation)
+        if args.vendors:
+            return vendor_table(metrics, own=Definitions(args.reactivation, args.nrr_window))
+        return with_window(metrics.monthly, args.nrr_window)
+    # The SQL engines count returns the default way and read one currency, one row a customer and month.
+    pandas_only = {
+        "--reactivation": not args.reactivation.is_default,
+        "--vendors": args.vendors,
+        "--rates": bool(args.rates),
+        "--same-month": args.same_month != SAME_MONTH_RULES[0],
+    }
+    asked = [option for option, given in pandas_only.items() if given]
+    if asked:
+        raise ExportError(f"{', '.join(asked)} run on --engine pandas only, not on --engine {engine}")
     measured = measure(
         args.file,
         engine=engine,
@@ -134,7 +163,7 @@ def _metrics(args: argparse.Namespace, notes: list[str], err: TextIO | None) -> 
         progress=progress_bar(err),
     )
     notes.extend(measured.notes)
-    return measured.result
+    return with_window(measured.result.monthly, args.nrr_window)
 
 
 def _say(err: TextIO | None, message: str) -> None:
@@ -163,12 +192,32 @@ def _refuse_infinite(table: pd.DataFrame) -> None:
         raise ExportError(f"the result has an infinite value in column '{column}'; please report it")
 
 
-def _export(path: str, notes: list[str], *, columns: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """The export in a file; what reading it decided (how its amounts were read) joins ``notes``, for
-    standard error once the table is made: a table never hides a reading its owner did not mean."""
-    export = read_export(path, columns=columns, max_bytes=MAX_EXPORT_BYTES)
+def _export(args: argparse.Namespace, notes: list[str]) -> pd.DataFrame:
+    """The export in a file; what reading it decided (the layout it was read as, how its amounts were
+    read) joins ``notes``, for standard error once the table is made: a table never hides a reading
+    its owner did not mean."""
+    export = read_export(
+        args.file,
+        columns=getattr(args, "columns", None),
+        max_bytes=MAX_EXPORT_BYTES,
+        same_month=args.same_month,
+        rates=_rates(args.rates) if args.rates else None,
+    )
     notes.extend(export_notes(export))
     return export
+
+
+def _rates(text: str) -> dict[str, float]:
+    """``--rates``: ``EUR=1.08,GBP=1.27``, or a file of such pairs (one a line)."""
+    path = Path(text)
+    if "=" in text or not path.is_file():
+        return parse_rates(text)
+    if path.stat().st_size > MAX_RATES_BYTES:
+        raise ExportError(f"the rates file {text} is over {MAX_RATES_BYTES:,} bytes; rates are a few lines")
+    try:
+        return parse_rates(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ExportError(f"cannot read the rates file {text}: {error}") from None
 
 
 def _scenario(path: str) -> Scenario:
@@ -265,6 +314,20 @@ def _share(name: str, low: float, high: float) -> Any:
     return parse
 
 
+def _reactivation(text: str) -> Reactivation:
+    try:
+        return parse_reactivation(text)
+    except ReactivationError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _window(text: str) -> str:
+    try:
+        return parse_window(text)
+    except DefinitionError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _months(text: str) -> int:
     try:
         value = int(text)
@@ -311,6 +374,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"error: {message} (see python -m simulator --help)\n")
 
 
+_EXPORT_HELP = (
+    "CSV with customer_id, month, mrr (and optionally segment), or a billing export as it comes: Stripe, "
+    "ChartMogul, Baremetrics, dbt_stripe, Chargebee, or a sheet of customers by months"
+)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m simulator",
@@ -327,8 +396,27 @@ def _parser() -> argparse.ArgumentParser:
     metrics = commands.add_parser(
         "metrics", help="monthly MRR bridge, NRR and GRR of an MRR export (CSV or Parquet)"
     )
+    metrics.add_argument("file", nargs="?", help=_EXPORT_HELP)
     metrics.add_argument(
-        "file", nargs="?", help="CSV or Parquet with customer_id, month, mrr (and optionally segment)"
+        "--reactivation",
+        type=_reactivation,
+        default=Reactivation(),
+        help="how a customer paying again after months at 0 counts: any (default: a reactivation), "
+        "within:90d or within:3m (a longer gap is new), after:3m (a shorter gap is expansion), expansion; "
+        "days become whole months at 30.44 days a month",
+    )
+    metrics.add_argument(
+        "--nrr-window",
+        type=_window,
+        default="trailing-12",
+        help=f"the NRR and GRR columns after the month's: {', '.join(NRR_WINDOWS)} (default trailing-12: "
+        "the cohort paying 12 months before; year-over-year: the year's ARR bridge; month: none)",
+    )
+    metrics.add_argument(
+        "--vendors",
+        action="store_true",
+        help="instead of the months, the latest NRR and GRR under these definitions and each vendor's "
+        "(ChartMogul, Baremetrics, Stripe Billing, ProfitWell, Maxio, Recurly, dbt_stripe, Chargebee)",
     )
     metrics.add_argument("--format", choices=("csv", "json"), default="csv")
     metrics.add_argument(
@@ -354,7 +442,7 @@ def _parser() -> argparse.ArgumentParser:
         "backtest",
         help="fit on all but the last N months of an MRR export, forecast those months against what happened",
     )
-    testing.add_argument("file", help="CSV or Parquet with customer_id, month, mrr (and optionally segment)")
+    testing.add_argument("file", help=_EXPORT_HELP)
     testing.add_argument(
         "--holdout", type=_holdout, required=True, help="months held out: forecast, not fitted on"
     )
@@ -397,6 +485,19 @@ def _parser() -> argparse.ArgumentParser:
     reporting.add_argument("--format", choices=("html", "pdf"), default="html")
     reporting.add_argument("--output", help="the file to write (HTML goes to standard output without it)")
     reporting.add_argument("--currency", choices=CURRENCIES, default="$", help="how money is written")
+    for command in (metrics, testing):
+        command.add_argument(
+            "--rates",
+            help="exchange rates for an export in several currencies, e.g. EUR=1.08,GBP=1.27 (one unit of "
+            "each in the reporting currency), or a file of such pairs",
+        )
+        command.add_argument(
+            "--same-month",
+            choices=SAME_MONTH_RULES,
+            default=SAME_MONTH_RULES[0],
+            help="a subscriptions export's subscription that starts and ends within one month: ignore "
+            "(active at no month's end, the default) or count (in that month's new MRR, churned the next)",
+        )
     for command in (projection, metrics, testing, levers, reporting):
         command.add_argument(
             "--revenue",

@@ -11,7 +11,9 @@ Per month t, against month t − 1, each customer's change is exactly one of:
 new (first month they ever pay), reactivation (pays again after a month at
 0), expansion, contraction, churned (paid last month, 0 now). So the bridge
 ``starting + new + reactivation + expansion − contraction − churned = ending``
-holds by construction.
+holds by construction. A reactivation rule other than the default
+(:mod:`simulator.reactivation`) moves some returns to new or to expansion:
+whole-array work on the returns only, none at all by default.
 
 Work and memory are sized by the data, never by the span of months: for an
 export of ``R`` rows, ``C`` customers, ``M`` months (first to last, at most
@@ -34,6 +36,7 @@ import pandas as pd
 
 from simulator.export import ExportError, check_month_span, month_labels
 from simulator.payments import Payments, a_year_on, payments_of
+from simulator.reactivation import ANY, Reactivation
 
 #: The columns of :attr:`ExportMetrics.monthly`, in order.
 METRICS_COLUMNS: tuple[str, ...] = (
@@ -86,6 +89,8 @@ class ExportMetrics:
         The customers (every one in the export, paying or not).
     months
         ``YYYY-MM`` labels of every month from the first to the last.
+    reactivation
+        The rule the returns of ``monthly`` and ``by_segment`` were counted by.
     """
 
     monthly: pd.DataFrame
@@ -93,6 +98,7 @@ class ExportMetrics:
     payments: Payments
     customer_ids: np.ndarray
     months: list[str]
+    reactivation: Reactivation = ANY
 
     @property
     def matrix(self) -> np.ndarray:
@@ -117,13 +123,16 @@ class ExportMetrics:
         return dense
 
 
-def analyse(export: pd.DataFrame) -> ExportMetrics:
+def analyse(export: pd.DataFrame, *, reactivation: Reactivation = ANY) -> ExportMetrics:
     """Monthly MRR bridge, NRR and GRR of a validated export.
 
     Parameters
     ----------
     export
         A frame from :func:`simulator.export.read_export`.
+    reactivation
+        How a customer who pays again after months at 0 is counted
+        (:mod:`simulator.reactivation`); by default every return is a reactivation.
 
     Raises
     ------
@@ -157,7 +166,7 @@ def analyse(export: pd.DataFrame) -> ExportMetrics:
 
     payments = payments_of(customer_code, month_code - first, export["mrr"].to_numpy(dtype=float), n_months)
     segment = segment_of[payments.customer] if segment_names else None
-    sums = _sums(payments, segment, max(len(segment_names), 1), n_months)
+    sums = _sums(payments, segment, max(len(segment_names), 1), n_months, reactivation)
     total = {name: values.sum(axis=0, keepdims=True) for name, values in sums.items()}
     by_segment = None
     if segment_names:
@@ -169,7 +178,21 @@ def analyse(export: pd.DataFrame) -> ExportMetrics:
         payments=payments,
         customer_ids=np.asarray(customer_ids),
         months=labels,
+        reactivation=reactivation,
     )
+
+
+def reclassified(metrics: ExportMetrics, reactivation: Reactivation) -> pd.DataFrame:
+    """The monthly table of ``metrics`` (segments aside) with returns counted by ``reactivation``.
+
+    From the payments already sorted: no reading, no sort, one pass of :func:`_sums` (none when
+    ``metrics`` was counted so already); equal to ``analyse(export, reactivation=reactivation).monthly``.
+    """
+    counted = metrics.reactivation
+    if reactivation == counted or (reactivation.is_default and counted.is_default):
+        return metrics.monthly
+    sums = _sums(metrics.payments, None, 1, len(metrics.months), reactivation)
+    return _table({name: values.sum(axis=0, keepdims=True) for name, values in sums.items()}, metrics.months)
 
 
 def _segments(values: pd.Series) -> tuple[np.ndarray, list[str]]:
@@ -211,7 +234,11 @@ def rebuilt_ending(monthly: pd.DataFrame) -> pd.Series:
 
 
 def _sums(
-    payments: Payments, segment: np.ndarray | None, n_segments: int, n_months: int
+    payments: Payments,
+    segment: np.ndarray | None,
+    n_segments: int,
+    n_months: int,
+    reactivation: Reactivation = ANY,
 ) -> dict[str, np.ndarray]:
     """Per segment and month (an ``n_segments × n_months`` array each), the sum of every flow.
 
@@ -230,6 +257,8 @@ def _sums(
     # month before; else steady, expanded or contracted against it.
     grew, shrank = (change > 0).view(np.uint8), (change < 0).view(np.uint8)
     kind = (~payments.is_first()).view(np.uint8) + follows.view(np.uint8) * (1 + grew + 2 * shrank)
+    # The default counts every return as a reactivation and does no more work; another rule moves some.
+    restarted = None if reactivation.is_default else _recount(kind, month, reactivation)
     index = kind.astype(np.intp)
     index *= size
     index += cell
@@ -255,6 +284,12 @@ def _sums(
     then_12 = np.zeros(shape)
     then_12[:, 12:] = ending[:, :-12]
     earlier, later = a_year_on(payments, n_months)
+    if restarted is not None:
+        # A customer new again in between is not the one paying at t − 12: a pair counts only when
+        # no payment between its two (the later included) started the customer over.
+        starts = np.cumsum(restarted)
+        kept = starts[later] == starts[earlier]
+        earlier, later = earlier[kept], later[kept]
     at = cell[later]
     now = mrr[later]
     return {
@@ -274,6 +309,25 @@ def _sums(
             shape
         ),
     }
+
+
+def _recount(kind: np.ndarray, month: np.ndarray, reactivation: Reactivation) -> np.ndarray | None:
+    """Count the returns (payments of kind ``_REACTIVATED``) as ``reactivation`` says, in place.
+
+    A return's gap is the months at 0 just before it. Returns the payments that made their
+    customer new again (``within``), or None when no rule makes customers new.
+    """
+    returning = kind == _REACTIVATED
+    gap = np.zeros(len(month), dtype=np.int64)
+    np.subtract(month[1:], month[:-1] + 1, out=gap[1:])
+    if reactivation.kind == "within":
+        restarted: np.ndarray = returning & (gap > reactivation.months)
+        kind[restarted] = _NEW
+        return restarted
+    if reactivation.kind == "after":
+        returning &= gap < reactivation.months
+    kind[returning] = _EXPANDED  # "after" with a short gap, or "expansion"
+    return None
 
 
 #: The kinds of payment, against the customer's month before.

@@ -20,7 +20,7 @@ import urllib.request
 from pathlib import Path
 from types import TracebackType
 
-from playwright.sync_api import Browser, Page, Playwright
+from playwright.sync_api import Browser, Page, Playwright, expect
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -39,6 +39,12 @@ CHROMIUM_MISSING = (
     "`sudo apt-get install -y chromium` (or set CHROMIUM=/path/to/chromium)"
 )
 VIEWPORT = {"width": 1440, "height": 900}
+
+# Streamlit's front end loads each kind of element's code on first use and shows a
+# grey placeholder until it arrives: a new browser context fetches them again, and on
+# a loaded machine (load average 9 on 2 cores) a slider took more than expect()'s
+# default 5 s to appear. The pages' own waits allow 20 s; assertions get the same.
+expect.set_options(timeout=20_000)
 
 # Streamlit marks its root element with the script's run state; "notRunning"
 # means the last rerun has finished and every element has been sent.

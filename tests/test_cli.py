@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -336,8 +337,8 @@ def test_the_output_never_says_inf(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     path.write_text("customer_id,month,mrr\na,2024-01,1\na,2024-02,2\n")
     real = simulator.cli.analyse
 
-    def infinite(export: pd.DataFrame) -> object:
-        result = real(export)
+    def infinite(export: pd.DataFrame, **options: Any) -> object:
+        result = real(export, **options)
         result.monthly.loc[1, "nrr_month"] = float("inf")
         return result
 

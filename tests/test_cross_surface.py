@@ -564,3 +564,58 @@ def test_an_exports_quick_ratio_metrics_and_backtest_read_the_same_on_the_page_a
     assert shown["Flat line's average error"] == money(engine.flat_mae, "$")
     assert shown["Band held the actual"] == pct(engine.coverage, decimals=0)
     assert f"**{rolling_verdict(engine)}**" in shown_text(at)
+
+
+@pytest.mark.parametrize(
+    ("kind", "number", "window", "rule"),
+    [
+        ("any", None, "trailing-12", "any"),
+        ("within", 90, "year-over-year", "within:90d"),
+        ("after", 3, "month", "after:3m"),
+    ],
+)
+def test_an_exports_nrr_as_each_vendor_counts_it_reads_the_same_on_the_page_and_the_command_line(
+    kind: str, number: int | None, window: str, rule: str, tmp_path: Path
+) -> None:
+    """The vendor table and the monthly metrics under the page's definition settings are the command
+    line's ``metrics --vendors`` and ``metrics --reactivation --nrr-window``, figure for figure."""
+    from report.definitions import vendor_rows
+    from simulator.definitions import Definitions, vendor_table
+    from simulator.reactivation import parse_reactivation
+    from ui.actuals import definitions
+
+    data = generate_export(150, months=26, seed=11).to_csv(index=False).encode()
+    path = tmp_path / "export.csv"
+    path.write_bytes(data)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("pages/know-your-number.py").run()
+    at.file_uploader(key=UPLOAD_KEY).set_value(("export.csv", data, "text/csv")).run()
+    at.selectbox(key=definitions.KIND_KEY).set_value(kind).run()
+    if number is not None:
+        key = definitions.DAYS_KEY if kind == "within" else definitions.MONTHS_KEY
+        at.number_input(key=key).set_value(number).run()
+    at.selectbox(key=definitions.WINDOW_KEY).set_value(window).run()
+    assert not at.exception and not at.error
+
+    settings = ["--reactivation", rule, "--nrr-window", window]
+    written = pd.read_csv(io.StringIO(_cli("metrics", str(path), "--vendors", *settings)), dtype=str)
+    shown_table = next(frame.value for frame in at.dataframe if "What makes it differ" in frame.value)
+    assert shown_table["Definition"].tolist() == written["definition"].tolist()
+    assert shown_table["NRR"].tolist() == [
+        pct(float(v)) if v == v else "–" for v in written["nrr"].astype(float)
+    ]
+    assert shown_table["GRR"].tolist() == [
+        pct(float(v)) if v == v else "–" for v in written["grr"].astype(float)
+    ]
+    own = written.iloc[0]
+    shown = cards(at)
+    assert shown["NRR, your settings"] == (pct(float(own["nrr"])) if isinstance(own["nrr"], str) else "–")
+    assert shown["GRR, your settings"] == (pct(float(own["grr"])) if isinstance(own["grr"], str) else "–")
+    # The words the page shows are the engine's table said, not figures of their own.
+    loaded = at.session_state["_kyn_loaded"]
+    engine = vendor_table(loaded.metrics, own=Definitions(parse_reactivation(rule), window))
+    pd.testing.assert_frame_equal(vendor_rows(engine), shown_table)
+
+    # The monthly metrics the page offers under these settings are the command line's, byte for byte.
+    monthly = definitions.monthly_for(loaded, parse_reactivation(rule))
+    assert reading.metrics_csv(monthly, nrr_window=window).decode() == _cli("metrics", str(path), *settings)

@@ -358,6 +358,23 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "a ragged row at the very end": lambda n: (
         "customer_id,month,mrr\n" + "a,2024-01,1\n" * n + "a,2024-02,1,2\n"
     ),
+    # Issue 21: layouts that spread a row over months. Subscriptions fifty years long are refused before
+    # spreading; thirteen months each stay under the allowance and spread into 2.6 million rows.
+    "subscriptions fifty years long": lambda n: (
+        "customer_oid,plan_amount,plan_interval,subscription_started_at\n"
+        + "".join(f"c{i},100,month,1975-01-05\n" for i in range(n))
+        + "z,100,month,2024-12-05\n"
+    ),
+    "subscriptions spread to the allowance": lambda n: (
+        "customer_oid,plan_amount,plan_interval,subscription_started_at\n"
+        + "".join(f"c{i},100,month,2023-01-05\n" for i in range(n))
+        + "z,100,month,2024-01-05\n"
+    ),
+    "movements held for fifty years": lambda n: (
+        "DATE,CUSTOMER_UUID,MRR_MOVEMENT\n"
+        + "".join(f"1975-01-05,c{i},100\n" for i in range(n))
+        + "2024-12-05,z,100\n"
+    ),
 }
 
 

@@ -28,6 +28,7 @@ from simulator.export import read_export
 from simulator.forecast import band
 from simulator.metrics import METRICS_COLUMNS, analyse
 from simulator.projection import project
+from simulator.reactivation import parse_reactivation
 from simulator.sample_data import generate_export
 from tests.apptest_support import plain, shown_text
 from ui.actuals import reading
@@ -38,6 +39,7 @@ from ui.actuals.uploads import (
     HOLDOUT_KEY,
     MAP_KEYS,
     PRICING_KEY,
+    RATES_KEY,
     SAMPLE_KEY,
     STAGE_KEY,
     UPLOAD_KEY,
@@ -187,6 +189,36 @@ def test_common_column_names_are_guessed_and_load_at_once() -> None:
     assert not at.error
     assert at.selectbox(key=MAP_KEYS["month"]).value == "Date"
     assert cards(at)["Annual NRR"] == "83.3%"
+
+
+def test_a_billing_export_as_it_comes_is_recognised_and_says_how_it_was_read() -> None:
+    """ChartMogul's movements of the hand-made export (cents): the plain file's cards, and the line
+    that says what the file was read as."""
+    movements = (
+        "DATE,CUSTOMER_NAME,MRR_MOVEMENT,MRR,MOVEMENT_TYPE,CURRENCY_CODE,CUSTOMER_UUID\n"
+        "2024-01-05,A,10000,10000,new_biz,USD,a\n2024-01-05,B,10000,10000,new_biz,USD,b\n"
+        "2024-01-05,C,10000,10000,new_biz,USD,c\n2024-07-03,B,-10000,0,churn,USD,b\n"
+        "2024-07-09,C,5000,15000,expansion,USD,c\n2025-01-02,A,0,10000,expansion,USD,a\n"
+    )
+    at = upload(page(), movements.encode(), name="chartmogul.csv")
+    assert not at.exception
+    assert not at.error
+    assert cards(at)["Annual NRR"] == "83.3%"
+    assert cards(at)["MRR, 2025-01"] == "$250"
+    caption = " ".join(plain(c.value) for c in at.caption)
+    assert "Read as ChartMogul MRR movements: 6 movements, 3 customers, 2024-01..2025-01" in caption
+
+
+def test_mixed_currencies_are_refused_until_rates_are_given_and_the_rates_are_said() -> None:
+    data = b"Customer ID,Customer,Customer Email,Currency,2024-01,2024-02\na,,,usd,100,100\nb,,,eur,50,60\n"
+    at = upload(page(), data, name="stripe.csv")
+    assert not at.exception
+    assert "mixes 2 currencies (USD, EUR)" in errors(at)[0]
+    at.text_input(key=RATES_KEY).set_value("EUR=1.08").run()
+    assert not at.exception
+    assert not at.error
+    assert cards(at)["MRR, 2024-02"] == "$165"
+    assert "EUR at 1.08 → USD" in " ".join(plain(c.value) for c in at.caption)
 
 
 def test_amounts_in_cents_are_divided_by_100() -> None:
@@ -456,3 +488,29 @@ def test_use_my_numbers_keeps_long_segment_names_within_what_a_link_can_carry() 
     names = [row[0] for row in at.session_state["segments"]]
     assert all(len(name) <= MAX_SEGMENT_NAME for name in names) and len(set(names)) == len(names)
     assert [row[0] for row in segments_from_text(at.query_params["segments"])] == names
+
+
+def test_the_definition_settings_stay_set_after_another_page_and_move_the_bridge() -> None:
+    """A customer away 4 months (May to August 2024) who comes back in September: any return is a
+    reactivation (the default), within 90 days (3 months) the return is new; the settings are still
+    set on coming back from another page."""
+    from ui.actuals import definitions
+
+    rows = ["customer_id,month,mrr"] + [f"a,{month},100" for month in MONTHS]
+    rows += [f"b,{month},50" for i, month in enumerate(MONTHS) if not 4 <= i <= 7]
+    at = upload(page(), ("\n".join(rows) + "\n").encode())
+    september = at.session_state["_kyn_loaded"].metrics.monthly.iloc[8]
+    assert (september["month"], september["reactivation_mrr"], september["new_mrr"]) == ("2024-09", 50, 0)
+    at.selectbox(key=definitions.KIND_KEY).set_value("within").run()
+    at.selectbox(key=definitions.WINDOW_KEY).set_value("month").run()
+    assert not at.exception
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["NRR, your settings"] == "100.0%"  # January 2025 against December 2024: nothing moves
+    defined = definitions.monthly_for(at.session_state["_kyn_loaded"], parse_reactivation("within:90d"))
+    assert (defined["reactivation_mrr"].iat[8], defined["new_mrr"].iat[8]) == (0, 50)
+    at.switch_page("pages/calculator.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.selectbox(key=definitions.KIND_KEY).value == "within"
+    assert at.number_input(key=definitions.DAYS_KEY).value == 90
+    assert at.selectbox(key=definitions.WINDOW_KEY).value == "month"

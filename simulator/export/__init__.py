@@ -6,6 +6,11 @@ customers, `` 7 `` and ``7`` the same one), ``month`` (a ``pandas.Period``
 code: months since 1970-01, as int64), ``mrr`` (float, 0 or at least 0.01)
 and, when the file has one, ``segment`` (text).
 
+A billing export as its vendor writes it (Stripe, ChartMogul, Baremetrics,
+dbt_stripe, Chargebee, a sheet of customers by months) is recognised from its
+header when no column is mapped, and converted into the same frame
+(:mod:`simulator.export.layouts`); :func:`layout_note` says what it was read as.
+
 Every problem is an :class:`ExportError` naming what is wrong, where (the
 column and the file's row numbers, counting the header as row 1, as a
 spreadsheet does) and how to fix it.
@@ -22,12 +27,15 @@ and analysing a file of ``B`` bytes peaks below ``40 × B + 300 MB`` (2.3 GB
 at the app's 50 MB upload limit; the worst shape measured, 42 MB of unique
 timestamps, took 1.1 GB) in time linear in the file: a fraction of a second
 for an ordinary export, about 8 s for 50 MB of unique timestamps, the
-slowest shape found. tests/test_hostile_engine.py measures both.
+slowest shape found. tests/test_hostile_engine.py measures both. A layout that
+spreads a row over months (subscriptions, movements) is refused before spreading
+past :func:`~simulator.export.layouts.max_customer_months`.
 """
 
 from simulator.export.amounts import MIN_AMOUNT, AmountReading
 from simulator.export.bounds import MAX_COLUMNS, MAX_ROW_BYTES, STREAM_BYTES
 from simulator.export.errors import ROWS_SHOWN, ExportError
+from simulator.export.layouts import LAYOUTS, SAME_MONTH_RULES, layout_of, parse_rates
 from simulator.export.months import MAX_MONTHS_SPAN, check_month_span, month_labels, parse_months
 from simulator.export.reader import (
     ALIASES,
@@ -36,12 +44,14 @@ from simulator.export.reader import (
     amount_note,
     export_notes,
     header_columns,
+    layout_note,
     read_export,
     repeated_rows,
 )
 
 __all__ = [
     "ALIASES",
+    "LAYOUTS",
     "MAX_COLUMNS",
     "MAX_MONTHS_SPAN",
     "MAX_ROW_BYTES",
@@ -49,6 +59,7 @@ __all__ = [
     "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
     "ROWS_SHOWN",
+    "SAME_MONTH_RULES",
     "STREAM_BYTES",
     "AmountReading",
     "ExportError",
@@ -56,8 +67,11 @@ __all__ = [
     "check_month_span",
     "export_notes",
     "header_columns",
+    "layout_note",
+    "layout_of",
     "month_labels",
     "parse_months",
+    "parse_rates",
     "read_export",
     "repeated_rows",
 ]

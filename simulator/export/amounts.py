@@ -65,7 +65,12 @@ class AmountReading:
 
 
 def read_amounts(
-    values: pd.Series, *, delimiter: str, as_text: Callable[[], pd.Series], in_cents: bool
+    values: pd.Series,
+    *,
+    delimiter: str,
+    as_text: Callable[[], pd.Series],
+    in_cents: bool,
+    column: str = "mrr",
 ) -> tuple[np.ndarray, AmountReading | None]:
     """The MRR column as money, and how it was read (``None`` for whole numbers only).
 
@@ -78,7 +83,7 @@ def read_amounts(
     ExportError
         Amounts that are not numbers or are negative; a file that mixes the two
         ways of writing amounts, or whose amounts read two ways with nothing to
-        decide, naming a row of each kind.
+        decide, naming a row of each kind (``column`` names the file's column).
     """
     reading: AmountReading | None = None
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
@@ -87,19 +92,19 @@ def read_amounts(
         if reading is None and not pd.api.types.is_integer_dtype(values):
             # Floats, none of which proves a decimal point: "5.000" read as 5.0 looks whole.
             values = as_text()
-            amounts, reading = _amounts_from_text(values, delimiter)
+            amounts, reading = _amounts_from_text(values, delimiter, column)
     else:
-        amounts, reading = _amounts_from_text(values, delimiter)
+        amounts, reading = _amounts_from_text(values, delimiter, column)
     bad = ~np.isfinite(amounts)
     if bad.any():
         raise ExportError(
-            f"column 'mrr' has values that are not numbers ({_rows(values, bad)}); "
+            f"column '{column}' has values that are not numbers ({_rows(values, bad)}); "
             "write amounts as plain numbers such as 1200.50"
         )
     negative = amounts < 0
     if negative.any():
         raise ExportError(
-            f"column 'mrr' has negative amounts ({_rows(values, negative)}); MRR cannot be below 0, "
+            f"column '{column}' has negative amounts ({_rows(values, negative)}); MRR cannot be below 0, "
             "so leave refunds and credits out of an MRR export"
         )
     return (amounts / 100.0 if in_cents else amounts), reading
@@ -141,7 +146,9 @@ def _number(value: float) -> str:
     return f"{value:.6f}".rstrip("0").rstrip(".") if math.isfinite(value) else repr(value)
 
 
-def _amounts_from_text(values: pd.Series, delimiter: str) -> tuple[np.ndarray, AmountReading | None]:
+def _amounts_from_text(
+    values: pd.Series, delimiter: str, column: str = "mrr"
+) -> tuple[np.ndarray, AmountReading | None]:
     """Amounts written as text: "$1,200.50", "1.200,50 €", "100,50" (a decimal comma), "1 200".
 
     The decimal separator is decided once for the column (see the module's docstring);
@@ -150,7 +157,7 @@ def _amounts_from_text(values: pd.Series, delimiter: str) -> tuple[np.ndarray, A
     row_code, distinct = pd.factorize(values.astype(str), use_na_sentinel=True)
     cleaned = pd.Series(distinct, dtype=object).str.strip().str.replace(_CURRENCY, "", regex=True)
     shapes = _Shapes(values, row_code, cleaned)
-    decimal, reading = _decide(shapes, delimiter)
+    decimal, reading = _decide(shapes, delimiter, column)
     if decimal == ",":
         numeric = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     else:
@@ -190,12 +197,12 @@ class _Shapes:
         return bool(self.cleaned.str.contains(separator, regex=False).to_numpy(dtype=bool).any())
 
 
-def _decide(shapes: _Shapes, delimiter: str) -> tuple[str, AmountReading | None]:
+def _decide(shapes: _Shapes, delimiter: str, column: str) -> tuple[str, AmountReading | None]:
     """The decimal separator, and the reading to tell (``None``: no amount has a separator)."""
     only_point, only_comma = shapes.point & ~shapes.comma, shapes.comma & ~shapes.point
     if only_comma.any() and only_point.any():
         raise ExportError(
-            f"column 'mrr' mixes decimal points ({shapes.named(only_point, 2)}) and decimal commas "
+            f"column '{column}' mixes decimal points ({shapes.named(only_point, 2)}) and decimal commas "
             f"({shapes.named(only_comma, 2)}); write every amount the same way"
         )
     for proof, decimal in ((only_point, "."), (only_comma, ",")):
@@ -206,7 +213,7 @@ def _decide(shapes: _Shapes, delimiter: str) -> tuple[str, AmountReading | None]
             return decimal, AmountReading(decimal=decimal, grouped=grouped, because=because)
     if shapes.two_ways_point.any() and shapes.two_ways_comma.any():
         raise ExportError(
-            "column 'mrr' writes some amounts with a point before three digits "
+            f"column '{column}' writes some amounts with a point before three digits "
             f"({shapes.named(shapes.two_ways_point)}) and others with a comma before three digits "
             f"({shapes.named(shapes.two_ways_comma)}): one of the two separates thousands and the other "
             "decimals, so one kind would be read a thousand times off; write every amount the same way, "
@@ -224,7 +231,7 @@ def _decide(shapes: _Shapes, delimiter: str) -> tuple[str, AmountReading | None]
     text = str(shapes.cleaned.iat[shapes.row_code[row]])
     word = {".": "point", ",": "comma"}[separator]
     raise ExportError(
-        f"column 'mrr' has amounts that read two ways (row {row + 2}: {text!r} is "
+        f"column '{column}' has amounts that read two ways (row {row + 2}: {text!r} is "
         f"{_number(float(text.replace(separator, '')))} with a {word} between thousands, or "
         f"{_number(float(text.replace(separator, '.')))} with a decimal {word}), and nothing else in the "
         f"file says which (no other amount, nor {_DELIMITERS.get(delimiter, 'its delimiter')} between "

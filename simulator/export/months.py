@@ -13,8 +13,9 @@ _TIME = r"(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+\-](?:[0
 _MONTH_PATTERN = rf"^\s*(\d{{4}})-(\d{{1,2}})(?:-(\d{{1,2}}){_TIME})?\s*$"
 
 
-def parse_months(values: pd.Series) -> np.ndarray:
-    """Month codes (months since 1970-01) from ``YYYY-MM`` or ISO dates (with a time of day or not).
+def parse_months(values: pd.Series, *, column: str = "month") -> np.ndarray:
+    """Month codes (months since 1970-01) from ``YYYY-MM`` or ISO dates (with a time of day or not);
+    ``column`` names the file's column in a message.
 
     Raises
     ------
@@ -35,7 +36,7 @@ def parse_months(values: pd.Series) -> np.ndarray:
         bad |= day.notna() & dated.isna()
     if bad.any():
         raise ExportError(
-            f"column 'month' has values that are not a month ({_rows(values, bad.to_numpy()[row_code])}); "
+            f"column '{column}' has values that are not a month ({_rows(values, bad.to_numpy()[row_code])}); "
             "write months as YYYY-MM (2024-03) or as dates (2024-03-31, or 2024-03-31 12:00:00)"
         )
     codes: np.ndarray = (year.to_numpy(dtype=np.int64) - 1970) * 12 + month.to_numpy(dtype=np.int64) - 1

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import re
 import warnings
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +13,6 @@ import pandas as pd
 from simulator.export.amounts import AmountReading, _check_money, read_amounts
 from simulator.export.bounds import (
     _HEAD_BYTES,
-    UTF16_MARKS,
     _decode,
     _header,
     _read_bytes,
@@ -23,16 +20,24 @@ from simulator.export.bounds import (
     _refuse_wide_first_row,
     _source,
 )
-from simulator.export.errors import ROWS_SHOWN, ExportError, _rows
+from simulator.export.errors import ExportError
+from simulator.export.layouts import (
+    LAYOUT,
+    Converted,
+    ReadingOptions,
+    detect_layout,
+    known_layouts,
+    read_layout,
+)
 from simulator.export.months import check_month_span, parse_months
 from simulator.export.parquet import is_parquet, parquet_as_csv, parquet_columns
+from simulator.export.parsing import _column_as_text, _customer_ids, _read_text, _readable
 
 #: The columns an export needs, and the optional one.
 REQUIRED_COLUMNS: tuple[str, ...] = ("customer_id", "month", "mrr")
 OPTIONAL_COLUMNS: tuple[str, ...] = ("segment",)
 #: Other names a column is found under when the file is not mapped.
 ALIASES: dict[str, tuple[str, ...]] = {"segment": ("plan",)}
-_BAD_LINE = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 
 
 def read_export(
@@ -41,8 +46,11 @@ def read_export(
     columns: Mapping[str, str] | None = None,
     amounts_in_cents: bool = False,
     max_bytes: int | None = None,
+    same_month: str = "ignore",
+    rates: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
-    """Read and validate an MRR export.
+    """Read and validate an MRR export: the canonical layout, or a vendor's (see
+    :mod:`simulator.export.layouts`), recognised from the header when no column is mapped.
 
     Parameters
     ----------
@@ -59,6 +67,12 @@ def read_export(
         Divide the MRR column by 100.
     max_bytes
         Refuse larger files.
+    same_month
+        For a subscriptions layout, a subscription that starts and ends within one month:
+        ``"ignore"`` (active at no month's end: left out) or ``"count"`` (counted in that month).
+    rates
+        The value of one unit of each currency in the reporting currency, for a layout
+        with several currencies.
 
     Returns
     -------
@@ -66,7 +80,7 @@ def read_export(
         The canonical frame described in the module docstring, in file order;
         ``attrs["amount_reading"]`` says how its amounts were read
         (:class:`~simulator.export.AmountReading`, ``None`` for whole numbers), and
-        :func:`export_notes` says it in words.
+        :func:`export_notes` says it in words, with the layout it was read as.
 
     Raises
     ------
@@ -82,7 +96,16 @@ def read_export(
     _refuse_long_rows(data)
     header, delimiter = _header(head_text)
     _refuse_wide_first_row(head_text, delimiter, header, complete=len(head) == size)
-    mapping = _resolve_columns(header, columns or {})
+    options = ReadingOptions(same_month=same_month, rates=rates, amounts_in_cents=amounts_in_cents)
+    try:
+        mapping = _resolve_columns(header, columns or {})
+    except ExportError:
+        found = None if columns else detect_layout(header)
+        if found is None:
+            raise
+        return _layout_frame(
+            read_layout(found, data, delimiter=delimiter, header=header, size=size, options=options)
+        )
     try:
         raw = _read_fast(data, delimiter, header, mapping)
     except (ValueError, pd.errors.ParserWarning):
@@ -125,15 +148,43 @@ def read_export(
     return export
 
 
+def _layout_frame(converted: Converted) -> pd.DataFrame:
+    """The canonical frame of a vendor's layout, and its recognition line."""
+    canonical = {
+        "customer_id": pd.Categorical.from_codes(
+            converted.codes, categories=converted.customers, validate=False
+        ),
+        "month": converted.months,
+        "mrr": converted.mrr,
+    }
+    if converted.segments is not None:
+        canonical["segment"] = converted.segments[converted.codes]
+    export = pd.DataFrame(canonical, copy=False)
+    export.attrs[AMOUNTS] = converted.reading
+    export.attrs[REPEATS] = None  # rows of one customer and month are added up by the layout
+    export.attrs[LAYOUT] = converted.sentence
+    return export
+
+
 #: Where :func:`read_export` leaves how it read the amounts and the rows that repeat (``DataFrame.attrs``).
 AMOUNTS = "amount_reading"
 REPEATS = "repeated_rows"
 
 
 def export_notes(export: pd.DataFrame) -> tuple[str, ...]:
-    """What reading the file decided or found that its owner should know, one sentence each: how its
-    amounts were read (decimal points or commas, and why), and rows that repeat another exactly."""
-    return tuple(note for note in (amount_note(export), repeated_rows(export)) if note)
+    """What reading the file decided or found that its owner should know, one sentence each: the
+    layout it was read as, how its amounts were read (decimal points or commas, and why), and rows
+    that repeat another exactly."""
+    notes = (layout_note(export), amount_note(export), repeated_rows(export))
+    return tuple(note for note in notes if note)
+
+
+def layout_note(export: pd.DataFrame) -> str | None:
+    """The vendor layout the file was read as, what it held and how it was converted (None for the
+    canonical layout), such as "read as ChartMogul MRR movements: 1,204 movements, 310 customers,
+    2021-03..2024-11, cents → dollars"."""
+    sentence: str | None = export.attrs.get(LAYOUT)
+    return sentence
 
 
 def amount_note(export: pd.DataFrame) -> str | None:
@@ -207,71 +258,6 @@ def _read_fast(
     return table
 
 
-def _column_as_text(data: bytes | Path, delimiter: str, position: int) -> pd.Series:
-    """One column of a file the fast path read, again, as its text."""
-    return pd.read_csv(
-        _readable(data), sep=delimiter, usecols=[position], dtype=str, keep_default_na=False, na_values=[""]
-    ).iloc[:, 0]
-
-
-def _readable(data: bytes | Path) -> io.BytesIO | Path:
-    return data if isinstance(data, Path) else io.BytesIO(data)
-
-
-def _read_text(data: bytes, delimiter: str, header: list[str], mapping: dict[str, int]) -> pd.DataFrame:
-    """The careful path: every field as text, so that errors can name their rows.
-
-    Still pandas' C parser (linear in the file, whatever its rows), which
-    reports each row with too many fields instead of stopping at the first.
-    """
-    text = _decode(data)
-    utf8 = data if not data.startswith(UTF16_MARKS) else text.encode("utf-8")  # UTF-32's marks too
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", pd.errors.ParserWarning)
-        try:
-            raw = pd.read_csv(
-                io.BytesIO(utf8),
-                sep=delimiter,
-                dtype=str,
-                index_col=False,
-                keep_default_na=False,
-                na_values=[""],
-                on_bad_lines="warn",
-            )
-        except pd.errors.ParserError as error:
-            raise ExportError(_parser_problem(str(error))) from None
-    parser_warnings = [str(w.message) for w in caught if issubclass(w.category, pd.errors.ParserWarning)]
-    bad = [
-        (int(line), int(saw)) for message in parser_warnings for line, _, saw in _BAD_LINE.findall(message)
-    ]
-    if parser_warnings:
-        # pandas' other warning here: the first row has more fields than the header.
-        shown = ", ".join(f"row {line} has {saw:,}" for line, saw in bad[:ROWS_SHOWN]) or "row 2 has more"
-        more = f" and {len(bad) - ROWS_SHOWN} more" if len(bad) > ROWS_SHOWN else ""
-        raise ExportError(
-            f"rows have a different number of fields than the header's {len(header)} ({shown}{more}); "
-            "check for a stray delimiter or an unquoted comma in a name"
-        )
-    if raw.shape[1] != len(header):
-        raise ExportError(
-            f"the header has {len(header)} columns but the rows {raw.shape[1]}; "
-            "check the header row for a stray delimiter"
-        )
-    return pd.DataFrame({name: raw.iloc[:, position] for name, position in mapping.items()}, copy=False)
-
-
-def _parser_problem(message: str) -> str:
-    """A one-line reason from a pandas parser error."""
-    unclosed = re.search(r"EOF inside string starting at row (\d+)", message)
-    if unclosed:
-        return (
-            f"a quote opened in row {int(unclosed.group(1)) + 1} is never closed; "
-            "close it, or remove the stray quote"
-        )
-    reason = message.rsplit("C error:", 1)[-1].strip().splitlines()[0] if message.strip() else "unknown"
-    return f"the file cannot be read as CSV ({reason}); save it again as 'CSV UTF-8'"
-
-
 def _normal(name: str) -> str:
     return "".join(ch for ch in name.lower() if ch.isalnum())
 
@@ -298,7 +284,8 @@ def _resolve_columns(present: list[str], chosen: Mapping[str, str]) -> dict[str,
             if name in REQUIRED_COLUMNS:
                 raise ExportError(
                     f"no '{name}' column; the file's columns are: {', '.join(present)}. "
-                    f"Rename one to '{name}' or map it to '{name}'"
+                    f"Rename one to '{name}' or map it to '{name}'. Nor is it one of the exports read "
+                    f"as they come: {known_layouts()}"
                 )
     used = list(mapping.values())
     if len(set(used)) < len(used):
@@ -315,24 +302,3 @@ def _only(positions: list[int], present: list[str], name: str) -> int:
             f"or map {name} to a column with a name of its own"
         )
     return positions[0]
-
-
-def _customer_ids(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Codes and distinct ids, surrounding spaces dropped (`` a `` is ``a``)."""
-    ids = values.astype("str")
-    codes, customers = pd.factorize(ids)  # an empty field is missing (code -1)
-    stripped = customers.str.strip()
-    if not stripped.equals(customers):
-        # Rare: spaces around some ids. Merge the ids that differ only by them.
-        renumber, stripped = pd.factorize(stripped)
-        codes = np.where(codes >= 0, renumber[codes], -1)
-        customers = stripped
-        empty = np.flatnonzero(customers == "")
-        if empty.size:
-            codes = np.where(np.isin(codes, empty), -1, codes)
-    blank = codes < 0
-    if blank.any():
-        raise ExportError(
-            f"column 'customer_id' is empty in {_rows(values, blank)}; every row needs a customer"
-        )
-    return codes, customers

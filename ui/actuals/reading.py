@@ -24,9 +24,10 @@ from simulator.actuals import (
 )
 from simulator.arr import export_bridge
 from simulator.calibration import Calibration, calibrate
-from simulator.export import amount_note, read_export, repeated_rows
+from simulator.definitions import DEFAULT_WINDOW, with_window
+from simulator.export import amount_note, layout_note, parse_rates, read_export, repeated_rows
 from simulator.forecast import Fits, band, fit_export
-from simulator.metrics import METRICS_COLUMNS, ExportMetrics, analyse
+from simulator.metrics import ExportMetrics, analyse
 from simulator.output import csv_bytes
 from simulator.projection import project
 
@@ -128,13 +129,26 @@ def guess_mapping(header: Sequence[str]) -> dict[str, str | None]:
     return chosen
 
 
-def result_key(digest: str, columns: Mapping[str, str] | None, amounts_in_cents: bool) -> str:
-    """The key of one reading of a file: its bytes' digest and the options that change the reading.
+def result_key(
+    digest: str,
+    columns: Mapping[str, str] | None,
+    amounts_in_cents: bool,
+    *,
+    rates: str = "",
+    same_month: str = "ignore",
+) -> str:
+    """The key of one reading of a file: its bytes' digest and the options that change the reading
+    (the exchange rates as typed, and the same-month rule, only when given).
 
     >>> result_key("ab12", {"mrr": "Amount"}, True)
     'ab12:[[["mrr", "Amount"]], true]'
+    >>> result_key("ab12", None, False, rates="EUR=1.08", same_month="count")
+    'ab12:[[], false, "EUR=1.08", "count"]'
     """
-    return f"{digest}:{json.dumps([sorted((columns or {}).items()), amounts_in_cents])}"
+    options: list[object] = [sorted((columns or {}).items()), amounts_in_cents]
+    if rates.strip() or same_month != "ignore":
+        options += [rates.strip(), same_month]
+    return f"{digest}:{json.dumps(options)}"
 
 
 def segment_summary(metrics: ExportMetrics) -> pd.DataFrame | None:
@@ -169,9 +183,12 @@ def analyse_export(
     columns: Mapping[str, str] | None = None,
     amounts_in_cents: bool = False,
     max_bytes: int | None = None,
+    rates: str = "",
+    same_month: str = "ignore",
     progress: Callable[[float, str], None] | None = None,
 ) -> Loaded:
-    """Read, validate and analyse an export's bytes; ``progress`` is told each step (share done, step).
+    """Read, validate and analyse an export's bytes (``rates`` as typed: ``EUR=1.08, GBP=1.27``);
+    ``progress`` is told each step (share done, step).
 
     Raises
     ------
@@ -180,7 +197,14 @@ def analyse_export(
     """
     tell = progress or (lambda done, step: None)
     tell(0.0, "reading the file")
-    export = read_export(data, columns=columns, amounts_in_cents=amounts_in_cents, max_bytes=max_bytes)
+    export = read_export(
+        data,
+        columns=columns,
+        amounts_in_cents=amounts_in_cents,
+        max_bytes=max_bytes,
+        rates=parse_rates(rates) if rates.strip() else None,
+        same_month=same_month,
+    )
     tell(0.3, "computing the monthly bridge")
     metrics = analyse(export)
     tell(0.5, "measuring cohorts and expansion")
@@ -201,18 +225,19 @@ def analyse_export(
         curves=cohort_curves(metrics),
         churn=churn_rates(metrics.monthly),
         arr_bridge=export_bridge(metrics.monthly),
-        notes=tuple(note for note in (amount_note(export),) if note),
+        notes=tuple(note for note in (layout_note(export), amount_note(export)) if note),
         repeats=repeated_rows(export),
     )
     tell(1.0, "done")
     return loaded
 
 
-def metrics_csv(monthly: pd.DataFrame, shown: Revenue = MRR) -> bytes:
-    """The monthly metrics as CSV bytes: :data:`METRICS_COLUMNS` in order, written as
-    ``python -m simulator metrics`` writes them (:func:`simulator.output.csv_bytes`); as ARR, each
-    amount of MRR 12 × it and named ``arr``, as ``metrics --revenue arr`` writes them."""
-    return csv_bytes(shown.columns(monthly[list(METRICS_COLUMNS)]))
+def metrics_csv(monthly: pd.DataFrame, shown: Revenue = MRR, nrr_window: str = DEFAULT_WINDOW) -> bytes:
+    """The monthly metrics as CSV bytes: :data:`METRICS_COLUMNS` in order (the 12-month pair as
+    ``nrr_window`` says: :func:`simulator.definitions.with_window`), written as ``python -m simulator
+    metrics --nrr-window`` writes them (:func:`simulator.output.csv_bytes`); as ARR, each amount of MRR
+    12 × it and named ``arr``, as ``metrics --revenue arr`` writes them."""
+    return csv_bytes(shown.columns(with_window(monthly, nrr_window)))
 
 
 #: The columns of the forecast's CSV, in order.

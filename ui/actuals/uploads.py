@@ -17,7 +17,7 @@ from report.format import literal, money, pct
 from report.revenue import MRR, Revenue
 from simulator import budget
 from simulator.backtest import Backtest, BacktestError, RollingBacktest, backtest, rolling_backtest
-from simulator.export import ExportError, header_columns
+from simulator.export import SAME_MONTH_RULES, ExportError, header_columns, layout_of
 from simulator.sample_data import generate_export
 from ui.actuals.levers import lever_rows, lever_values
 from ui.actuals.reading import (
@@ -34,6 +34,8 @@ from ui.state import controls, session
 # Widget keys.
 UPLOAD_KEY = "export_file"
 CENTS_KEY = "kyn_cents"
+RATES_KEY = "kyn_rates"
+SAME_MONTH_KEY = "kyn_same_month"
 MAP_TOGGLE_KEY = "kyn_map_columns"
 SAMPLE_KEY = "kyn_sample"
 USE_KEY = "kyn_use_numbers"
@@ -108,7 +110,9 @@ def source_ui() -> Source | None:
             key=UPLOAD_KEY,
             help=(
                 "One row per customer and month: customer_id, month (2024-03 or a date), mrr, "
-                "and optionally segment or plan. Other column names can be mapped below."
+                "and optionally segment or plan. Other column names can be mapped below. Billing exports "
+                "as they come are recognised: Stripe (MRR per subscriber, subscriptions), ChartMogul MRR "
+                "movements, Baremetrics, dbt_stripe, Chargebee, and a sheet of customers by months."
             ),
         )
         st.caption(
@@ -128,6 +132,23 @@ def source_ui() -> Source | None:
             key=CENTS_KEY,
             help="Stripe and many billing tools export 1200.00 as 120000: tick to divide by 100.",
         )
+        with st.expander("Currencies and short subscriptions"):
+            st.text_input(
+                "Exchange rates",
+                key=RATES_KEY,
+                placeholder="EUR=1.08, GBP=1.27",
+                help="For an export in several currencies: one unit of each in your reporting currency. "
+                "A file with several currencies and no rates is refused, never summed.",
+            )
+            st.selectbox(
+                "A subscription started and cancelled within a month",
+                SAME_MONTH_RULES,
+                key=SAME_MONTH_KEY,
+                format_func=lambda rule: {"ignore": "left out", "count": "counted in that month"}[rule],
+                help="For a subscriptions export (Stripe, Baremetrics): such a subscription is active at no "
+                "month's end, so it is left out by default (as ProfitWell does); counted, it is new MRR in "
+                "its month and churn in the next.",
+            )
     if uploaded is not None:
         token = (uploaded.file_id, uploaded.name, uploaded.size)
         if st.session_state.get(_SEEN_UPLOAD) != token:
@@ -147,8 +168,10 @@ def mapping_ui(source: Source) -> dict[str, str] | None:
         header = header_columns(source.data)
     except ExportError:
         return None  # the engine says what is wrong when it reads the file
-    automatic = auto_detected(header)
-    if automatic:
+    layout = layout_of(header) if not auto_detected(header) else None
+    if layout:
+        st.caption(f"Recognised as {literal(layout)}.")
+    if auto_detected(header) or layout:
         shown = st.checkbox("Map the columns by hand", key=MAP_TOGGLE_KEY)
         if not shown:
             return None
@@ -184,7 +207,9 @@ def load(source: Source, columns: Mapping[str, str] | None) -> None:
     with st.spinner("Other visitors' large files and scenarios first: this one is next…"):
         budget.heavy_view(len(source.data))
     cents = bool(st.session_state.get(CENTS_KEY, False))
-    key = result_key(source.digest, columns, cents)
+    rates = str(st.session_state.get(RATES_KEY) or "")
+    same_month = str(st.session_state.get(SAME_MONTH_KEY) or SAME_MONTH_RULES[0])
+    key = result_key(source.digest, columns, cents, rates=rates, same_month=same_month)
     results: dict[str, Loaded | str] = st.session_state.setdefault(_RESULTS, {})
     if key not in results:
         size = len(source.data) / 1e6
@@ -204,6 +229,8 @@ def load(source: Source, columns: Mapping[str, str] | None) -> None:
                         columns=columns,
                         amounts_in_cents=cents,
                         max_bytes=max_upload_bytes(),
+                        rates=rates,
+                        same_month=same_month,
                         progress=advance,
                     )
             except ExportError as error:
