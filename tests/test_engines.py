@@ -420,3 +420,14 @@ def test_payment_keys_past_32_bits_do_not_overflow(
     csv = FIXTURES["messy 1"]
     measured = run(engine, csv, "parquet", tmp_path, request)
     assert_same_tables(measured.result.monthly, analyse(read_export(csv.encode())).monthly)
+
+
+def test_the_sql_engines_take_the_nrr_window_and_refuse_what_only_pandas_counts(tmp_path: Path) -> None:
+    path = write_form(FIXTURES["worked example 2"], "parquet", tmp_path)["path"]
+    window = ("--nrr-window", "year-over-year")
+    on_duckdb = cli("metrics", path, "--engine", "duckdb", *window)
+    assert on_duckdb.returncode == 0, on_duckdb.stderr
+    assert on_duckdb.stdout == cli("metrics", path, "--engine", "pandas", *window).stdout
+    refused = cli("metrics", path, "--engine", "duckdb", "--vendors", "--reactivation", "within:3m")
+    assert refused.returncode == 2
+    assert "--reactivation, --vendors run on --engine pandas only, not on --engine duckdb" in refused.stderr
