@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test fuzz bench room room-heavy lint clean
+.PHONY: run test test-spark fuzz bench bench-scale room room-heavy lint clean
 
 $(BIN)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: $(BIN)/.dev
 	bash scripts/ensure_chromium.sh
 	$(BIN)/python -m pytest
 
+## test-spark: the engine suite with Spark on every fixture in every form (make test runs a few: minutes)
+test-spark: $(BIN)/.dev
+	NRR_SPARK_FIXTURES=all $(BIN)/python -m pytest -q tests/test_engines.py
+
 ## fuzz: the property tests with many random examples each (not derandomized, unlike CI)
 fuzz: $(BIN)/.dev
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -m "not browser" -q
@@ -33,6 +37,10 @@ fuzz: $(BIN)/.dev
 bench: $(BIN)/.dev
 	bash scripts/ensure_chromium.sh
 	$(BIN)/python -m benchmarks
+
+## bench-scale: the export metrics on a 40-million-row Parquet export: DuckDB against its floor, Spark beside it (minutes)
+bench-scale: $(BIN)/.dev
+	$(BIN)/python -m benchmarks.scale_bench
 
 ## room: ten chromium sessions move sliders on one local server for a minute (errors, latency, memory)
 room: $(BIN)/.dev

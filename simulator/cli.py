@@ -34,8 +34,11 @@ from simulator.definitions import (
     vendor_table,
     with_window,
 )
+from simulator.engines import ENGINES, choose_engine, measure
 from simulator.export import (
     MAX_MONTHS_SPAN,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
     SAME_MONTH_RULES,
     ExportError,
     export_notes,
@@ -45,6 +48,7 @@ from simulator.export import (
 from simulator.metrics import analyse
 from simulator.output import CURRENCIES, write_table
 from simulator.peers import top_quartile
+from simulator.progress import progress_bar
 from simulator.projection import PROJECTION_COLUMNS, project
 from simulator.ranking import lever_table, rank
 from simulator.reactivation import Reactivation, ReactivationError, parse_reactivation
@@ -91,21 +95,21 @@ def main(
             else:
                 table = backtest(metrics, holdout=args.holdout).table[list(BACKTEST_COLUMNS)]
         else:
-            table = _metrics(_export(args, notes), args)
+            table = _metrics(args, notes, err)
         _refuse_infinite(table)
         if args.revenue == "arr":
             table = as_arr(table)
     except (ScenarioError, ExportError) as error:
-        _say(err, f"error: {args.file}: {error}")
+        _say(err, f"error: {_name(args)}: {error}")
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         _say(err, "error: interrupted")
         return 130
     except Exception as error:  # a bug: still one line, never a traceback
-        _say(err, f"error: {args.file}: internal error ({type(error).__name__}: {error}); please report it")
+        _say(err, f"error: {_name(args)}: internal error ({type(error).__name__}: {error}); please report it")
         return EXIT_INTERNAL
     for note in notes:
-        _say(err, f"note: {args.file}: {note}")
+        _say(err, f"note: {_name(args)}: {note}")
     try:
         write_table(table, out, fmt=args.format)
         out.flush()
@@ -120,13 +124,46 @@ def main(
     return 0
 
 
-def _metrics(export: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame:
+def _name(args: argparse.Namespace) -> str:
+    """What the input is called in messages: the file, or the table."""
+    return str(args.file if args.file is not None else getattr(args, "table", None))
+
+
+def _metrics(args: argparse.Namespace, notes: list[str], err: TextIO | None) -> pd.DataFrame:
     """``metrics``: the monthly table under the definitions given (the trailing-12 pair as the window
-    says), or with ``--vendors`` the latest NRR and GRR under them and each vendor's definitions."""
-    metrics = analyse(export, reactivation=args.reactivation)
-    if args.vendors:
-        return vendor_table(metrics, own=Definitions(args.reactivation, args.nrr_window))
-    return with_window(metrics.monthly, args.nrr_window)
+    says), or with ``--vendors`` the latest NRR and GRR under them and each vendor's definitions; of
+    the file or the table, on the engine asked for (``auto``: see :mod:`simulator.engines`)."""
+    if (args.connection is None) != (args.table is None) and not (args.engine == "spark" and args.table):
+        raise ExportError("give --connection and --table together (a table read where it lives)")
+    if (args.file is None) == (args.table is None):
+        raise ExportError("give a file, or a table with --connection and --table, not both")
+    engine = choose_engine(args.engine, args.file if args.table is None else None, max_bytes=MAX_EXPORT_BYTES)
+    if engine == "pandas" and args.table is None:
+        metrics = analyse(_export(args, notes), reactivation=args.reactivation)
+        if args.vendors:
+            return vendor_table(metrics, own=Definitions(args.reactivation, args.nrr_window))
+        return with_window(metrics.monthly, args.nrr_window)
+    # The SQL engines count returns the default way and read one currency, one row a customer and month.
+    pandas_only = {
+        "--reactivation": not args.reactivation.is_default,
+        "--vendors": args.vendors,
+        "--rates": bool(args.rates),
+        "--same-month": args.same_month != SAME_MONTH_RULES[0],
+    }
+    asked = [option for option, given in pandas_only.items() if given]
+    if asked:
+        raise ExportError(f"{', '.join(asked)} run on --engine pandas only, not on --engine {engine}")
+    measured = measure(
+        args.file,
+        engine=engine,
+        connection_url=args.connection,
+        table=args.table,
+        columns=args.columns,
+        max_bytes=MAX_EXPORT_BYTES,
+        progress=progress_bar(err),
+    )
+    notes.extend(measured.notes)
+    return with_window(measured.result.monthly, args.nrr_window)
 
 
 def _say(err: TextIO | None, message: str) -> None:
@@ -161,6 +198,7 @@ def _export(args: argparse.Namespace, notes: list[str]) -> pd.DataFrame:
     its owner did not mean."""
     export = read_export(
         args.file,
+        columns=getattr(args, "columns", None),
         max_bytes=MAX_EXPORT_BYTES,
         same_month=args.same_month,
         rates=_rates(args.rates) if args.rates else None,
@@ -315,6 +353,20 @@ def _holdout(text: str) -> int:
     return value
 
 
+def _columns(text: str) -> dict[str, str]:
+    """``customer_id=Customer ID,month=Date`` as a mapping, or a one-line error."""
+    known = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
+    mapping: dict[str, str] = {}
+    for part in text.split(","):
+        name, equals, column = part.partition("=")
+        if not equals or name.strip() not in known or not column.strip():
+            raise argparse.ArgumentTypeError(
+                f"--columns takes name=column pairs with names among {', '.join(known)}, got {part!r}"
+            )
+        mapping[name.strip()] = column.strip()
+    return mapping
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but its usage errors are one line too."""
 
@@ -341,8 +393,10 @@ def _parser() -> argparse.ArgumentParser:
     projection.add_argument("file", help='scenario JSON, e.g. {"starting_mrr": 100000, "churn_rate": 0.03}')
     projection.add_argument("--months", type=_months, help="horizon in months (overrides the file's)")
     projection.add_argument("--format", choices=("csv", "json"), default="csv")
-    metrics = commands.add_parser("metrics", help="monthly MRR bridge, NRR and GRR of an MRR export CSV")
-    metrics.add_argument("file", help=_EXPORT_HELP)
+    metrics = commands.add_parser(
+        "metrics", help="monthly MRR bridge, NRR and GRR of an MRR export (CSV or Parquet)"
+    )
+    metrics.add_argument("file", nargs="?", help=_EXPORT_HELP)
     metrics.add_argument(
         "--reactivation",
         type=_reactivation,
@@ -365,6 +419,25 @@ def _parser() -> argparse.ArgumentParser:
         "(ChartMogul, Baremetrics, Stripe Billing, ProfitWell, Maxio, Recurly, dbt_stripe, Chargebee)",
     )
     metrics.add_argument("--format", choices=("csv", "json"), default="csv")
+    metrics.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="auto",
+        help="pandas: in memory; duckdb: out of core, under a memory limit (pip install duckdb); spark: on "
+        "Spark's usual session (pip install pyspark); auto (default): pandas, or duckdb for a file too "
+        "large for memory",
+    )
+    metrics.add_argument(
+        "--connection",
+        help="where the table lives: duckdb:///path.db (tested), postgresql://…, mysql://…, "
+        "bigquery://project (DuckDB), jdbc:… (--engine spark); see docs/command-line.md",
+    )
+    metrics.add_argument("--table", help="the table to read instead of a file, e.g. analytics.mrr_by_month")
+    metrics.add_argument(
+        "--columns",
+        type=_columns,
+        help="which column holds what when the names differ: customer_id=…,month=…,mrr=…[,segment=…]",
+    )
     testing = commands.add_parser(
         "backtest",
         help="fit on all but the last N months of an MRR export, forecast those months against what happened",

@@ -267,6 +267,8 @@ def test_every_place_that_writes_a_table_or_offers_a_download_is_walked() -> Non
         # An export of customers' payments (the seeded sample), read back as an upload: data, no view.
         "simulator/sample_data.py:main": 1,
         "ui/actuals/uploads.py:sample_bytes": 1,
+        # A Parquet file (or a table) written out as the CSV it would be, to be read: input, no view.
+        "simulator/export/parquet.py:batches_as_csv": 1,
     }
     # The downloads: the tables above, the reports (read in ARR by the report tests), scenario files
     # (levers, which the view does not touch).

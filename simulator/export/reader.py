@@ -30,6 +30,7 @@ from simulator.export.layouts import (
     read_layout,
 )
 from simulator.export.months import check_month_span, parse_months
+from simulator.export.parquet import is_parquet, parquet_as_csv, parquet_columns
 from simulator.export.parsing import _column_as_text, _customer_ids, _read_text, _readable
 
 #: The columns an export needs, and the optional one.
@@ -55,7 +56,8 @@ def read_export(
     ----------
     source
         The file's bytes, or a path to it (a pipe or device is read up to
-        ``max_bytes``, or :data:`STREAM_BYTES`).
+        ``max_bytes``, or :data:`STREAM_BYTES`): CSV, or Parquet (read as the
+        CSV it would be: :mod:`simulator.export.parquet`).
     columns
         Which of the file's columns holds each canonical column, e.g.
         ``{"customer_id": "Customer ID", "month": "Date", "mrr": "Amount"}``;
@@ -84,6 +86,8 @@ def read_export(
     ------
     ExportError
     """
+    if is_parquet(source):  # read as the CSV it would be (simulator.export.parquet)
+        source = parquet_as_csv(source, max_bytes=max_bytes)
     data, size = _source(source, max_bytes)
     # A path is parsed straight from the file (pandas reads a file faster than a buffer);
     # its first bytes are enough to check it and find the columns.
@@ -227,6 +231,8 @@ def header_columns(data: bytes) -> list[str]:
     ExportError
         When the file is empty, binary or has no readable header.
     """
+    if is_parquet(data):
+        return parquet_columns(data)
     return _header(_decode(data[:_HEAD_BYTES], partial=True))[0]
 
 

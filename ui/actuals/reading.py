@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -185,14 +185,18 @@ def analyse_export(
     max_bytes: int | None = None,
     rates: str = "",
     same_month: str = "ignore",
+    progress: Callable[[float, str], None] | None = None,
 ) -> Loaded:
-    """Read, validate and analyse an export's bytes (``rates`` as typed: ``EUR=1.08, GBP=1.27``).
+    """Read, validate and analyse an export's bytes (``rates`` as typed: ``EUR=1.08, GBP=1.27``);
+    ``progress`` is told each step (share done, step).
 
     Raises
     ------
     ExportError
         With the engine's one-line message naming the problem.
     """
+    tell = progress or (lambda done, step: None)
+    tell(0.0, "reading the file")
     export = read_export(
         data,
         columns=columns,
@@ -201,10 +205,14 @@ def analyse_export(
         rates=parse_rates(rates) if rates.strip() else None,
         same_month=same_month,
     )
+    tell(0.3, "computing the monthly bridge")
     metrics = analyse(export)
+    tell(0.5, "measuring cohorts and expansion")
     share = top_expansion_share(metrics)
+    tell(0.6, "fitting the forecast")
     fits = fit_export(metrics)
-    return Loaded(
+    tell(0.8, "calibrating the simulator")
+    loaded = Loaded(
         name=name,
         rows=len(export),
         metrics=metrics,
@@ -220,6 +228,8 @@ def analyse_export(
         notes=tuple(note for note in (layout_note(export), amount_note(export)) if note),
         repeats=repeated_rows(export),
     )
+    tell(1.0, "done")
+    return loaded
 
 
 def metrics_csv(monthly: pd.DataFrame, shown: Revenue = MRR, nrr_window: str = DEFAULT_WINDOW) -> bytes:

@@ -105,8 +105,8 @@ def source_ui() -> Source | None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         uploaded = st.file_uploader(
-            "Your MRR export (CSV)",
-            type=["csv"],
+            "Your MRR export (CSV or Parquet)",
+            type=["csv", "parquet"],
             key=UPLOAD_KEY,
             help=(
                 "One row per customer and month: customer_id, month (2024-03 or a date), mrr, "
@@ -216,6 +216,11 @@ def load(source: Source, columns: Mapping[str, str] | None) -> None:
         with st.spinner(f"Reading and analysing {source.name} ({size:.1f} MB)…", show_time=size > 5):
             for other in [k for k, kept in results.items() if isinstance(kept, Loaded)]:
                 del results[other]  # one analysed export per session: the one shown now is in _LOADED
+            bar = st.progress(0.0, text="Reading the file…")
+
+            def advance(done: float, step: str) -> None:
+                bar.progress(done, text=f"{step.capitalize()}…")
+
             try:
                 with budget.heavy(len(source.data)):  # outside a page's run (a test): for the analysis
                     results[key] = analyse_export(
@@ -226,9 +231,12 @@ def load(source: Source, columns: Mapping[str, str] | None) -> None:
                         max_bytes=max_upload_bytes(),
                         rates=rates,
                         same_month=same_month,
+                        progress=advance,
                     )
             except ExportError as error:
                 results[key] = str(error)
+            finally:
+                bar.empty()
         while len(results) > RESULTS_KEPT:
             results.pop(next(iter(results)))
     outcome = results[key]
