@@ -92,10 +92,11 @@ FIXTURES: dict[str, str] = {
     "sample": str(generate_export(120, months=26, seed=7).to_csv(index=False)),
 }
 FORMS = ("csv", "parquet", "duckdb table")
-#: Where Spark runs: each Spark run costs seconds, not milliseconds, so `make test` runs one messy export
-#: (segments, ids that look alike, zero rows, gaps) in every form, and dates with a mapping in Parquet;
-#: NRR_SPARK_FIXTURES=all runs every fixture in every form (`make test-spark`, a few minutes).
-SPARK_ALL = os.environ.get("NRR_SPARK_FIXTURES") == "all"
+#: Where Spark runs: each Spark run costs seconds, not milliseconds. CI (CI=true, as `.ci/run` sets)
+#: and NRR_SPARK_FIXTURES=all (`make test-spark`) run every fixture in every form, a few minutes; a
+#: developer's `make test` runs one messy export (segments, ids that look alike, zero rows, gaps) in
+#: every form, and dates with a mapping in Parquet.
+SPARK_ALL = os.environ.get("NRR_SPARK_FIXTURES", "all" if os.environ.get("CI") == "true" else "few") == "all"
 SPARK_CASES = {("messy 1", form) for form in FORMS} | {("dates and plan", "parquet")}
 
 
