@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from simulator.engines.errors import EngineMissing
+from simulator.engines.errors import EngineMissing, first_line
 from simulator.engines.sql import DATE, NUMBER, OTHER, TEXT, Progress, SqlMetrics, _silent, sql_metrics
 from simulator.export import ExportError
 from simulator.export.parquet import is_parquet
@@ -174,7 +174,7 @@ def table_source(con: Any, url: str, table: str) -> None:
     try:
         con.execute(attach)
     except duckdb_module().Error as error:
-        raise ExportError(f"cannot open {url}: {_reason(error)}") from None
+        raise ExportError(f"cannot open {url}: {first_line(error)}") from None
     name = ".".join('"' + part.replace('"', '""') + '"' for part in table.split("."))
     _create_source(con, f"SELECT *, row_number() OVER () AS row_key FROM warehouse.{name}")
 
@@ -199,12 +199,7 @@ def _create_source(con: Any, sql: str) -> None:
     try:
         con.execute(f"CREATE OR REPLACE TEMPORARY VIEW source AS {sql}")
     except duckdb_module().Error as error:
-        raise ExportError(f"DuckDB cannot read it: {_reason(error)}") from None
-
-
-def _reason(error: Exception) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+        raise ExportError(f"DuckDB cannot read it: {first_line(error)}") from None
 
 
 def duckdb_metrics(
@@ -235,6 +230,7 @@ def duckdb_metrics(
                 DuckRunner(con), columns=columns, amounts_in_cents=amounts_in_cents, progress=progress
             )
         except duckdb.OutOfMemoryException as error:
-            raise ExportError(f"DuckDB ran out of memory even spilling to disk ({_reason(error)})") from None
+            reason = first_line(error)
+            raise ExportError(f"DuckDB ran out of memory even spilling to disk ({reason})") from None
         except duckdb.Error as error:
-            raise ExportError(f"DuckDB cannot read it: {_reason(error)}") from None
+            raise ExportError(f"DuckDB cannot read it: {first_line(error)}") from None

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from simulator.engines.errors import EngineMissing
+from simulator.engines.errors import EngineMissing, first_line
 from simulator.engines.sql import DATE, NUMBER, OTHER, TEXT, Progress, SqlMetrics, _silent, sql_metrics
 from simulator.export import ExportError
 from simulator.export.parquet import is_parquet
@@ -53,7 +53,7 @@ def spark_session() -> Any:
         session = builder.config("spark.ui.enabled", "false").getOrCreate()
     except Exception as error:  # no Java, a bad cluster configuration: one line, not a traceback
         raise EngineMissing(
-            f"Spark could not start ({str(error).strip().splitlines()[0]}); it needs Java 17 or later"
+            f"Spark could not start ({first_line(error)}); it needs Java 17 or later"
         ) from None
     session.sparkContext.setLogLevel("ERROR")
     return session
@@ -163,7 +163,7 @@ def spark_metrics(
             SparkRunner(session), columns=columns, amounts_in_cents=amounts_in_cents, progress=progress
         )
     except PySparkException as error:
-        raise ExportError(f"Spark cannot read it: {str(error).strip().splitlines()[0]}") from None
+        raise ExportError(f"Spark cannot read it: {first_line(error)}") from None
     finally:
         with contextlib.suppress(Exception):
             for name in ("source", "grouped", "customers", "segments"):
