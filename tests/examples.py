@@ -28,3 +28,23 @@ LEAKY = Scenario(
     new_customer_mrr=500,
     months=60,
 )
+
+
+def worked_example_two_csv() -> str:
+    """domain.md's worked example 2 as an export: 50 customers, $100k a month through 2023; in
+    2024-01 10 upgrade by $20k in all, 5 downgrade by $5k and 2 leave costing $10k ($105k)."""
+    rows = []
+    for customer in range(50):
+        start = 5_000 if customer < 2 else 90_000 / 48
+        if customer < 2:
+            end = 0.0
+        elif customer < 12:
+            end = start + 2_000
+        elif customer < 17:
+            end = start - 1_000
+        else:
+            end = start
+        rows += [f"c{customer},2023-{month:02d},{start}\n" for month in range(1, 13)]
+        if end:
+            rows.append(f"c{customer},2024-01,{end}\n")
+    return "customer_id,month,mrr\n" + "".join(rows)

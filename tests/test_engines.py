@@ -25,25 +25,7 @@ from simulator.engines import Measured, measure
 from simulator.export import ExportError, read_export
 from simulator.metrics import analyse
 from simulator.sample_data import generate_export
-
-
-def _worked_example_two() -> str:
-    rows = []
-    for customer in range(50):
-        start = 5_000 if customer < 2 else 90_000 / 48
-        end = (
-            0
-            if customer < 2
-            else start + 2_000
-            if customer < 12
-            else start - 1_000
-            if customer < 17
-            else start
-        )
-        rows += [f"c{customer},2023-{month:02d},{start}\n" for month in range(1, 13)]
-        if end:
-            rows.append(f"c{customer},2024-01,{end}\n")
-    return "customer_id,month,mrr\n" + "".join(rows)
+from tests.examples import worked_example_two_csv
 
 
 def _messy(seed: int) -> str:
@@ -72,7 +54,7 @@ FIXTURES: dict[str, str] = {
     "churner,2024-01,3000\ndowngrader,2024-01,5000\ndowngrader,2024-02,4000\n"
     "upgrader,2024-01,10000\nupgrader,2024-02,16000\nsteady,2024-01,82000\nsteady,2024-02,82000\n"
     "newcomer,2024-02,700\n",
-    "worked example 2": _worked_example_two(),
+    "worked example 2": worked_example_two_csv(),
     "worked example 3": "customer_id,month,mrr\n"
     "big,2023-01,60000\nsmall,2023-01,40000\nbig,2024-01,110000\nsmall,2023-06,1\n",
     "a missing row is zero": "customer_id,month,mrr\na,2024-01,100\na,2024-04,100\n",

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from simulator.export import ExportError, read_export
 from simulator.metrics import METRICS_COLUMNS, analyse, rebuilt_ending
+from tests.examples import worked_example_two_csv
 from tests.strategies import examples
 
 
@@ -40,23 +41,7 @@ def test_worked_example_one_as_an_export() -> None:
 def test_worked_example_two_a_year_of_upgrades_downgrades_and_churn() -> None:
     """domain.md, worked example 2: 50 customers, $100k; 10 upgrade by $20k in all,
     5 downgrade by $5k, 2 leave costing $10k: $105k a year later, NRR 105%."""
-    rows = []
-    for customer in range(50):
-        start = 5_000 if customer < 2 else 90_000 / 48
-        end = (
-            0
-            if customer < 2
-            else start + 2_000
-            if customer < 12
-            else start - 1_000
-            if customer < 17
-            else start
-        )
-        for month in range(1, 13):
-            rows.append(f"c{customer},2023-{month:02d},{start}\n")
-        if end:
-            rows.append(f"c{customer},2024-01,{end}\n")
-    table = metrics_of("customer_id,month,mrr\n" + "".join(rows))
+    table = metrics_of(worked_example_two_csv())
     last = table.iloc[-1]
     assert last["month"] == "2024-01"
     assert last["ending_mrr"] == pytest.approx(105_000)
