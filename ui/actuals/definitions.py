@@ -19,6 +19,7 @@ from simulator.definitions import DEFAULT_WINDOW, NRR_WINDOWS, Definitions, vend
 from simulator.metrics import reclassified
 from simulator.reactivation import KINDS, MAX_GAP_MONTHS, Reactivation, parse_reactivation
 from ui.actuals.reading import Loaded
+from ui.actuals.uploads import kept_for
 
 KIND_KEY = "kyn_reactivation"
 DAYS_KEY = "kyn_reactivation_days"
@@ -79,32 +80,19 @@ def settings_ui() -> Definitions:
     return Definitions(rule, str(window))
 
 
-def _memo(data: Loaded) -> dict[Any, Any]:
-    memo: dict[str, Any] = st.session_state.setdefault(_TABLES, {"for": None, "results": {}})
-    if memo["for"] is not data:
-        memo["for"], memo["results"] = data, {}
-    results: dict[Any, Any] = memo["results"]
-    while len(results) > TABLES_KEPT:
-        results.pop(next(iter(results)))
-    return results
-
-
 def monthly_for(data: Loaded, rule: Reactivation) -> pd.DataFrame:
     """The loaded export's monthly table with returns counted by ``rule`` (the default's as loaded)."""
     if rule.is_default:
         return data.metrics.monthly
-    results = _memo(data)
-    if rule not in results:
-        results[rule] = reclassified(data.metrics, rule)
-    table: pd.DataFrame = results[rule]
-    return table
+    return kept_for(data, _TABLES, rule, lambda: reclassified(data.metrics, rule), kept=TABLES_KEPT)
 
 
 def vendors_for(data: Loaded, definitions: Definitions) -> pd.DataFrame:
     """The vendor table of the loaded export, its first row under ``definitions``."""
-    results = _memo(data)
-    key = ("vendors", definitions)
-    if key not in results:
-        results[key] = vendor_table(data.metrics, own=definitions)
-    table: pd.DataFrame = results[key]
-    return table
+    return kept_for(
+        data,
+        _TABLES,
+        ("vendors", definitions),
+        lambda: vendor_table(data.metrics, own=definitions),
+        kept=TABLES_KEPT,
+    )

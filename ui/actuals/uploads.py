@@ -8,7 +8,8 @@ page goes on showing the earlier data."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -65,6 +66,8 @@ _ROLLING = "_kyn_rolling"
 #: and forth between options is instant, and memory stays bounded. Of these, one analysed export at
 #: most (an export of 41 MB took 1.2 GB a reading: four kept were 1.2 GB more for one visitor).
 RESULTS_KEPT = 4
+
+T = TypeVar("T")
 
 
 SAMPLE_CUSTOMERS = 500
@@ -311,40 +314,47 @@ def use_numbers_ui(data: Loaded) -> None:
         st.dataframe(applied, hide_index=True, width="stretch")
 
 
+def kept_for(data: Loaded, memo: str, key: Hashable, compute: Callable[[], T], *, kept: int) -> T:
+    """``compute()`` for the loaded export, kept in this session's ``memo`` under ``key`` until another
+    export is loaded: at most ``kept`` results, the oldest dropped first."""
+    kept_so_far: dict[str, Any] = st.session_state.setdefault(memo, {"for": None, "results": {}})
+    if kept_so_far["for"] is not data:
+        kept_so_far["for"], kept_so_far["results"] = data, {}
+    results: dict[Hashable, Any] = kept_so_far["results"]
+    if key not in results:
+        results[key] = compute()
+        while len(results) > kept:
+            results.pop(next(iter(results)))
+    result: T = results[key]
+    return result
+
+
 def backtest_for(data: Loaded, holdout: int) -> Backtest | str:
     """The backtest of the loaded export holding out ``holdout`` months, or why there is none.
 
     Kept for the session (a few per export), so moving the holdout back and forth is instant.
     """
-    memo: dict[str, object] = st.session_state.setdefault(_BACKTESTS, {"for": None, "results": {}})
-    if memo["for"] is not data:
-        memo["for"], memo["results"] = data, {}
-    results: dict[int, Backtest | str] = memo["results"]  # type: ignore[assignment]
-    if holdout not in results:
+
+    def run() -> Backtest | str:
         try:
-            results[holdout] = backtest(data.metrics, holdout=holdout, fits=data.fits)
+            return backtest(data.metrics, holdout=holdout, fits=data.fits)
         except BacktestError as error:
-            results[holdout] = str(error)
-        while len(results) > RESULTS_KEPT:
-            results.pop(next(iter(results)))
-    return results[holdout]
+            return str(error)
+
+    return kept_for(data, _BACKTESTS, holdout, run, kept=RESULTS_KEPT)
 
 
 def rolling_for(data: Loaded, holdout: int) -> RollingBacktest | str:
     """The rolling backtest of the loaded export, every origin forecasting ``holdout`` months, or why
     there is none. Kept for the session, as :func:`backtest_for` is."""
-    memo: dict[str, object] = st.session_state.setdefault(_ROLLING, {"for": None, "results": {}})
-    if memo["for"] is not data:
-        memo["for"], memo["results"] = data, {}
-    results: dict[int, RollingBacktest | str] = memo["results"]  # type: ignore[assignment]
-    if holdout not in results:
+
+    def run() -> RollingBacktest | str:
         try:
-            results[holdout] = rolling_backtest(data.metrics, holdout=holdout, fits=data.fits)
+            return rolling_backtest(data.metrics, holdout=holdout, fits=data.fits)
         except BacktestError as error:
-            results[holdout] = str(error)
-        while len(results) > RESULTS_KEPT:
-            results.pop(next(iter(results)))
-    return results[holdout]
+            return str(error)
+
+    return kept_for(data, _ROLLING, holdout, run, kept=RESULTS_KEPT)
 
 
 def backtest_rows(result: Backtest, currency: str, shown: Revenue = MRR) -> pd.DataFrame:
